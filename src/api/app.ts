@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { match } from 'path-to-regexp';
+import { ZodError, type ZodType } from 'zod';
+import { recordAudit } from '../store/repositories/audit.js';
+import { authenticate, type Principal } from './auth.js';
+import { ApiError, fieldProblems, invalidRequest, type FieldProblem } from './errors.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { createRateLimiter } from './rate-limit.js';
+import { type AppDeps, Reply, type RouteSpec } from './route.js';
+import { allRoutes } from './routes/index.js';
+import { docsPage } from './docs-page.js';
+
+export const BODY_LIMIT = '256kb';
+export const API_VERSION = '0.1.0';
+
+const ANONYMOUS: Principal = { tokenId: 'anonymous', name: 'anonymous', role: 'viewer', scopeId: '', workerId: null };
+
+export interface AppOptions {
+  /** Extra routes (tests); the service's own come from routes/index.ts. */
+  routes?: RouteSpec[];
+  /** Static files served at / (the built dashboard), when present. */
+  staticDir?: string;
+}
+
+export function createApp(deps: AppDeps, options: AppOptions = {}): express.Express {
+  const routes = options.routes ?? allRoutes();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: false }));
+
+  app.use((req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.locals.log = deps.logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const actor = (res.locals.principal as Principal | undefined)?.name;
+      res.locals.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  const openApi = buildOpenApiDocument(routes, API_VERSION);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage('/api/openapi.json'));
+  });
+
+  const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
+  for (const spec of routes) {
+    app[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        await handle(spec, req, res, deps, limiter);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+
+  if (options.staticDir) {
+    app.use(express.static(options.staticDir, { index: 'index.html', maxAge: '1h' }));
+  }
+
+  // A path that some route serves with another method answers 405; any other, 404.
+  const matchers = routes.map((spec) => ({ method: spec.method.toUpperCase(), test: match(spec.path) }));
+  app.use((req, res, next) => {
+    const allowed = matchers.filter((m) => m.test(req.path) !== false).map((m) => m.method);
+    if (allowed.length > 0) {
+      res.setHeader('Allow', [...new Set(allowed)].join(', '));
+      next(new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${[...new Set(allowed)].join(', ')}`));
+      return;
+    }
+    if (options.staticDir && req.method === 'GET' && !req.path.startsWith('/api/') && req.accepts('html')) {
+      res.sendFile('index.html', { root: options.staticDir });
+      return;
+    }
+    next(new ApiError('not_found', `no route for ${req.method} ${req.path}`));
+  });
+
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      res.locals.log?.error({ err: error }, 'request failed');
+    }
+    for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+    res.status(apiError.status).json({
+      error: { code: apiError.code, message: apiError.message, ...(apiError.details !== undefined ? { details: apiError.details } : {}) },
+    });
+  });
+  return app;
+}
+
+async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>) {
+  let principal = ANONYMOUS;
+  if (spec.roles !== 'public') {
+    const header = req.header('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>');
+    const found = await authenticate(deps.store.db, token, deps.clock());
+    if (!found) throw new ApiError('unauthorized', 'token is unknown, expired or revoked');
+    principal = found;
+    res.locals.principal = principal;
+    const wait = limiter.take(principal.tokenId, Date.now());
+    if (wait > 0) {
+      throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
+    }
+    if (!spec.roles.includes(principal.role)) {
+      throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`);
+    }
+  }
+
+  const problems: FieldProblem[] = [];
+  const parse = (schema: ZodType | undefined, value: unknown, location: string) => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    problems.push(...fieldProblems(result.error, location));
+    return undefined;
+  };
+  const params = parse(spec.params, req.params, 'params');
+  const query = parse(spec.query, { ...req.query }, 'query');
+  const body = parse(spec.body, req.body ?? {}, 'body');
+  if (problems.length > 0) throw invalidRequest(problems);
+
+  const requestId = res.locals.requestId as string;
+  const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
+  const result = await spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  if (spec.personalData && spec.roles !== 'public') {
+    await recordAudit(deps.store.db, {
+      actor: principal.name, action: 'read', entity: spec.path, entityId: JSON.stringify(params ?? {}), requestId,
+    });
+  }
+  if (result instanceof Reply) {
+    for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
+    res.status(result.status).json(result.body);
+    return;
+  }
+  res.status(spec.status ?? 200).json(result ?? null);
+}
+
+interface HttpError { type?: string; status?: number; statusCode?: number }
+
+/** Maps whatever a handler threw to the one error shape the API answers with. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof ZodError) return invalidRequest(fieldProblems(error, 'body'));
+  const http = error as HttpError;
+  if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${BODY_LIMIT}`);
+  if (http?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
+  if (http?.type === 'encoding.unsupported' || http?.type === 'charset.unsupported') {
+    return new ApiError('invalid_request', 'unsupported request encoding', [{ path: 'body', message: 'unsupported encoding' }]);
+  }
+  const status = http?.status ?? http?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError('invalid_request', 'bad request');
+  if (isUnavailable(error)) return new ApiError('unavailable', 'a backing service (Temporal or the records store) is unavailable; retry shortly', undefined, { 'Retry-After': '5' });
+  return new ApiError('internal', 'internal error');
+}
+
+function isUnavailable(error: unknown): boolean {
+  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|UNAVAILABLE|ServiceError|Connection terminated|connect|DEADLINE_EXCEEDED|closed/i.test(text);
+}

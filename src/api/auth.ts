@@ -1,0 +1,98 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type { Role } from '../domain/types.js';
+import type { Database } from '../store/database.js';
+
+export interface Principal {
+  tokenId: string;
+  name: string;
+  role: Role;
+  /** The org unit the role is scoped to (a street, district, city or community). */
+  scopeId: string;
+  /** The worker this token acts for (station leads, social workers). */
+  workerId: string | null;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface CreatedToken {
+  id: string;
+  token: string;
+}
+
+export interface NewToken {
+  name: string;
+  role: Role;
+  scopeId: string;
+  workerId?: string | null;
+  expiresAt?: Date | null;
+}
+
+/** Creates a random token; only its hash is stored, so the token is shown once. */
+export async function createToken(db: Kysely<Database>, input: NewToken): Promise<CreatedToken> {
+  const id = randomUUID();
+  const token = `sg_${randomBytes(32).toString('base64url')}`;
+  await db.insertInto('api_tokens').values({
+    id,
+    name: input.name,
+    role: input.role,
+    scope_id: input.scopeId,
+    worker_id: input.workerId ?? null,
+    token_hash: hashToken(token),
+    expires_at: input.expiresAt ?? null,
+  }).execute();
+  return { id, token };
+}
+
+/** Finds the live token for a bearer value; expired and revoked tokens find nothing. */
+export async function authenticate(db: Kysely<Database>, token: string, now: Date): Promise<Principal | undefined> {
+  const row = await db.selectFrom('api_tokens')
+    .select(['id', 'name', 'role', 'scope_id', 'worker_id', 'expires_at', 'revoked_at'])
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at) return undefined;
+  if (row.expires_at && row.expires_at.getTime() <= now.getTime()) return undefined;
+  return { tokenId: row.id, name: row.name, role: row.role, scopeId: row.scope_id, workerId: row.worker_id };
+}
+
+/** The ids of an org unit and all its ancestors, nearest first. */
+export async function orgAncestors(db: Kysely<Database>, orgUnitId: string): Promise<string[]> {
+  const result: string[] = [];
+  let current: string | null = orgUnitId;
+  // Trees are a handful of levels deep (city → district → street → community).
+  for (let depth = 0; current && depth < 16; depth += 1) {
+    const row: { id: string; parent_id: string | null } | undefined = await db.selectFrom('org_units')
+      .select(['id', 'parent_id']).where('id', '=', current).executeTakeFirst();
+    if (!row) break;
+    result.push(row.id);
+    current = row.parent_id;
+  }
+  return result;
+}
+
+/** Whether a principal's scope covers an org unit (the unit itself or one of its ancestors). */
+export async function inScope(db: Kysely<Database>, principal: Principal, orgUnitId: string): Promise<boolean> {
+  return (await orgAncestors(db, orgUnitId)).includes(principal.scopeId);
+}
+
+/** Every org unit id in the subtree under (and including) a scope. */
+export async function subtreeIds(db: Kysely<Database>, scopeId: string): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    WITH RECURSIVE sub AS (
+      SELECT id FROM org_units WHERE id = ${scopeId}
+      UNION ALL
+      SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
+    )
+    SELECT id FROM sub`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+/** The communities under a principal's scope. */
+export async function scopedCommunityIds(db: Kysely<Database>, principal: Principal): Promise<string[]> {
+  const ids = await subtreeIds(db, principal.scopeId);
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('communities').select('id').where('id', 'in', ids).orderBy('id').execute();
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,56 @@
+import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { RouteSpec } from './route.js';
+
+const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** The OpenAPI 3.1 document, generated from the same route specs and zod schemas that validate requests. */
+export function buildOpenApiDocument(routes: readonly RouteSpec[], version: string): unknown {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  for (const spec of routes) {
+    const status = spec.status ?? 200;
+    const isPublic = spec.roles === 'public';
+    registry.registerPath({
+      method: spec.method,
+      path: toOpenApiPath(spec.path),
+      summary: spec.summary,
+      description: isPublic ? 'No token needed.' : `Roles: ${(spec.roles as readonly string[]).join(', ')}.`,
+      tags: [spec.tag],
+      security: isPublic ? [] : [{ bearer: [] }],
+      request: {
+        ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+        ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.body
+          ? { body: { content: { 'application/json': { schema: spec.body, ...(spec.example !== undefined ? { example: spec.example } : {}) } } } }
+          : {}),
+      },
+      responses: {
+        [status]: {
+          description: 'Success',
+          ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
+        },
+        default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
+      },
+    });
+  }
+  const generator = new OpenApiGeneratorV31(registry.definitions);
+  return generator.generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Shegong API',
+      version,
+      description: 'Community social-work orchestration: station plans, training cycles, rollout, notifications.',
+    },
+  });
+}

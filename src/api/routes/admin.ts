@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { createToken, inScope } from '../auth.js';
+import { ApiError, forbidden, notFound } from '../errors.js';
+import { route } from '../route.js';
+import { idSchema, isoDateTime, nameSchema, pageQuery } from '../../schemas/common.js';
+import { listAudit, recordAudit } from '../../store/repositories/audit.js';
+
+const roleSchema = z.enum(['admin', 'supervisor', 'station_lead', 'social_worker', 'viewer']);
+
+const tokenView = z.object({
+  id: z.string(), name: z.string(), role: roleSchema, scopeId: z.string(), workerId: z.string().nullable(),
+  createdAt: z.string(), expiresAt: z.string().nullable(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable(),
+});
+
+export const adminRoutes = [
+  route({
+    method: 'post',
+    path: '/api/tokens',
+    summary: 'Create an API token; the token is in this answer only',
+    tag: 'admin',
+    roles: ['admin'],
+    body: z.object({
+      name: nameSchema,
+      role: roleSchema,
+      scopeId: idSchema,
+      workerId: idSchema.nullable().optional(),
+      expiresAt: isoDateTime.nullable().optional(),
+    }).strict(),
+    example: { name: 'center supervisor', role: 'supervisor', scopeId: 'cn-bj-xicheng-zhanlanlu', workerId: 'w-zhanlanlu-supervisor-01' },
+    response: z.object({ id: z.string(), token: z.string() }),
+    status: 201,
+    handler: async ({ deps, principal, body, requestId }) => {
+      const unit = await deps.store.db.selectFrom('org_units').select('id').where('id', '=', body.scopeId).executeTakeFirst();
+      if (!unit) throw new ApiError('invalid_request', `unknown scope ${body.scopeId}`, [{ path: 'body.scopeId', message: 'unknown org unit' }]);
+      if (!(await inScope(deps.store.db, principal, body.scopeId))) throw forbidden('that scope is outside yours');
+      if (body.workerId) {
+        const worker = await deps.store.db.selectFrom('workers').select('id').where('id', '=', body.workerId).executeTakeFirst();
+        if (!worker) throw new ApiError('invalid_request', `unknown worker ${body.workerId}`, [{ path: 'body.workerId', message: 'unknown worker' }]);
+      }
+      if ((body.role === 'social_worker' || body.role === 'station_lead') && !body.workerId) {
+        throw new ApiError('invalid_request', `a ${body.role} token acts for a worker`, [{ path: 'body.workerId', message: `required for role ${body.role}` }]);
+      }
+      if (body.expiresAt && new Date(body.expiresAt).getTime() <= deps.clock().getTime()) {
+        throw new ApiError('invalid_request', 'expiresAt is in the past', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
+      }
+      return deps.store.db.transaction().execute(async (trx) => {
+        const created = await createToken(trx, { ...body, expiresAt: body.expiresAt ? new Date(body.expiresAt) : null });
+        await recordAudit(trx, { actor: principal.name, action: 'create', entity: 'api_token', entityId: created.id, after: { ...body }, requestId });
+        return created;
+      });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/tokens',
+    summary: 'List API tokens (never the secrets)',
+    tag: 'admin',
+    roles: ['admin'],
+    response: z.object({ items: z.array(tokenView) }),
+    handler: async ({ deps }) => {
+      const rows = await deps.store.db.selectFrom('api_tokens')
+        .select(['id', 'name', 'role', 'scope_id', 'worker_id', 'created_at', 'expires_at', 'revoked_at', 'last_used_at'])
+        .orderBy('created_at').execute();
+      return {
+        items: rows.map((row) => ({
+          id: row.id, name: row.name, role: row.role, scopeId: row.scope_id, workerId: row.worker_id,
+          createdAt: row.created_at.toISOString(), expiresAt: row.expires_at?.toISOString() ?? null,
+          revokedAt: row.revoked_at?.toISOString() ?? null, lastUsedAt: row.last_used_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/tokens/:tokenId/revoke',
+    summary: 'Revoke an API token',
+    tag: 'admin',
+    roles: ['admin'],
+    params: z.object({ tokenId: z.uuid() }),
+    response: z.object({ id: z.string(), revokedAt: z.string() }),
+    handler: async ({ deps, principal, params, requestId }) => {
+      return deps.store.db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', '=', params.tokenId).executeTakeFirst();
+        if (!row) throw notFound(`token ${params.tokenId}`);
+        if (row.revoked_at) return { id: row.id, revokedAt: row.revoked_at.toISOString() };
+        const revokedAt = deps.clock();
+        await trx.updateTable('api_tokens').set({ revoked_at: revokedAt }).where('id', '=', row.id).execute();
+        await recordAudit(trx, { actor: principal.name, action: 'revoke', entity: 'api_token', entityId: row.id, before: { revokedAt: null }, after: { revokedAt }, requestId });
+        return { id: row.id, revokedAt: revokedAt.toISOString() };
+      });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/audit',
+    summary: 'The audit log, newest first, filterable',
+    tag: 'admin',
+    roles: ['admin'],
+    query: pageQuery.extend({
+      actor: z.string().max(200).optional(),
+      entity: z.string().max(200).optional(),
+      entityId: z.string().max(500).optional(),
+      action: z.string().max(50).optional(),
+      since: isoDateTime.optional(),
+      until: isoDateTime.optional(),
+    }).strict(),
+    response: z.object({ items: z.array(z.object({ id: z.string(), at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string(), before: z.unknown(), after: z.unknown(), requestId: z.string().nullable() })) }),
+    handler: async ({ deps, query }) => {
+      const rows = await listAudit(deps.store.db, {
+        ...query,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+      });
+      return {
+        items: rows.map((row) => ({
+          id: String(row.id), at: row.at.toISOString(), actor: row.actor, action: row.action, entity: row.entity,
+          entityId: row.entity_id, before: row.before, after: row.after, requestId: row.request_id,
+        })),
+      };
+    },
+  }),
+];

@@ -1,0 +1,13 @@
+import type { RouteSpec } from '../route.js';
+import { adminRoutes } from './admin.js';
+import { directoryRoutes } from './directory.js';
+import { healthRoutes } from './health.js';
+
+/** Every route the API serves; the OpenAPI document is generated from this same list. */
+export function allRoutes(): RouteSpec[] {
+  return [
+    ...healthRoutes,
+    ...directoryRoutes,
+    ...adminRoutes,
+  ];
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** Ids: letters, digits, dash, underscore and dot; globally unique by the org-path convention. */
+export const idSchema = z.string().trim().min(1).max(120).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" and "-"');
+// Names are shown in pages and messages: control characters would garble them.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+export const nameSchema = z.string().trim().min(1).max(200).refine((value) => !CONTROL.test(value), 'control characters are not allowed');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((value) => {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}, 'not a real calendar date');
+/** An instant with an explicit offset (Z or ±HH:MM), so no time zone is ever guessed. */
+export const isoDateTime = z.iso.datetime({ offset: true });
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const localeSchema = z.enum(['zh-CN', 'en']);
+export const channelSchema = z.enum(['inbox', 'email', 'wecom']);

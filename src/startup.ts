@@ -1,0 +1,14 @@
+import type { AppDeps } from './api/route.js';
+
+/**
+ * Idempotent steps run once the API and worker are up (for example creating the digest
+ * schedule). Each must be safe to repeat on every start.
+ */
+export const startupSteps: Array<{ name: string; run: (deps: AppDeps) => Promise<void> }> = [];
+
+export async function runStartupSteps(deps: AppDeps): Promise<void> {
+  for (const step of startupSteps) {
+    await step.run(deps);
+    deps.logger.info({ step: step.name }, 'startup step done');
+  }
+}

@@ -1,0 +1,335 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Column helpers: timestamps come back as Date and go in as Date or ISO string; jsonb columns
+// hold plain JSON values.
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+type Numeric = ColumnType<number, number | string, number | string>;
+
+export type OrgUnitKind = 'city' | 'district' | 'street' | 'community';
+export type StationStatus = 'rollout' | 'operating' | 'closed';
+export type Position = 'social_worker' | 'station_lead' | 'center_supervisor' | 'leadership' | 'trainer' | 'admin';
+export type Locale = 'zh-CN' | 'en';
+export type Channel = 'inbox' | 'email' | 'wecom';
+export type Role = 'admin' | 'supervisor' | 'station_lead' | 'social_worker' | 'viewer';
+export type StageName = 'guide' | 'support' | 'supervise';
+
+export interface OrgUnitTable {
+  id: string;
+  parent_id: string | null;
+  kind: OrgUnitKind;
+  name_zh: string;
+  name_en: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface CenterTable {
+  id: string;
+  street_id: string;
+  name_zh: string;
+  name_en: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface CommunityTable {
+  id: string;
+  street_id: string;
+  name_zh: string;
+  name_en: string;
+  is_placeholder: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface StationTable {
+  id: string;
+  community_id: string;
+  name_zh: string;
+  name_en: string;
+  status: StationStatus;
+  opened_on: DateOnly | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface WorkerTable {
+  id: string;
+  org_unit_id: string;
+  community_id: string | null;
+  name: string;
+  position: Position;
+  email: string | null;
+  phone: string | null;
+  locale: Generated<Locale>;
+  channels: ColumnType<Channel[], Channel[] | undefined, Channel[]>;
+  wecom_webhook_url: string | null;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DimensionTable {
+  key: string;
+  name_zh: string;
+  name_en: string;
+  sort_order: number;
+}
+
+export interface LevelTable {
+  dimension_key: string;
+  level: number;
+  name_zh: string;
+  name_en: string;
+}
+
+export interface WorkerLevelTable {
+  worker_id: string;
+  dimension_key: string;
+  level: number;
+  passed_at: DefaultTimestamp;
+  cycle_id: string | null;
+}
+
+export interface ThemeTable {
+  key: string;
+  name_zh: string;
+  name_en: string;
+  sort_order: number;
+}
+
+export interface TrainingCycleTable {
+  id: string;
+  org_unit_id: string;
+  name: string;
+  status: 'running' | 'completed' | 'cancelled';
+  definition: Json<unknown>;
+  report: Json<unknown> | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  ended_at: Timestamp | null;
+  cancel_reason: string | null;
+}
+
+export interface SessionTable {
+  id: string;
+  cycle_id: string;
+  dimension_key: string;
+  level: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  place: string;
+  trainer: string;
+  capacity: number;
+  status: Generated<'scheduled' | 'moved' | 'cancelled' | 'held'>;
+}
+
+export interface EnrolmentTable {
+  cycle_id: string;
+  worker_id: string;
+  status: 'enrolled' | 'withdrawn' | 'completed' | 'cancelled';
+  coaching_flag: string | null;
+  enrolled_at: DefaultTimestamp;
+  withdrawn_at: Timestamp | null;
+}
+
+export interface AttendanceTable {
+  session_id: string;
+  worker_id: string;
+  status: 'present' | 'late' | 'excused' | 'absent';
+  recorded_by: string;
+  recorded_at: DefaultTimestamp;
+}
+
+export interface AssessmentTable {
+  cycle_id: string;
+  worker_id: string;
+  dimension_key: string;
+  level: number;
+  attempt: number;
+  score: Numeric;
+  passed: boolean;
+  assessor: string;
+  assessed_at: DefaultTimestamp;
+}
+
+export interface PlanTemplateTable {
+  id: string;
+  version: number;
+  name_zh: string;
+  name_en: string;
+  body: Json<unknown>;
+  created_at: DefaultTimestamp;
+}
+
+export interface PlanTable {
+  id: string;
+  community_id: string;
+  run_id: string | null;
+  template_id: string;
+  template_version: number;
+  status: 'running' | 'paused' | 'completed' | 'cancelled';
+  current_stage: StageName | null;
+  started_on: DateOnly;
+  evaluation: Json<unknown> | null;
+  report: Json<unknown> | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PlanStageTable {
+  plan_id: string;
+  stage: StageName;
+  status: 'pending' | 'open' | 'awaiting_sign_off' | 'signed_off' | 'cancelled';
+  started_at: Timestamp | null;
+  signed_off_at: Timestamp | null;
+  signed_off_by: string | null;
+  comments: string | null;
+}
+
+export interface PlanTaskTable {
+  plan_id: string;
+  task_id: string;
+  stage: StageName;
+  main_task: string | null;
+  title_zh: string;
+  title_en: string;
+  required: boolean;
+  due_at: Timestamp | null;
+  status: 'pending' | 'open' | 'done' | 'cancelled';
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  evidence: Json<unknown> | null;
+}
+
+export interface RolloutTable {
+  community_id: string;
+  workflow_id: string;
+  status: 'running' | 'opened' | 'cancelled';
+  target_full_coverage: DateOnly | null;
+  started_at: DefaultTimestamp;
+  opened_at: Timestamp | null;
+}
+
+export type MilestoneName = 'site' | 'staffing' | 'fit_out' | 'opening';
+
+export interface RolloutMilestoneTable {
+  community_id: string;
+  milestone: MilestoneName;
+  target_date: DateOnly;
+  owner: string | null;
+  status: 'pending' | 'done';
+  completed_at: Timestamp | null;
+  evidence: Json<unknown> | null;
+  replans: Json<unknown[]>;
+}
+
+export interface VentureProjectTable {
+  id: string;
+  community_id: string;
+  theme_key: string;
+  title_zh: string;
+  title_en: string;
+  status: 'proposed' | 'approved' | 'running' | 'evaluated' | 'rejected';
+  starts_on: DateOnly | null;
+  ends_on: DateOnly | null;
+  budget_yuan: Numeric | null;
+  approved_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ServiceRecordTable {
+  id: string;
+  project_id: string;
+  served_on: DateOnly;
+  residents_served: number;
+  note: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface NotificationTable {
+  id: string;
+  idempotency_key: string;
+  recipient_id: string;
+  channel: Channel;
+  kind: string;
+  locale: string;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  payload: Json<unknown>;
+  workflow_id: string | null;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: Generated<number>;
+  last_error: string | null;
+  due_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  delivered_at: Timestamp | null;
+  read_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: DefaultTimestamp;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  request_id: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: Role;
+  scope_id: string;
+  worker_id: string | null;
+  token_hash: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: DefaultTimestamp;
+}
+
+export interface Database {
+  org_units: OrgUnitTable;
+  centers: CenterTable;
+  communities: CommunityTable;
+  stations: StationTable;
+  workers: WorkerTable;
+  dimensions: DimensionTable;
+  levels: LevelTable;
+  worker_levels: WorkerLevelTable;
+  themes: ThemeTable;
+  training_cycles: TrainingCycleTable;
+  sessions: SessionTable;
+  enrolments: EnrolmentTable;
+  attendance: AttendanceTable;
+  assessments: AssessmentTable;
+  plan_templates: PlanTemplateTable;
+  plans: PlanTable;
+  plan_stages: PlanStageTable;
+  plan_tasks: PlanTaskTable;
+  rollouts: RolloutTable;
+  rollout_milestones: RolloutMilestoneTable;
+  venture_projects: VentureProjectTable;
+  service_records: ServiceRecordTable;
+  notifications: NotificationTable;
+  audit_log: AuditLogTable;
+  api_tokens: ApiTokenTable;
+  meta: MetaTable;
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;
+export type RowUpdate<T extends keyof Database> = Updateable<Database[T]>;

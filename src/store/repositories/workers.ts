@@ -1,0 +1,87 @@
+import type { Kysely } from 'kysely';
+import type { Channel, Database, Locale, Position } from '../database.js';
+
+export interface WorkerView {
+  id: string;
+  orgUnitId: string;
+  communityId: string | null;
+  name: string;
+  position: Position;
+  email: string | null;
+  phone: string | null;
+  locale: Locale;
+  channels: Channel[];
+  active: boolean;
+}
+
+export async function listWorkers(
+  db: Kysely<Database>,
+  filter: { communityId?: string; orgUnitIds?: string[]; position?: Position; ids?: string[]; limit?: number; offset?: number } = {},
+): Promise<WorkerView[]> {
+  let query = db.selectFrom('workers').selectAll().orderBy('id');
+  if (filter.communityId) query = query.where('community_id', '=', filter.communityId);
+  if (filter.orgUnitIds) {
+    if (filter.orgUnitIds.length === 0) return [];
+    query = query.where('org_unit_id', 'in', filter.orgUnitIds);
+  }
+  if (filter.position) query = query.where('position', '=', filter.position);
+  if (filter.ids) {
+    if (filter.ids.length === 0) return [];
+    query = query.where('id', 'in', filter.ids);
+  }
+  if (filter.limit !== undefined) query = query.limit(filter.limit);
+  if (filter.offset !== undefined) query = query.offset(filter.offset);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    orgUnitId: row.org_unit_id,
+    communityId: row.community_id,
+    name: row.name,
+    position: row.position,
+    email: row.email,
+    phone: row.phone,
+    locale: row.locale,
+    channels: row.channels,
+    active: row.active,
+  }));
+}
+
+export async function getWorker(db: Kysely<Database>, id: string): Promise<WorkerView | undefined> {
+  return (await listWorkers(db, { ids: [id] }))[0];
+}
+
+export interface WorkerInput {
+  id: string;
+  orgUnitId: string;
+  communityId: string | null;
+  name: string;
+  position: Position;
+  email?: string | null;
+  phone?: string | null;
+  locale?: Locale;
+  channels?: Channel[];
+  wecomWebhookUrl?: string | null;
+}
+
+export async function upsertWorkers(db: Kysely<Database>, rows: WorkerInput[]) {
+  const changes: Array<{ id: string; before: unknown; after: unknown }> = [];
+  for (const row of rows) {
+    const before = await db.selectFrom('workers').selectAll().where('id', '=', row.id).executeTakeFirst();
+    const values = {
+      org_unit_id: row.orgUnitId,
+      community_id: row.communityId,
+      name: row.name,
+      position: row.position,
+      email: row.email ?? null,
+      phone: row.phone ?? null,
+      locale: row.locale ?? 'zh-CN',
+      channels: row.channels ?? ['inbox'],
+      wecom_webhook_url: row.wecomWebhookUrl ?? null,
+    };
+    await db.insertInto('workers').values({ id: row.id, ...values })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ ...values, updated_at: new Date() }))
+      .execute();
+    changes.push({ id: row.id, before: before ?? null, after: { id: row.id, ...values } });
+  }
+  return changes;
+}

@@ -1,0 +1,23 @@
+// `npm run worker`: the worker alone, for production, against TEMPORAL_ADDRESS and DATABASE_URL.
+// Run as many as the load needs; they share the task queue.
+import { loadConfig } from './config.js';
+import { requireProductionSettings } from './entry.js';
+import { createLogger } from './logger.js';
+import { openConfiguredStore } from './runtime.js';
+import { connectTemporal } from './temporal/client.js';
+import { createWorker } from './temporal/worker.js';
+
+const config = requireProductionSettings(loadConfig());
+const logger = createLogger(config.LOG_LEVEL);
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
+const store = await openConfiguredStore(config, logger);
+const { worker } = await createWorker({
+  address: config.TEMPORAL_ADDRESS!,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  activityDeps: { store, config, logger, temporal, clock: () => new Date() },
+});
+logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+await worker.run();
+await store.close();
+await temporal.connection.close();

@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    runId: string;
+  }
+}
+
+let server: DevServer | undefined;
+let dir: string | undefined;
+
+/** One Temporal dev server (in memory, headless) for the whole `npm test` run. */
+export async function setup(project: TestProject) {
+  const cli = process.env.TEMPORAL_CLI;
+  if (!cli) throw new Error('TEMPORAL_CLI is not set: run the suite with `npm test`, which finds or builds the Temporal CLI');
+  dir = mkdtempSync(join(tmpdir(), 'shegong-test-'));
+  server = await startDevServer({
+    cli,
+    port: await freePort(),
+    searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
+  });
+  project.provide('temporalAddress', server.address);
+  project.provide('runId', `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);
+}
+
+export async function teardown() {
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}

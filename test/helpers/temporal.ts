@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Store } from '../../src/store/connect.js';
+import { WORKFLOWS_PATH } from '../../src/temporal/worker.js';
+
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
+  return bundle;
+}
+
+export function uniqueTaskQueue(name: string): string {
+  return `test-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function connectClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return new Client({ connection, namespace: 'default' });
+}
+
+export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: inject('temporalAddress'), ...overrides });
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  /** Stops the worker and waits for it to finish (as a killed and restarted worker would). */
+  stop(): Promise<void>;
+}
+
+/** Starts a real worker on a task queue with real activities over the given store. */
+export async function startTestWorker(options: {
+  store: Store;
+  client: Client;
+  taskQueue: string;
+  config?: Config;
+  clock?: () => Date;
+  activities?: (deps: ActivityDeps) => object;
+}): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const deps: ActivityDeps = {
+    store: options.store,
+    config: options.config ?? testConfig({ TEMPORAL_TASK_QUEUE: options.taskQueue }),
+    logger: silentLogger,
+    temporal: options.client,
+    clock: options.clock ?? (() => new Date()),
+  };
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: (options.activities ?? createActivities)(deps),
+    // Short-lived test workflows: keep shutdown quick.
+    shutdownGraceTime: '2s',
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue: options.taskQueue,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry: re-exports workflow functions only.
+export {};
