@@ -11,7 +11,8 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Runs every pending migration, in name order; throws on the first failure. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Areas add migrations independently; each is self-contained, so their order of arrival may differ.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
