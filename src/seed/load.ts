@@ -15,7 +15,12 @@ export interface SeedResult {
  * Loads the default Zhanlanlu data in one transaction. Idempotent: every insert skips rows that
  * exist, so a second run (or a run over records a street has since edited) changes nothing.
  */
-export async function loadDefaultData(db: Kysely<Database>, today: string): Promise<SeedResult> {
+export async function loadDefaultData(
+  db: Kysely<Database>,
+  today: string,
+  // Lets a caller write its audit entry in the same transaction as the data.
+  onLoaded?: (trx: Kysely<Database>, result: SeedResult) => Promise<void>,
+): Promise<SeedResult> {
   return db.transaction().execute(async (trx) => {
     const marker = await trx.selectFrom('meta').select('value').where('key', '=', SEED_KEY).executeTakeFirst();
     const orgUnits = [
@@ -78,6 +83,8 @@ export async function loadDefaultData(db: Kysely<Database>, today: string): Prom
     await trx.insertInto('meta')
       .values({ key: SEED_KEY, value: JSON.stringify({ version: SEED_VERSION, loadedOn: today }) })
       .onConflict((oc) => oc.column('key').doNothing()).execute();
-    return { alreadyLoaded: marker !== undefined };
+    const result = { alreadyLoaded: marker !== undefined };
+    await onLoaded?.(trx, result);
+    return result;
   });
 }
