@@ -13,7 +13,7 @@ import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
 import { canConnect, startDevServer, type DevServer } from './temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from './temporal/search-attributes.js';
-import { createWorker } from './temporal/worker.js';
+import { createWorker, installRuntime } from './temporal/worker.js';
 import { shanghaiDate } from './domain/time.js';
 import { staticDashboardDir } from './web.js';
 
@@ -82,6 +82,7 @@ async function main() {
     const adminToken = await ensureAdminToken(store, resolve(config.DATA_DIR));
 
     const deps: AppDeps = { store, temporal, config, logger, clock };
+    installRuntime(logger);
     const { worker } = await createWorker({
       address,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -90,7 +91,7 @@ async function main() {
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
     });
     workerRun.catch((error) => {

@@ -5,12 +5,13 @@ import { requireProductionSettings } from './entry.js';
 import { createLogger } from './logger.js';
 import { openConfiguredStore } from './runtime.js';
 import { connectTemporal } from './temporal/client.js';
-import { createWorker } from './temporal/worker.js';
+import { createWorker, installRuntime } from './temporal/worker.js';
 
 const config = requireProductionSettings(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
 const store = await openConfiguredStore(config, logger);
+installRuntime(logger);
 const { worker } = await createWorker({
   address: config.TEMPORAL_ADDRESS!,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -18,6 +19,11 @@ const { worker } = await createWorker({
   activityDeps: { store, config, logger, temporal, clock: () => new Date() },
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  });
+}
 await worker.run();
 await store.close();
 await temporal.connection.close();

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -26,4 +27,21 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     ...setup.tuning,
   });
   return { worker, connection };
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Routes the SDK's logs through pino (warnings and worse by default: its info lines include
+ * webpack's bundle report) and leaves SIGINT/SIGTERM to our entry points, which stop the worker,
+ * the API, the store and the dev server in order.
+ */
+export function installRuntime(logger: Logger, level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const sdkLogger = new DefaultLogger(level, (entry) => {
+    const method = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : entry.level === 'INFO' ? 'info' : 'debug';
+    logger[method]({ sdk: true, ...entry.meta }, entry.message);
+  });
+  Runtime.install({ logger: sdkLogger, shutdownSignals: [] });
 }
