@@ -71,7 +71,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   }
 
   // A path that some route serves with another method answers 405; any other, 404.
-  const matchers = routes.map((spec) => ({ method: spec.method.toUpperCase(), test: match(spec.path) }));
+  // decode: false, so a malformed percent-escape in an unrouted path is a 404, not a thrown URIError.
+  const matchers = routes.map((spec) => ({ method: spec.method.toUpperCase(), test: match(spec.path, { decode: false }) }));
   app.use((req, res, next) => {
     const allowed = matchers.filter((m) => m.test(req.path) !== false).map((m) => m.method);
     if (allowed.length > 0) {
@@ -156,11 +157,17 @@ export function toApiError(error: unknown): ApiError {
   const http = error as HttpError;
   if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${BODY_LIMIT}`);
   if (http?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
+  if (error instanceof URIError) {
+    return new ApiError('invalid_request', 'the path has a malformed percent-escape', [{ path: 'params', message: 'malformed percent-encoding' }]);
+  }
   if (http?.type === 'encoding.unsupported' || http?.type === 'charset.unsupported') {
     return new ApiError('invalid_request', 'unsupported request encoding', [{ path: 'body', message: 'unsupported encoding' }]);
   }
   const status = http?.status ?? http?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError('invalid_request', 'bad request');
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return new ApiError('payload_too_large', `request body is larger than ${BODY_LIMIT}`);
+    return new ApiError('invalid_request', 'bad request', [{ path: 'request', message: (error as Error)?.message || 'unreadable request' }]);
+  }
   if (isUnavailable(error)) return new ApiError('unavailable', 'a backing service (Temporal or the records store) is unavailable; retry shortly', undefined, { 'Retry-After': '5' });
   return new ApiError('internal', 'internal error');
 }

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { createToken, inScope } from '../auth.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
-import { route } from '../route.js';
-import { idSchema, isoDateTime, nameSchema, pageQuery } from '../../schemas/common.js';
+import { ALL_ROLES, route } from '../route.js';
+import { shanghaiDate } from '../../domain/time.js';
+import { idSchema, isoDate, isoDateTime, nameSchema, pageQuery } from '../../schemas/common.js';
+import { loadDefaultData, SEED_KEY } from '../../seed/load.js';
+import { ORG } from '../../seed/zhanlanlu.js';
 import { listAudit, recordAudit } from '../../store/repositories/audit.js';
 
 const roleSchema = z.enum(['admin', 'supervisor', 'station_lead', 'social_worker', 'viewer']);
@@ -12,7 +15,60 @@ const tokenView = z.object({
   createdAt: z.string(), expiresAt: z.string().nullable(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable(),
 });
 
+const meView = z.object({
+  tokenId: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  scope: z.object({ id: z.string(), kind: z.string(), name: z.object({ zh: z.string(), en: z.string() }) }),
+  worker: z.object({ id: z.string(), name: z.string(), position: z.string(), communityId: z.string().nullable() }).nullable(),
+});
+
+// The default data is Zhanlanlu Street's tree; an admin may load it only if that street is theirs.
+const DEFAULT_DATA_SCOPES = new Set<string>([ORG.city.id, ORG.district.id, ORG.street.id]);
+
 export const adminRoutes = [
+  route({
+    method: 'get',
+    path: '/api/me',
+    summary: "The caller's role, scope and worker (the dashboard's and `shegong whoami`'s view of a token)",
+    tag: 'admin',
+    roles: ALL_ROLES,
+    response: meView,
+    handler: async ({ deps, principal }) => {
+      const scope = await deps.store.db.selectFrom('org_units').select(['id', 'kind', 'name_zh', 'name_en'])
+        .where('id', '=', principal.scopeId).executeTakeFirst();
+      if (!scope) throw notFound(`org unit ${principal.scopeId}`);
+      const worker = principal.workerId
+        ? await deps.store.db.selectFrom('workers').select(['id', 'name', 'position', 'community_id'])
+          .where('id', '=', principal.workerId).executeTakeFirst()
+        : undefined;
+      return {
+        tokenId: principal.tokenId,
+        name: principal.name,
+        role: principal.role,
+        scope: { id: scope.id, kind: scope.kind, name: { zh: scope.name_zh, en: scope.name_en } },
+        worker: worker ? { id: worker.id, name: worker.name, position: worker.position, communityId: worker.community_id } : null,
+      };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/admin/seed',
+    summary: "Load the default data (Zhanlanlu Street); idempotent, never overwrites a street's own edits",
+    tag: 'admin',
+    roles: ['admin'],
+    body: z.object({ today: isoDate.optional() }).strict(),
+    example: { today: '2026-11-28' },
+    response: z.object({ alreadyLoaded: z.boolean(), today: z.string() }),
+    handler: async ({ deps, principal, body, requestId }) => {
+      if (!DEFAULT_DATA_SCOPES.has(principal.scopeId)) throw forbidden(`the default data belongs to ${ORG.street.id}, outside your scope`);
+      const today = body.today ?? shanghaiDate(deps.clock());
+      const result = await loadDefaultData(deps.store.db, today, async (trx, loaded) => {
+        await recordAudit(trx, { actor: principal.name, action: 'seed', entity: 'default_data', entityId: SEED_KEY, after: { today, alreadyLoaded: loaded.alreadyLoaded }, requestId });
+      });
+      return { alreadyLoaded: result.alreadyLoaded, today };
+    },
+  }),
   route({
     method: 'post',
     path: '/api/tokens',
