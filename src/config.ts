@@ -24,6 +24,9 @@ export const configSchema = z.object({
   WECOM_WEBHOOK_URL: optionalUrl,
   DIGEST_CRON: z.string().default('0 9 * * 1'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  SIGN_IN_LOCK_MINUTES: z.coerce.number().positive().default(15),
   SEED_DEFAULT_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 });
 

@@ -4,7 +4,7 @@ import { resolve, join } from 'node:path';
 import type { Server } from 'node:http';
 import { createApp } from './api/app.js';
 import type { AppDeps } from './api/route.js';
-import { ensureAdminToken } from './bootstrap.js';
+import { ensureAdminToken, ensureAdminUser } from './bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openConfiguredStore } from './runtime.js';
@@ -80,6 +80,7 @@ async function main() {
       logger.info({ alreadyLoaded: seeded.alreadyLoaded }, 'default Zhanlanlu data');
     }
     const adminToken = await ensureAdminToken(store, resolve(config.DATA_DIR));
+    const adminSignIn = await ensureAdminUser(store, resolve(config.DATA_DIR));
 
     const deps: AppDeps = { store, temporal, config, logger, clock };
     installRuntime(logger);
@@ -118,6 +119,7 @@ async function main() {
       `  Temporal address   ${address}`,
       `  Records store      ${store.location}`,
       adminToken ? `  Admin token        ${adminToken}` : '  Admin token        (created on first run; its file was removed — create another with the CLI)',
+      adminSignIn ? `  Dashboard sign-in  ${adminSignIn.username} / ${adminSignIn.password}  (kept in ${resolve(config.DATA_DIR, 'admin-password')})` : '  Dashboard sign-in  (the first admin password file was removed — create users with the API or CLI)',
       '',
       'Press Ctrl-C to stop.',
       '',

@@ -5,6 +5,7 @@ import { match } from 'path-to-regexp';
 import { ZodError, type ZodType } from 'zod';
 import { recordAudit } from '../store/repositories/audit.js';
 import { authenticate, type Principal } from './auth.js';
+import { authenticateSession, CSRF_HEADER, parseCookies, SESSION_COOKIE } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -105,8 +106,12 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   if (spec.roles !== 'public') {
     const header = req.header('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>');
-    const found = await authenticate(deps.store.db, token, deps.clock());
+    // The dashboard sends no Authorization header: its signed-in cookie session stands in for a token.
+    const fromSession = !header && parseCookies(req.header('cookie')).has(SESSION_COOKIE)
+      ? await authenticateSession(deps.store.db, { method: req.method, cookieHeader: req.header('cookie'), csrfHeader: req.header(CSRF_HEADER) }, deps.clock())
+      : undefined;
+    if (!token && !fromSession) throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>, or sign in');
+    const found = fromSession ?? (token ? await authenticate(deps.store.db, token, deps.clock()) : undefined);
     if (!found) throw new ApiError('unauthorized', 'token is unknown, expired or revoked');
     principal = found;
     res.locals.principal = principal;

@@ -29,7 +29,7 @@ export interface RouteContext<P, Q, B> {
 
 /** A handler's answer when it needs a status other than the route's `status`. */
 export class Reply {
-  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string> = {}) {}
+  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string | string[]> = {}) {}
 }
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -295,6 +295,32 @@ export interface ApiTokenTable {
   last_used_at: Timestamp | null;
 }
 
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  scope_id: string;
+  worker_id: string | null;
+  locale: Generated<Locale>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  disabled_at: Timestamp | null;
+  last_sign_in_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface UserSessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_hash: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface MetaTable {
   key: string;
   value: Json<unknown>;
@@ -327,6 +353,8 @@ export interface Database {
   notifications: NotificationTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;
+  users: UserTable;
+  user_sessions: UserSessionTable;
   meta: MetaTable;
 }
 

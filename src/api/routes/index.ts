@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
+import { authRoutes } from './auth.js';
 import { directoryRoutes } from './directory.js';
 import { healthRoutes } from './health.js';
 
@@ -9,5 +10,6 @@ export function allRoutes(): RouteSpec[] {
     ...healthRoutes,
     ...directoryRoutes,
     ...adminRoutes,
+    ...authRoutes,
   ];
 }
