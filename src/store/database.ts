@@ -261,13 +261,17 @@ export interface NotificationTable {
   body_html: string | null;
   payload: Json<unknown>;
   workflow_id: string | null;
-  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  status: 'pending' | 'sending' | 'delivered' | 'failed' | 'skipped';
   attempts: Generated<number>;
   last_error: string | null;
   due_at: Timestamp | null;
   created_at: DefaultTimestamp;
   delivered_at: Timestamp | null;
   read_at: Timestamp | null;
+  /** When delivery began (0002): a retry that finds 'sending' knows the message may be out. */
+  sending_at: Timestamp | null;
+  /** The channel's reference for a delivery: the SMTP Message-ID, the webhook's answer. */
+  provider_ref: string | null;
 }
 
 export interface AuditLogTable {
