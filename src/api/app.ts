@@ -46,7 +46,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     });
     next();
   });
-  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Bodies are parsed per route, so a bulk import may take a larger body than everything else.
+  const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  const defaultJsonBody = jsonBody(BODY_LIMIT);
 
   const openApi = buildOpenApiDocument(routes, API_VERSION);
   app.get('/api/openapi.json', (_req, res) => {
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
 
   const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
   for (const spec of routes) {
-    app[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
+    app[spec.method](spec.path, spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody, async (req: Request, res: Response, next: NextFunction) => {
       try {
         await handle(spec, req, res, deps, limiter);
       } catch (error) {
@@ -153,14 +155,14 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   res.status(spec.status ?? 200).json(result ?? null);
 }
 
-interface HttpError { type?: string; status?: number; statusCode?: number }
+interface HttpError { type?: string; status?: number; statusCode?: number; limit?: number }
 
 /** Maps whatever a handler threw to the one error shape the API answers with. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof ZodError) return invalidRequest(fieldProblems(error, 'body'));
   const http = error as HttpError;
-  if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${BODY_LIMIT}`);
+  if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${http.limit ?? BODY_LIMIT} bytes`);
   if (http?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
   if (error instanceof URIError) {
     return new ApiError('invalid_request', 'the path has a malformed percent-escape', [{ path: 'params', message: 'malformed percent-encoding' }]);

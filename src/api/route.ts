@@ -56,6 +56,8 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   status?: number;
   /** Reads personal data: the read is written to the audit log. */
   personalData?: boolean;
+  /** A larger JSON body limit than the API's default (bulk imports), e.g. '5mb'. */
+  bodyLimit?: string;
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>;
 }
 

@@ -53,9 +53,14 @@ describe('API platform', () => {
     const malformed = await api.call('POST', '/api/communities', { token: tokens.admin, raw: '{"id": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('invalid_request');
-    const huge = await api.call('POST', '/api/communities', { token: tokens.admin, raw: JSON.stringify({ csv: 'x'.repeat(400_000) }) });
+    const huge = await api.call('POST', '/api/tokens', { token: tokens.admin, raw: JSON.stringify({ name: 'x'.repeat(400_000) }) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
+    // Bulk imports take up to 5 MB, so a district's worker list fits in one all-or-nothing request.
+    const hugeImport = await api.call('POST', '/api/communities', { token: tokens.admin, raw: JSON.stringify({ csv: 'x'.repeat(6_000_000) }) });
+    expect(hugeImport.status).toBe(413);
+    const bigImport = await api.call('POST', '/api/communities', { token: tokens.admin, raw: JSON.stringify({ csv: 'x'.repeat(400_000) }) });
+    expect(bigImport.status).toBe(400);
   });
 
   it('names each bad field of an invalid body', async () => {

@@ -9,6 +9,9 @@ import { recordAudit } from '../../store/repositories/audit.js';
 import { getCommunity, listCommunities, upsertCommunities } from '../../store/repositories/communities.js';
 import { getWorker, listWorkers, upsertWorkers } from '../../store/repositories/workers.js';
 
+// A district's worker list (a few thousand rows) fits in one all-or-nothing import.
+const IMPORT_BODY_LIMIT = '5mb';
+
 // One body shape serves single records, JSON bulk imports and CSV imports (sent as { csv }).
 const importBody = <T extends z.ZodType>(item: T) => z.union([
   item,
@@ -66,6 +69,7 @@ export const directoryRoutes = [
     summary: 'Create or update communities: one object, a JSON array, or { csv } with a header row',
     tag: 'directory',
     roles: ['admin'],
+    bodyLimit: IMPORT_BODY_LIMIT,
     body: importBody(communityInputSchema),
     example: { id: 'cn-bj-xicheng-zhanlanlu-example', streetId: 'cn-bj-xicheng-zhanlanlu', nameZh: '示例社区', nameEn: 'Example' },
     response: z.object({ imported: z.number(), ids: z.array(z.string()) }),
@@ -124,6 +128,7 @@ export const directoryRoutes = [
     summary: 'Create or update workers: one object, a JSON array, or { csv } with a header row',
     tag: 'directory',
     roles: ['admin'],
+    bodyLimit: IMPORT_BODY_LIMIT,
     body: importBody(workerInputSchema),
     example: { id: 'w-example-01', orgUnitId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', communityId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', name: '张三', position: 'social_worker', email: 'zhang@example.org', channels: ['inbox', 'email'] },
     response: z.object({ imported: z.number(), ids: z.array(z.string()) }),

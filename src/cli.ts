@@ -1,0 +1,370 @@
+// `shegong`: the command line for admins, supervisors and scripts. It talks only to the HTTP API
+// (SHEGONG_URL, SHEGONG_TOKEN), so it works the same against a laptop and a remote deployment.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { ApiClient, CliError, EXIT, type ExitCode, usageError } from './cli/client.js';
+import { describe, keyValues, table } from './cli/output.js';
+
+export const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface CliContext {
+  io: CliIo;
+  /** Whether --json was given: print the API's JSON answers as they are, for scripts. */
+  json(): boolean;
+  /** A client for SHEGONG_URL / --url with SHEGONG_TOKEN / --token. */
+  api(): ApiClient;
+  /** Prints an answer: JSON with --json, else the readable text. */
+  print(value: unknown, readable?: (value: never) => string): void;
+}
+
+const HELP_AFTER = `
+Environment:
+  SHEGONG_URL    the API to talk to (default ${DEFAULT_URL}); --url overrides it
+  SHEGONG_TOKEN  a bearer token (an admin makes one with \`shegong token create\`); --token overrides it
+
+Exit codes:
+  0  done
+  1  the API refused the request (4xx: invalid input, no permission, not found, conflict)
+  2  usage error: unknown command, bad or missing argument, unreadable file; nothing was sent
+  3  the API is unreachable or failed (5xx: Temporal or the records store down); retrying may help
+
+With --json every answer (and every error, as { "error": { "code", "message", "details" } }) is
+printed to stdout as JSON; without it, tables and messages for people.`;
+
+const seg = (value: string) => encodeURIComponent(value);
+
+/** Builds the program; `user` and other areas add their commands in their own register functions. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('shegong')
+    .description('Shegong (社工): station plans, training cycles and station rollout, from the command line')
+    .version('0.1.0')
+    .option('--url <url>', `the API base URL (env SHEGONG_URL, default ${DEFAULT_URL})`)
+    .option('--token <token>', 'bearer token (env SHEGONG_TOKEN)')
+    .option('--json', 'print JSON answers, for scripts')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr })
+    .addHelpText('after', HELP_AFTER);
+
+  registerAccountCommands(program, ctx);
+  registerDirectoryCommands(program, ctx);
+  registerTokenCommands(program, ctx);
+  registerCycleCommands(program, ctx);
+  registerPlanCommands(program, ctx);
+  registerRolloutCommands(program, ctx);
+  return program;
+}
+
+function registerAccountCommands(program: Command, ctx: CliContext) {
+  program.command('whoami')
+    .description("show the token's role, scope and worker")
+    .action(async () => {
+      const me = await ctx.api().get<Me>('/api/me');
+      ctx.print(me, (value: Me) => keyValues({
+        name: value.name,
+        role: value.role,
+        scope: `${value.scope.id} (${value.scope.kind}: ${value.scope.name.zh} ${value.scope.name.en})`,
+        worker: value.worker ? `${value.worker.id} ${value.worker.name}` : null,
+        token: value.tokenId,
+      }));
+    });
+
+  program.command('health')
+    .description('check that the API, Temporal and the records store are up (exit 3 if not)')
+    .action(async () => {
+      const health = await ctx.api().request<{ status: string }>('GET', '/healthz', undefined, { auth: false });
+      ctx.print(health, describe);
+      if (health.status !== 'ok') throw new CliError(EXIT.unavailable, `the service is ${health.status}`);
+    });
+}
+
+function registerDirectoryCommands(program: Command, ctx: CliContext) {
+  program.command('seed')
+    .description('load the default data (Zhanlanlu Street); safe to repeat, never overwrites edits')
+    .option('--today <date>', 'the date recorded with the seed, YYYY-MM-DD (default: today in Asia/Shanghai)')
+    .action(async (options: { today?: string }) => {
+      const result = await ctx.api().post<{ alreadyLoaded: boolean; today: string }>('/api/admin/seed', options.today ? { today: options.today } : {});
+      ctx.print(result, (value: typeof result) => (value.alreadyLoaded
+        ? 'The default data was already loaded; anything missing was added, nothing was overwritten.'
+        : `Loaded the default data (Zhanlanlu Street, ${value.today}).`));
+    });
+
+  program.command('import')
+    .description('import communities or workers from a .csv file (header row) or a .json array; all or nothing')
+    .addArgument(new Argument('<kind>', 'what the file holds').choices(['communities', 'workers']))
+    .argument('<file>', 'a .csv or .json file')
+    .addHelpText('after', `
+Every bad row is listed by line and field, and nothing is imported (exit 1).
+CSV columns, communities: id,streetId,nameZh,nameEn[,isPlaceholder,hasStation]
+CSV columns, workers:     id,orgUnitId,communityId,name,position[,email,phone,locale,channels,wecomWebhookUrl]
+                          (channels separated by ";", e.g. inbox;email)`)
+    .action(async (kind: 'communities' | 'workers', file: string) => {
+      const body = await readImportFile(file);
+      const result = await ctx.api().post<{ imported: number; ids: string[] }>(`/api/${kind}`, body);
+      ctx.print(result, (value: typeof result) => `Imported ${value.imported} ${kind}: ${value.ids.join(', ')}`);
+    });
+}
+
+async function readImportFile(file: string): Promise<unknown> {
+  const text = await readText(file);
+  switch (extname(file).toLowerCase()) {
+    case '.csv':
+      return { csv: text };
+    case '.json': {
+      const value = parseJson(file, text);
+      if (Array.isArray(value) || (value !== null && typeof value === 'object')) return value;
+      throw usageError(`${file}: expected a JSON array of records`);
+    }
+    default:
+      throw usageError(`${file}: expected a .csv or .json file`);
+  }
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw usageError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+const ROLES = ['admin', 'supervisor', 'station_lead', 'social_worker', 'viewer'];
+
+interface Me {
+  tokenId: string;
+  name: string;
+  role: string;
+  scope: { id: string; kind: string; name: { zh: string; en: string } };
+  worker: { id: string; name: string } | null;
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  role: string;
+  scopeId: string;
+  workerId: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+function registerTokenCommands(program: Command, ctx: CliContext) {
+  const token = program.command('token').description('API tokens (admins): create, list, revoke');
+
+  token.command('create')
+    .description('create a token; it is printed once and stored only as a hash')
+    .addOption(new Option('--role <role>', 'the role the token acts with').choices(ROLES).makeOptionMandatory())
+    .requiredOption('--name <name>', 'who or what uses the token, e.g. "center supervisor"')
+    .option('--scope <orgUnitId>', 'the org unit the role is scoped to (default: your own scope)')
+    .option('--worker <workerId>', 'the worker the token acts for (required for station_lead and social_worker)')
+    .option('--expires <instant>', 'expiry as an ISO instant with offset, e.g. 2027-01-01T00:00:00+08:00')
+    .action(async (options: { role: string; name: string; scope?: string; worker?: string; expires?: string }) => {
+      const api = ctx.api();
+      const scopeId = options.scope ?? (await api.get<Me>('/api/me')).scope.id;
+      const created = await api.post<{ id: string; token: string }>('/api/tokens', {
+        name: options.name, role: options.role, scopeId,
+        ...(options.worker ? { workerId: options.worker } : {}),
+        ...(options.expires ? { expiresAt: options.expires } : {}),
+      });
+      ctx.print({ ...created, role: options.role, scopeId }, (value: typeof created) => [
+        `Created token ${value.id} (${options.role} at ${scopeId}).`,
+        'It is shown only this once; keep it secret:',
+        value.token,
+      ].join('\n'));
+    });
+
+  token.command('list')
+    .description('list tokens (never their secrets)')
+    .action(async () => {
+      const { items } = await ctx.api().get<{ items: TokenRow[] }>('/api/tokens');
+      const now = Date.now();
+      ctx.print({ items }, () => table(items.map((row) => ({
+        ...row,
+        status: row.revokedAt ? 'revoked' : row.expiresAt && Date.parse(row.expiresAt) <= now ? 'expired' : 'active',
+      })), ['id', 'name', 'role', 'scopeId', 'workerId', 'status', 'expiresAt', 'lastUsedAt'], ['id', 'name', 'role', 'scope', 'worker', 'status', 'expires', 'last used']));
+    });
+
+  token.command('revoke')
+    .description('revoke a token; requests with it fail from now on')
+    .argument('<id>', 'the token id (from `shegong token list`)')
+    .action(async (id: string) => {
+      const result = await ctx.api().post<{ id: string; revokedAt: string }>(`/api/tokens/${seg(id)}/revoke`);
+      ctx.print(result, (value: typeof result) => `Revoked token ${value.id} at ${value.revokedAt}.`);
+    });
+}
+
+function registerCycleCommands(program: Command, ctx: CliContext) {
+  const cycle = program.command('cycle').description('training cycles: launch, status, cancel');
+
+  cycle.command('launch')
+    .description('launch a training cycle from a JSON file (cohort, sessions, reminder policy)')
+    .argument('<file>', 'a .json file with the POST /api/training-cycles body (see /docs)')
+    .action(async (file: string) => {
+      const body = parseJson(file, await readText(file));
+      ctx.print(await ctx.api().post('/api/training-cycles', body), describe);
+    });
+
+  cycle.command('status')
+    .description("a training cycle's progress")
+    .argument('<id>', 'the cycle id')
+    .action(async (id: string) => {
+      ctx.print(await ctx.api().get(`/api/training-cycles/${seg(id)}`), describe);
+    });
+
+  cycle.command('cancel')
+    .description('cancel a running training cycle; participants are told')
+    .argument('<id>', 'the cycle id')
+    .option('--reason <text>', 'why, recorded and sent with the notice', 'cancelled from the command line')
+    .action(async (id: string, options: { reason: string }) => {
+      ctx.print(await ctx.api().post(`/api/training-cycles/${seg(id)}/cancel`, { reason: options.reason }), describe);
+    });
+}
+
+interface CommunityRow {
+  id: string;
+  name: { zh: string; en: string };
+  station: { status: string } | null;
+}
+
+function registerPlanCommands(program: Command, ctx: CliContext) {
+  const plan = program.command('plan').description("stations' three-stage plans (guide → support → supervise)");
+
+  plan.command('start')
+    .description("start a station's plan, or every operating station's with --all (running plans are left alone)")
+    .argument('[community]', 'the community id')
+    .option('--all', 'every community in your scope with an operating station')
+    .action(async (community: string | undefined, options: { all?: boolean }) => {
+      if (Boolean(community) === Boolean(options.all)) throw usageError('give a community id or --all, not both');
+      const api = ctx.api();
+      if (community) {
+        ctx.print(await api.post(`/api/stations/${seg(community)}/plan`, {}), describe);
+        return;
+      }
+      const { items } = await api.get<{ items: CommunityRow[] }>('/api/communities');
+      const results: Array<{ community: string; name: string; result: string; detail: string }> = [];
+      let worst: ExitCode = EXIT.ok;
+      for (const item of items.filter((c) => c.station?.status === 'operating')) {
+        try {
+          const started = await api.post<Record<string, unknown>>(`/api/stations/${seg(item.id)}/plan`, {});
+          results.push({ community: item.id, name: item.name.zh, result: 'started', detail: String(started.workflowId ?? started.planId ?? '') });
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          // A plan already running is what --all wants to end up with, not a failure.
+          const already = error.apiError?.code === 'conflict';
+          if (!already) worst = Math.max(worst, error.exitCode) as ExitCode;
+          results.push({ community: item.id, name: item.name.zh, result: already ? 'already running' : 'failed', detail: error.message });
+        }
+      }
+      ctx.print({ items: results }, () => (results.length === 0 ? 'No operating stations in your scope.' : table(results, ['community', 'name', 'result', 'detail'])));
+      if (worst !== EXIT.ok) throw new CliError(worst, `${results.filter((r) => r.result === 'failed').length} plan(s) could not be started`);
+    });
+
+  plan.command('status')
+    .description("a station's plan: stage, tasks, sign-offs")
+    .argument('<community>', 'the community id')
+    .action(async (community: string) => {
+      ctx.print(await ctx.api().get(`/api/stations/${seg(community)}/plan`), describe);
+    });
+}
+
+function registerRolloutCommands(program: Command, ctx: CliContext) {
+  program.command('rollout')
+    .description('station rollout to every community')
+    .command('status')
+    .description('coverage (operating / all communities) and each rollout\'s milestones')
+    .action(async () => {
+      ctx.print(await ctx.api().get('/api/rollout'), describe);
+    });
+
+  program.command('digest')
+    .description("leadership's weekly digest")
+    .command('run')
+    .description('send the digest now instead of waiting for its schedule')
+    .action(async () => {
+      ctx.print(await ctx.api().post('/api/digest/run'), describe);
+    });
+}
+
+/** Runs one command line; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  // The context reads the global options from the program it is handed to, once parsing has run.
+  const built: { program?: Command } = {};
+  const json = () => Boolean(built.program?.opts().json);
+  const ctx: CliContext = {
+    io,
+    json,
+    api: () => {
+      const options = built.program!.opts<{ url?: string; token?: string }>();
+      return new ApiClient({
+        url: options.url ?? (io.env.SHEGONG_URL || DEFAULT_URL),
+        token: options.token ?? (io.env.SHEGONG_TOKEN || undefined),
+      });
+    },
+    print: (value, readable) => {
+      io.stdout(`${json() || !readable ? JSON.stringify(value, null, 2) : readable(value as never)}\n`);
+    },
+  };
+  const program = buildProgram(ctx);
+  built.program = program;
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version "errors" are commander's way to stop after printing them.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      reportError(error, json(), io);
+      return error.exitCode;
+    }
+    io.stderr(`shegong: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.unavailable;
+  }
+}
+
+function reportError(error: CliError, json: boolean, io: CliIo) {
+  if (json) {
+    const body = error.apiError ?? { code: error.exitCode === EXIT.usage ? 'usage' : 'unavailable', message: error.message };
+    io.stdout(`${JSON.stringify({ error: body, ...(error.status ? { status: error.status } : {}) }, null, 2)}\n`);
+    return;
+  }
+  const lines = [`shegong: ${error.message}`];
+  const details = error.apiError?.details;
+  if (Array.isArray(details)) {
+    for (const detail of details as Array<{ line?: number; field?: string; path?: string; message?: string }>) {
+      const where = detail.line !== undefined && detail.field !== undefined ? `line ${detail.line}, field ${detail.field}` : detail.path ?? '';
+      lines.push(`  ${where}: ${detail.message ?? ''}`);
+    }
+  }
+  io.stderr(`${lines.join('\n')}\n`);
+}
+
+/** The process entry: bin/shegong.mjs and `tsx src/cli.ts` both end here. */
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+  });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
