@@ -176,6 +176,18 @@ export interface PlanTable {
   report: Json<unknown> | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  // 0003_station_plans
+  workflow_id: string | null;
+  revision: Generated<number>;
+  started_by: string | null;
+  station_lead_id: string | null;
+  supervisor_id: string | null;
+  paused_at: Timestamp | null;
+  paused_total_ms: Generated<number>;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+  completed_at: Timestamp | null;
 }
 
 export interface PlanStageTable {
@@ -186,6 +198,9 @@ export interface PlanStageTable {
   signed_off_at: Timestamp | null;
   signed_off_by: string | null;
   comments: string | null;
+  // 0003_station_plans
+  sign_off_requested_at: Timestamp | null;
+  send_backs: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface PlanTaskTable {
@@ -201,6 +216,32 @@ export interface PlanTaskTable {
   completed_at: Timestamp | null;
   completed_by: string | null;
   evidence: Json<unknown> | null;
+  // 0003_station_plans
+  source: Generated<'template' | 'follow_up'>;
+  guidance: Json<unknown> | null;
+  reopened: Generated<number>;
+  sort_order: Generated<number>;
+}
+
+// 0003_station_plans
+export interface PlanVisitTable {
+  plan_id: string;
+  visit_no: number;
+  due_at: Timestamp | null;
+  status: 'pending' | 'scheduled' | 'recorded' | 'missed' | 'cancelled';
+  recorded_at: Timestamp | null;
+  recorded_by: string | null;
+  notes: string | null;
+  follow_up_task_ids: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface PlanEventTable {
+  plan_id: string;
+  seq: number;
+  at: Timestamp;
+  type: string;
+  actor: string | null;
+  detail: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface RolloutTable {
@@ -350,6 +391,8 @@ export interface Database {
   plans: PlanTable;
   plan_stages: PlanStageTable;
   plan_tasks: PlanTaskTable;
+  plan_visits: PlanVisitTable;
+  plan_events: PlanEventTable;
   rollouts: RolloutTable;
   rollout_milestones: RolloutMilestoneTable;
   venture_projects: VentureProjectTable;
