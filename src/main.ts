@@ -11,7 +11,7 @@ import { openConfiguredStore } from './runtime.js';
 import { loadDefaultData } from './seed/load.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
-import { canConnect, startDevServer, type DevServer } from './temporal/dev-server.js';
+import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from './temporal/search-attributes.js';
 import { createWorker, installRuntime } from './temporal/worker.js';
 import { shanghaiDate } from './domain/time.js';
@@ -52,15 +52,13 @@ async function main() {
     let uiUrl = config.TEMPORAL_UI_URL;
     if (!address) {
       if (!config.TEMPORAL_CLI) throw new Error('TEMPORAL_CLI is not set: run through `npm start`, or set TEMPORAL_ADDRESS');
-      if (await canConnect('127.0.0.1', config.TEMPORAL_DEV_PORT)) {
-        throw new Error(`port ${config.TEMPORAL_DEV_PORT} is taken (another Temporal or npm start?); stop it or set TEMPORAL_DEV_PORT`);
-      }
       logger.info('starting the Temporal dev server');
       const server: DevServer = await startDevServer({
         cli: config.TEMPORAL_CLI,
         port: config.TEMPORAL_DEV_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         dbFile: resolve(join(config.DATA_DIR, 'temporal', 'temporal.db')),
+        pidFile: resolve(join(config.DATA_DIR, 'temporal', 'dev-server.pid')),
         searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
         onLog: (line) => logger.debug({ temporal: line }),
       });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -14,6 +14,11 @@ export interface DevServerOptions {
   dbFile?: string;
   searchAttributes: Array<{ name: string; type: string }>;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Records the server's pid. A server left running by a previous run that was killed (its parent
+   * died without stopping it) is found through this file and stopped before a new one starts.
+   */
+  pidFile?: string;
   onLog?: (line: string) => void;
 }
 
@@ -41,7 +46,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--search-attribute', `${attribute.name}=${CLI_TYPE[attribute.type] ?? attribute.type}`);
   }
 
+  if (options.pidFile) await stopLeftover(options.pidFile);
+  if (await canConnect(ip, options.port)) {
+    throw new Error(`port ${options.port} is taken (another Temporal server, or another npm start?): stop it or choose another port`);
+  }
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  if (options.pidFile && child.pid) {
+    mkdirSync(dirname(options.pidFile), { recursive: true });
+    writeFileSync(options.pidFile, String(child.pid));
+  }
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
@@ -63,8 +76,32 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     address: `${ip}:${options.port}`,
     uiUrl: options.uiPort ? `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${options.uiPort}` : undefined,
-    stop: () => stopChild(child, exited),
+    stop: async () => {
+      await stopChild(child, exited);
+      if (options.pidFile) rmSync(options.pidFile, { force: true });
+    },
   };
+}
+
+/** Stops a dev server that a killed earlier run left behind, if the pid file names one. */
+async function stopLeftover(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  let commandLine = '';
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return; // not running (or no /proc): nothing to stop
+  }
+  if (!commandLine.includes('start-dev')) return; // the pid was reused by another program
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    if (!existsSync(`/proc/${pid}`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  process.kill(pid, 'SIGKILL');
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
