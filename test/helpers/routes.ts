@@ -1,0 +1,142 @@
+import { sql, type Kysely } from 'kysely';
+import type { ZodType } from 'zod';
+import { ApiError } from '../../src/api/errors.js';
+import type { RouteSpec } from '../../src/api/route.js';
+import type { Role } from '../../src/domain/types.js';
+import type { Database } from '../../src/store/database.js';
+import { WANMINGYUAN } from './app.js';
+
+/** A route's label in test names: `POST /api/tokens`. */
+export const label = (spec: RouteSpec) => `${spec.method.toUpperCase()} ${spec.path}`;
+
+/** The `:name` parameters of an express path, in order. */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
+}
+
+/** A concrete path: each `:name` replaced by its (already encoded) value. */
+export function fillPath(path: string, encoded: Record<string, string>): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => encoded[name] ?? 'x');
+}
+
+/** The worker each test token of tokensForRoles acts for. */
+export const ROLE_WORKERS: Record<Role, string | null> = {
+  admin: null,
+  supervisor: 'w-zhanlanlu-supervisor-01',
+  station_lead: 'w-wanmingyuan-lead',
+  social_worker: 'w-wanmingyuan-sw1',
+  viewer: 'w-zhanlanlu-leader-01',
+};
+
+/**
+ * Path values a role may reasonably use: its own community (Wanmingyuan, in every test token's
+ * scope), its own worker, and names of things that exist in every plan and rollout.
+ */
+export function inScopeParams(spec: RouteSpec, role: Role): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of pathParams(spec.path)) {
+    values[name] = encodeURIComponent(inScopeValue(name, role));
+  }
+  return values;
+}
+
+function inScopeValue(name: string, role: Role): string {
+  switch (name) {
+    case 'communityId':
+      return WANMINGYUAN;
+    case 'workerId':
+    case 'recipientId':
+      return ROLE_WORKERS[role] ?? 'w-wanmingyuan-sw1';
+    case 'stage':
+      return 'guide';
+    case 'milestone':
+      return 'site';
+    case 'tokenId':
+    case 'userId':
+    case 'notificationId':
+      return '00000000-0000-4000-8000-000000000000';
+    default:
+      return 'test-none';
+  }
+}
+
+export interface RouteInput {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+const passes = (schema: ZodType | undefined, value: unknown) => !schema || schema.safeParse(value).success;
+
+/** Whether the app's validation would accept these (decoded) inputs, i.e. the handler would run. */
+export function passesValidation(spec: RouteSpec, input: RouteInput): boolean {
+  return passes(spec.params, input.params) && passes(spec.query, input.query) && passes(spec.body, input.body ?? {});
+}
+
+// Objects and arrays only: the JSON parser is strict, and anything else is refused before the
+// role check, which would hide what the role tests look for.
+const BAD_BODIES: unknown[] = [
+  [],
+  {},
+  { unexpectedField: true },
+  { id: 42, name: [], role: {}, communityId: false, today: 'not a date' },
+  [{ id: '' }],
+];
+const BAD_PARAM = '!not an id!';
+
+/**
+ * Inputs that pass the role check but fail validation (400), if the route has any: a way to see
+ * that a role is let through without letting a write or a workflow start happen.
+ */
+export function invalidInput(spec: RouteSpec, params: Record<string, string>): { path: string; body?: unknown } | undefined {
+  const decoded = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, decodeURIComponent(value)]));
+  if (spec.body) {
+    const body = BAD_BODIES.find((candidate) => !passesValidation(spec, { params: decoded, query: {}, body: candidate }));
+    if (body !== undefined) return { path: fillPath(spec.path, params), body };
+  }
+  for (const name of pathParams(spec.path)) {
+    const bad = { ...decoded, [name]: BAD_PARAM };
+    if (!passesValidation(spec, { params: bad, query: {}, body: {} })) {
+      return { path: fillPath(spec.path, { ...params, [name]: encodeURIComponent(BAD_PARAM) }), body: spec.body ? {} : undefined };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The routes with every handler that changes something replaced by one that refuses to run, so a
+ * test that must never write or start a workflow proves it never got that far. `reached` lists
+ * what got through.
+ */
+export function guardedRoutes(routes: readonly RouteSpec[], reached: string[], allow: (spec: RouteSpec) => boolean = (spec) => spec.method === 'get'): RouteSpec[] {
+  return routes.map((spec) => (allow(spec) ? spec : {
+    ...spec,
+    handler: async () => {
+      reached.push(label(spec));
+      throw new ApiError('conflict', `test guard: the handler of ${label(spec)} was reached`);
+    },
+  }));
+}
+
+export interface TableSnapshot {
+  rows: number;
+  checksum: string;
+}
+
+/**
+ * Row count and a checksum of the contents of every table in the store's schema. A token's
+ * `last_used_at` is left out: using a token is meant to touch it.
+ */
+export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string, TableSnapshot>> {
+  const tables = await sql<{ table_name: string }>`
+    SELECT table_name FROM information_schema.tables
+    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
+  const snapshot: Record<string, TableSnapshot> = {};
+  for (const { table_name: name } of tables.rows) {
+    const result = await sql<{ rows: number; checksum: string }>`
+      SELECT count(*)::int AS rows, coalesce(md5(string_agg(r::text, E'\n' ORDER BY r::text)), '') AS checksum
+      FROM (SELECT to_jsonb(t) - 'last_used_at' AS r FROM ${sql.table(name)} t) s`.execute(db);
+    snapshot[name] = result.rows[0]!;
+  }
+  return snapshot;
+}
