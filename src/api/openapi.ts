@@ -14,6 +14,12 @@ export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+// A path parameter without a schema is still a required parameter of the operation.
+function implicitParams(path: string): z.ZodObject | undefined {
+  const names = [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1]!);
+  return names.length > 0 ? z.object(Object.fromEntries(names.map((name) => [name, z.string()]))) : undefined;
+}
+
 /** The OpenAPI 3.1 document, generated from the same route specs and zod schemas that validate requests. */
 export function buildOpenApiDocument(routes: readonly RouteSpec[], version: string): unknown {
   const registry = new OpenAPIRegistry();
@@ -29,7 +35,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
       tags: [spec.tag],
       security: isPublic ? [] : [{ bearer: [] }],
       request: {
-        ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+        ...(spec.params ?? implicitParams(spec.path) ? { params: (spec.params ?? implicitParams(spec.path)) as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
         ...(spec.body
           ? { body: { content: { 'application/json': { schema: spec.body, ...(spec.example !== undefined ? { example: spec.example } : {}) } } } }
