@@ -1,0 +1,132 @@
+import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiError, get, post, setSignedOutHandler } from './api.js';
+import { ErrorNote, Loading } from './components.js';
+import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
+import { InboxPage } from './pages/inbox.js';
+import { LoginPage } from './pages/login.js';
+import { OverviewPage } from './pages/overview.js';
+import { RolloutPage } from './pages/rollout.js';
+import { StationPage } from './pages/station.js';
+import { TrainingPage } from './pages/training.js';
+import { UsersPage } from './pages/users.js';
+import { WorkerPage } from './pages/worker.js';
+import { linkProps, matchPath, usePath } from './router.js';
+import { can, type Capability, type SessionInfo } from './session.js';
+import './styles.css';
+
+interface NavItem {
+  href: string;
+  label: MessageKey;
+  capability?: Capability;
+  match: string;
+}
+
+const NAV: NavItem[] = [
+  { href: '/', label: 'nav_overview', match: '/' },
+  { href: '/stations', label: 'nav_station', capability: 'station.view', match: '/stations/:communityId?' },
+  { href: '/training', label: 'nav_training', capability: 'training.view', match: '/training/:cycleId?' },
+  { href: '/workers', label: 'nav_worker', capability: 'worker.view', match: '/workers/:workerId?' },
+  { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
+  { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
+  { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
+];
+
+function App() {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [session, setSession] = useState<SessionInfo | null>();
+  const [sessionError, setSessionError] = useState<ApiError>();
+  const { path, search } = usePath();
+
+  const i18n: I18n = useMemo(() => ({
+    locale,
+    t: translator(locale),
+    setLocale: (next: Locale) => {
+      window.localStorage.setItem('shegong.locale', next);
+      setLocaleState(next);
+    },
+  }), [locale]);
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    document.title = i18n.t('app_name');
+  }, [locale, i18n]);
+
+  const loadSession = useCallback(async () => {
+    try {
+      setSession(await get<SessionInfo>('/api/auth/session'));
+      setSessionError(undefined);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) setSession(null);
+      else setSessionError(error as ApiError);
+    }
+  }, []);
+
+  useEffect(() => {
+    setSignedOutHandler(() => setSession(null));
+    void loadSession();
+  }, [loadSession]);
+
+  const signOut = async () => {
+    try {
+      await post('/api/auth/logout');
+    } finally {
+      setSession(null);
+    }
+  };
+
+  const { t } = i18n;
+  let body;
+  if (session === undefined) {
+    body = sessionError ? <ErrorNote error={sessionError} onRetry={() => void loadSession()} /> : <Loading />;
+  } else if (session === null) {
+    body = <LoginPage onSignedIn={() => void loadSession()} />;
+  } else {
+    body = <Page session={session} path={path} search={search} />;
+  }
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <a className="skip" href="#main">{t('skip_to_content')}</a>
+      <header className="top">
+        <div className="brand">{t('app_name')}</div>
+        {session ? (
+          <nav className="nav" aria-label="main">
+            {NAV.filter((item) => !item.capability || can(session, item.capability)).map((item) => (
+              <a key={item.href} {...linkProps(item.href)} aria-current={matchPath(item.match, path) ? 'page' : undefined}>{t(item.label)}</a>
+            ))}
+          </nav>
+        ) : null}
+        <div className="who">
+          <button type="button" className="lang" onClick={() => i18n.setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')} aria-label={`${t('language')}: ${t('switch_language')}`} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
+            {t('switch_language')}
+          </button>
+          {session ? (
+            <>
+              <span className="user" data-testid="signed-in-as">
+                {session.user?.displayName ?? session.principal.name} · {t(`role_${session.principal.role}` as MessageKey)}
+                {session.scope ? ` · ${localized(locale, session.scope.name)}` : ''}
+              </span>
+              <button type="button" onClick={() => void signOut()}>{t('sign_out')}</button>
+            </>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>{body}</main>
+      <footer className="foot">{t('time_zone_note')}</footer>
+    </I18nContext.Provider>
+  );
+}
+
+function Page({ session, path, search }: { session: SessionInfo; path: string; search: URLSearchParams }) {
+  let params: Record<string, string> | undefined;
+  if ((params = matchPath('/stations/:communityId?', path)) && can(session, 'station.view')) return <StationPage session={session} communityId={params.communityId || undefined} />;
+  if ((params = matchPath('/training/:cycleId?', path)) && can(session, 'training.view')) return <TrainingPage session={session} cycleId={params.cycleId || undefined} />;
+  if ((params = matchPath('/workers/:workerId?', path)) && can(session, 'worker.view')) return <WorkerPage session={session} workerId={params.workerId || undefined} />;
+  if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
+  if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
+  if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
+  return <OverviewPage session={session} />;
+}
+
+createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);

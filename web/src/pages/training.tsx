@@ -1,0 +1,365 @@
+import { cloneElement, type FormEvent, type ReactElement, useMemo, useState } from 'react';
+import { ApiError, get, post, query } from '../api.js';
+import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { asArray, asNumber, asObject, asString, items, type Json, nameOf } from '../data.js';
+import { useAction, usePolled } from '../hooks.js';
+import { localized, translateKey, useI18n, type MessageKey } from '../i18n.js';
+import { linkProps, navigate } from '../router.js';
+import { can, workflowLink, type SessionInfo } from '../session.js';
+import { formatDateTime, isoToLocalInput, localInputToIso } from '../time.js';
+
+const PAGE = 20;
+const ATTENDANCE = ['present', 'late', 'excused', 'absent'] as const;
+
+export function TrainingPage({ session, cycleId }: { session: SessionInfo; cycleId?: string }) {
+  if (cycleId) return <CycleDetail session={session} cycleId={cycleId} />;
+  return <CycleList session={session} />;
+}
+
+function CycleList({ session }: { session: SessionInfo }) {
+  const { t, locale } = useI18n();
+  const [page, setPage] = useState(0);
+  const [status, setStatus] = useState('');
+  const path = `/api/training-cycles${query({ status, limit: PAGE + 1, offset: page * PAGE })}`;
+  const cycles = usePolled(() => get<Json>(path), path);
+  return (
+    <div className="stack">
+      {can(session, 'training.launch') ? <LaunchForm /> : null}
+      <Section title={t('training_cycles')} actions={
+        <label className="inline">{t('filter')}
+          <select value={status} onChange={(event) => { setStatus(event.target.value); setPage(0); }}>
+            <option value="">{t('all')}</option>
+            {['running', 'completed', 'cancelled'].map((s) => <option key={s} value={s}>{translateKey(t, 'status', s)}</option>)}
+          </select>
+        </label>
+      }>
+        <Loadable state={cycles} empty={(data) => items(data).length === 0}>
+          {(data) => {
+            const rows = items(data);
+            return (
+              <>
+                <table className="table">
+                  <thead><tr><th scope="col">{t('cycle_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('participants')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
+                  <tbody>
+                    {rows.slice(0, PAGE).map((cycle) => (
+                      <tr key={String(cycle.id)}>
+                        <td><a {...linkProps(`/training/${encodeURIComponent(String(cycle.id))}`)}>{String(cycle.name ?? cycle.id)}</a></td>
+                        <td><Badge tone={cycle.status === 'running' ? 'info' : 'muted'}>{translateKey(t, 'status', asString(cycle.status))}</Badge></td>
+                        <td className="num">{String(asNumber(pick2(cycle, 'participants', 'enrolled')) ?? '—')}</td>
+                        <td>{formatDateTime(asString(cycle.startsAt ?? cycle.createdAt), locale)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <Pager page={page} hasMore={rows.length > PAGE} onPage={setPage} />
+              </>
+            );
+          }}
+        </Loadable>
+      </Section>
+    </div>
+  );
+}
+
+const pick2 = (row: Json, ...keys: string[]) => {
+  for (const key of keys) {
+    const value = row[key];
+    if (typeof value === 'number') return value;
+    if (Array.isArray(value)) return value.length;
+    if (value && typeof value === 'object' && typeof (value as Json).count === 'number') return (value as Json).count as number;
+  }
+  return undefined;
+};
+
+interface SessionDraft { dimension: string; level: string; startsAt: string; endsAt: string; place: string; trainer: string; capacity: string }
+const blankSession = (): SessionDraft => ({ dimension: 'party_policy', level: '1', startsAt: '', endsAt: '', place: '', trainer: '', capacity: '30' });
+
+function LaunchForm() {
+  const { t, locale } = useI18n();
+  const [name, setName] = useState('');
+  const [cohort, setCohort] = useState('');
+  const [sessions, setSessions] = useState<SessionDraft[]>([blankSession()]);
+  const action = useAction();
+  const [launched, setLaunched] = useState<string>();
+  const dimensions = usePolled(() => get<Json>('/api/dimensions').catch(() => ({ items: [] })), 'dimensions', 300_000);
+  const dimensionOptions = items(dimensions.data).length > 0
+    ? items(dimensions.data).map((d) => ({ key: String(d.key), name: localized(locale, nameOf(d.name)) }))
+    : DEFAULT_DIMENSIONS.map((key) => ({ key, name: key }));
+
+  const error = action.error;
+  const fieldError = (path: string) => error?.details.find((detail) => detail.path === `body.${path}` || detail.path.startsWith(`body.${path}.`))?.message;
+  const known = (path: string) => path === 'body.name' || path.startsWith('body.cohort') || path.startsWith('body.sessions');
+  const otherErrors = error?.details.filter((detail) => !known(detail.path)) ?? [];
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setLaunched(undefined);
+    const workerIds = cohort.split(/[\s,，]+/).map((id) => id.trim()).filter(Boolean);
+    const body = {
+      name,
+      cohort: { workerIds },
+      sessions: sessions.map((s) => ({
+        dimension: s.dimension, level: Number(s.level), startsAt: localInputToIso(s.startsAt), endsAt: localInputToIso(s.endsAt),
+        place: s.place, trainer: s.trainer, capacity: Number(s.capacity),
+      })),
+    };
+    const created = await action.run(() => post<Json>('/api/training-cycles', body));
+    if (created) {
+      const id = asString(created.id) ?? asString(created.cycleId);
+      setLaunched(id);
+      setName('');
+      setCohort('');
+      setSessions([blankSession()]);
+    }
+  };
+
+  const update = (index: number, patch: Partial<SessionDraft>) => setSessions((all) => all.map((s, i) => (i === index ? { ...s, ...patch } : s)));
+  const input = (label: MessageKey, path: string, control: ReactElement<Record<string, unknown>>) => {
+    const message = fieldError(path);
+    const id = `launch-${path.replace(/\./g, '-')}`;
+    return (
+      <label className={message ? 'invalid' : undefined}>
+        {t(label)}
+        {cloneElement(control, { 'aria-invalid': message ? true : undefined, 'aria-describedby': message ? `${id}-error` : undefined, id })}
+        <FieldError id={`${id}-error`} message={message} />
+      </label>
+    );
+  };
+
+  return (
+    <Section title={t('launch_cycle')}>
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('launch_cycle')}>
+        {input('cycle_name', 'name', <input name="name" value={name} onChange={(event) => setName(event.target.value)} />)}
+        {input('cohort', 'cohort', <textarea name="cohort" rows={2} value={cohort} placeholder={t('cohort_hint')} onChange={(event) => setCohort(event.target.value)} />)}
+        <fieldset>
+          <legend>{t('sessions')}</legend>
+          {sessions.map((s, index) => (
+            <div className="session-row" key={index} role="group" aria-label={`${t('session')} ${index + 1}`}>
+              {input('dimension', `sessions.${index}.dimension`, (
+                <select name={`sessions.${index}.dimension`} value={s.dimension} onChange={(event) => update(index, { dimension: event.target.value })}>
+                  {dimensionOptions.map((d) => <option key={d.key} value={d.key}>{d.name}</option>)}
+                </select>
+              ))}
+              {input('level', `sessions.${index}.level`, (
+                <select name={`sessions.${index}.level`} value={s.level} onChange={(event) => update(index, { level: event.target.value })}>
+                  {[1, 2, 3].map((level) => <option key={level} value={level}>{level}</option>)}
+                </select>
+              ))}
+              {input('starts_at', `sessions.${index}.startsAt`, <input type="datetime-local" name={`sessions.${index}.startsAt`} value={s.startsAt} onChange={(event) => update(index, { startsAt: event.target.value })} />)}
+              {input('ends_at', `sessions.${index}.endsAt`, <input type="datetime-local" name={`sessions.${index}.endsAt`} value={s.endsAt} onChange={(event) => update(index, { endsAt: event.target.value })} />)}
+              {input('place', `sessions.${index}.place`, <input name={`sessions.${index}.place`} value={s.place} onChange={(event) => update(index, { place: event.target.value })} />)}
+              {input('trainer', `sessions.${index}.trainer`, <input name={`sessions.${index}.trainer`} value={s.trainer} onChange={(event) => update(index, { trainer: event.target.value })} />)}
+              {input('capacity', `sessions.${index}.capacity`, <input type="number" min={1} name={`sessions.${index}.capacity`} value={s.capacity} onChange={(event) => update(index, { capacity: event.target.value })} />)}
+              {sessions.length > 1 ? <button type="button" onClick={() => setSessions((all) => all.filter((_, i) => i !== index))}>{t('remove')}</button> : null}
+            </div>
+          ))}
+          <button type="button" onClick={() => setSessions((all) => [...all, blankSession()])}>{t('add_session')}</button>
+          <FieldError id="launch-sessions-error" message={fieldError('sessions') && !sessions.some((_, i) => fieldError(`sessions.${i}`)) ? fieldError('sessions') : undefined} />
+        </fieldset>
+        {error && (error.details.length === 0 || otherErrors.length > 0) ? <ErrorNote error={otherErrors.length > 0 ? new ApiError(error.status, error.code, otherErrors.map((d) => `${d.path}: ${d.message}`).join('; ')) : error} /> : null}
+        {error && error.details.length > 0 && otherErrors.length === 0 ? <p className="note error" role="alert">{error.message}</p> : null}
+        <button type="submit" className="primary" disabled={action.running}>{t('launch')}</button>
+        {launched ? <p className="note ok" role="status">{t('launched')}: <a {...linkProps(`/training/${encodeURIComponent(launched)}`)}>{launched}</a></p> : null}
+      </form>
+    </Section>
+  );
+}
+
+const DEFAULT_DIMENSIONS = ['party_policy', 'professional_methods', 'project_management', 'resident_mobilization', 'resource_linkage', 'community_culture'];
+
+function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: string }) {
+  const { t, locale } = useI18n();
+  const path = `/api/training-cycles/${encodeURIComponent(cycleId)}`;
+  const cycle = usePolled(() => get<Json>(path), path);
+  const cancel = useAction();
+  const [reason, setReason] = useState('');
+  const manage = can(session, 'training.manage');
+  return (
+    <div className="stack">
+      <p><a {...linkProps('/training')}>← {t('training_cycles')}</a></p>
+      <Loadable state={cycle}>
+        {(data) => {
+          const link = workflowLink(session, `training-cycle:${cycleId}`);
+          const running = data.status === 'running';
+          return (
+            <>
+              <Section title={`${String(data.name ?? cycleId)} · ${translateKey(t, 'status', asString(data.status))}`}
+                actions={link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : undefined}>
+                <Progress cycle={data} />
+                {manage && running ? (
+                  <form className="actions" onSubmit={(event) => {
+                    event.preventDefault();
+                    void cancel.run(() => post(`${path}/cancel`, { reason })).then((done) => done && cycle.reload());
+                  }}>
+                    <label>{t('cancel_reason')}
+                      <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)}
+                        aria-invalid={cancel.error?.fieldMessage('reason') ? true : undefined} aria-describedby="cancel-reason-error" />
+                      <FieldError id="cancel-reason-error" message={cancel.error?.fieldMessage('reason')} />
+                    </label>
+                    <button type="submit" className="danger" disabled={cancel.running}>{t('cancel_cycle')}</button>
+                    {!cancel.error?.fieldMessage('reason') ? <ErrorNote error={cancel.error} /> : null}
+                  </form>
+                ) : null}
+              </Section>
+              <Section title={t('sessions')}>
+                {asArray(data.sessions).length === 0 ? <Empty /> : (
+                  <ul className="sessions">
+                    {asArray(data.sessions).map((s) => <SessionItem key={String(s.id)} session={session} cyclePath={path} cycle={data} item={s} onChange={cycle.reload} running={running} />)}
+                  </ul>
+                )}
+              </Section>
+              <Section title={t('participants')}>
+                <Participants cycle={data} session={session} />
+              </Section>
+              <p className="muted">{formatDateTime(asString(data.createdAt), locale)}</p>
+            </>
+          );
+        }}
+      </Loadable>
+    </div>
+  );
+}
+
+function Progress({ cycle }: { cycle: Json }) {
+  const { t, locale } = useI18n();
+  const rows = asArray(cycle.progress ?? asObject(cycle.report).byDimension ?? cycle.byDimension).map((row) => ({
+    key: String(row.dimension ?? row.key ?? ''),
+    name: localized(locale, nameOf(row.name ?? row.dimension)),
+    attended: asNumber(row.attendanceRate) ?? 0,
+    passed: asNumber(row.passRate) ?? 0,
+  }));
+  const option = useMemo(() => ({
+    grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    xAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { interval: 0, width: 80, overflow: 'truncate' } },
+    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: [
+      { name: t('attendance'), type: 'bar', data: rows.map((row) => Math.round(row.attended * 100)) },
+      { name: t('passed'), type: 'bar', data: rows.map((row) => Math.round(row.passed * 100)) },
+    ],
+    tooltip: { trigger: 'axis' },
+  }), [rows, t]);
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h3>{t('progress_by_dimension')}</h3>
+      <Chart option={option} label={t('progress_by_dimension')} height={260} />
+    </>
+  );
+}
+
+function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { session: SessionInfo; cyclePath: string; cycle: Json; item: Json; onChange(): void; running: boolean }) {
+  const { t, locale } = useI18n();
+  const manage = can(session, 'training.manage') && running;
+  const [moving, setMoving] = useState(false);
+  const [startsAt, setStartsAt] = useState(isoToLocalInput(String(item.startsAt ?? '')));
+  const [endsAt, setEndsAt] = useState(isoToLocalInput(String(item.endsAt ?? '')));
+  const move = useAction();
+  const sessionId = String(item.id);
+  const participants = asArray(cycle.participants ?? cycle.enrolments).filter((p) => p.status !== 'withdrawn');
+  const attendance = asArray(item.attendance);
+  return (
+    <li className="session" data-session={sessionId}>
+      <div className="task-head">
+        <strong>{formatDateTime(asString(item.startsAt), locale)} – {formatDateTime(asString(item.endsAt), locale)}</strong>
+        <span>{localized(locale, nameOf(item.dimensionName ?? item.dimension))} · {t('level')} {String(item.level ?? '')}</span>
+        <span className="muted">{String(item.place ?? '')} · {String(item.trainer ?? '')}</span>
+        <Badge tone={item.status === 'cancelled' ? 'muted' : 'info'}>{translateKey(t, 'status', asString(item.status))}</Badge>
+      </div>
+      {manage && item.status !== 'cancelled' ? (
+        <div className="buttons">
+          <button type="button" onClick={() => setMoving((open) => !open)} aria-expanded={moving}>{t('move_session')}</button>
+          <button type="button" className="danger" disabled={move.running}
+            onClick={() => void move.run(() => post(`${cyclePath}/sessions/${encodeURIComponent(sessionId)}/cancel`, { reason: 'cancelled from the dashboard' })).then((done) => done && onChange())}>
+            {t('cancel')}
+          </button>
+        </div>
+      ) : null}
+      {moving ? (
+        <form className="actions" onSubmit={(event) => {
+          event.preventDefault();
+          void move.run(() => post(`${cyclePath}/sessions/${encodeURIComponent(sessionId)}/move`, { startsAt: localInputToIso(startsAt), endsAt: localInputToIso(endsAt) }))
+            .then((done) => { if (done) { setMoving(false); onChange(); } });
+        }}>
+          <label>{t('starts_at')}<input type="datetime-local" value={startsAt} onChange={(event) => setStartsAt(event.target.value)} /></label>
+          <label>{t('ends_at')}<input type="datetime-local" value={endsAt} onChange={(event) => setEndsAt(event.target.value)} /></label>
+          <button type="submit" className="primary" disabled={move.running}>{t('save')}</button>
+        </form>
+      ) : null}
+      <ErrorNote error={move.error} />
+      {can(session, 'training.manage') && participants.length > 0 ? (
+        <details>
+          <summary>{t('take_attendance')}</summary>
+          <AttendanceForm cyclePath={cyclePath} sessionId={sessionId} participants={participants} recorded={attendance} onChange={onChange} />
+        </details>
+      ) : null}
+    </li>
+  );
+}
+
+function AttendanceForm({ cyclePath, sessionId, participants, recorded, onChange }: { cyclePath: string; sessionId: string; participants: Json[]; recorded: Json[]; onChange(): void }) {
+  const { t } = useI18n();
+  const initial = Object.fromEntries(recorded.map((row) => [String(row.workerId), String(row.status)]));
+  const [marks, setMarks] = useState<Record<string, string>>(initial);
+  const action = useAction();
+  return (
+    <form onSubmit={(event) => {
+      event.preventDefault();
+      const records = Object.entries(marks).map(([workerId, status]) => ({ workerId, status }));
+      void action.run(() => post(`${cyclePath}/attendance`, { sessionId, records })).then((done) => done && onChange());
+    }}>
+      <table className="table compact">
+        <tbody>
+          {participants.map((p) => {
+            const workerId = String(p.workerId ?? p.id);
+            return (
+              <tr key={workerId}>
+                <th scope="row">{String(p.name ?? workerId)}</th>
+                <td>
+                  <select aria-label={`${t('attendance')} ${String(p.name ?? workerId)}`} value={marks[workerId] ?? ''} onChange={(event) => setMarks((all) => ({ ...all, [workerId]: event.target.value }))}>
+                    <option value="">—</option>
+                    {ATTENDANCE.map((status) => <option key={status} value={status}>{t(`attendance_${status}`)}</option>)}
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <button type="submit" className="primary" disabled={action.running}>{t('save')}</button>
+      <ErrorNote error={action.error} />
+    </form>
+  );
+}
+
+function Participants({ cycle, session }: { cycle: Json; session: SessionInfo }) {
+  const { t } = useI18n();
+  const [page, setPage] = useState(0);
+  const [filter, setFilter] = useState('');
+  const all = asArray(cycle.participants ?? cycle.enrolments)
+    .filter((p) => !filter || `${String(p.workerId ?? '')} ${String(p.name ?? '')}`.toLowerCase().includes(filter.toLowerCase()));
+  const shown = all.slice(page * PAGE, page * PAGE + PAGE);
+  return (
+    <>
+      <label className="inline">{t('search')}<input type="search" value={filter} onChange={(event) => { setFilter(event.target.value); setPage(0); }} /></label>
+      {shown.length === 0 ? <Empty /> : (
+        <table className="table">
+          <thead><tr><th scope="col">{t('worker')}</th><th scope="col">{t('status')}</th><th scope="col">{t('coaching_flags')}</th></tr></thead>
+          <tbody>
+            {shown.map((p) => {
+              const workerId = String(p.workerId ?? p.id);
+              return (
+                <tr key={workerId}>
+                  <td>{can(session, 'worker.view') ? <a {...linkProps(`/workers/${encodeURIComponent(workerId)}`)} onClick={(event) => { event.preventDefault(); navigate(`/workers/${encodeURIComponent(workerId)}`); }}>{String(p.name ?? workerId)}</a> : String(p.name ?? workerId)}</td>
+                  <td>{String(p.status ?? '')}</td>
+                  <td>{String(p.coachingFlag ?? '')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <Pager page={page} hasMore={all.length > (page + 1) * PAGE} onPage={setPage} />
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+// Who is signed in, and what their role may see and do. The API enforces every rule; the page
+// only hides what the role cannot use, so nothing is offered that would be refused.
+
+export type Role = 'admin' | 'supervisor' | 'station_lead' | 'social_worker' | 'viewer';
+
+export interface SessionInfo {
+  principal: { name: string; role: Role; scopeId: string; workerId: string | null };
+  user: { id: string; username: string; displayName: string; locale: 'zh-CN' | 'en' } | null;
+  scope: { id: string; kind: string; name: { zh: string; en: string } } | null;
+  temporalUi: { baseUrl: string; namespace: string } | null;
+}
+
+export type Capability =
+  | 'station.view' | 'task.complete' | 'stage.sign_off' | 'plan.start'
+  | 'training.view' | 'training.launch' | 'training.manage'
+  | 'worker.view' | 'worker.list'
+  | 'rollout.view' | 'rollout.manage'
+  | 'inbox' | 'users.manage' | 'personal_data';
+
+const GRANTS: Record<Role, Capability[]> = {
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
+  supervisor: ['station.view', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
+  social_worker: ['training.view', 'worker.view', 'inbox'],
+  viewer: ['rollout.view', 'inbox'],
+};
+
+export function can(session: SessionInfo, capability: Capability): boolean {
+  return GRANTS[session.principal.role].includes(capability);
+}
+
+/** The Temporal UI page of a workflow, when the API told us where the UI is. */
+export function workflowLink(session: SessionInfo, workflowId: string): string | undefined {
+  const ui = session.temporalUi;
+  if (!ui) return undefined;
+  return `${ui.baseUrl}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
