@@ -3,9 +3,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureNodeModules, ensureTemporalCli, root } from './lib/ensure.mjs';
+import { ensureWebBuild } from './lib/web.mjs';
 
 ensureNodeModules();
 const temporalCli = ensureTemporalCli();
+ensureWebBuild();
 
 const child = spawn(
   process.execPath,
