@@ -1,5 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createNotifyActivities } from './notify.js';
+import { createRolloutActivities } from './rollout.js';
+import { createDigestActivities } from './digest.js';
 
 export type { ActivityDeps };
 
@@ -7,6 +9,8 @@ export type { ActivityDeps };
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps),
+    ...createRolloutActivities(deps),
+    ...createDigestActivities(deps),
   };
 }
 

@@ -1,10 +1,13 @@
 import type { AppDeps } from './api/route.js';
+import { digestStartupStep } from './services/digest.js';
 
 /**
  * Idempotent steps run once the API and worker are up (for example creating the digest
  * schedule). Each must be safe to repeat on every start.
  */
-export const startupSteps: Array<{ name: string; run: (deps: AppDeps) => Promise<void> }> = [];
+export const startupSteps: Array<{ name: string; run: (deps: AppDeps) => Promise<void> }> = [
+  digestStartupStep,
+];
 
 export async function runStartupSteps(deps: AppDeps): Promise<void> {
   for (const step of startupSteps) {

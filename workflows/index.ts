@@ -1,2 +1,4 @@
 // The workflow bundle's entry: re-exports workflow functions only.
+export { stationRollout } from './station-rollout.js';
+export { digest } from './digest.js';
 export {};

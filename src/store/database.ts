@@ -251,6 +251,8 @@ export interface RolloutTable {
   target_full_coverage: DateOnly | null;
   started_at: DefaultTimestamp;
   opened_at: Timestamp | null;
+  /** The first run of the workflow that wrote the row (0005). */
+  run_id: string | null;
 }
 
 export type MilestoneName = 'site' | 'staffing' | 'fit_out' | 'opening';
@@ -279,6 +281,10 @@ export interface VentureProjectTable {
   approved_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** Who proposed it (0005). */
+  proposed_by: string | null;
+  /** The supervisor's evaluation once evaluated (0005). */
+  evaluation: Json<unknown> | null;
 }
 
 export interface ServiceRecordTable {

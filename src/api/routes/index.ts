@@ -3,6 +3,9 @@ import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { directoryRoutes } from './directory.js';
 import { healthRoutes } from './health.js';
+import { reportRoutes } from './reports.js';
+import { rolloutRoutes } from './rollout.js';
+import { ventureRoutes } from './ventures.js';
 
 /** Every route the API serves; the OpenAPI document is generated from this same list. */
 export function allRoutes(): RouteSpec[] {
@@ -10,6 +13,9 @@ export function allRoutes(): RouteSpec[] {
     ...healthRoutes,
     ...directoryRoutes,
     ...adminRoutes,
+    ...rolloutRoutes,
+    ...ventureRoutes,
+    ...reportRoutes,
     ...authRoutes,
   ];
 }

@@ -1,0 +1,259 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../database.js';
+
+// Aggregate figures for the summary report, the coverage view and the digest. Counts only: no
+// person's identity leaves these functions, so viewers may read what they return.
+
+export async function countCenters(db: Kysely<Database>, streetIds: string[]): Promise<number> {
+  if (streetIds.length === 0) return 0;
+  const row = await db.selectFrom('centers').select((eb) => eb.fn.countAll<string>().as('n')).where('street_id', 'in', streetIds).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export interface StationCounts {
+  communities: number;
+  operating: number;
+  inRollout: number;
+}
+
+export async function stationCounts(db: Kysely<Database>, communityIds: string[]): Promise<StationCounts> {
+  if (communityIds.length === 0) return { communities: 0, operating: 0, inRollout: 0 };
+  const rows = await db.selectFrom('stations').select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('community_id', 'in', communityIds).groupBy('status').execute();
+  const count = (status: string) => Number(rows.find((row) => row.status === status)?.n ?? 0);
+  return { communities: communityIds.length, operating: count('operating'), inRollout: count('rollout') };
+}
+
+/** Operating stations that opened on or before a date (stations with no opening date count as opened before it). */
+export async function operatingAsOf(db: Kysely<Database>, communityIds: string[], date: string): Promise<number> {
+  if (communityIds.length === 0) return 0;
+  const row = await db.selectFrom('stations').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('community_id', 'in', communityIds).where('status', '=', 'operating')
+    .where((eb) => eb.or([eb('opened_on', 'is', null), eb('opened_on', '<=', date)]))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export interface ResidentsServed {
+  total: number;
+  byTheme: Array<{ theme: string; name: { zh: string; en: string }; residentsServed: number; projects: number }>;
+  byStation: Array<{ communityId: string; name: { zh: string; en: string }; residentsServed: number; projects: number }>;
+}
+
+/** Residents served by venture projects (the sum of their service records), by theme and by station. */
+export async function residentsServed(db: Kysely<Database>, communityIds: string[], options: { since?: string } = {}): Promise<ResidentsServed> {
+  if (communityIds.length === 0) return { total: 0, byTheme: [], byStation: [] };
+  const served = db.selectFrom('service_records')
+    .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents')])
+    .$if(options.since !== undefined, (qb) => qb.where('served_on', '>', options.since!))
+    .groupBy('project_id')
+    .as('s');
+  const projects = await db.selectFrom('venture_projects as p')
+    .innerJoin('communities as c', 'c.id', 'p.community_id')
+    .leftJoin(served, 's.project_id', 'p.id')
+    .select(['p.id', 'p.community_id', 'p.theme_key', 'c.name_zh', 'c.name_en', 's.residents'])
+    .where('p.community_id', 'in', communityIds)
+    .where('p.status', '<>', 'rejected')
+    .execute();
+  const themes = await db.selectFrom('themes').selectAll().orderBy('sort_order').execute();
+  const residentsOf = (row: { residents: string | number | null }) => Number(row.residents ?? 0);
+  const byTheme = themes.map((theme) => {
+    const rows = projects.filter((p) => p.theme_key === theme.key);
+    return { theme: theme.key, name: { zh: theme.name_zh, en: theme.name_en }, residentsServed: rows.reduce((sum, row) => sum + residentsOf(row), 0), projects: rows.length };
+  });
+  const stations = new Map<string, ResidentsServed['byStation'][number]>();
+  for (const row of projects) {
+    const entry = stations.get(row.community_id) ?? { communityId: row.community_id, name: { zh: row.name_zh, en: row.name_en }, residentsServed: 0, projects: 0 };
+    entry.residentsServed += residentsOf(row);
+    entry.projects += 1;
+    stations.set(row.community_id, entry);
+  }
+  return {
+    total: projects.reduce((sum, row) => sum + residentsOf(row), 0),
+    byTheme,
+    byStation: [...stations.values()].sort((a, b) => b.residentsServed - a.residentsServed || a.communityId.localeCompare(b.communityId)),
+  };
+}
+
+export interface PlansByStage {
+  guide: number;
+  support: number;
+  supervise: number;
+  completed: number;
+  cancelled: number;
+  paused: number;
+  /** Operating stations with no plan at all. */
+  notStarted: number;
+}
+
+/** Station plans by stage (the latest plan per community), from the plans table. */
+export async function plansByStage(db: Kysely<Database>, communityIds: string[]): Promise<PlansByStage> {
+  const result: PlansByStage = { guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 };
+  if (communityIds.length === 0) return result;
+  const plans = await db.selectFrom('plans').select(['community_id', 'status', 'current_stage', 'created_at'])
+    .where('community_id', 'in', communityIds).orderBy('created_at', 'desc').execute();
+  const latest = new Map<string, (typeof plans)[number]>();
+  for (const plan of plans) if (!latest.has(plan.community_id)) latest.set(plan.community_id, plan);
+  for (const plan of latest.values()) {
+    if (plan.status === 'completed' || plan.status === 'cancelled') result[plan.status] += 1;
+    else {
+      if (plan.status === 'paused') result.paused += 1;
+      if (plan.current_stage) result[plan.current_stage] += 1;
+    }
+  }
+  const operating = await db.selectFrom('stations').select('community_id')
+    .where('community_id', 'in', communityIds).where('status', '=', 'operating').execute();
+  result.notStarted = operating.filter((row) => !latest.has(row.community_id)).length;
+  return result;
+}
+
+export interface TrainingCompletion {
+  dimension: string;
+  name: { zh: string; en: string };
+  /** Active social workers and station leads in scope. */
+  workers: number;
+  /** Of them, how many have passed each level (a worker at level 2 has passed 1 and 2). */
+  passedByLevel: Array<{ level: number; workers: number }>;
+  /** Share of workers who have passed at least level 1, 0–1. */
+  completionRate: number;
+}
+
+/** Training completion per dimension, from the ladder (worker_levels). */
+export async function trainingCompletion(db: Kysely<Database>, orgUnitIds: string[]): Promise<TrainingCompletion[]> {
+  const dimensions = await db.selectFrom('dimensions').selectAll().orderBy('sort_order').execute();
+  const levels = await db.selectFrom('levels').select(['dimension_key', 'level']).execute();
+  if (orgUnitIds.length === 0) return [];
+  const workers = await db.selectFrom('workers').select('id')
+    .where('org_unit_id', 'in', orgUnitIds).where('active', '=', true).where('position', 'in', ['social_worker', 'station_lead'])
+    .execute();
+  const workerIds = workers.map((w) => w.id);
+  const passed = workerIds.length === 0 ? [] : await db.selectFrom('worker_levels').select(['dimension_key', 'level'])
+    .where('worker_id', 'in', workerIds).where('level', '>=', 1).execute();
+  return dimensions.map((dimension) => {
+    const mine = passed.filter((row) => row.dimension_key === dimension.key);
+    const dimensionLevels = levels.filter((l) => l.dimension_key === dimension.key).map((l) => l.level).sort((a, b) => a - b);
+    return {
+      dimension: dimension.key,
+      name: { zh: dimension.name_zh, en: dimension.name_en },
+      workers: workerIds.length,
+      passedByLevel: dimensionLevels.map((level) => ({ level, workers: mine.filter((row) => row.level >= level).length })),
+      completionRate: workerIds.length === 0 ? 0 : Math.round((mine.length / workerIds.length) * 1000) / 1000,
+    };
+  });
+}
+
+export interface OverdueTask {
+  communityId: string;
+  planId: string;
+  taskId: string;
+  title: { zh: string; en: string };
+  dueAt: Date;
+}
+
+/** Plan tasks past due and not done, oldest first. */
+export async function overdueTasks(db: Kysely<Database>, communityIds: string[], now: Date, limit = 20): Promise<{ count: number; oldest: OverdueTask[] }> {
+  if (communityIds.length === 0) return { count: 0, oldest: [] };
+  const base = db.selectFrom('plan_tasks as t').innerJoin('plans as p', 'p.id', 't.plan_id')
+    .where('p.community_id', 'in', communityIds).where('p.status', 'in', ['running', 'paused'])
+    .where('t.status', 'in', ['open', 'pending']).where('t.due_at', '<', now);
+  const countRow = await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+  const rows = await base.select(['p.community_id', 't.plan_id', 't.task_id', 't.title_zh', 't.title_en', 't.due_at'])
+    .orderBy('t.due_at').limit(limit).execute();
+  return {
+    count: Number(countRow?.n ?? 0),
+    oldest: rows.map((row) => ({ communityId: row.community_id, planId: row.plan_id, taskId: row.task_id, title: { zh: row.title_zh, en: row.title_en }, dueAt: row.due_at! })),
+  };
+}
+
+/** Street ids among a set of org units (those that have communities under them). */
+export async function streetsAmong(db: Kysely<Database>, orgUnitIds: string[]): Promise<string[]> {
+  if (orgUnitIds.length === 0) return [];
+  const rows = await db.selectFrom('org_units').select('id').where('id', 'in', orgUnitIds).where('kind', '=', 'street').orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+/** Every street with at least one community: the ones a digest schedule is made for. */
+export async function streetsWithCommunities(db: Kysely<Database>): Promise<string[]> {
+  const result = await sql<{ street_id: string }>`SELECT DISTINCT street_id FROM communities ORDER BY street_id`.execute(db);
+  return result.rows.map((row) => row.street_id);
+}
+
+/** Digest recipients of a street: active leadership and center supervisors at the street or below it. */
+export async function digestRecipients(db: Kysely<Database>, orgUnitIds: string[]): Promise<string[]> {
+  if (orgUnitIds.length === 0) return [];
+  const rows = await db.selectFrom('workers').select('id')
+    .where('org_unit_id', 'in', orgUnitIds).where('active', '=', true).where('position', 'in', ['leadership', 'center_supervisor'])
+    .orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+// ── venture projects ───────────────────────────────────────────────────────────────────────
+
+export type VentureStatus = 'proposed' | 'approved' | 'running' | 'evaluated' | 'rejected';
+export type VentureTransition = Exclude<VentureStatus, 'proposed'>;
+
+/** The lifecycle: each status and the one it is reached from. */
+export const VENTURE_TRANSITIONS: Record<VentureTransition, VentureStatus> = {
+  approved: 'proposed',
+  rejected: 'proposed',
+  running: 'approved',
+  evaluated: 'running',
+};
+
+export interface VentureProjectView {
+  id: string;
+  communityId: string;
+  communityName: { zh: string; en: string };
+  theme: string;
+  title: { zh: string; en: string };
+  status: VentureStatus;
+  startsOn: string | null;
+  endsOn: string | null;
+  budgetYuan: number | null;
+  residentsServed: number;
+  serviceRecords: number;
+  proposedBy: string | null;
+  approvedBy: string | null;
+  evaluation: unknown;
+}
+
+export async function listVentureProjects(
+  db: Kysely<Database>,
+  filter: { communityIds?: string[]; ids?: string[]; theme?: string; status?: VentureStatus },
+): Promise<VentureProjectView[]> {
+  if (filter.communityIds?.length === 0 || filter.ids?.length === 0) return [];
+  const served = db.selectFrom('service_records')
+    .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents'), (eb) => eb.fn.countAll<string>().as('records')])
+    .groupBy('project_id').as('s');
+  let query = db.selectFrom('venture_projects as p').innerJoin('communities as c', 'c.id', 'p.community_id').leftJoin(served, 's.project_id', 'p.id')
+    .select([
+      'p.id', 'p.community_id', 'c.name_zh as community_zh', 'c.name_en as community_en', 'p.theme_key', 'p.title_zh', 'p.title_en', 'p.status',
+      'p.starts_on', 'p.ends_on', 'p.budget_yuan', 'p.proposed_by', 'p.approved_by', 'p.evaluation', 's.residents', 's.records',
+    ])
+    .orderBy('p.community_id').orderBy('p.id');
+  if (filter.communityIds) query = query.where('p.community_id', 'in', filter.communityIds);
+  if (filter.ids) query = query.where('p.id', 'in', filter.ids);
+  if (filter.theme) query = query.where('p.theme_key', '=', filter.theme);
+  if (filter.status) query = query.where('p.status', '=', filter.status);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    communityId: row.community_id,
+    communityName: { zh: row.community_zh, en: row.community_en },
+    theme: row.theme_key,
+    title: { zh: row.title_zh, en: row.title_en },
+    status: row.status,
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    budgetYuan: row.budget_yuan === null ? null : Number(row.budget_yuan),
+    residentsServed: Number(row.residents ?? 0),
+    serviceRecords: Number(row.records ?? 0),
+    proposedBy: row.proposed_by,
+    approvedBy: row.approved_by,
+    evaluation: row.evaluation ?? null,
+  }));
+}
+
+export async function getVentureProject(db: Kysely<Database>, id: string): Promise<VentureProjectView | undefined> {
+  return (await listVentureProjects(db, { ids: [id] }))[0];
+}
