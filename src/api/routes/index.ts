@@ -3,6 +3,7 @@ import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { directoryRoutes } from './directory.js';
 import { healthRoutes } from './health.js';
+import { notificationRoutes } from './notifications.js';
 import { reportRoutes } from './reports.js';
 import { rolloutRoutes } from './rollout.js';
 import { ventureRoutes } from './ventures.js';
@@ -11,6 +12,7 @@ import { ventureRoutes } from './ventures.js';
 export function allRoutes(): RouteSpec[] {
   return [
     ...healthRoutes,
+    ...notificationRoutes,
     ...directoryRoutes,
     ...adminRoutes,
     ...rolloutRoutes,
