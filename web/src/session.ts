@@ -26,6 +26,8 @@ const GRANTS: Record<Role, Capability[]> = {
 };
 
 export function can(session: SessionInfo, capability: Capability): boolean {
+  // An inbox belongs to a worker: a sign-in that acts for none has no inbox.
+  if (capability === 'inbox' && !session.principal.workerId) return false;
   return GRANTS[session.principal.role].includes(capability);
 }
 

@@ -3,9 +3,10 @@ import { post } from '../api.js';
 import { errorText, FieldError } from '../components.js';
 import { useAction } from '../hooks.js';
 import { useI18n } from '../i18n.js';
+import { formatDateTime } from '../time.js';
 
 export function LoginPage({ onSignedIn }: { onSignedIn(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
@@ -20,8 +21,10 @@ export function LoginPage({ onSignedIn }: { onSignedIn(): void }) {
   };
 
   const error = action.error;
-  const usernameError = error?.fieldMessage('username');
-  const passwordError = error?.fieldMessage('password');
+  // Sign-in failures are said in the page's language; the API's English message is the fallback.
+  const lockedUntil = (error?.details.find((detail) => 'lockedUntil' in detail) as { lockedUntil?: string } | undefined)?.lockedUntil;
+  const usernameError = lockedUntil ? t('account_locked', { until: formatDateTime(lockedUntil, locale) }) : error?.fieldMessage('username');
+  const passwordError = error?.status === 401 && !lockedUntil ? t('wrong_credentials') : error?.fieldMessage('password');
   const general = error && !usernameError && !passwordError ? errorText(t, error) : undefined;
   return (
     <form className="card login" onSubmit={(event) => void submit(event)} aria-labelledby="login-title" noValidate>
@@ -30,13 +33,13 @@ export function LoginPage({ onSignedIn }: { onSignedIn(): void }) {
         {t('username')}
         <input name="username" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)}
           required aria-invalid={usernameError ? true : undefined} aria-describedby={usernameError ? 'username-error' : undefined} autoFocus />
-        <FieldError id="username-error" message={usernameError ? error?.message : undefined} />
+        <FieldError id="username-error" message={usernameError} />
       </label>
       <label>
         {t('password')}
         <input name="password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)}
           required aria-invalid={passwordError ? true : undefined} aria-describedby={passwordError ? 'password-error' : undefined} />
-        <FieldError id="password-error" message={passwordError ? error?.message : undefined} />
+        <FieldError id="password-error" message={passwordError} />
       </label>
       {general ? <p className="note error" role="alert">{general}</p> : null}
       <button type="submit" className="primary" disabled={action.running}>{action.running ? t('signing_in') : t('sign_in')}</button>

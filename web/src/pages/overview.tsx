@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { get } from '../api.js';
 import { Badge, Chart, Empty, ErrorNote, Loadable, Section } from '../components.js';
-import { asArray, asNumber, asString, items, nameOf, pick, type Community, type Json } from '../data.js';
+import { asArray, asNumber, asObject, asString, items, nameOf, pick, type Community, type Json } from '../data.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
@@ -16,6 +16,8 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
   const rollout = usePolled(can(session, 'rollout.view') ? () => get<Json>('/api/rollout') : null, 'rollout');
   const summary = usePolled(() => get<Json>('/api/reports/summary'), 'summary');
   const cycles = usePolled(can(session, 'training.view') ? () => get<Json>('/api/training-cycles?status=running') : null, 'cycles');
+  const escalations = usePolled(session.principal.workerId ? () => get<Json>('/api/notifications?kind=escalation&unread=true&limit=20') : null, 'escalations');
+  const overdue = usePolled(can(session, 'station.view') ? () => get<Json>('/api/stations?overdue=true') : null, 'overdue');
 
   const projected = asString(pick(rollout.data, 'projectedFullCoverage', 'coverage.projectedFullCoverage', 'projectedFullCoverageOn', 'coverage.projectedFullCoverageOn'))
     ?? asString(pick(summary.data, 'coverage.projectedFullCoverage', 'projectedFullCoverage'));
@@ -72,7 +74,18 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
       </Section>
 
       <Section title={`${t('overdue_tasks')} · ${t('open_escalations')}`}>
-        <Loadable state={summary}>{(data) => <OverdueAndEscalations summary={data} session={session} />}</Loadable>
+        <div className="two">
+          {can(session, 'station.view') ? (
+            <div>
+              <h3>{t('overdue_tasks')}</h3>
+              <Loadable state={overdue}>{(data) => <OverdueTasks answer={data} session={session} />}</Loadable>
+            </div>
+          ) : null}
+          <div>
+            <h3>{t('open_escalations')}</h3>
+            {session.principal.workerId ? <Loadable state={escalations}>{(data) => <Escalations answer={data} />}</Loadable> : <Empty />}
+          </div>
+        </div>
       </Section>
 
       {can(session, 'training.view') ? (
@@ -86,7 +99,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
 
 function StageCounts({ summary }: { summary: Json }) {
   const { t } = useI18n();
-  const raw = pick(summary, 'plans.byStage', 'stations.byStage', 'planStages', 'stationsByStage');
+  const raw = pick(summary, 'plansByStage', 'plans.byStage', 'stationsByStage');
   const rows: Array<{ key: string; count: number }> = Array.isArray(raw)
     ? asArray(raw).map((row) => ({ key: asString(row.stage) ?? 'none', count: asNumber(row.count) ?? asNumber(row.stations) ?? 0 }))
     : Object.entries((raw as Record<string, unknown>) ?? {}).map(([key, value]) => ({ key, count: asNumber(value) ?? 0 }));
@@ -102,7 +115,7 @@ function StageCounts({ summary }: { summary: Json }) {
 
 function TrainingByDimension({ summary }: { summary: Json }) {
   const { t, locale } = useI18n();
-  const rows = asArray(pick(summary, 'training.byDimension', 'trainingByDimension', 'training.dimensions')).map((row) => {
+  const rows = asArray(pick(summary, 'trainingCompletion', 'training.byDimension')).map((row) => {
     const rate = asNumber(row.completionRate) ?? asNumber(row.rate) ?? (asNumber(row.completed) !== undefined && asNumber(row.enrolled) ? (asNumber(row.completed)! / asNumber(row.enrolled)!) : undefined);
     return { key: asString(row.dimension) ?? asString(row.key) ?? '', name: localized(locale, nameOf(row.name ?? row.dimensionName ?? row.dimension)), rate: rate ?? 0 };
   });
@@ -149,45 +162,42 @@ function ResidentsByTheme({ summary }: { summary: Json }) {
   );
 }
 
-function OverdueAndEscalations({ summary, session }: { summary: Json; session: SessionInfo }) {
+/** Overdue tasks across the stations in scope, newest due date first. */
+function OverdueTasks({ answer, session }: { answer: Json; session: SessionInfo }) {
   const { t, locale } = useI18n();
-  const overdue = asArray(pick(summary, 'overdueTasks', 'plans.overdueTasks', 'tasks.overdue'))
-    .sort((a, b) => String(b.dueAt ?? '').localeCompare(String(a.dueAt ?? '')));
-  const escalations = asArray(pick(summary, 'openEscalations', 'escalations.open', 'escalations'))
-    .sort((a, b) => String(b.createdAt ?? b.at ?? '').localeCompare(String(a.createdAt ?? a.at ?? '')));
+  const tasks = items(answer).flatMap((plan) => asArray(plan.overdueTasks ?? (asNumber(asObject(plan.tasks).overdue) ? [plan] : [])).map((task) => ({ plan, task })))
+    .sort((a, b) => String(b.task.dueAt ?? b.plan.nextDueAt ?? '').localeCompare(String(a.task.dueAt ?? a.plan.nextDueAt ?? '')));
+  if (tasks.length === 0) return <Empty />;
   return (
-    <div className="two">
-      <div>
-        <h3>{t('overdue_tasks')}</h3>
-        {overdue.length === 0 ? <Empty /> : (
-          <ul className="list">
-            {overdue.slice(0, 20).map((task) => {
-              const community = asString(task.communityId) ?? '';
-              const title = localized(locale, nameOf(task.title ?? task.taskId));
-              return (
-                <li key={`${community}:${String(task.taskId)}`}>
-                  {can(session, 'station.view') && community ? <a {...linkProps(`/stations/${encodeURIComponent(community)}`)}>{title}</a> : title}
-                  <span className="muted"> · {localized(locale, nameOf(task.communityName ?? community))} · {t('due')} {formatDateTime(asString(task.dueAt), locale)}</span>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </div>
-      <div>
-        <h3>{t('open_escalations')}</h3>
-        {escalations.length === 0 ? <Empty /> : (
-          <ul className="list">
-            {escalations.slice(0, 20).map((item, index) => (
-              <li key={asString(item.id) ?? index}>
-                {asString(item.subject) ?? localized(locale, nameOf(item.title ?? item.taskId))}
-                <span className="muted"> · {formatDateTime(asString(item.createdAt ?? item.at), locale)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-    </div>
+    <ul className="list">
+      {tasks.slice(0, 20).map(({ plan, task }, index) => {
+        const community = asString(plan.communityId) ?? '';
+        const title = task === plan ? t('overdue_tasks') + ` × ${String(asObject(plan.tasks).overdue)}` : localized(locale, nameOf(task.title ?? task.id));
+        return (
+          <li key={`${community}:${index}`}>
+            {can(session, 'station.view') && community ? <a {...linkProps(`/stations/${encodeURIComponent(community)}`)}>{title}</a> : title}
+            <span className="muted"> · {localized(locale, nameOf(plan.communityName ?? community))} · {t('due')} {formatDateTime(asString(task.dueAt ?? plan.nextDueAt), locale)}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Unread escalations in the signed-in person's inbox, newest first. */
+function Escalations({ answer }: { answer: Json }) {
+  const { locale } = useI18n();
+  const rows = items(answer).sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')));
+  if (rows.length === 0) return <Empty />;
+  return (
+    <ul className="list">
+      {rows.map((item) => (
+        <li key={String(item.id)}>
+          <a {...linkProps('/inbox?unread=1')}>{String(item.subject ?? '')}</a>
+          <span className="muted"> · {formatDateTime(asString(item.createdAt), locale)}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -28,7 +28,13 @@ export function RolloutPage({ session }: { session: SessionInfo }) {
       <Loadable state={rollout}>
         {(data) => {
           const coverage = asObject(data.coverage ?? data);
-          const rows = asArray(pick(data, 'rollouts', 'items', 'communities')).filter((row) => !health || row.health === health);
+          // Communities with a rollout, newest trouble first: late, at risk, then on track.
+          const order: Record<string, number> = { late: 0, at_risk: 1, on_track: 2 };
+          const rows = asArray(pick(data, 'communities', 'rollouts', 'items'))
+            .map((row): Json => ({ ...row, ...asObject(row.rollout), name: row.name, communityId: row.communityId }))
+            .filter((row) => row.rollout || row.milestones)
+            .filter((row) => !health || row.health === health)
+            .sort((a, b) => (order[String(a.health)] ?? 3) - (order[String(b.health)] ?? 3));
           const operating = asNumber(coverage.operating);
           const total = asNumber(coverage.total ?? coverage.communities);
           const projected = asString(pick(data, 'projectedFullCoverage', 'coverage.projectedFullCoverage', 'projectedFullCoverageOn', 'coverage.projectedFullCoverageOn'));
@@ -84,6 +90,7 @@ function MilestoneStep({ session, communityId, milestone, onChange }: { session:
   const [targetDate, setTargetDate] = useState('');
   const [reason, setReason] = useState('');
   const base = `/api/rollout/${encodeURIComponent(communityId)}/milestones/${name}`;
+  const replans = asNumber(milestone.replans) ?? asArray(milestone.replans).length;
   const manage = can(session, 'rollout.manage') && !done;
   const late = !done && milestone.targetDate && String(milestone.targetDate) < new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   return (
@@ -91,7 +98,7 @@ function MilestoneStep({ session, communityId, milestone, onChange }: { session:
       <span className="step-name">{translateKey(t, 'milestone', name)}</span>
       <span>{t('planned')}: {formatDate(asString(milestone.targetDate), locale)}</span>
       <span>{t('actual')}: {formatDate(asString(milestone.completedAt), locale)}</span>
-      {asArray(milestone.replans).length > 0 ? <span className="muted">{t('replan')} ×{asArray(milestone.replans).length}</span> : null}
+      {replans > 0 ? <span className="muted">{t('replan')} ×{replans}{milestone.lastReplanReason ? `: ${String(milestone.lastReplanReason)}` : ''}</span> : null}
       {manage ? (
         <span className="buttons">
           <button type="button" className="primary" disabled={complete.running}

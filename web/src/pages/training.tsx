@@ -79,16 +79,18 @@ function LaunchForm() {
   const [name, setName] = useState('');
   const [cohort, setCohort] = useState('');
   const [sessions, setSessions] = useState<SessionDraft[]>([blankSession()]);
+  const [passMark, setPassMark] = useState('60');
+  const [retakeDays, setRetakeDays] = useState('14');
   const action = useAction();
   const [launched, setLaunched] = useState<string>();
   const dimensions = usePolled(() => get<Json>('/api/dimensions').catch(() => ({ items: [] })), 'dimensions', 300_000);
   const dimensionOptions = items(dimensions.data).length > 0
     ? items(dimensions.data).map((d) => ({ key: String(d.key), name: localized(locale, nameOf(d.name)) }))
-    : DEFAULT_DIMENSIONS.map((key) => ({ key, name: key }));
+    : Object.keys(DIMENSION_NAMES).map((key) => ({ key, name: dimensionName(locale, key) }));
 
   const error = action.error;
   const fieldError = (path: string) => error?.details.find((detail) => detail.path === `body.${path}` || detail.path.startsWith(`body.${path}.`))?.message;
-  const known = (path: string) => path === 'body.name' || path.startsWith('body.cohort') || path.startsWith('body.sessions');
+  const known = (path: string) => path === 'body.name' || path.startsWith('body.cohort') || path.startsWith('body.sessions') || path.startsWith('body.assessment');
   const otherErrors = error?.details.filter((detail) => !known(detail.path)) ?? [];
 
   const submit = async (event: FormEvent) => {
@@ -102,6 +104,7 @@ function LaunchForm() {
         dimension: s.dimension, level: Number(s.level), startsAt: localInputToIso(s.startsAt), endsAt: localInputToIso(s.endsAt),
         place: s.place, trainer: s.trainer, capacity: Number(s.capacity),
       })),
+      assessment: { passMark: Number(passMark), retakeWindowSeconds: Math.round(Number(retakeDays) * 86_400) },
     };
     const created = await action.run(() => post<Json>('/api/training-cycles', body));
     if (created) {
@@ -131,6 +134,10 @@ function LaunchForm() {
       <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('launch_cycle')}>
         {input('cycle_name', 'name', <input name="name" value={name} onChange={(event) => setName(event.target.value)} />)}
         {input('cohort', 'cohort', <textarea name="cohort" rows={2} value={cohort} placeholder={t('cohort_hint')} onChange={(event) => setCohort(event.target.value)} />)}
+        <div className="form columns">
+          {input('pass_mark', 'assessment.passMark', <input type="number" min={0} max={100} name="passMark" value={passMark} onChange={(event) => setPassMark(event.target.value)} />)}
+          {input('retake_days', 'assessment.retakeWindowSeconds', <input type="number" min={1} name="retakeDays" value={retakeDays} onChange={(event) => setRetakeDays(event.target.value)} />)}
+        </div>
         <fieldset>
           <legend>{t('sessions')}</legend>
           {sessions.map((s, index) => (
@@ -165,7 +172,6 @@ function LaunchForm() {
   );
 }
 
-const DEFAULT_DIMENSIONS = ['party_policy', 'professional_methods', 'project_management', 'resident_mobilization', 'resource_linkage', 'community_culture'];
 
 function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: string }) {
   const { t, locale } = useI18n();
@@ -208,6 +214,10 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
                   </ul>
                 )}
               </Section>
+              <Section title={t('assessments')}>
+                <p>{t('assessments')}: {String(asObject(data.assessments).assessed ?? 0)} · {t('passed')}: {String(asObject(data.assessments).passed ?? 0)}</p>
+                {manage && running ? <AssessmentForm cyclePath={path} cycle={data} onChange={cycle.reload} /> : null}
+              </Section>
               <Section title={t('participants')}>
                 <Participants cycle={data} session={session} />
               </Section>
@@ -222,12 +232,16 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
 
 function Progress({ cycle }: { cycle: Json }) {
   const { t, locale } = useI18n();
-  const rows = asArray(cycle.progress ?? asObject(cycle.report).byDimension ?? cycle.byDimension).map((row) => ({
-    key: String(row.dimension ?? row.key ?? ''),
-    name: localized(locale, nameOf(row.name ?? row.dimension)),
-    attended: asNumber(row.attendanceRate) ?? 0,
-    passed: asNumber(row.passRate) ?? 0,
-  }));
+  // The end-of-cycle report has per-dimension figures; while it runs, attendance comes from the sessions.
+  const report = asArray(asObject(cycle.report).byDimension);
+  const rows = report.length > 0
+    ? report.map((row) => ({ key: String(row.dimension), name: dimensionName(locale, String(row.dimension)), attended: asNumber(asObject(row.attendance).rate) ?? 0, passed: asNumber(row.passRate) ?? 0 }))
+    : [...new Set(asArray(cycle.sessions).map((s) => String(s.dimension)))].map((dimension) => {
+      const sessions = asArray(cycle.sessions).filter((s) => s.dimension === dimension && s.status !== 'cancelled');
+      const taking = sessions.reduce((sum, s) => sum + (asNumber(s.taking) ?? 0), 0);
+      const came = sessions.reduce((sum, s) => sum + (asNumber(asObject(s.attendance).present) ?? 0) + (asNumber(asObject(s.attendance).late) ?? 0), 0);
+      return { key: dimension, name: dimensionName(locale, dimension), attended: taking ? came / taking : 0, passed: 0 };
+    });
   const option = useMemo(() => ({
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
     legend: { top: 0 },
@@ -248,6 +262,16 @@ function Progress({ cycle }: { cycle: Json }) {
   );
 }
 
+const DIMENSION_NAMES: Record<string, { zh: string; en: string }> = {
+  party_policy: { zh: '党建引领与政策', en: 'Party-building and policy' },
+  professional_methods: { zh: '个案·小组·社区工作方法', en: 'Casework, group and community work' },
+  project_management: { zh: '项目策划与管理', en: 'Project planning and management' },
+  resident_mobilization: { zh: '居民动员与社区治理', en: 'Resident mobilisation' },
+  resource_linkage: { zh: '资源链接与五社联动', en: 'Resource and five-party linkage' },
+  community_culture: { zh: '社区特色文化与品牌', en: 'Community culture and brand' },
+};
+const dimensionName = (locale: 'zh-CN' | 'en', key: string) => (DIMENSION_NAMES[key] ? localized(locale, DIMENSION_NAMES[key]) : key);
+
 function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { session: SessionInfo; cyclePath: string; cycle: Json; item: Json; onChange(): void; running: boolean }) {
   const { t, locale } = useI18n();
   const manage = can(session, 'training.manage') && running;
@@ -256,15 +280,16 @@ function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { s
   const [endsAt, setEndsAt] = useState(isoToLocalInput(String(item.endsAt ?? '')));
   const move = useAction();
   const sessionId = String(item.id);
-  const participants = asArray(cycle.participants ?? cycle.enrolments).filter((p) => p.status !== 'withdrawn');
-  const attendance = asArray(item.attendance);
+  const participants = asArray(cycle.workers).filter((p) => p.status !== 'withdrawn');
+  const tally = asObject(item.attendance);
   return (
     <li className="session" data-session={sessionId}>
       <div className="task-head">
         <strong>{formatDateTime(asString(item.startsAt), locale)} – {formatDateTime(asString(item.endsAt), locale)}</strong>
-        <span>{localized(locale, nameOf(item.dimensionName ?? item.dimension))} · {t('level')} {String(item.level ?? '')}</span>
+        <span>{dimensionName(locale, String(item.dimension))} · {t('level')} {String(item.level ?? '')}</span>
         <span className="muted">{String(item.place ?? '')} · {String(item.trainer ?? '')}</span>
         <Badge tone={item.status === 'cancelled' ? 'muted' : 'info'}>{translateKey(t, 'status', asString(item.status))}</Badge>
+        <span className="muted">{ATTENDANCE.map((status) => `${t(`attendance_${status}`)} ${String(asNumber(tally[status]) ?? 0)}`).join(' · ')} / {String(item.taking ?? '')}</span>
       </div>
       {manage && item.status !== 'cancelled' ? (
         <div className="buttons">
@@ -290,22 +315,21 @@ function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { s
       {can(session, 'training.manage') && participants.length > 0 ? (
         <details>
           <summary>{t('take_attendance')}</summary>
-          <AttendanceForm cyclePath={cyclePath} sessionId={sessionId} participants={participants} recorded={attendance} onChange={onChange} />
+          <AttendanceForm cyclePath={cyclePath} sessionId={sessionId} participants={participants.filter((p) => (p.sessionIds as unknown[] | undefined ?? []).includes(sessionId))} onChange={onChange} />
         </details>
       ) : null}
     </li>
   );
 }
 
-function AttendanceForm({ cyclePath, sessionId, participants, recorded, onChange }: { cyclePath: string; sessionId: string; participants: Json[]; recorded: Json[]; onChange(): void }) {
+function AttendanceForm({ cyclePath, sessionId, participants, onChange }: { cyclePath: string; sessionId: string; participants: Json[]; onChange(): void }) {
   const { t } = useI18n();
-  const initial = Object.fromEntries(recorded.map((row) => [String(row.workerId), String(row.status)]));
-  const [marks, setMarks] = useState<Record<string, string>>(initial);
+  const [marks, setMarks] = useState<Record<string, string>>({});
   const action = useAction();
   return (
     <form onSubmit={(event) => {
       event.preventDefault();
-      const records = Object.entries(marks).map(([workerId, status]) => ({ workerId, status }));
+      const records = Object.entries(marks).filter(([, status]) => status).map(([workerId, status]) => ({ workerId, status }));
       void action.run(() => post(`${cyclePath}/attendance`, { sessionId, records })).then((done) => done && onChange());
     }}>
       <table className="table compact">
@@ -336,7 +360,7 @@ function Participants({ cycle, session }: { cycle: Json; session: SessionInfo })
   const { t } = useI18n();
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
-  const all = asArray(cycle.participants ?? cycle.enrolments)
+  const all = asArray(cycle.workers)
     .filter((p) => !filter || `${String(p.workerId ?? '')} ${String(p.name ?? '')}`.toLowerCase().includes(filter.toLowerCase()));
   const shown = all.slice(page * PAGE, page * PAGE + PAGE);
   return (
@@ -361,5 +385,45 @@ function Participants({ cycle, session }: { cycle: Json; session: SessionInfo })
       )}
       <Pager page={page} hasMore={all.length > (page + 1) * PAGE} onPage={setPage} />
     </>
+  );
+}
+
+function AssessmentForm({ cyclePath, cycle, onChange }: { cyclePath: string; cycle: Json; onChange(): void }) {
+  const { t, locale } = useI18n();
+  const workers = asArray(cycle.workers).filter((w) => w.status !== 'withdrawn');
+  const sessions = asArray(cycle.sessions);
+  const tracks = [...new Map(sessions.map((s) => [`${String(s.dimension)}:${String(s.level)}`, { dimension: String(s.dimension), level: Number(s.level) }])).values()];
+  const [workerId, setWorkerId] = useState('');
+  const [track, setTrack] = useState('');
+  const [score, setScore] = useState('');
+  const action = useAction();
+  const error = action.error;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const chosen = tracks.find((tr) => `${tr.dimension}:${tr.level}` === track) ?? tracks[0];
+    void action.run(() => post(`${cyclePath}/assessments`, { workerId, dimension: chosen?.dimension ?? '', level: chosen?.level ?? 1, score: Number(score) }))
+      .then((done) => { if (done) { setScore(''); onChange(); } });
+  };
+  return (
+    <form className="form columns" onSubmit={submit} aria-label={t('record_assessment')} noValidate>
+      <label>{t('worker')}
+        <select value={workerId} onChange={(event) => setWorkerId(event.target.value)} aria-describedby="assess-worker-error">
+          <option value="">—</option>
+          {workers.map((w) => <option key={String(w.workerId)} value={String(w.workerId)}>{String(w.name ?? w.workerId)}</option>)}
+        </select>
+        <FieldError id="assess-worker-error" message={error?.fieldMessage('workerId')} />
+      </label>
+      <label>{t('dimension')}
+        <select value={track} onChange={(event) => setTrack(event.target.value)}>
+          {tracks.map((tr) => <option key={`${tr.dimension}:${tr.level}`} value={`${tr.dimension}:${tr.level}`}>{dimensionName(locale, tr.dimension)} L{tr.level}</option>)}
+        </select>
+      </label>
+      <label>{t('score')}
+        <input type="number" min={0} max={100} value={score} onChange={(event) => setScore(event.target.value)} aria-describedby="assess-score-error" aria-invalid={error?.fieldMessage('score') ? true : undefined} />
+        <FieldError id="assess-score-error" message={error?.fieldMessage('score')} />
+      </label>
+      <button type="submit" className="primary" disabled={action.running}>{t('record_assessment')}</button>
+      {error && !error.fieldMessage('score') && !error.fieldMessage('workerId') ? <ErrorNote error={error} /> : null}
+    </form>
   );
 }

@@ -3,7 +3,7 @@ import { get, query } from '../api.js';
 import { Badge, Chart, Empty, Loadable, Pager, Section } from '../components.js';
 import { asArray, asNumber, asString, items, type Json, nameOf } from '../data.js';
 import { usePolled } from '../hooks.js';
-import { localized, translateKey, useI18n } from '../i18n.js';
+import { localized, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { formatDateTime } from '../time.js';
@@ -64,11 +64,12 @@ function Ladder({ workerId }: { workerId: string }) {
           key: String(row.dimension ?? row.key ?? ''),
           name: localized(locale, nameOf(row.name ?? row.dimensionName ?? row.dimension)),
           level: asNumber(row.level) ?? asNumber(row.currentLevel) ?? 0,
-          max: asNumber(row.maxLevel) ?? 3,
+          max: asArray(row.levels).length || 3,
         }));
-        const attendance = asArray(data.attendance ?? data.attendanceHistory)
-          .sort((a, b) => String(b.startsAt ?? b.at ?? '').localeCompare(String(a.startsAt ?? a.at ?? '')));
-        const flags = asArray(data.coachingFlags ?? data.flags);
+        const enrolments = asArray(data.enrolments).sort((a, b) => String(b.enrolledAt ?? '').localeCompare(String(a.enrolledAt ?? '')));
+        const flags = enrolments.filter((e) => e.coachingFlag);
+        const assessments = asArray(data.dimensions).flatMap((d) => asArray(d.assessments).map((a): Json => ({ ...a, dimension: d.key, dimensionName: d.name })))
+          .sort((a, b) => String(b.assessedAt ?? '').localeCompare(String(a.assessedAt ?? '')));
         const worker = (data.worker ?? {}) as Json;
         return (
           <>
@@ -83,12 +84,15 @@ function Ladder({ workerId }: { workerId: string }) {
                 </div>
               )}
             </Section>
-            <Section title={t('attendance_history')}>
-              <AttendanceHistory rows={attendance} />
+            <Section title={t('training_history')}>
+              <History rows={enrolments} />
+            </Section>
+            <Section title={t('assessments')}>
+              <Assessments rows={assessments} />
             </Section>
             <Section title={t('coaching_flags')}>
               {flags.length === 0 ? <Empty>{t('no_coaching')}</Empty> : (
-                <ul className="list">{flags.map((flag, index) => <li key={index}><Badge tone="warn">{localized(locale, nameOf(flag.dimensionName ?? flag.dimension))}</Badge> {String(flag.flag ?? flag.reason ?? flag.note ?? '')} <span className="muted">{formatDateTime(asString(flag.at), locale)}</span></li>)}</ul>
+                <ul className="list">{flags.map((flag, index) => <li key={index}><Badge tone="warn">{String(flag.cycleName ?? flag.cycleId)}</Badge> {String(flag.coachingFlag)} <span className="muted">{formatDateTime(asString(flag.finishedAt ?? flag.enrolledAt), locale)}</span></li>)}</ul>
               )}
             </Section>
           </>
@@ -108,21 +112,44 @@ function RadarChart({ rows }: { rows: Array<{ name: string; level: number; max: 
   return <Chart option={option} label={`${t('ladder')}: ${rows.map((row) => `${row.name} ${row.level}`).join(', ')}`} height={300} />;
 }
 
-function AttendanceHistory({ rows }: { rows: Json[] }) {
+function History({ rows }: { rows: Json[] }) {
   const { t, locale } = useI18n();
   const [page, setPage] = useState(0);
   if (rows.length === 0) return <Empty />;
-  const shown = rows.slice(page * PAGE, page * PAGE + PAGE);
   return (
     <>
       <table className="table">
-        <thead><tr><th scope="col">{t('session')}</th><th scope="col">{t('dimension')}</th><th scope="col">{t('attendance')}</th></tr></thead>
+        <thead><tr><th scope="col">{t('training_cycles')}</th><th scope="col">{t('status')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
         <tbody>
-          {shown.map((row, index) => (
+          {rows.slice(page * PAGE, page * PAGE + PAGE).map((row) => (
+            <tr key={String(row.cycleId)}>
+              <td><a {...linkProps(`/training/${encodeURIComponent(String(row.cycleId))}`)}>{String(row.cycleName ?? row.cycleId)}</a></td>
+              <td>{String(row.status ?? '')}</td>
+              <td>{formatDateTime(asString(row.enrolledAt), locale)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager page={page} hasMore={rows.length > (page + 1) * PAGE} onPage={setPage} />
+    </>
+  );
+}
+
+function Assessments({ rows }: { rows: Json[] }) {
+  const { t, locale } = useI18n();
+  const [page, setPage] = useState(0);
+  if (rows.length === 0) return <Empty />;
+  return (
+    <>
+      <table className="table">
+        <thead><tr><th scope="col">{t('dimension')}</th><th scope="col">{t('score')}</th><th scope="col">{t('status')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
+        <tbody>
+          {rows.slice(page * PAGE, page * PAGE + PAGE).map((row, index) => (
             <tr key={index}>
-              <td>{formatDateTime(asString(row.startsAt ?? row.at), locale)}</td>
-              <td>{localized(locale, nameOf(row.dimensionName ?? row.dimension))} {row.level ? `L${String(row.level)}` : ''}</td>
-              <td>{translateKey(t, 'attendance', asString(row.status ?? row.attendance))}</td>
+              <td>{localized(locale, nameOf(row.dimensionName))} L{String(row.level)} #{String(row.attempt)}</td>
+              <td className="num">{String(row.score)}</td>
+              <td><Badge tone={row.passed ? 'ok' : 'bad'}>{row.passed ? t('passed') : t('failed')}</Badge></td>
+              <td>{formatDateTime(asString(row.assessedAt), locale)}</td>
             </tr>
           ))}
         </tbody>
