@@ -1,4 +1,5 @@
 // The workflow bundle's entry: re-exports workflow functions only.
+export { stationPlan } from './station-plan.js';
 export { stationRollout } from './station-rollout.js';
 export { digest } from './digest.js';
 export {};

@@ -35,6 +35,8 @@ export interface StationPlanInput {
   /** The records-store id of this plan (unique per run; the workflow id is per station). */
   planId: string;
   communityId: string;
+  /** The community's name, for messages (the workflow reads no store). */
+  communityName?: Localized;
   /** YYYY-MM-DD, Asia/Shanghai: the guide stage's due dates count from this date (calendar mode). */
   startedOn: string;
   /** The template version the plan runs with, carried whole: a later template does not change it. */

@@ -86,7 +86,7 @@ export async function buildStationPlanInput(
 ): Promise<StationPlanInput> {
   const { db } = deps.store;
   const community = await db.selectFrom('communities as c').leftJoin('stations as s', 's.community_id', 'c.id')
-    .select(['c.id', 's.status as station_status']).where('c.id', '=', args.communityId).executeTakeFirst();
+    .select(['c.id', 'c.name_zh', 'c.name_en', 's.status as station_status']).where('c.id', '=', args.communityId).executeTakeFirst();
   if (!community) throw new PlanStartError('not_found', `community ${args.communityId} not found`);
   if (community.station_status !== 'operating') {
     throw new PlanStartError('no_station', `community ${args.communityId} has no operating station (${community.station_status ?? 'none'})`);
@@ -109,6 +109,7 @@ export async function buildStationPlanInput(
   return {
     planId: `${workflowIds.stationPlan(args.communityId)}:${startedOn}:${randomBytes(4).toString('hex')}`,
     communityId: args.communityId,
+    communityName: { zh: community.name_zh, en: community.name_en },
     startedOn,
     template,
     schedule: overrides.schedule ?? { mode: 'calendar', calendar: officialCalendar(Number(startedOn.slice(0, 4))), dueTime: DEFAULT_PLAN_SETTINGS.dueTime },
