@@ -71,7 +71,7 @@ describe('dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Overview' }).waitFor();
     await expect.poll(() => page.getByTestId('coverage-count').textContent()).toContain('communities have an operating station');
     expect(await page.locator(`li[data-community="${WANMINGYUAN}"]`).textContent()).toContain('Wanmingyuan');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     await page.reload();
     await page.getByRole('link', { name: 'Overview' }).waitFor();
     await page.getByRole('button', { name: /中文/ }).click();

@@ -1,0 +1,83 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/api/session.js';
+import { startTestApi, STREET, tokensForRoles, type TestApi } from '../helpers/app.js';
+import { createTestStore, type TestStore } from '../helpers/store.js';
+import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+
+// The dashboard driving real workflows: a real worker on its own task queue, real activities.
+const COMMUNITY = 'cn-bj-xicheng-zhanlanlu-placeholder-12';
+
+describe('dashboard actions that run workflows', () => {
+  let store: TestStore;
+  let temporal: Client;
+  let worker: RunningWorker;
+  let api: TestApi;
+  let browser: Browser;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    store = await createTestStore('pglite', { seed: true });
+    temporal = await connectClient();
+    const taskQueue = uniqueTaskQueue('web');
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
+    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
+    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
+    adminToken = (await tokensForRoles(store)).admin;
+    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await worker?.stop();
+    await temporal?.connection.close();
+    await store?.dispose();
+  });
+
+  it('launches a training cycle: a validation error next to its field, then success', async () => {
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.getByRole('link', { name: '培训' }).click();
+    await page.getByLabel('周期名称').fill('2026 冬季党建政策培训');
+    await page.getByLabel('参训对象').fill('w-wanmingyuan-sw1, w-wanmingyuan-sw2');
+    await page.getByRole('button', { name: '发起', exact: true }).click();
+    // No session times yet: the API names body.sessions.0.startsAt and the page puts it under that field.
+    const startsError = page.locator('#launch-sessions-0-startsAt-error');
+    await startsError.waitFor();
+    expect(await page.locator('#launch-sessions-0-startsAt').getAttribute('aria-invalid')).toBe('true');
+
+    const day = new Date(Date.now() + 3 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    await page.locator('#launch-sessions-0-startsAt').fill(`${day}T09:00`);
+    await page.locator('#launch-sessions-0-endsAt').fill(`${day}T11:00`);
+    await page.locator('#launch-sessions-0-place').fill('展览路街道社工中心');
+    await page.locator('#launch-sessions-0-trainer').fill('王老师');
+    await page.getByRole('button', { name: '发起', exact: true }).click();
+    await page.getByText('已发起培训周期').waitFor();
+    expect(await page.locator('#launch-sessions-0-startsAt-error').count()).toBe(0);
+    await page.getByRole('link', { name: '2026 冬季党建政策培训' }).waitFor();
+  });
+
+  it('shows coverage change on the overview when a rollout reaches opening', async () => {
+    // The rollout starts through the API (as the CLI would); its milestones are completed on the page.
+    const target = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
+    expect((await api.call('POST', '/api/workers', { token: adminToken, body: { id: 'w-placeholder-12-sw1', orgUnitId: COMMUNITY, communityId: COMMUNITY, name: '新站社工', position: 'social_worker' } })).status).toBe(201);
+    const started = await api.call('POST', `/api/rollout/${COMMUNITY}`, { token: adminToken, body: { targetDate: target } });
+    expect(started.status).toBe(201);
+
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await expect.poll(() => page.getByTestId('coverage-count').textContent()).toContain('11 / 23');
+    await page.getByRole('link', { name: '建站进度' }).click();
+    const item = page.locator(`li.rollout[data-community="${COMMUNITY}"]`);
+    for (const milestone of ['site', 'staffing', 'fit_out', 'opening']) {
+      const step = item.locator(`li[data-milestone="${milestone}"]`);
+      await step.getByRole('button', { name: '完成里程碑' }).click();
+      await item.locator(`li.step-done[data-milestone="${milestone}"]`).waitFor({ timeout: 30_000 });
+    }
+    await page.getByRole('link', { name: '总览' }).click();
+    await expect.poll(() => page.getByTestId('coverage-count').textContent(), { timeout: 30_000 }).toContain('12 / 23');
+    expect(await page.locator(`li[data-community="${COMMUNITY}"]`).getAttribute('data-status')).toBe('operating');
+  });
+});
