@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps.js';
 import { createNotifyActivities } from './notify.js';
+import { createTrainingActivities } from './training.js';
 import { createPlanActivities } from './plans.js';
 import { createRolloutActivities } from './rollout.js';
 import { createDigestActivities } from './digest.js';
@@ -10,6 +11,7 @@ export type { ActivityDeps };
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps),
+    ...createTrainingActivities(deps),
     ...createPlanActivities(deps),
     ...createRolloutActivities(deps),
     ...createDigestActivities(deps),

@@ -274,3 +274,253 @@ export interface DigestResult {
   delivered: number;
   already: number;
 }
+
+// ── training ────────────────────────────────────────────────────────────────────────────────
+// trainingCycle (`training-cycle:<cycleId>`) fans out one child workerLadder per enrolled worker
+// (`worker-ladder:<cycleId>:<workerId>`). Pure rules and the ladder's plan live in src/domain/ladder.ts.
+
+import type { AttendanceStatus as LadderAttendanceStatus } from '../src/domain/types.js';
+
+export const TRAINING_CYCLE_WORKFLOW = 'trainingCycle';
+export const WORKER_LADDER_WORKFLOW = 'workerLadder';
+
+/** How the cycle starts its children; every knob explicit so a benchmark can state them. */
+export interface CycleFanOut {
+  /** Child starts in flight at once (a sliding window). */
+  window: number;
+  /** Children one run starts before it continues as new (keeps pending children well under 2,000). */
+  childrenPerRun: number;
+  /** Workers read from the records store per page. */
+  pageSize: number;
+}
+
+export const DEFAULT_FAN_OUT: CycleFanOut = { window: 100, childrenPerRun: 500, pageSize: 200 };
+
+/** What one run of trainingCycle hands the next through continue-as-new. */
+export interface TrainingCycleCarry {
+  /** The last worker id read from the launch cohort (pages are read in worker-id order). */
+  cursor: string | null;
+  /** Every page of the launch cohort has been read. */
+  exhausted: boolean;
+  /** Read, or added while running, and not yet started. */
+  pending: string[];
+  /** Started ladders that have not reported their end. */
+  running: string[];
+  started: number;
+  finished: number;
+  runs: number;
+  cancelled: { reason: string; by: string } | null;
+}
+
+export interface TrainingCycleInput {
+  cycleId: string;
+  fanOut: CycleFanOut;
+  carry?: TrainingCycleCarry;
+}
+
+export interface TrainingCycleResult {
+  cycleId: string;
+  status: 'completed' | 'cancelled';
+  started: number;
+  finished: number;
+  runs: number;
+}
+
+export interface TrainingCycleProgress {
+  cycleId: string;
+  status: 'running' | 'closing' | 'cancelled';
+  started: number;
+  running: number;
+  finished: number;
+  pending: number;
+  exhausted: boolean;
+  inFlight: number;
+  /** Runs so far, this one included (continue-as-new starts a new run). */
+  runs: number;
+  historyLength: number;
+}
+
+/** A worker added while the cycle runs, with the sessions validation gave them. */
+export interface CycleAddition {
+  workerId: string;
+  sessionIds: string[];
+  levels: Record<string, number>;
+}
+
+export interface ParticipantChangeRequest {
+  add: CycleAddition[];
+  withdraw: string[];
+  by: string;
+  reason: string | null;
+}
+
+export interface ParticipantChangeResult {
+  added: string[];
+  withdrawn: string[];
+}
+
+export interface SessionChangeRequest {
+  sessionId: string;
+  action: 'move' | 'cancel';
+  /** ISO instants, for a move. */
+  startsAt?: string;
+  endsAt?: string;
+  place?: string;
+  by: string;
+  reason: string | null;
+}
+
+/** A session's new state, as the cycle passes it to the ladders that take it. */
+export interface LadderSessionChange {
+  sessionId: string;
+  status: 'moved' | 'cancelled';
+  startsAt: number;
+  endsAt: number;
+  place: string;
+  reason: string | null;
+}
+
+export interface SessionChangeResult {
+  sessionId: string;
+  status: 'moved' | 'cancelled';
+  /** Ladders told about the change. */
+  laddersSignalled: number;
+}
+
+export interface CancelCycleRequest {
+  reason: string;
+  by: string;
+}
+
+export interface CancelCycleResult {
+  cycleId: string;
+  status: 'cancelled';
+  laddersSignalled: number;
+}
+
+export type LadderEnd = 'completed' | 'withdrawn' | 'cancelled';
+
+export interface LadderFinished {
+  workerId: string;
+  status: LadderEnd;
+}
+
+export interface WorkerLadderInput {
+  cycleId: string;
+  workerId: string;
+}
+
+export type TrackStatus =
+  | 'scheduled'
+  | 'awaiting_assessment'
+  | 'retake_open'
+  | 'passed'
+  | 'failed'
+  | 'not_assessed'
+  | 'not_eligible'
+  | 'cancelled';
+
+export interface TrackView {
+  dimension: string;
+  level: number;
+  status: TrackStatus;
+  sessionIds: string[];
+  attempts: Array<{ attempt: number; score: number; passed: boolean; assessor: string }>;
+  /** When the open assessment or retake window closes (epoch ms). */
+  deadline: number | null;
+}
+
+export interface LadderSessionView {
+  id: string;
+  dimension: string;
+  level: number;
+  startsAt: number;
+  endsAt: number;
+  status: 'scheduled' | 'moved' | 'cancelled' | 'held' | 'dropped';
+  attendance: LadderAttendanceStatus | null;
+  final: boolean;
+}
+
+export interface LadderState {
+  cycleId: string;
+  workerId: string;
+  status: 'loading' | 'running' | LadderEnd;
+  tracks: TrackView[];
+  sessions: LadderSessionView[];
+  coachingFlag: string | null;
+  remindersSent: number;
+}
+
+export interface LadderResult {
+  cycleId: string;
+  workerId: string;
+  status: LadderEnd;
+  tracks: Array<{ dimension: string; level: number; status: TrackStatus }>;
+  coachingFlag: string | null;
+}
+
+export interface AttendanceRequest {
+  sessionId: string;
+  /** A trainer or station lead gives the status; a check-in leaves it to the ladder (present or late). */
+  status?: LadderAttendanceStatus;
+  source: 'trainer' | 'check_in';
+  recordedBy: string;
+}
+
+export interface AttendanceResult {
+  sessionId: string;
+  workerId: string;
+  status: LadderAttendanceStatus;
+  recordedBy: string;
+}
+
+export interface AssessmentRequest {
+  dimension: string;
+  level: number;
+  score: number;
+  assessor: string;
+}
+
+export interface AssessmentResult {
+  attempt: number;
+  passed: boolean;
+  trackStatus: TrackStatus;
+  /** The level the worker now holds when this pass promoted them. */
+  promotedTo: number | null;
+  coachingFlag: string | null;
+}
+
+export interface LadderStopRequest {
+  status: 'withdrawn' | 'cancelled';
+  reason: string | null;
+  by: string;
+}
+
+export const trainingSignals = {
+  /** A ladder tells its cycle it has ended (sent to the cycle's latest run). */
+  ladderFinished: defineSignal<[LadderFinished]>('ladderFinished'),
+};
+
+export const trainingQueries = {
+  progress: defineQuery<TrainingCycleProgress>('cycleProgress'),
+};
+
+export const trainingUpdates = {
+  changeParticipants: defineUpdate<ParticipantChangeResult, [ParticipantChangeRequest]>('changeParticipants'),
+  changeSession: defineUpdate<SessionChangeResult, [SessionChangeRequest]>('changeSession'),
+  cancelCycle: defineUpdate<CancelCycleResult, [CancelCycleRequest]>('cancelCycle'),
+};
+
+export const ladderSignals = {
+  sessionChanged: defineSignal<[LadderSessionChange]>('sessionChanged'),
+  stop: defineSignal<[LadderStopRequest]>('stopLadder'),
+};
+
+export const ladderQueries = {
+  state: defineQuery<LadderState>('ladderState'),
+};
+
+export const ladderUpdates = {
+  recordAttendance: defineUpdate<AttendanceResult, [AttendanceRequest]>('recordAttendance'),
+  recordAssessment: defineUpdate<AssessmentResult, [AssessmentRequest]>('recordAssessment'),
+};

@@ -110,6 +110,8 @@ export interface TrainingCycleTable {
   created_at: DefaultTimestamp;
   ended_at: Timestamp | null;
   cancel_reason: string | null;
+  // 0004_training
+  cancelled_by: string | null;
 }
 
 export interface SessionTable {
@@ -123,6 +125,9 @@ export interface SessionTable {
   trainer: string;
   capacity: number;
   status: Generated<'scheduled' | 'moved' | 'cancelled' | 'held'>;
+  // 0004_training
+  changed_at: Timestamp | null;
+  change_reason: string | null;
 }
 
 export interface EnrolmentTable {
@@ -132,6 +137,10 @@ export interface EnrolmentTable {
   coaching_flag: string | null;
   enrolled_at: DefaultTimestamp;
   withdrawn_at: Timestamp | null;
+  // 0004_training
+  plan: ColumnType<string[], string | undefined, string>;
+  start_levels: ColumnType<Record<string, number>, string | undefined, string>;
+  finished_at: Timestamp | null;
 }
 
 export interface AttendanceTable {

@@ -6,6 +6,7 @@ import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notifications.js';
 import { reportRoutes } from './reports.js';
 import { rolloutRoutes } from './rollout.js';
+import { trainingRoutes } from './training.js';
 import { ventureRoutes } from './ventures.js';
 
 /** Every route the API serves; the OpenAPI document is generated from this same list. */
@@ -16,6 +17,7 @@ export function allRoutes(): RouteSpec[] {
     ...directoryRoutes,
     ...adminRoutes,
     ...rolloutRoutes,
+    ...trainingRoutes,
     ...ventureRoutes,
     ...reportRoutes,
     ...authRoutes,
