@@ -1,0 +1,177 @@
+// `npm run bench:reminders -- [--count 10000] [--window 60] [--lead 0]`
+//
+// Schedules `count` reminders due within `window` seconds through real workflows (benchReminder:
+// a timer, then the real notify activity writing the outbox) and, in the same run, as many bare
+// timers with the same due times (benchTimer). Reports lateness p50/p95/p99/max of both:
+// reminders from due time to the outbox row's delivered_at, timers from due time to the workflow
+// task that woke them. Counts duplicates (a key delivered twice) and missing reminders.
+//
+// Temporal: TEMPORAL_ADDRESS, or a dev server it starts (TEMPORAL_CLI, or scripts/install-temporal).
+// Store: DATABASE_URL, or PGlite in memory.
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { createNotifyActivities } from '../activities/notify.js';
+import { loadConfig } from '../src/config.js';
+import type { NotifyRequest } from '../src/domain/notifications.js';
+import { loadDefaultData } from '../src/seed/load.js';
+import { dropSchema, openStore } from '../src/store/connect.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+import { benchWorkflowBundle } from './bundle.js';
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at === -1) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+const count = option('count', 10_000);
+const windowMs = option('window', 60) * 1000;
+// Time to start every workflow before the first is due; 0: estimated from the count.
+const leadMs = option('lead', 0) * 1000 || 20_000 + count * 2 * 6;
+const taskQueue = `bench-reminders-${Date.now().toString(36)}`;
+
+function temporalCli(): string {
+  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
+  const script = fileURLToPath(new URL('../scripts/install-temporal', import.meta.url));
+  const result = spawnSync(script, [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (result.status !== 0) throw new Error('could not find or build the Temporal CLI');
+  return result.stdout.trim().split('\n').pop()!;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await task(item);
+    }
+  }));
+}
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+let server: DevServer | undefined;
+const address = process.env.TEMPORAL_ADDRESS ?? await (async () => {
+  server = await startDevServer({ cli: temporalCli(), port: await freePort(), searchAttributes: CUSTOM_SEARCH_ATTRIBUTES });
+  return server.address;
+})();
+const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, LOG_LEVEL: 'silent' });
+// A PostgreSQL run gets a schema of its own, dropped at the end.
+const schema = config.DATABASE_URL ? `bench_${Date.now().toString(36)}` : undefined;
+const store = await openStore({ databaseUrl: config.DATABASE_URL, schema, poolSize: 16 });
+await migrateToLatest(store.db);
+await loadDefaultData(store.db, '2026-11-28');
+const recipients = (await store.db.selectFrom('workers').select('id').orderBy('id').execute()).map((row) => row.id);
+// Inbox only: the figure is our scheduling and outbox path, not a mail server's speed.
+await store.db.updateTable('workers').set({ channels: ['inbox'] }).execute();
+
+const client = new Client({ connection: await Connection.connect({ address }) });
+const delivered = new Map<string, number>();
+const attempts = new Map<string, number>();
+const notifyActivities = createNotifyActivities({ store, config, logger: pino({ level: 'silent' }), temporal: client, clock: () => new Date() });
+const activities = {
+  async notify(request: NotifyRequest) {
+    attempts.set(request.key, (attempts.get(request.key) ?? 0) + 1);
+    const result = await notifyActivities.notify(request);
+    for (const delivery of result.deliveries) {
+      if (delivery.status === 'delivered') delivered.set(request.key, (delivered.get(request.key) ?? 0) + 1);
+    }
+    return result;
+  },
+};
+const worker = await Worker.create({
+  connection: await NativeConnection.connect({ address }),
+  taskQueue,
+  workflowBundle: await benchWorkflowBundle(),
+  activities,
+  maxCachedWorkflows: 2 * count + 100,
+  maxConcurrentWorkflowTaskExecutions: 100,
+  maxConcurrentActivityTaskExecutions: 100,
+});
+
+const running = worker.run();
+const startedAt = Date.now();
+const firstDue = startedAt + leadMs;
+const dues = Array.from({ length: count }, (_, index) => firstDue + Math.floor((index * windowMs) / count));
+log(`${count} reminders and ${count} bare timers due from +${Math.round(leadMs / 1000)} s over ${windowMs / 1000} s; starting workflows`);
+
+let startedLate = 0;
+const timerHandles: Array<{ id: string; due: number }> = [];
+await pool(dues.map((due, index) => ({ due, index })), 64, async ({ due, index }) => {
+  const recipientId = recipients[index % recipients.length]!;
+  await client.workflow.start('benchReminder', { taskQueue, workflowId: `${taskQueue}-r${index}`, args: [{ recipientId, dueAt: due }] });
+  await client.workflow.start('benchTimer', { taskQueue, workflowId: `${taskQueue}-t${index}`, args: [{ dueAt: due }] });
+  timerHandles.push({ id: `${taskQueue}-t${index}`, due });
+  if (Date.now() > due) startedLate += 1;
+});
+log(`started ${2 * count} workflows in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (${startedLate} pairs after their due time)`);
+
+// Read results only after the last due time, so result polling does not load the server while
+// the timers fire.
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, dues[dues.length - 1]! + 2000 - Date.now())));
+const timerLateness: number[] = [];
+await pool(timerHandles, 64, async ({ id, due }) => {
+  const wokeAt = await client.workflow.getHandle(id).result() as number;
+  timerLateness.push(wokeAt - due);
+});
+let reminderFailures = 0;
+await pool(dues.map((_, index) => index), 64, async (index) => {
+  try {
+    await client.workflow.getHandle(`${taskQueue}-r${index}`).result();
+  } catch {
+    reminderFailures += 1;
+  }
+});
+worker.shutdown();
+await running;
+
+const rows = await sql<{ lateness: number }>`
+  SELECT (extract(epoch FROM delivered_at - due_at) * 1000)::float8 AS lateness FROM notifications
+  WHERE workflow_id LIKE ${`${taskQueue}-r%`} AND channel = 'inbox' AND status = 'delivered'`.execute(store.db);
+const ours = summary(rows.rows.map((row) => row.lateness));
+const baseline = summary(timerLateness);
+const duplicates = [...delivered.values()].filter((n) => n > 1).length;
+const retried = [...attempts.values()].filter((n) => n > 1).length;
+const missing = count - rows.rows.length;
+const target = 1.25 * baseline.p99 + 200;
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+const report = [
+  `| | n | p50 | p95 | p99 | max |`,
+  `| --- | --- | --- | --- | --- | --- |`,
+  `| reminders (due → outbox row delivered) | ${ours.n} | ${ms(ours.p50)} | ${ms(ours.p95)} | ${ms(ours.p99)} | ${ms(ours.max)} |`,
+  `| bare timers (due → woken) | ${baseline.n} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} |`,
+  '',
+  `- reminders: ${count}, due within ${windowMs / 1000} s, ${startedLate} started after their due time`,
+  `- duplicates: ${duplicates}; missing: ${missing}; failed reminder workflows: ${reminderFailures}; notify retried for ${retried}`,
+  `- target p99 ≤ 1.25 × baseline p99 + 200 ms = ${ms(target)}: ${ours.p99 <= target ? 'met' : 'NOT met'}`,
+  `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; store ${store.location}; Temporal ${server ? 'dev server (in memory)' : address}`,
+].join('\n');
+process.stdout.write(`${report}\n`);
+
+await client.connection.close();
+await store.close();
+if (schema) await dropSchema(config.DATABASE_URL!, schema);
+await server?.stop();
+process.exit(duplicates === 0 && missing === 0 && reminderFailures === 0 ? 0 : 1);
