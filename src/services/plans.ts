@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { officialCalendar } from '../calendar/official.js';
 import type { Config } from '../config.js';
 import { DEFAULT_REMINDER_POLICY } from '../domain/reminders.js';
@@ -217,4 +217,14 @@ export async function startStationPlans(
     }
   }
   return results;
+}
+
+/** Sends one update to the station's running plan (the latest run of `station-plan:<communityId>`). */
+export async function updateStationPlan<Ret, Arg>(
+  deps: Pick<PlanServiceDeps, 'temporal'>,
+  communityId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+): Promise<Ret> {
+  return deps.temporal.workflow.getHandle(workflowIds.stationPlan(communityId)).executeUpdate(update, { args: [arg] });
 }

@@ -6,6 +6,7 @@ import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notifications.js';
 import { reportRoutes } from './reports.js';
 import { rolloutRoutes } from './rollout.js';
+import { stationRoutes } from './stations.js';
 import { trainingRoutes } from './training.js';
 import { ventureRoutes } from './ventures.js';
 
@@ -17,6 +18,7 @@ export function allRoutes(): RouteSpec[] {
     ...directoryRoutes,
     ...adminRoutes,
     ...rolloutRoutes,
+    ...stationRoutes,
     ...trainingRoutes,
     ...ventureRoutes,
     ...reportRoutes,
