@@ -58,5 +58,5 @@ export async function signInThroughForm(page: Page, baseUrl: string, username: s
   await page.getByLabel(/用户名|Username/).fill(username);
   await page.getByLabel(/密码|Password/).fill(password);
   await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
-  await page.getByTestId('signed-in-as').waitFor();
+  await page.getByTestId('signed-in-as').waitFor({ state: 'attached' });
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/api/session.js';
-import { startTestApi, STREET, tokensForRoles, type TestApi } from '../helpers/app.js';
+import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
@@ -25,6 +25,7 @@ describe('dashboard actions that run workflows', () => {
     worker = await startTestWorker({ store, client: temporal, taskQueue, config });
     api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
     adminToken = (await tokensForRoles(store)).admin;
+    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
     await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
     browser = await openBrowser();
   });
@@ -79,5 +80,46 @@ describe('dashboard actions that run workflows', () => {
     await page.getByRole('link', { name: '总览' }).click();
     await expect.poll(() => page.getByTestId('coverage-count').textContent(), { timeout: 30_000 }).toContain('12 / 23');
     expect(await page.locator(`li[data-community="${COMMUNITY}"]`).getAttribute('data-status')).toBe('operating');
+  });
+
+  it('lets a station lead complete tasks with evidence and a supervisor sign off the stage, refusing it while tasks are open', async () => {
+    expect((await api.call('POST', `/api/stations/${WANMINGYUAN}/plan`, { token: adminToken, body: {} })).status).toBe(201);
+    const { page } = browser;
+
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.goto(`${api.url}/stations/${WANMINGYUAN}?poll=1000`);
+    const guide = page.locator('#stage-guide');
+    await guide.locator('li.task').first().waitFor();
+    await guide.getByRole('button', { name: '阶段签批' }).click();
+    await guide.locator('.note.error').waitFor();
+    // The Temporal UI link names the plan's workflow.
+    expect(await page.getByRole('link', { name: '在 Temporal 中查看流程' }).getAttribute('href')).toContain(encodeURIComponent('station-plan:'));
+
+    const lead = await openBrowser({ width: 390, height: 844 });
+    try {
+      await signInThroughForm(lead.page, api.url, 'lead', 'lead password 123');
+      await lead.page.goto(`${api.url}/stations?poll=1000`);
+      const leadGuide = lead.page.locator('#stage-guide');
+      await leadGuide.locator('li.task').first().waitFor();
+      // A station lead is offered completing, never signing off.
+      expect(await leadGuide.getByRole('button', { name: '阶段签批' }).count()).toBe(0);
+      for (;;) {
+        const open = leadGuide.locator('li.task').filter({ has: lead.page.getByRole('button', { name: '完成任务' }) });
+        if ((await open.count()) === 0) break;
+        const task = open.first();
+        const id = await task.getAttribute('data-task');
+        await task.getByLabel('佐证材料').fill('岗位设置表已上墙 https://example.org/evidence.jpg');
+        await task.getByRole('button', { name: '完成任务' }).click();
+        await leadGuide.locator(`li.task[data-task="${id}"] .evidence`).waitFor({ timeout: 30_000 });
+      }
+    } finally {
+      await lead.close();
+    }
+
+    await page.reload();
+    await guide.getByRole('button', { name: '阶段签批' }).waitFor();
+    await guide.getByLabel(/签批意见/).fill('指导阶段完成良好');
+    await guide.getByRole('button', { name: '阶段签批' }).click();
+    await expect.poll(() => page.locator('ol.timeline li').first().textContent(), { timeout: 30_000 }).toContain('已签批');
   });
 });

@@ -19,7 +19,7 @@ export type Capability =
 
 const GRANTS: Record<Role, Capability[]> = {
   admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
-  supervisor: ['station.view', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
   station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
   social_worker: ['training.view', 'worker.view', 'inbox'],
   viewer: ['rollout.view', 'inbox'],

@@ -17,7 +17,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
   const summary = usePolled(() => get<Json>('/api/reports/summary'), 'summary');
   const cycles = usePolled(can(session, 'training.view') ? () => get<Json>('/api/training-cycles?status=running') : null, 'cycles');
   const escalations = usePolled(session.principal.workerId ? () => get<Json>('/api/notifications?kind=escalation&unread=true&limit=20') : null, 'escalations');
-  const overdue = usePolled(can(session, 'station.view') ? () => get<Json>('/api/stations?overdue=true') : null, 'overdue');
+  const overdue = usePolled(can(session, 'station.view') ? () => get<Json>('/api/stations/plans') : null, 'overdue');
 
   const projected = asString(pick(rollout.data, 'projectedFullCoverage', 'coverage.projectedFullCoverage', 'projectedFullCoverageOn', 'coverage.projectedFullCoverageOn'))
     ?? asString(pick(summary.data, 'coverage.projectedFullCoverage', 'projectedFullCoverage'));
