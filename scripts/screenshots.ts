@@ -2,6 +2,7 @@
 // docs/screenshots/{overview,station}-{desktop,phone}.png. Runs the API in-process over an in-memory
 // store with the default data and the built dashboard, and drives Debian's chromium.
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ await createUser(store.db, { username: 'supervisor', displayName: '中心督导'
 const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
 const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: '127.0.0.1:1', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
 const app = createApp({ store, temporal, config, logger: pino({ level: 'silent' }), clock: () => new Date() }, { staticDir: builtDashboard() });
-const server = await new Promise<import('node:http').Server>((resolve) => {
+const server = await new Promise<Server>((resolve) => {
   const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
 });
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
