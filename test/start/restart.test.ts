@@ -57,9 +57,15 @@ function kill(started: Started, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
+interface Answer {
+  status?: string;
+  name?: string;
+  items?: unknown[];
+}
+
 const get = async (started: Started, path: string) => {
   const response = await fetch(`${started.url}${path}`, { headers: { authorization: `Bearer ${started.token}` } });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Answer };
 };
 
 describe('npm start', () => {
