@@ -212,94 +212,147 @@ function registerTokenCommands(program: Command, ctx: CliContext) {
 }
 
 function registerCycleCommands(program: Command, ctx: CliContext) {
-  const cycle = program.command('cycle').description('training cycles: launch, status, cancel');
+  const cycle = program.command('cycle').description('training cycles: launch, list, status, cancel');
 
   cycle.command('launch')
-    .description('launch a training cycle from a JSON file (cohort, sessions, reminder policy)')
-    .argument('<file>', 'a .json file with the POST /api/training-cycles body (see /docs)')
+    .description('launch a training cycle from a JSON file (cohort, sessions, assessment, reminder policy); every problem is listed')
+    .argument('<file>', 'a .json file with the POST /api/training-cycles body (see /docs for an example)')
     .action(async (file: string) => {
       const body = parseJson(file, await readText(file));
-      ctx.print(await ctx.api().post('/api/training-cycles', body), describe);
+      const launched = await ctx.api().post<{ id: string; workflowId: string; sessions: number; enrolled: number }>('/api/training-cycles', body);
+      ctx.print(launched, (value: typeof launched) => `Launched training cycle ${value.id} (workflow ${value.workflowId}): ${value.sessions} sessions, ${value.enrolled} workers enrolled.`);
+    });
+
+  cycle.command('list')
+    .description('training cycles you can see, newest first')
+    .action(async () => {
+      const { items } = await ctx.api().get<{ items: Array<Record<string, unknown>> }>('/api/training-cycles');
+      ctx.print({ items }, () => (items.length === 0 ? 'No training cycles.' : table(items, ['id', 'name', 'status', 'sessions', 'participants', 'createdAt', 'endedAt'])));
     });
 
   cycle.command('status')
-    .description("a training cycle's progress")
+    .description("a training cycle's sessions, attendance and progress")
     .argument('<id>', 'the cycle id')
     .action(async (id: string) => {
       ctx.print(await ctx.api().get(`/api/training-cycles/${seg(id)}`), describe);
     });
 
   cycle.command('cancel')
-    .description('cancel a running training cycle; participants are told')
+    .description("cancel a running training cycle; every worker's reminders stop")
     .argument('<id>', 'the cycle id')
-    .option('--reason <text>', 'why, recorded and sent with the notice', 'cancelled from the command line')
+    .requiredOption('--reason <text>', 'why; recorded with the cancellation')
     .action(async (id: string, options: { reason: string }) => {
-      ctx.print(await ctx.api().post(`/api/training-cycles/${seg(id)}/cancel`, { reason: options.reason }), describe);
+      const result = await ctx.api().post<{ cycleId: string; laddersSignalled: number }>(`/api/training-cycles/${seg(id)}/cancel`, { reason: options.reason });
+      ctx.print(result, (value: typeof result) => `Cancelled training cycle ${value.cycleId}; ${value.laddersSignalled} workers' ladders were told.`);
     });
 }
 
-interface CommunityRow {
-  id: string;
-  name: { zh: string; en: string };
-  station: { status: string } | null;
+interface PlanView {
+  planId: string;
+  communityId: string;
+  status: string;
+  currentStage: string | null;
+  startedOn: string;
+  stages: Array<{ stage: string; status: string; startedAt: string | null; signedOffAt: string | null }>;
+  tasks: Array<{ id: string; stage: string; title: { zh: string; en: string }; required: boolean; status: string; dueAt: string | null; completedAt: string | null }>;
+}
+
+interface BulkStart {
+  items: Array<{ communityId: string; outcome: 'started' | 'already_running' | 'failed'; workflowId: string; error?: string }>;
+  started: number;
+  alreadyRunning: number;
+  failed: number;
 }
 
 function registerPlanCommands(program: Command, ctx: CliContext) {
   const plan = program.command('plan').description("stations' three-stage plans (guide → support → supervise)");
 
   plan.command('start')
-    .description("start a station's plan, or every operating station's with --all (running plans are left alone)")
+    .description("start a station's plan, or with --all every operating station's in your scope (running plans are left alone)")
     .argument('[community]', 'the community id')
     .option('--all', 'every community in your scope with an operating station')
-    .action(async (community: string | undefined, options: { all?: boolean }) => {
+    .option('--street <streetId>', 'with --all: only this street')
+    .option('--started-on <date>', 'the start date, YYYY-MM-DD (default: today in Asia/Shanghai)')
+    .action(async (community: string | undefined, options: { all?: boolean; street?: string; startedOn?: string }) => {
       if (Boolean(community) === Boolean(options.all)) throw usageError('give a community id or --all, not both');
-      const api = ctx.api();
+      if (options.street && !options.all) throw usageError('--street goes with --all');
+      const startedOn = options.startedOn ? { startedOn: options.startedOn } : {};
       if (community) {
-        ctx.print(await api.post(`/api/stations/${seg(community)}/plan`, {}), describe);
+        const started = await ctx.api().post<Record<string, unknown>>(`/api/stations/${seg(community)}/plan`, startedOn);
+        ctx.print(started, (value: typeof started) => `Started the plan of ${community}: ${String(value.planId)} (workflow ${String(value.workflowId)}).`);
         return;
       }
-      const { items } = await api.get<{ items: CommunityRow[] }>('/api/communities');
-      const results: Array<{ community: string; name: string; result: string; detail: string }> = [];
-      let worst: ExitCode = EXIT.ok;
-      for (const item of items.filter((c) => c.station?.status === 'operating')) {
-        try {
-          const started = await api.post<Record<string, unknown>>(`/api/stations/${seg(item.id)}/plan`, {});
-          results.push({ community: item.id, name: item.name.zh, result: 'started', detail: String(started.workflowId ?? started.planId ?? '') });
-        } catch (error) {
-          if (!(error instanceof CliError)) throw error;
-          // A plan already running is what --all wants to end up with, not a failure.
-          const already = error.apiError?.code === 'conflict';
-          if (!already) worst = Math.max(worst, error.exitCode) as ExitCode;
-          results.push({ community: item.id, name: item.name.zh, result: already ? 'already running' : 'failed', detail: error.message });
-        }
-      }
-      ctx.print({ items: results }, () => (results.length === 0 ? 'No operating stations in your scope.' : table(results, ['community', 'name', 'result', 'detail'])));
-      if (worst !== EXIT.ok) throw new CliError(worst, `${results.filter((r) => r.result === 'failed').length} plan(s) could not be started`);
+      const result = await ctx.api().post<BulkStart>('/api/stations/plans', { ...startedOn, ...(options.street ? { streetId: options.street } : {}) });
+      ctx.print(result, (value: BulkStart) => [
+        value.items.length === 0 ? 'No operating stations in your scope.' : table(value.items.map((item) => ({ ...item, outcome: item.outcome.replace('_', ' ') })), ['communityId', 'outcome', 'workflowId', 'error'], ['community', 'outcome', 'workflow', 'error']),
+        `${value.started} started, ${value.alreadyRunning} already running, ${value.failed} failed.`,
+      ].join('\n'));
+      // Plans already running are what --all wants to end up with; only failures fail the command.
+      if (result.failed > 0) throw new CliError(EXIT.refused, `${result.failed} plan(s) could not be started`);
     });
 
   plan.command('status')
-    .description("a station's plan: stage, tasks, sign-offs")
+    .description("a station's plan: stages, tasks, sign-offs")
     .argument('<community>', 'the community id')
     .action(async (community: string) => {
-      ctx.print(await ctx.api().get(`/api/stations/${seg(community)}/plan`), describe);
+      const view = await ctx.api().get<PlanView>(`/api/stations/${seg(community)}/plan`);
+      ctx.print(view, (value: PlanView) => [
+        keyValues({ community: value.communityId, plan: value.planId, status: value.status, stage: value.currentStage, startedOn: value.startedOn }),
+        '',
+        table(value.stages, ['stage', 'status', 'startedAt', 'signedOffAt'], ['stage', 'status', 'started', 'signed off']),
+        '',
+        table(value.tasks.map((task) => ({ ...task, title: task.title.zh, required: task.required ? 'yes' : 'no' })),
+          ['id', 'stage', 'status', 'required', 'dueAt', 'title'], ['task', 'stage', 'status', 'required', 'due', 'title']),
+      ].join('\n'));
     });
+}
+
+interface Coverage {
+  asOf: string;
+  total: number;
+  operating: number;
+  remaining: number;
+  inRollout: number;
+  projectedFullCoverage: string | null;
+  targetFullCoverage: string | null;
+  calendar: { note: string | null };
+  communities: Array<{
+    communityId: string;
+    name: { zh: string; en: string };
+    station: string;
+    openedOn: string | null;
+    rollout: { health: string; currentMilestone: string | null; projectedOpening: string } | null;
+  }>;
 }
 
 function registerRolloutCommands(program: Command, ctx: CliContext) {
   program.command('rollout')
     .description('station rollout to every community')
     .command('status')
-    .description('coverage (operating / all communities) and each rollout\'s milestones')
-    .action(async () => {
-      ctx.print(await ctx.api().get('/api/rollout'), describe);
+    .description("coverage (operating / all communities) and each community's station or rollout")
+    .option('--street <streetId>', 'only this street')
+    .action(async (options: { street?: string }) => {
+      const coverage = await ctx.api().get<Coverage>(`/api/rollout${options.street ? `?streetId=${seg(options.street)}` : ''}`);
+      ctx.print(coverage, (value: Coverage) => [
+        `Coverage on ${value.asOf}: ${value.operating} / ${value.total} communities have an operating station; ${value.inRollout} in rollout, ${value.remaining} remaining.`,
+        `Full coverage: projected ${value.projectedFullCoverage ?? '-'}, target ${value.targetFullCoverage ?? '-'}.`,
+        ...(value.calendar.note ? [`Calendar: ${value.calendar.note}`] : []),
+        '',
+        table(value.communities.map((c) => ({
+          community: c.communityId, name: c.name.zh, station: c.station, openedOn: c.openedOn,
+          milestone: c.rollout?.currentMilestone, health: c.rollout?.health, projected: c.rollout?.projectedOpening,
+        })), ['community', 'name', 'station', 'openedOn', 'milestone', 'health', 'projected'], ['community', 'name', 'station', 'opened', 'milestone', 'health', 'projected opening']),
+      ].join('\n'));
     });
 
   program.command('digest')
     .description("leadership's weekly digest")
     .command('run')
-    .description('send the digest now instead of waiting for its schedule')
-    .action(async () => {
-      ctx.print(await ctx.api().post('/api/digest/run'), describe);
+    .description('send the digest now, through its schedule, instead of waiting for Monday')
+    .option('--street <streetId>', 'only this street (default: every street in your scope)')
+    .action(async (options: { street?: string }) => {
+      const result = await ctx.api().post<{ triggered: Array<{ streetId: string; scheduleId: string }> }>('/api/digest/run', options.street ? { streetId: options.street } : {});
+      ctx.print(result, (value: typeof result) => value.triggered.map((t) => `Digest triggered for ${t.streetId} (schedule ${t.scheduleId}).`).join('\n'));
     });
 }
 

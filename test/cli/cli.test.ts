@@ -1,0 +1,285 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../src/api/auth.js';
+import { runCli } from '../../src/cli.js';
+import type { Role } from '../../src/domain/types.js';
+import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { createTestStore, type TestStore } from '../helpers/store.js';
+import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+// The CLI against the real API (real store, real Temporal and a worker). Workflows it starts use a
+// community made for this file, so nothing collides with other files on the shared server.
+
+describe('shegong CLI', () => {
+  let store: TestStore;
+  let temporal: Client;
+  let worker: RunningWorker;
+  let api: TestApi;
+  let tokens: Record<Role, string>;
+  let dir: string;
+  const suffix = randomBytes(3).toString('hex');
+  const community = `${STREET}-cli-${suffix}`;
+  const cycleId = `cyc-cli-${suffix}`;
+  const taskQueue = uniqueTaskQueue('cli');
+
+  const cli = async (args: string[], options: { token?: string | null; url?: string } = {}) => {
+    let stdout = '';
+    let stderr = '';
+    const token = options.token === undefined ? tokens.admin : options.token;
+    const code = await runCli(args, {
+      stdout: (text) => { stdout += text; },
+      stderr: (text) => { stderr += text; },
+      env: { SHEGONG_URL: options.url ?? api.url, ...(token ? { SHEGONG_TOKEN: token } : {}) },
+    });
+    return { code, stdout, stderr };
+  };
+  const file = (name: string, content: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shegong-cli-'));
+    store = await createTestStore('pglite', { seed: true });
+    temporal = await connectClient();
+    worker = await startTestWorker({ store, client: temporal, taskQueue });
+    api = await startTestApi({ store, temporal, config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
+    tokens = await tokensForRoles(store);
+  });
+  afterAll(async () => {
+    // Whatever this file started ends here.
+    await api?.call('POST', `/api/stations/${community}/plan/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
+    await api?.call('POST', `/api/training-cycles/${cycleId}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
+    await api?.close();
+    await worker?.stop();
+    await temporal?.connection.close();
+    await store?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('documents the exit codes in --help and answers usage errors with 2 before calling the API', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes:[\s\S]*0 {2}done[\s\S]*1 {2}the API refused[\s\S]*2 {2}usage error[\s\S]*3 {2}the API is unreachable/);
+    expect(help.stdout).toContain('SHEGONG_URL');
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['import', 'stations', 'x.csv'])).code).toBe(2);
+    expect((await cli(['import', 'communities', join(dir, 'missing.csv')])).code).toBe(2);
+    expect((await cli(['import', 'communities', file('list.txt', 'id\n')])).code).toBe(2);
+    expect((await cli(['import', 'workers', file('broken.json', '[{"id": ')])).code).toBe(2);
+    expect((await cli(['plan', 'start'])).code).toBe(2);
+    expect((await cli(['plan', 'start', WANMINGYUAN, '--all'])).code).toBe(2);
+    expect((await cli(['token', 'create', '--name', 'no role'])).code).toBe(2);
+    expect((await cli(['token', 'create', '--role', 'wizard', '--name', 'x'])).code).toBe(2);
+    const noToken = await cli(['whoami'], { token: null });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain('SHEGONG_TOKEN');
+  });
+
+  it('exits 3 when the API cannot be reached and 1 when it refuses, with the error as JSON under --json', async () => {
+    const unreachable = await cli(['whoami'], { url: 'http://127.0.0.1:1' });
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain('cannot reach the API');
+    const unknown = await cli(['--json', 'whoami'], { token: 'sg_not-a-token' });
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)).toMatchObject({ status: 401, error: { code: 'unauthorized', message: expect.any(String) } });
+    const forbidden = await cli(['token', 'list'], { token: tokens.viewer });
+    expect(forbidden.code).toBe(1);
+    expect(forbidden.stderr).toContain('403 forbidden');
+  });
+
+  it("shows the token's role, scope and worker with whoami", async () => {
+    const human = await cli(['whoami'], { token: tokens.station_lead });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/role\s+station_lead/);
+    expect(human.stdout).toContain(WANMINGYUAN);
+    const json = await cli(['whoami', '--json'], { token: tokens.station_lead });
+    expect(JSON.parse(json.stdout)).toMatchObject({ role: 'station_lead', scope: { id: WANMINGYUAN, kind: 'community' }, worker: { id: 'w-wanmingyuan-lead' } });
+  });
+
+  it('imports communities and workers from CSV and JSON files', async () => {
+    const communities = file('communities.csv', `id,streetId,nameZh,nameEn,hasStation\n${community},${STREET},命令行测试社区,CLI test,true\n`);
+    const imported = await cli(['import', 'communities', communities]);
+    expect(imported).toMatchObject({ code: 0 });
+    expect(imported.stdout).toContain(`Imported 1 communities: ${community}`);
+    const workers = file('workers.json', JSON.stringify([
+      { id: `w-cli-${suffix}-1`, orgUnitId: community, communityId: community, name: '命令行社工一', position: 'social_worker' },
+      { id: `w-cli-${suffix}-2`, orgUnitId: community, communityId: community, name: '命令行社工二', position: 'social_worker', channels: ['inbox'] },
+    ]));
+    const json = await cli(['--json', 'import', 'workers', workers]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ imported: 2, ids: [`w-cli-${suffix}-1`, `w-cli-${suffix}-2`] });
+  });
+
+  it('lists every bad row of an import by line and field, exits 1 and imports nothing', async () => {
+    const before = (await store.db.selectFrom('workers').select('id').execute()).length;
+    const csv = file('bad-workers.csv', [
+      'id,orgUnitId,communityId,name,position,email',
+      `w-cli-bad-1,${WANMINGYUAN},${WANMINGYUAN},好行,social_worker,good@example.org`,
+      `w-cli-bad-2,${WANMINGYUAN},${WANMINGYUAN},,wizard,not-an-email`,
+      `w-cli-bad-1,${WANMINGYUAN},${WANMINGYUAN},重复,social_worker,`,
+    ].join('\n'));
+    const human = await cli(['import', 'workers', csv]);
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('line 3, field name');
+    expect(human.stderr).toContain('line 3, field position');
+    expect(human.stderr).toContain('line 3, field email');
+    expect(human.stderr).toMatch(/line 4, field id: duplicate id w-cli-bad-1/);
+    const json = await cli(['--json', 'import', 'workers', csv]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error.details).toEqual(expect.arrayContaining([expect.objectContaining({ line: 3, field: 'position' })]));
+    expect((await store.db.selectFrom('workers').select('id').execute()).length).toBe(before);
+  });
+
+  it('creates, lists and revokes tokens; the token is printed once and stops working when revoked', async () => {
+    const created = await cli(['token', 'create', '--role', 'supervisor', '--name', 'cli supervisor', '--scope', community, '--json']);
+    expect(created.code).toBe(0);
+    const { id, token } = JSON.parse(created.stdout) as { id: string; token: string };
+    expect(token).toMatch(/^sg_/);
+    expect((await cli(['whoami'], { token })).stdout).toMatch(/role\s+supervisor/);
+
+    const list = await cli(['token', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`${id}\\s+cli supervisor\\s+supervisor\\s+${community}\\s+-\\s+active`));
+    expect(list.stdout).not.toContain(token);
+
+    const human = await cli(['token', 'create', '--role', 'viewer', '--name', 'cli viewer']);
+    expect(human.stdout).toMatch(/shown only this once[\s\S]*\nsg_/);
+    expect(human.stdout).toContain(`viewer at cn-bj`);
+
+    const past = await cli(['token', 'create', '--role', 'viewer', '--name', 'expired', '--expires', '2020-01-01T00:00:00+08:00']);
+    expect(past.code).toBe(1);
+    expect(past.stderr).toContain('body.expiresAt');
+
+    const revoked = await cli(['token', 'revoke', id]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`Revoked token ${id}`);
+    expect((await cli(['whoami'], { token })).code).toBe(1);
+    expect((await cli(['token', 'list'])).stdout).toMatch(new RegExp(`${id}.*revoked`));
+  });
+
+  it('loads the default data with seed, idempotently, and audits it', async () => {
+    const fresh = await createTestStore('pglite');
+    try {
+      await fresh.db.insertInto('org_units').values({ id: 'cn-bj', parent_id: null, kind: 'city', name_zh: '北京市', name_en: 'Beijing' }).execute();
+      const { token } = await createToken(fresh.db, { name: 'first admin', role: 'admin', scopeId: 'cn-bj' });
+      const freshApi = await startTestApi({ store: fresh, temporal });
+      try {
+        const first = await cli(['seed', '--today', '2026-11-28'], { token, url: freshApi.url });
+        expect(first.code).toBe(0);
+        expect(first.stdout).toContain('Loaded the default data');
+        expect((await fresh.db.selectFrom('communities').select('id').execute()).length).toBe(23);
+        const again = await cli(['seed'], { token, url: freshApi.url });
+        expect(again.code).toBe(0);
+        expect(again.stdout).toContain('already loaded');
+        const audit = await fresh.db.selectFrom('audit_log').select(['actor', 'action', 'after']).where('action', '=', 'seed').orderBy('id').execute();
+        expect(audit).toEqual([
+          expect.objectContaining({ actor: 'first admin', after: { today: '2026-11-28', alreadyLoaded: false } }),
+          expect.objectContaining({ actor: 'first admin', after: expect.objectContaining({ alreadyLoaded: true }) }),
+        ]);
+        const viewer = await cli(['seed'], { token: (await createToken(fresh.db, { name: 'v', role: 'viewer', scopeId: 'cn-bj' })).token, url: freshApi.url });
+        expect(viewer.code).toBe(1);
+      } finally {
+        await freshApi.close();
+      }
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  it("starts a station's plan and shows its status; plan start --all leaves a running plan alone", async () => {
+    const started = await cli(['plan', 'start', community]);
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toContain(`Started the plan of ${community}`);
+    const status = await cli(['plan', 'status', community]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/status\s+running/);
+    expect(status.stdout).toMatch(/guide\s+open/);
+    expect(status.stdout).toContain('guide-post-setup');
+    const again = await cli(['plan', 'start', community]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('409 conflict');
+    // A supervisor scoped to this one community: --all covers just it, already running.
+    const scoped = (await createToken(store.db, { name: 'cli scoped supervisor', role: 'supervisor', scopeId: community })).token;
+    const all = await cli(['plan', 'start', '--all'], { token: scoped });
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(new RegExp(`${community}\\s+already running`));
+    expect(all.stdout).toContain('0 started, 1 already running, 0 failed.');
+    expect((await cli(['plan', 'status', 'cn-bj-nowhere'])).code).toBe(1);
+  });
+
+  it('launches a training cycle from a JSON file, shows it, lists it and cancels it', async () => {
+    const at = (days: number, hour: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10) + `T${String(hour).padStart(2, '0')}:00:00+08:00`;
+    const definition = file('cycle.json', JSON.stringify({
+      id: cycleId,
+      name: 'CLI 测试培训',
+      cohort: { workerIds: [`w-cli-${suffix}-1`, `w-cli-${suffix}-2`] },
+      sessions: [{ dimension: 'party_policy', level: 1, startsAt: at(30, 9), endsAt: at(30, 11), place: '中心', trainer: '督导', capacity: 10 }],
+      assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
+    }));
+    const launched = await cli(['cycle', 'launch', definition], { token: tokens.supervisor });
+    expect(launched.stderr).toBe('');
+    expect(launched.code).toBe(0);
+    expect(launched.stdout).toContain(`Launched training cycle ${cycleId}`);
+    expect(launched.stdout).toContain('2 workers enrolled');
+    const status = await cli(['cycle', 'status', cycleId], { token: tokens.supervisor });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/status\s+running/);
+    expect((await cli(['cycle', 'list'], { token: tokens.supervisor })).stdout).toContain(cycleId);
+    const refused = await cli(['cycle', 'launch', file('bad-cycle.json', JSON.stringify({ name: '', cohort: {}, sessions: [] }))], { token: tokens.supervisor });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('body.sessions');
+    expect((await cli(['cycle', 'cancel', cycleId], { token: tokens.supervisor })).code).toBe(2);
+    const cancelled = await cli(['cycle', 'cancel', cycleId, '--reason', 'CLI test over'], { token: tokens.supervisor });
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`Cancelled training cycle ${cycleId}`);
+    const after = await cli(['--json', 'cycle', 'status', cycleId], { token: tokens.supervisor });
+    expect(JSON.parse(after.stdout)).toMatchObject({ id: cycleId, status: 'cancelled', cancelReason: 'CLI test over' });
+  });
+
+  it('shows rollout coverage as a table, or JSON for scripts', async () => {
+    const human = await cli(['rollout', 'status'], { token: tokens.viewer });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/Coverage on \d{4}-\d{2}-\d{2}: \d+ \/ \d+ communities have an operating station/);
+    expect(human.stdout).toContain('万明园社区');
+    const json = await cli(['rollout', 'status', '--json', '--street', STREET], { token: tokens.viewer });
+    expect(JSON.parse(json.stdout)).toMatchObject({ total: expect.any(Number), operating: expect.any(Number), communities: expect.any(Array) });
+  });
+
+  it('runs the digest only for roles and streets that may (refusals exit 1)', async () => {
+    const viewer = await cli(['digest', 'run'], { token: tokens.viewer });
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toContain('403');
+    const notAStreet = await cli(['digest', 'run', '--street', WANMINGYUAN], { token: tokens.supervisor });
+    expect(notAStreet.code).toBe(1);
+    expect(notAStreet.stderr).toContain('body.streetId: not a street');
+  });
+
+  it('works through the bin launcher as a separate process, with exit codes a shell sees', async () => {
+    const env = { ...process.env, SHEGONG_URL: api.url, SHEGONG_TOKEN: tokens.admin };
+    const ok = await run(process.execPath, [join(ROOT, 'bin', 'shegong.mjs'), 'whoami', '--json'], { env, cwd: tmpdir() });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ role: 'admin', scope: { id: 'cn-bj' } });
+    const exitCode = async (args: string[], extra: Record<string, string> = {}) => {
+      try {
+        await run(process.execPath, [join(ROOT, 'bin', 'shegong.mjs'), ...args], { env: { ...env, ...extra }, cwd: tmpdir() });
+        return 0;
+      } catch (error) {
+        return (error as { code: number }).code;
+      }
+    };
+    expect(await exitCode(['token', 'list'], { SHEGONG_TOKEN: tokens.viewer })).toBe(1);
+    expect(await exitCode(['nonsense'])).toBe(2);
+    expect(await exitCode(['whoami'], { SHEGONG_URL: 'http://127.0.0.1:1' })).toBe(3);
+  }, 120_000);
+});
