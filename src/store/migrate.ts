@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_training.js';
@@ -22,7 +22,10 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /** Runs every pending migration, in name order; throws on the first failure. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   // Areas add migrations independently; each is self-contained, so their order of arrival may differ.
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  // Kysely looks for its migration tables in every schema unless told which one; with several
+  // schemas in one PostgreSQL database (tests, benchmarks) another schema's tables would count.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true, migrationTableSchema: rows[0]?.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
