@@ -10,7 +10,7 @@ const FULL: NotificationData = {
   daysOverdue: 2, itemTitle: '台账', assigneeName: '张三', round: 1, signedOffBy: '中心督导', signedOffAt: '2026-04-01T02:00:00Z',
   comments: '很好', workerName: '王芳', score: 88, reason: '两次未通过', milestone: 'fit_out', targetDate: '2026-05-01', daysLate: 3,
   weekOf: '2026-03-16', operating: 11, total: 23, slippingMilestones: '2', stagesAwaiting: '1', trainingCompletion: '85%',
-  calendarNote: '2027 年节假日未发布', cycleName: '2026 春季培训', change: '改到下午',
+  calendarNote: '2027 年节假日未发布', coverageChange: '+1', plansByStage: 'guide 3', overdueTasks: 2, residentsServed: 1100, cycleName: '2026 春季培训', change: '改到下午',
 };
 
 describe('notification templates', () => {
