@@ -136,14 +136,14 @@ export function planForWorker(sessions: Array<Pick<CycleSession, 'id' | 'dimensi
 
 export interface CohortWorker {
   workerId: string;
-  /** Where the worker came from in the request, for problem paths (e.g. `cohort.workerIds[3]`). */
+  /** Where the worker came from in the request, for problem paths (e.g. `cohort.workerIds.3`). */
   path: string;
   levels: Levels;
 }
 
 export interface CohortCheck {
   sessions: CycleSession[];
-  /** Paths of sessions in the request, `sessions[i]` by default. */
+  /** Paths of sessions in the request, `sessions.<i>` by default (dotted, as the API's zod paths). */
   sessionPath?: (index: number) => string;
   workers: CohortWorker[];
   /** Known dimensions and their levels (the catalog in the store). */
@@ -168,7 +168,7 @@ function nameSome(ids: string[]): string {
 }
 
 /** Checks the sessions alone: catalog, times, duplicates and the ladder's order within a dimension. */
-export function checkSessions(sessions: CycleSession[], catalog: Record<string, number[]>, now: number, sessionPath = (i: number) => `sessions[${i}]`, upcomingOnly = false): Problem[] {
+export function checkSessions(sessions: CycleSession[], catalog: Record<string, number[]>, now: number, sessionPath = (i: number) => `sessions.${i}`, upcomingOnly = false): Problem[] {
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   sessions.forEach((session, index) => {
@@ -208,7 +208,7 @@ export function checkSessions(sessions: CycleSession[], catalog: Record<string, 
  * a worker's overlapping sessions, and sessions over capacity.
  */
 export function checkCohort(check: CohortCheck): CohortResult {
-  const sessionPath = check.sessionPath ?? ((i: number) => `sessions[${i}]`);
+  const sessionPath = check.sessionPath ?? ((i: number) => `sessions.${i}`);
   const problems: Problem[] = [];
   const plans = new Map<string, string[]>();
   const offered = check.upcomingOnly ? check.sessions.filter((s) => Date.parse(s.startsAt) > check.now) : check.sessions;

@@ -113,7 +113,7 @@ async function resolveCohort(deps: AppDeps, principal: Principal, cohort: { stat
   const chosen = new Map<string, string>();
   const scope = new Set(await subtreeIds(db, principal.scopeId));
   for (const [index, stationId] of cohort.stationIds.entries()) {
-    const path = `${prefix}.stationIds[${index}]`;
+    const path = `${prefix}.stationIds.${index}`;
     const station = await db.selectFrom('stations').select(['community_id', 'status'])
       .where((eb) => eb.or([eb('community_id', '=', stationId), eb('id', '=', stationId)])).executeTakeFirst();
     if (!station) {
@@ -134,7 +134,7 @@ async function resolveCohort(deps: AppDeps, principal: Principal, cohort: { stat
   const listed = cohort.workerIds.length === 0 ? [] : await db.selectFrom('workers').select(['id', 'active', 'org_unit_id', 'community_id'])
     .where('id', 'in', cohort.workerIds).execute();
   for (const [index, workerId] of cohort.workerIds.entries()) {
-    const path = `${prefix}.workerIds[${index}]`;
+    const path = `${prefix}.workerIds.${index}`;
     const worker = listed.find((row) => row.id === workerId);
     if (!worker) problems.push({ path, message: `unknown worker ${workerId}` });
     else if (!worker.active) problems.push({ path, message: `worker ${workerId} is inactive` });
@@ -190,12 +190,12 @@ export async function launchCycle(deps: AppDeps, principal: Principal, body: Lau
   const sessions: CycleSession[] = body.sessions.map((session, index) => ({ ...session, id: session.id ?? `${cycleId}-s${index + 1}` }));
   const takenIds = await db.selectFrom('sessions').select('id').where('id', 'in', sessions.map((s) => s.id)).execute();
   sessions.forEach((session, index) => {
-    if (takenIds.some((row) => row.id === session.id)) problems.push({ path: `body.sessions[${index}].id`, message: `session id ${session.id} is already used` });
+    if (takenIds.some((row) => row.id === session.id)) problems.push({ path: `body.sessions.${index}.id`, message: `session id ${session.id} is already used` });
   });
 
   const catalog = await training.catalogLevels(db);
   const now = deps.clock().getTime();
-  const sessionPath = (index: number) => `body.sessions[${index}]`;
+  const sessionPath = (index: number) => `body.sessions.${index}`;
   problems.push(...checkSessions(sessions, catalog, now, sessionPath));
   const cohort = await resolveCohort(deps, principal, body.cohort, 'body.cohort');
   problems.push(...cohort.problems);
@@ -283,7 +283,7 @@ export async function changeParticipants(deps: AppDeps, principal: Principal, cy
   });
   const sessions = storedSessions(await training.listSessions(db, cycleId));
   const checked = checkCohort({
-    sessions, sessionPath: (i) => `sessions[${i}] (${sessions[i]?.id})`, workers: fresh,
+    sessions, sessionPath: (i) => `sessions.${sessions[i]?.id ?? i}`, workers: fresh,
     catalog: await training.catalogLevels(db), now: deps.clock().getTime(),
     alreadyTaking: await training.sessionTakers(db, cycleId), upcomingOnly: true,
   });
@@ -292,8 +292,8 @@ export async function changeParticipants(deps: AppDeps, principal: Principal, cy
     .where('cycle_id', '=', cycleId).where('worker_id', 'in', body.withdraw).execute();
   body.withdraw.forEach((workerId, index) => {
     const row = enrolled.find((e) => e.worker_id === workerId);
-    if (!row) problems.push({ path: `body.withdraw[${index}]`, message: `worker ${workerId} is not in this cycle` });
-    else if (row.status !== 'enrolled') problems.push({ path: `body.withdraw[${index}]`, message: `worker ${workerId} is ${row.status}, not enrolled` });
+    if (!row) problems.push({ path: `body.withdraw.${index}`, message: `worker ${workerId} is not in this cycle` });
+    else if (row.status !== 'enrolled') problems.push({ path: `body.withdraw.${index}`, message: `worker ${workerId} is ${row.status}, not enrolled` });
   });
   if (problems.length > 0) throw invalidRequest(problems);
 
@@ -392,7 +392,7 @@ export async function recordAttendance(deps: AppDeps, principal: Principal, cycl
   if (!session) throw invalidRequest([{ path: 'body.sessionId', message: `no session ${body.sessionId} in cycle ${cycleId}` }]);
   const problems: FieldProblem[] = [];
   for (const [index, record] of body.records.entries()) {
-    const path = `body.records[${index}].workerId`;
+    const path = `body.records.${index}.workerId`;
     const enrolment = await enrolledWorker(deps, cycleId, record.workerId);
     if (!enrolment) problems.push({ path, message: `worker ${record.workerId} is not in this cycle` });
     else if (!enrolment.plan.includes(body.sessionId)) problems.push({ path, message: `worker ${record.workerId} does not take session ${body.sessionId}` });

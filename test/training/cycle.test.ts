@@ -225,14 +225,14 @@ describe('training cycle', () => {
     expect(answer.error.code).toBe('invalid_request');
     const paths = answer.error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining([
-      'body.cohort.stationIds[0]', // a community without a station
-      'body.cohort.workerIds[1]', // unknown worker
-      'body.sessions[2].startsAt', // in the past
-      'body.sessions[4].dimension', // unknown dimension
-      'body.sessions[1].startsAt', // overlaps sessions[0] for the worker
-      'body.cohort.workerIds[0]', // not eligible for community_culture level 2
+      'body.cohort.stationIds.0', // a community without a station
+      'body.cohort.workerIds.1', // unknown worker
+      'body.sessions.2.startsAt', // in the past
+      'body.sessions.4.dimension', // unknown dimension
+      'body.sessions.1.startsAt', // overlaps sessions[0] for the worker
+      'body.cohort.workerIds.0', // not eligible for community_culture level 2
     ]));
-    expect(answer.error.details.find((d: { path: string }) => d.path === 'body.cohort.workerIds[0]').message).toContain('level 2 of community_culture');
+    expect(answer.error.details.find((d: { path: string }) => d.path === 'body.cohort.workerIds.0').message).toContain('level 2 of community_culture');
     expect(await store.db.selectFrom('training_cycles').select('id').where('id', '=', cycleId).executeTakeFirst()).toBeUndefined();
     await expect(client.workflow.getHandle(workflowIds.trainingCycle(cycleId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
@@ -241,7 +241,7 @@ describe('training cycle', () => {
       body: { ...body, cohort: { stationIds: [WANMINGYUAN], workerIds: [] }, sessions: [body.sessions[0]] },
     });
     expect(capacity.status).toBe(400);
-    expect(capacity.body.error.details).toEqual([{ path: 'body.sessions[0].capacity', message: '3 workers take this session; its capacity is 1' }]);
+    expect(capacity.body.error.details).toEqual([{ path: 'body.sessions.0.capacity', message: '3 workers take this session; its capacity is 1' }]);
     expect((await api.call('POST', '/api/training-cycles', { token: tokens.station_lead, body })).status).toBe(403);
   });
 

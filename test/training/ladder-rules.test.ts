@@ -67,32 +67,32 @@ describe('launch validation', () => {
     const cohort = checkCohort({
       sessions: sessions.slice(0, 2), catalog: CATALOG, now: NOW,
       workers: [
-        { workerId: 'w1', path: 'cohort.workerIds[0]', levels: {} },
-        { workerId: 'w2', path: 'cohort.workerIds[1]', levels: {} },
-        { workerId: 'w3', path: 'cohort.workerIds[2]', levels: { party_policy: 3, professional_methods: 3 } },
+        { workerId: 'w1', path: 'cohort.workerIds.0', levels: {} },
+        { workerId: 'w2', path: 'cohort.workerIds.1', levels: {} },
+        { workerId: 'w3', path: 'cohort.workerIds.2', levels: { party_policy: 3, professional_methods: 3 } },
       ],
     });
     const paths = [...problems, ...cohort.problems].map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining([
-      'sessions[2].endsAt', // ends before it starts
-      'sessions[2].startsAt', // in the past
-      'sessions[3].dimension', // unknown
-      'sessions[4].id', // duplicate
-      'sessions[1].startsAt', // overlaps sessions[0] for w1 and w2
-      'sessions[0].capacity', // 2 workers, capacity 1
-      'cohort.workerIds[2]', // already holds every level
+      'sessions.2.endsAt', // ends before it starts
+      'sessions.2.startsAt', // in the past
+      'sessions.3.dimension', // unknown
+      'sessions.4.id', // duplicate
+      'sessions.1.startsAt', // overlaps sessions[0] for w1 and w2
+      'sessions.0.capacity', // 2 workers, capacity 1
+      'cohort.workerIds.2', // already holds every level
     ]));
   });
 
   it('skips sessions already started for a late addition and still applies the ladder rule', () => {
     const sessions = [session('s1', 'party_policy', 1, 2, 9), session('s2', 'party_policy', 2, 4, 9)];
     const lateNow = Date.parse(at(3, 9));
-    const result = checkCohort({ sessions, catalog: CATALOG, now: lateNow, upcomingOnly: true, workers: [{ workerId: 'w', path: 'add[0]', levels: {} }] });
-    expect(result.problems).toEqual([{ path: 'add[0]', message: expect.stringContaining('not eligible for level 2 of party_policy') }]);
+    const result = checkCohort({ sessions, catalog: CATALOG, now: lateNow, upcomingOnly: true, workers: [{ workerId: 'w', path: 'add.0', levels: {} }] });
+    expect(result.problems).toEqual([{ path: 'add.0', message: expect.stringContaining('not eligible for level 2 of party_policy') }]);
   });
 
   it('orders levels within a dimension: level 2 may not start before level 1 ends', () => {
     const problems = checkSessions([session('a', 'party_policy', 1, 2, 9), session('b', 'party_policy', 2, 2, 10)], CATALOG, NOW);
-    expect(problems).toEqual([{ path: 'sessions[1].startsAt', message: expect.stringContaining('starts before level 1 ends') }]);
+    expect(problems).toEqual([{ path: 'sessions.1.startsAt', message: expect.stringContaining('starts before level 1 ends') }]);
   });
 });
