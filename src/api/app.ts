@@ -181,5 +181,6 @@ export function toApiError(error: unknown): ApiError {
 
 function isUnavailable(error: unknown): boolean {
   const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|UNAVAILABLE|ServiceError|Connection terminated|connect|DEADLINE_EXCEEDED|closed/i.test(text);
+  // A closed store says so in its own words: Kysely's destroyed driver, PGlite closing, pg's ended pool.
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|UNAVAILABLE|ServiceError|Connection terminated|connect|DEADLINE_EXCEEDED|closed|closing|destroyed|after calling end on the pool/i.test(text);
 }
