@@ -48,7 +48,7 @@ try {
       await page.screenshot({ path: join(out, `overview-${size}.png`), fullPage: true });
       await page.goto(`${base}/stations/${WANMINGYUAN}`);
       await page.locator('main .card').first().waitFor();
-      await page.waitForFunction(() => !globalThis.document.querySelector('.note.loading'));
+      await page.waitForFunction('!document.querySelector(".note.loading")');
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(500);
       await page.screenshot({ path: join(out, `station-${size}.png`), fullPage: true });
