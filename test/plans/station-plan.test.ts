@@ -176,6 +176,23 @@ describe('stationPlan workflow', () => {
     await handle.executeUpdate(planUpdates.cancel, { args: [{ by: 'test', reason: 'test over' }] });
   });
 
+  it('reminds the supervisor of a sign-off that waits too long, until it is signed off', async () => {
+    const community = C('placeholder-10');
+    const { handle, planId } = await startPlan(store, temporal, community, compressed(60_000, taskQueue, { signOffReminderMs: 1_500 }));
+    for (const taskId of ['g-posts', 'g-needs']) {
+      await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId, evidence: evidence('done') }] });
+    }
+    // The request at once, then a reminder every 1.5 s.
+    await eventually(async () => expect(tally(await planNotifications(store, planId))[`sign_off_requested@${SUPERVISOR}`]).toBeGreaterThanOrEqual(3), 15_000);
+    await handle.executeUpdate(planUpdates.signOff, { args: [{ by: 'supervisor', stage: 'guide' }] });
+    const atSignOff = (await planNotifications(store, planId)).filter((row) => row.kind === 'sign_off_requested');
+    await sleep(3_500);
+    const after = (await planNotifications(store, planId)).filter((row) => row.kind === 'sign_off_requested');
+    expect(after).toEqual(atSignOff);
+    expect(after.map((row) => stem(row.idempotency_key).split(':').pop())).toEqual(after.map((_, index) => String(index)));
+    await handle.executeUpdate(planUpdates.cancel, { args: [{ by: 'test', reason: 'test over' }] });
+  });
+
   it('stops its timers while paused and shifts due dates by the pause on resume', async () => {
     const dayMs = 2_000;
     const community = C('placeholder-05');

@@ -162,6 +162,8 @@ export const stationRoutes = [
     summary: 'The station\'s latest plan from the records store: stages, tasks with the work manual\'s guidance, visits, evaluation',
     tag: 'stations',
     roles: ALL_ROLES,
+    // Evidence notes and who did what: reads are audited (viewers get neither).
+    personalData: true,
     params: communityParams,
     response: planView,
     handler: async ({ deps, principal, params }) => {
