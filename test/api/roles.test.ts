@@ -1,11 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../src/api/routes/index.js';
 import { ROLES, type Role } from '../../src/domain/types.js';
-import { startTestApi, tokensForRoles, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
 import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, ROLE_WORKERS } from '../helpers/routes.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig } from '../helpers/temporal.js';
+import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 
 // Every route × every role, from the same list the app serves: routes added later are covered
 // without touching this file. Handlers that change something are guarded (see guardedRoutes), so
@@ -85,25 +86,58 @@ describe('role matrix over every route', () => {
 describe('scope: what each role sees and changes', () => {
   let store: TestStore;
   let temporal: Client;
+  let worker: RunningWorker;
   let api: TestApi;
   let tokens: Record<Role, string>;
+  // Records for the viewer to look at: a running plan, a training cycle with participants and a
+  // rollout with an owner, in communities made for this file (no workflow id collides elsewhere).
+  const suffix = randomBytes(3).toString('hex');
+  const planned = `${STREET}-roles-plan-${suffix}`;
+  const rolling = `${STREET}-roles-rollout-${suffix}`;
+  const cycleId = `cyc-roles-${suffix}`;
+  const taskQueue = uniqueTaskQueue('roles');
 
   beforeAll(async () => {
     store = await createTestStore('pglite', { seed: true });
     temporal = await connectClient();
-    api = await startTestApi({ store, temporal, config: testConfig({ RATE_LIMIT_PER_MINUTE: '100000' }) });
+    worker = await startTestWorker({ store, client: temporal, taskQueue });
+    api = await startTestApi({ store, temporal, config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
     tokens = await tokensForRoles(store);
-    const imported = await api.call('POST', '/api/workers', {
+    const ok = (answer: { status: number; body: unknown }, status: number) => expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+    ok(await api.call('POST', '/api/communities', {
+      token: tokens.admin,
+      body: [
+        { id: planned, streetId: STREET, nameZh: '角色测试站', nameEn: 'Roles plan', hasStation: true },
+        { id: rolling, streetId: STREET, nameZh: '角色测试新站', nameEn: 'Roles rollout' },
+      ],
+    }), 201);
+    ok(await api.call('POST', '/api/workers', {
       token: tokens.admin,
       body: [
         { id: 'w-roles-a', orgUnitId: WANMINGYUAN, communityId: WANMINGYUAN, name: '隐私测试甲', position: 'social_worker', email: 'privacy-a@example.org', phone: '+86 130 0000 0001' },
         { id: 'w-roles-b', orgUnitId: YUSHUGUAN, communityId: YUSHUGUAN, name: '隐私测试乙', position: 'station_lead', email: 'privacy-b@example.org', phone: '+86 130 0000 0002' },
+        { id: `w-roles-lead-${suffix}`, orgUnitId: planned, communityId: planned, name: '隐私测试站长', position: 'station_lead', email: 'privacy-lead@example.org', phone: '+86 130 0000 0003' },
+        { id: `w-roles-sw-${suffix}`, orgUnitId: planned, communityId: planned, name: '隐私测试社工', position: 'social_worker', email: 'privacy-sw@example.org', phone: '+86 130 0000 0004' },
       ],
-    });
-    expect(imported.status).toBe(201);
+    }), 201);
+    ok(await api.call('POST', `/api/stations/${planned}/plan`, { token: tokens.supervisor, body: {} }), 201);
+    const day = (days: number, hour: number) => `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+08:00`;
+    ok(await api.call('POST', '/api/training-cycles', {
+      token: tokens.supervisor,
+      body: {
+        id: cycleId, name: '角色测试培训', cohort: { workerIds: [`w-roles-lead-${suffix}`, `w-roles-sw-${suffix}`, 'w-roles-a'] },
+        sessions: [{ dimension: 'party_policy', level: 1, startsAt: day(30, 9), endsAt: day(30, 11), place: '中心', trainer: '督导', capacity: 10 }],
+        assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
+      },
+    }), 201);
+    ok(await api.call('POST', `/api/rollout/${rolling}`, { token: tokens.supervisor, body: { targetDate: day(120, 0).slice(0, 10), owner: `w-roles-lead-${suffix}` } }), 201);
   });
   afterAll(async () => {
+    await api?.call('POST', `/api/stations/${planned}/plan/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
+    await api?.call('POST', `/api/training-cycles/${cycleId}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
+    await temporal?.workflow.getHandle(`station-rollout:${rolling}`).terminate('test over').catch(() => undefined);
     await api?.close();
+    await worker?.stop();
     await temporal?.connection.close();
     await store?.dispose();
   });
@@ -154,13 +188,33 @@ describe('scope: what each role sees and changes', () => {
       .flatMap((worker) => [worker.name, worker.email, worker.phone])
       .filter((value): value is string => Boolean(value));
     expect(secrets).toEqual(expect.arrayContaining(['隐私测试甲', 'privacy-b@example.org']));
+    expect(secrets).toEqual(expect.arrayContaining(['隐私测试站长', 'privacy-sw@example.org']));
     const readable = routes.filter((spec) => spec.method === 'get' && spec.roles !== 'public' && spec.roles.includes('viewer'));
     expect(readable.length).toBeGreaterThan(0);
+    // Each route with the default path values and with the records made above.
+    const variants = [{}, { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao' }, { communityId: rolling }];
+    let answered = 0;
     for (const spec of readable) {
-      const { status, body } = await api.call('GET', fillPath(spec.path, inScopeParams(spec, 'viewer')), { token: tokens.viewer });
-      expect(status, label(spec)).toBeLessThan(500);
-      const text = JSON.stringify(body);
-      for (const secret of secrets) expect(text.includes(secret), `${label(spec)} shows ${secret}`).toBe(false);
+      for (const variant of variants) {
+        const params = { ...inScopeParams(spec, 'viewer'), ...Object.fromEntries(Object.entries(variant).map(([k, v]) => [k, encodeURIComponent(v)])) };
+        const { status, body } = await api.call('GET', fillPath(spec.path, params), { token: tokens.viewer });
+        expect(status, label(spec)).toBeLessThan(500);
+        if (status === 200) answered += 1;
+        const text = JSON.stringify(body);
+        for (const secret of secrets) expect(text.includes(secret), `${label(spec)} shows ${secret}`).toBe(false);
+      }
     }
+    // The records were there to be seen: the viewer read the plan, the cycle and the rollout.
+    expect((await api.call('GET', `/api/stations/${planned}/plan`, { token: tokens.viewer })).status).toBe(200);
+    expect((await api.call('GET', `/api/training-cycles/${cycleId}`, { token: tokens.viewer })).status).toBe(200);
+    expect(JSON.stringify((await api.call('GET', '/api/rollout', { token: tokens.viewer })).body)).toContain(rolling);
+    expect(answered).toBeGreaterThan(readable.length);
+  });
+
+  it('shows the same records to a supervisor with the names a viewer may not see', async () => {
+    const cycle = await api.call('GET', `/api/training-cycles/${cycleId}`, { token: tokens.supervisor });
+    expect(cycle.status).toBe(200);
+    const workers = await api.call('GET', `/api/workers?communityId=${planned}`, { token: tokens.supervisor });
+    expect(JSON.stringify(workers.body)).toContain('privacy-sw@example.org');
   });
 });
