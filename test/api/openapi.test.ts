@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { toOpenApiPath } from '../../src/api/openapi.js';
+import { withRouteTable } from '../../src/api/route-table.js';
 import { allRoutes } from '../../src/api/routes/index.js';
 import { startTestApi, type TestApi } from '../helpers/app.js';
 import { label, pathParams } from '../helpers/routes.js';
@@ -126,6 +129,11 @@ describe('OpenAPI document', () => {
       const names = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
       expect(names.sort(), label(spec)).toEqual(pathParams(spec.path).sort());
     }
+  });
+
+  it('keeps the route and role table in docs/api.md current (regenerate with `npx tsx scripts/api-docs.ts`)', () => {
+    const document = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'api.md'), 'utf8');
+    expect(withRouteTable(document, routes), 'docs/api.md is stale: run `npx tsx scripts/api-docs.ts`').toBe(document);
   });
 
   it('serves an interactive reference at /docs that loads the document', async () => {

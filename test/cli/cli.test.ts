@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/api/auth.js';
-import { runCli } from '../../src/cli.js';
+import type { Command } from 'commander';
+import { buildProgram, runCli } from '../../src/cli.js';
 import type { Role } from '../../src/domain/types.js';
 import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
@@ -264,6 +265,17 @@ describe('shegong CLI', () => {
     const notAStreet = await cli(['digest', 'run', '--street', WANMINGYUAN], { token: tokens.supervisor });
     expect(notAStreet.code).toBe(1);
     expect(notAStreet.stderr).toContain('body.streetId: not a street');
+  });
+
+  it('has every command documented in docs/api.md', async () => {
+    const document = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
+    const program = buildProgram({ io: { stdout: () => {}, stderr: () => {}, env: {} }, json: () => false, api: () => { throw new Error('unused'); }, print: () => {} });
+    const leaves = (command: Command, prefix: string[]): string[][] => (command.commands.length === 0
+      ? [prefix]
+      : command.commands.flatMap((sub) => leaves(sub, [...prefix, sub.name()])));
+    const paths = leaves(program, []).map((path) => `shegong ${path.join(' ')}`);
+    expect(paths.length).toBeGreaterThan(10);
+    for (const path of paths) expect(document, path).toContain(`\`${path}`);
   });
 
   it('works through the bin launcher as a separate process, with exit codes a shell sees', async () => {
