@@ -64,10 +64,9 @@ export function createTrainingActivities(deps: ActivityDeps) {
 
     /** Everything a ladder works from, as the store has it now. */
     async loadLadderPlan(input: { cycleId: string; workerId: string }): Promise<LadderPlan> {
-      const cycle = await training.getCycleRow(db, input.cycleId);
+      const cycle = await training.ladderSettings(db, input.cycleId);
       // The launch transaction may not have committed yet when a fast worker gets here: retry.
       if (!cycle) throw ApplicationFailure.retryable(`training cycle ${input.cycleId} not found (yet)`, ErrorType.NotFound);
-      const definition = cycle.definition as training.CycleDefinition;
       const enrolment = await training.getEnrolment(db, input.cycleId, input.workerId);
       const worker = await db.selectFrom('workers').select(['id', 'name', 'community_id']).where('id', '=', input.workerId).executeTakeFirst();
       const planIds = enrolment?.plan ?? [];
@@ -82,11 +81,11 @@ export function createTrainingActivities(deps: ActivityDeps) {
         enrolment: enrolment ? { status: enrolment.status, enrolledAt: enrolment.enrolled_at.getTime(), coachingFlag: enrolment.coaching_flag } : null,
         workerName: worker?.name ?? input.workerId,
         communityId: worker?.community_id ?? null,
-        stationLeadId: (await training.stationLeadOf(db, worker?.community_id ?? null)) ?? definition.supervisorId ?? null,
+        stationLeadId: (await training.stationLeadOf(db, worker?.community_id ?? null)) ?? cycle.supervisorId ?? null,
         startLevels: enrolment?.start_levels ?? {},
         sessions,
-        rules: definition.rules,
-        reminderPolicy: definition.reminderPolicy,
+        rules: cycle.rules,
+        reminderPolicy: cycle.reminderPolicy,
         calendar: calendarFor(sessions),
       };
     },

@@ -135,12 +135,16 @@ export async function trainingCycle(input: TrainingCycleInput): Promise<Training
   async function fanOutLadders(): Promise<'exhausted' | 'continue' | 'cancelled'> {
     for (;;) {
       if (cancelled) return 'cancelled';
-      if (startedThisRun >= fanOut.childrenPerRun || workflowInfo().continueAsNewSuggested) return 'continue';
       await condition(() => inFlight < fanOut.window || cancelled !== null);
       if (cancelled) return 'cancelled';
       const workerId = await nextWorker();
       if (workerId === undefined) return 'exhausted';
       if (running.has(workerId)) continue;
+      // Hand over only when there is someone left to start: the next run begins with this worker.
+      if (startedThisRun >= fanOut.childrenPerRun || workflowInfo().continueAsNewSuggested) {
+        pending.unshift(workerId);
+        return 'continue';
+      }
       running.add(workerId);
       started += 1;
       startedThisRun += 1;

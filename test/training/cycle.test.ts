@@ -210,7 +210,8 @@ describe('training cycle', () => {
     const body = {
       id: cycleId,
       name: 'bad',
-      cohort: { stationIds: ['cn-bj-xicheng-zhanlanlu-placeholder-12'], workerIds: [SW1, 'w-nobody'] },
+      // A worker no other test here promotes: their levels are all 0.
+      cohort: { stationIds: ['cn-bj-xicheng-zhanlanlu-placeholder-12'], workerIds: ['w-hongmaogou-sw1', 'w-nobody'] },
       sessions: [
         { dimension: 'party_policy', level: 1, startsAt: t.iso(600), endsAt: t.iso(900), place: 'p', trainer: 't', capacity: 1 },
         { dimension: 'professional_methods', level: 1, startsAt: t.iso(700), endsAt: t.iso(800), place: 'p', trainer: 't', capacity: 5 },
@@ -238,7 +239,7 @@ describe('training cycle', () => {
 
     const capacity = await api.call('POST', '/api/training-cycles', {
       token: tokens.supervisor,
-      body: { ...body, cohort: { stationIds: [WANMINGYUAN], workerIds: [] }, sessions: [body.sessions[0]] },
+      body: { ...body, cohort: { stationIds: ['cn-bj-xicheng-zhanlanlu-hongmaogou'], workerIds: [] }, sessions: [body.sessions[0]] },
     });
     expect(capacity.status).toBe(400);
     expect(capacity.body.error.details).toEqual([{ path: 'body.sessions.0.capacity', message: '3 workers take this session; its capacity is 1' }]);

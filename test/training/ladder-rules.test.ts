@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DIMENSIONS } from '../../src/domain/catalog.js';
+import { launchCycleSchema } from '../../src/schemas/training.js';
 import {
   checkCohort, checkInStatus, checkSessions, groupTracks, hasConsecutiveAbsences, planForWorker, promotionOutcome, type CycleSession,
 } from '../../src/domain/ladder.js';
@@ -94,5 +97,18 @@ describe('launch validation', () => {
   it('orders levels within a dimension: level 2 may not start before level 1 ends', () => {
     const problems = checkSessions([session('a', 'party_policy', 1, 2, 9), session('b', 'party_policy', 2, 2, 10)], CATALOG, NOW);
     expect(problems).toEqual([{ path: 'sessions.1.startsAt', message: expect.stringContaining('starts before level 1 ends') }]);
+  });
+});
+
+describe('the documented launch body', () => {
+  it('is a valid launch for the 11 default stations with one session per dimension', () => {
+    const body = launchCycleSchema.parse(JSON.parse(readFileSync(new URL('../../docs/examples/training-cycle.json', import.meta.url), 'utf8')));
+    expect(body.cohort.stationIds).toHaveLength(11);
+    const catalog = Object.fromEntries(DEFAULT_DIMENSIONS.map((d) => [d.key, d.levels.map((l) => l.level)]));
+    const sessions = body.sessions.map((session, index) => ({ ...session, id: `s${index}` }));
+    expect(new Set(sessions.map((s) => s.dimension)).size).toBe(6);
+    expect(checkSessions(sessions, catalog, Date.parse('2026-11-28T00:00:00+08:00'))).toEqual([]);
+    const cohort = checkCohort({ sessions, catalog, now: Date.parse('2026-11-28T00:00:00+08:00'), workers: Array.from({ length: 33 }, (_, i) => ({ workerId: `w${i}`, path: `w${i}`, levels: {} })) });
+    expect(cohort.problems).toEqual([]);
   });
 });

@@ -119,6 +119,21 @@ export async function getCycleRow(db: Db, cycleId: string) {
   return db.selectFrom('training_cycles').selectAll().where('id', '=', cycleId).executeTakeFirst();
 }
 
+/**
+ * What a ladder needs of its cycle, without the whole definition (whose cohort list grows with the
+ * cohort: thousands of ladders reading it would parse it thousands of times).
+ */
+export async function ladderSettings(db: Db, cycleId: string) {
+  return db.selectFrom('training_cycles')
+    .select([
+      'name',
+      sql<AssessmentRules>`definition->'rules'`.as('rules'),
+      sql<ReminderPolicy>`definition->'reminderPolicy'`.as('reminderPolicy'),
+      sql<string | null>`definition->>'supervisorId'`.as('supervisorId'),
+    ])
+    .where('id', '=', cycleId).executeTakeFirst();
+}
+
 export async function getEnrolment(db: Db, cycleId: string, workerId: string) {
   return db.selectFrom('enrolments').selectAll().where('cycle_id', '=', cycleId).where('worker_id', '=', workerId).executeTakeFirst();
 }
