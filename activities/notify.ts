@@ -150,7 +150,9 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
       const written = await writeRows(request, recipient, channelList);
       await hooks.afterWrite?.(request.key);
 
-      const rows = await db.selectFrom('notifications').selectAll().where('idempotency_key', 'in', keys).execute();
+      // A first attempt has every row from its insert; a retry reads the ones an earlier attempt wrote.
+      const missing = keys.filter((key) => !written.has(key));
+      const rows = [...written.values(), ...(missing.length === 0 ? [] : await db.selectFrom('notifications').selectAll().where('idempotency_key', 'in', missing).execute())];
       const deliveries: NotifyResult['deliveries'] = [];
       const transient: string[] = [];
       for (const channel of channelList) {
@@ -186,9 +188,9 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
 
   /**
    * Writes every channel's row in one statement; rows already there (a retry) are kept as they
-   * are. Returns the keys this call wrote.
+   * are. Returns the rows this call wrote, by key.
    */
-  async function writeRows(request: NotifyRequest, recipient: Recipient, channelList: Channel[]): Promise<Set<string>> {
+  async function writeRows(request: NotifyRequest, recipient: Recipient, channelList: Channel[]): Promise<Map<string, OutboxRow>> {
     const rendered = renderNotification(request.kind, recipient.locale, { recipientName: recipient.name, ...request.data });
     const now = deps.clock();
     const calendarInvite = request.calendarEvent ? sessionInvite(request.calendarEvent, recipient.locale, fromAddress(deps.config.SMTP_FROM)) : undefined;
@@ -215,7 +217,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
       due_at: request.dueAt !== undefined ? new Date(request.dueAt) : null,
       created_at: now,
       delivered_at: channel === 'inbox' ? now : null,
-    }))).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('idempotency_key').execute();
-    return new Set(inserted.map((row) => row.idempotency_key));
+    }))).onConflict((oc) => oc.column('idempotency_key').doNothing()).returningAll().execute();
+    return new Map(inserted.map((row) => [row.idempotency_key, row]));
   }
 }

@@ -6,9 +6,11 @@
 // reminders from due time to the outbox row's delivered_at, timers from due time to the workflow
 // task that woke them. Counts duplicates (a key delivered twice) and missing reminders.
 //
-// Temporal: TEMPORAL_ADDRESS, or a dev server it starts (TEMPORAL_CLI, or scripts/install-temporal).
+// Temporal: TEMPORAL_ADDRESS, or a dev server it starts (TEMPORAL_CLI, or scripts/install-temporal);
+// `--eager` starts that server with eager activity dispatch (system.enableActivityEagerExecution),
+// which hands notify to the worker in the reply to the workflow task instead of through matching.
 // Store: DATABASE_URL, or PGlite in memory.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -21,8 +23,7 @@ import type { NotifyRequest } from '../src/domain/notifications.js';
 import { loadDefaultData } from '../src/seed/load.js';
 import { dropSchema, openStore } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
-import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+import { freePort, waitForPort } from '../src/temporal/dev-server.js';
 import { benchWorkflowBundle } from './bundle.js';
 
 function option(name: string, fallback: number): number {
@@ -37,6 +38,7 @@ const count = option('count', 10_000);
 const windowMs = option('window', 60) * 1000;
 // Time to start every workflow before the first is due; 0: estimated from the count.
 const leadMs = option('lead', 0) * 1000 || 20_000 + count * 2 * 6;
+const eager = process.argv.includes('--eager');
 const taskQueue = `bench-reminders-${Date.now().toString(36)}`;
 
 function temporalCli(): string {
@@ -71,11 +73,25 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-let server: DevServer | undefined;
-const address = process.env.TEMPORAL_ADDRESS ?? await (async () => {
-  server = await startDevServer({ cli: temporalCli(), port: await freePort(), searchAttributes: CUSTOM_SEARCH_ATTRIBUTES });
-  return server.address;
-})();
+/** An in-memory, headless dev server of the bench's own (the bench needs no search attributes). */
+async function startServer(): Promise<{ address: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error'];
+  if (eager) args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
+  const child = spawn(temporalCli(), args, { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitForPort('127.0.0.1', port, 60_000);
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const server = process.env.TEMPORAL_ADDRESS ? undefined : await startServer();
+const address = process.env.TEMPORAL_ADDRESS ?? server!.address;
 const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, LOG_LEVEL: 'silent' });
 // A PostgreSQL run gets a schema of its own, dropped at the end.
 const schema = config.DATABASE_URL ? `bench_${Date.now().toString(36)}` : undefined;
@@ -146,10 +162,14 @@ await pool(dues.map((_, index) => index), 64, async (index) => {
 worker.shutdown();
 await running;
 
-const rows = await sql<{ lateness: number }>`
-  SELECT (extract(epoch FROM delivered_at - due_at) * 1000)::float8 AS lateness FROM notifications
+const rows = await sql<{ lateness: number; woke: number }>`
+  SELECT (extract(epoch FROM delivered_at - due_at) * 1000)::float8 AS lateness,
+         (payload->'data'->>'wokeAt')::float8 - extract(epoch FROM due_at) * 1000 AS woke
+  FROM notifications
   WHERE workflow_id LIKE ${`${taskQueue}-r%`} AND channel = 'inbox' AND status = 'delivered'`.execute(store.db);
 const ours = summary(rows.rows.map((row) => row.lateness));
+const oursWoke = summary(rows.rows.map((row) => row.woke));
+const oursDelivery = summary(rows.rows.map((row) => row.lateness - row.woke));
 const baseline = summary(timerLateness);
 const duplicates = [...delivered.values()].filter((n) => n > 1).length;
 const retried = [...attempts.values()].filter((n) => n > 1).length;
@@ -162,11 +182,13 @@ const report = [
   `| --- | --- | --- | --- | --- | --- |`,
   `| reminders (due → outbox row delivered) | ${ours.n} | ${ms(ours.p50)} | ${ms(ours.p95)} | ${ms(ours.p99)} | ${ms(ours.max)} |`,
   `| bare timers (due → woken) | ${baseline.n} | ${ms(baseline.p50)} | ${ms(baseline.p95)} | ${ms(baseline.p99)} | ${ms(baseline.max)} |`,
+  `| … reminders' own timer (due → woken) | ${oursWoke.n} | ${ms(oursWoke.p50)} | ${ms(oursWoke.p95)} | ${ms(oursWoke.p99)} | ${ms(oursWoke.max)} |`,
+  `| … reminders' delivery (woken → outbox row delivered) | ${oursDelivery.n} | ${ms(oursDelivery.p50)} | ${ms(oursDelivery.p95)} | ${ms(oursDelivery.p99)} | ${ms(oursDelivery.max)} |`,
   '',
   `- reminders: ${count}, due within ${windowMs / 1000} s, ${startedLate} started after their due time`,
   `- duplicates: ${duplicates}; missing: ${missing}; failed reminder workflows: ${reminderFailures}; notify retried for ${retried}`,
   `- target p99 ≤ 1.25 × baseline p99 + 200 ms = ${ms(target)}: ${ours.p99 <= target ? 'met' : 'NOT met'}`,
-  `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; store ${store.location}; Temporal ${server ? 'dev server (in memory)' : address}`,
+  `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; store ${store.location}; Temporal ${server ? `dev server (in memory)${eager ? ', eager activity dispatch' : ''}` : address}`,
 ].join('\n');
 process.stdout.write(`${report}\n`);
 

@@ -27,12 +27,14 @@ export async function benchReminder(input: BenchReminderInput): Promise<NotifyRe
   const wait = input.dueAt - nowMs();
   if (wait > 0) await sleep(wait);
   const { workflowId } = workflowInfo();
+  // When the timer woke this workflow, so the bench can split lateness into timer and delivery.
+  const wokeAt = nowMs();
   return notify({
     key: `${workflowId}:reminder`,
     workflowId,
     recipientId: input.recipientId,
     kind: input.kind ?? 'task_due',
-    data: input.data ?? { taskTitle: 'benchmark', communityName: 'bench', stage: 'guide', dueAt: input.dueAt },
+    data: { ...(input.data ?? { taskTitle: 'benchmark', communityName: 'bench', stage: 'guide', dueAt: input.dueAt }), wokeAt },
     dueAt: input.dueAt,
     ...(input.channels ? { channels: input.channels } : {}),
   });
