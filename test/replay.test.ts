@@ -33,4 +33,6 @@ const EXPECTED_TYPES: string[] = [
   'stationRollout',
   'digest',
   'stationPlan',
+  'trainingCycle',
+  'workerLadder',
 ];

@@ -139,6 +139,7 @@ export async function trainingCycle(input: TrainingCycleInput): Promise<Training
       if (cancelled) return 'cancelled';
       const workerId = await nextWorker();
       if (workerId === undefined) return 'exhausted';
+      if (cancelled) return 'cancelled';
       if (running.has(workerId)) continue;
       // Hand over only when there is someone left to start: the next run begins with this worker.
       if (startedThisRun >= fanOut.childrenPerRun || workflowInfo().continueAsNewSuggested) {

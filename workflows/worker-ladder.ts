@@ -431,11 +431,14 @@ export async function workerLadder(input: WorkerLadderInput): Promise<LadderResu
     if (status === 'cancelled') {
       await notify('cycle_cancelled', 'cycle-cancelled', workerId, { reason: stop?.reason ?? null });
     }
-    try {
-      await getExternalWorkflowHandle(workflowIds.trainingCycle(cycleId)).signal(trainingSignals.ladderFinished, { workerId, status });
-    } catch (error) {
-      // The cycle has closed (cancelled, or this ladder was started by hand): nobody is waiting.
-      log.info('cycle not told of ladder end', { cycleId, workerId, error: String(error) });
+    // A cancelled cycle has stopped waiting for its ladders: telling it would only fail.
+    if (status !== 'cancelled') {
+      try {
+        await getExternalWorkflowHandle(workflowIds.trainingCycle(cycleId)).signal(trainingSignals.ladderFinished, { workerId, status });
+      } catch (error) {
+        // The cycle has closed (this ladder was started by hand, or the cycle was terminated): nobody is waiting.
+        log.info('cycle not told of ladder end', { cycleId, workerId, error: String(error) });
+      }
     }
     return { cycleId, workerId, status, tracks: tracks.map((t) => ({ dimension: t.dimension, level: t.level, status: t.status })), coachingFlag };
   }

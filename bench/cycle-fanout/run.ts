@@ -130,7 +130,7 @@ await pool(bare, 100, async (handle) => {
 const baselineRate = BASELINE / ((Date.now() - baselineStart) / 1000);
 line(`baseline: ${BASELINE} bare workflows (start → one activity → done) at ${baselineRate.toFixed(1)} workflows/s`);
 
-interface HistoryFigures { events: number; bytes: number; timeouts: number; kinds: string[] }
+interface HistoryFigures { events: number; bytes: number; timeouts: number; kinds: string[]; types: Record<string, number> }
 async function historyOf(workflowId: string, runId?: string): Promise<HistoryFigures> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const events = history.events ?? [];
@@ -139,7 +139,12 @@ async function historyOf(workflowId: string, runId?: string): Promise<HistoryFig
     ...(e.activityTaskTimedOutEventAttributes ? ['activity'] : []),
     ...(e.childWorkflowExecutionTimedOutEventAttributes ? ['child workflow'] : []),
   ]);
-  return { events: events.length, bytes: proto.temporal.api.history.v1.History.encode(history).finish().byteLength, timeouts: kinds.length, kinds };
+  const types: Record<string, number> = {};
+  for (const event of events) {
+    const name = proto.temporal.api.enums.v1.EventType[event.eventType ?? 0]?.replace('EVENT_TYPE_', '') ?? String(event.eventType);
+    types[name] = (types[name] ?? 0) + 1;
+  }
+  return { events: events.length, bytes: proto.temporal.api.history.v1.History.encode(history).finish().byteLength, timeouts: kinds.length, kinds, types };
 }
 
 // ── cycles ────────────────────────────────────────────────────────────────────────────────────
@@ -209,7 +214,9 @@ for (const size of SIZES) {
   line(`cycle ${size}: launch validated and written in ${(validatedIn / 1000).toFixed(2)} s`);
   line(`cycle ${size}: ${size} ladders started in ${startSeconds.toFixed(1)} s = ${startRate.toFixed(1)} children/s = ${ratio.toFixed(2)} × baseline (target ≥ 0.7: ${ratio >= 0.7 ? 'met' : 'NOT met'})`);
   line(`cycle ${size}: parent history ${parentEvents} events over ${runs.length} runs = ${(parentEvents / size).toFixed(2)} events per child`);
-  line(`cycle ${size}: largest parent run ${largestParent.events} events, ${(largestParent.bytes / 1024).toFixed(0)} KiB; largest sampled ladder ${largestLadder.events} events, ${(largestLadder.bytes / 1024).toFixed(0)} KiB (warning at 10,240 events: ${largestParent.events < 10_240 ? 'never near' : 'REACHED'})`);
+  line(`cycle ${size}: largest parent run ${largestParent.events} events, ${(largestParent.bytes / 1024).toFixed(0)} KiB; largest sampled ladder ${largestLadder.events} events, ${(largestLadder.bytes / 1024).toFixed(0)} KiB (${Math.round((largestParent.events / 10_240) * 100)}% of the 10,240-event warning)`);
+  const mix = Object.entries(largestParent.types).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([type, n]) => `${type} ${n}`).join(', ');
+  line(`cycle ${size}: largest parent run's events by type: ${mix}`);
   line(`cycle ${size}: worker RSS ${mib(rssBefore)} before, ${mib(settledPeak)} at the peak with ${cachedAtPeak} cached workflows = ${(perCached / 2 ** 20).toFixed(2)} MiB per cached workflow (target ≤ 1.5 MB)`);
   line(`cycle ${size}: cancelled and every ladder closed in ${cancelSeconds.toFixed(1)} s`);
   const kinds = [...parent, ...ladders].flatMap((h) => h.kinds);

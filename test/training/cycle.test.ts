@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderQueries, workflowIds, type LadderResult, type TrainingCycleResult } from '../../workflows/definitions.js';
 import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
-import { saveHistoryIfRequested } from '../helpers/histories.js';
+import { HISTORIES_DIR, saveHistoryIfRequested } from '../helpers/histories.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 import {
@@ -14,6 +17,13 @@ const SW1 = 'w-wanmingyuan-sw1';
 const SW2 = 'w-wanmingyuan-sw2';
 const YSG1 = 'w-yushuguan-sw1';
 const YSG2 = 'w-yushuguan-sw2';
+
+/** Like saveHistoryIfRequested, for one run of a workflow that continued as new. */
+async function saveRunHistoryIfRequested(client: Client, workflowId: string, runId: string, name: string) {
+  if (process.env.SAVE_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
+}
 
 describe('training cycle', () => {
   let store: TestStore;
@@ -262,6 +272,8 @@ describe('training cycle', () => {
         ],
         assessment: { passMark: 60, assessmentWindowSeconds: 30, retakeWindowSeconds: 30, attendanceGraceSeconds: 1 },
         reminderPolicy: reminderPolicy(6, 3),
+        // One ladder per run: the second is started by a run continued as new, carrying the first.
+        fanOut: { window: 1, childrenPerRun: 1, pageSize: 1 },
       },
     });
     expect(launch.status, JSON.stringify(launch.body)).toBe(201);
@@ -307,6 +319,12 @@ describe('training cycle', () => {
     expect(Object.values(await enrolmentsOf(store, cycleId)).map((e) => e.status)).toEqual(['cancelled', 'cancelled']);
     const sessions = await store.db.selectFrom('sessions').select(['id', 'status', 'place']).where('cycle_id', '=', cycleId).orderBy('id').execute();
     expect(sessions).toEqual([{ id: `${cycleId}-a`, status: 'moved', place: 'room 3' }, { id: `${cycleId}-b`, status: 'cancelled', place: 'room 2' }]);
+    const runs = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = "${launch.body.workflowId}"` })) runs.push(run);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(result.runs).toBe(runs.length);
     await saveHistoryIfRequested(client, launch.body.workflowId, 'trainingCycle--moved-and-cancelled');
+    const firstRun = runs.sort((x, y) => x.startTime.getTime() - y.startTime.getTime())[0]!;
+    await saveRunHistoryIfRequested(client, launch.body.workflowId, firstRun.runId, 'trainingCycle--continued-as-new');
   }, 90_000);
 });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertWorkers } from '../../src/store/repositories/workers.js';
 import { workflowIds, type TrainingCycleResult } from '../../workflows/definitions.js';
 import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
-import { saveHistoryIfRequested } from '../helpers/histories.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 import { terminateAll, timeline, until, WANMINGYUAN, type Tokens } from './support.js';
@@ -86,6 +85,5 @@ describe('training cycle fan-out', () => {
     expect(counts.map((row) => [row.status, Number(row.n)])).toEqual([['completed', WORKERS]]);
     const report = (await store.db.selectFrom('training_cycles').select('report').where('id', '=', cycleId).executeTakeFirstOrThrow()).report;
     expect(report).toMatchObject({ participants: { enrolled: WORKERS, completed: WORKERS }, attendance: { absent: WORKERS, rate: 0 } });
-    await saveHistoryIfRequested(client, launch.body.workflowId, 'trainingCycle--fan-out-last-run');
   }, 600_000);
 });
