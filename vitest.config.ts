@@ -1,15 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+// Files that kill and restart workers or whole processes and count what happened in between:
+// their timings are seconds long, so they run alone, after everything else, on a quiet machine.
+const SERIAL = [
+  'test/start/restart.test.ts',
+  'test/plans/station-plan.test.ts',
+  'test/training/restart.test.ts',
+  'test/notifications/worker-crash.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
-    // One Temporal server for the run; files run one after another, each with its own worker and
-    // task queue, which keeps a 2-core machine from timing out under load.
-    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ['test/**/*.test.ts'],
+          exclude: SERIAL,
+          // One Temporal server for the run; each file has its own namespace, worker, task queue
+          // and store. Most workflow tests wait on timers rather than the CPU: three files at a
+          // time keep the suite inside its 15 minutes on a 2-core machine.
+          fileParallelism: true,
+          maxWorkers: 3,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'serial',
+          include: SERIAL,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

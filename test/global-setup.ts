@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+import { allTestNamespaces } from './helpers/namespace.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +16,7 @@ declare module 'vitest' {
 let server: DevServer | undefined;
 let dir: string | undefined;
 
-/** One Temporal dev server (in memory, headless) for the whole `npm test` run. */
+/** One Temporal dev server (in memory, headless) for the whole `npm test` run, a namespace per test file. */
 export async function setup(project: TestProject) {
   const cli = process.env.TEMPORAL_CLI;
   if (!cli) throw new Error('TEMPORAL_CLI is not set: run the suite with `npm test`, which finds or builds the Temporal CLI');
@@ -24,6 +25,7 @@ export async function setup(project: TestProject) {
     cli,
     port: await freePort(),
     searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
+    namespaces: allTestNamespaces(),
   });
   project.provide('temporalAddress', server.address);
   project.provide('runId', `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);

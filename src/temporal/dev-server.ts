@@ -13,6 +13,8 @@ export interface DevServerOptions {
   /** SQLite file for state that survives restarts; omitted means in memory. */
   dbFile?: string;
   searchAttributes: Array<{ name: string; type: string }>;
+  /** Namespaces to create besides `default` (the custom search attributes apply to each). */
+  namespaces?: string[];
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /**
    * Records the server's pid. A server left running by a previous run that was killed (its parent
@@ -42,6 +44,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal');
   }
+  // One street's load fits one task-queue partition; the default four add a hand-off delay to
+  // every task (bench/RESULTS.md, the reminders benchmark, measured it).
+  args.push(
+    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+  );
+  for (const namespace of options.namespaces ?? []) args.push('--namespace', namespace);
   for (const attribute of options.searchAttributes) {
     args.push('--search-attribute', `${attribute.name}=${CLI_TYPE[attribute.type] ?? attribute.type}`);
   }

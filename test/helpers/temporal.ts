@@ -7,6 +7,9 @@ import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Store } from '../../src/store/connect.js';
 import { WORKFLOWS_PATH } from '../../src/temporal/worker.js';
+import { testNamespace } from './namespace.js';
+
+export { testNamespace };
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -23,11 +26,11 @@ export function uniqueTaskQueue(name: string): string {
 
 export async function connectClient(): Promise<Client> {
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  return new Client({ connection, namespace: 'default' });
+  return new Client({ connection, namespace: testNamespace() });
 }
 
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: inject('temporalAddress'), ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), ...overrides });
 }
 
 export interface RunningWorker {
@@ -56,7 +59,7 @@ export async function startTestWorker(options: {
   };
   const worker = await Worker.create({
     connection,
-    namespace: 'default',
+    namespace: testNamespace(),
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: (options.activities ?? createActivities)(deps),

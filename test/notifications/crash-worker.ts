@@ -13,7 +13,7 @@ const need = (name: string) => env[name] ?? (() => { throw new Error(`${name} is
 
 const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_ADDRESS: need('TEMPORAL_ADDRESS'), SMTP_URL: need('SMTP_URL'), SMTP_FROM: need('SMTP_FROM') });
 const store = await openStore({ databaseUrl: need('CRASH_DATABASE_URL'), schema: need('CRASH_SCHEMA'), poolSize: 2 });
-const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS! }) });
+const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS! }), namespace: need('TEMPORAL_NAMESPACE') });
 const activities = createNotifyActivities(
   { store, config, logger: pino({ level: 'silent' }), temporal, clock: () => new Date() },
   {
@@ -27,6 +27,7 @@ const activities = createNotifyActivities(
 );
 const worker = await Worker.create({
   connection: await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! }),
+  namespace: need('TEMPORAL_NAMESPACE'),
   taskQueue: need('CRASH_TASK_QUEUE'),
   workflowBundle: { codePath: need('CRASH_BUNDLE') },
   activities,

@@ -11,7 +11,7 @@ import { benchWorkflowBundle } from '../../bench/bundle.js';
 import { createNotifyActivities } from '../../activities/notify.js';
 import type { NotifyResult } from '../../src/domain/notifications.js';
 import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { connectClient, silentLogger, testConfig, uniqueTaskQueue } from '../helpers/temporal.js';
+import { connectClient, silentLogger, testConfig, testNamespace, uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support.js';
 
 const WORKER = 'w-wanmingyuan-sw1';
@@ -59,7 +59,7 @@ describe('notify across a killed worker process', () => {
     const lines: string[] = [];
     child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: {
-        ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), SMTP_URL: smtp.url, SMTP_FROM: FROM,
+        ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), SMTP_URL: smtp.url, SMTP_FROM: FROM,
         CRASH_DATABASE_URL: TEST_DATABASE_URL, CRASH_SCHEMA: schema, CRASH_TASK_QUEUE: taskQueue, CRASH_BUNDLE: codePath,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +87,7 @@ describe('notify across a killed worker process', () => {
 
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const second = await Worker.create({
-      connection, taskQueue, workflowBundle: bundle,
+      connection, namespace: testNamespace(), taskQueue, workflowBundle: bundle,
       activities: createNotifyActivities({ store, config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM }), logger: silentLogger, temporal, clock: () => new Date() }),
     });
     const result = await second.runUntil(handle.result()) as NotifyResult;

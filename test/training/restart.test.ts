@@ -10,7 +10,7 @@ import type { NotifyRequest } from '../../src/domain/notifications.js';
 import { ladderQueries, workflowIds, type TrainingCycleResult } from '../../workflows/definitions.js';
 import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
 import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { connectClient, testConfig, testNamespace, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { enrolmentsOf, levelsIn, reminderPolicy, reminderRows, sleepUntil, terminateAll, timeline, until, type Tokens } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
@@ -53,7 +53,7 @@ describe('a training cycle across killed workers', () => {
     const errors: string[] = [];
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: {
-        ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TRAINING_DATABASE_URL: TEST_DATABASE_URL,
+        ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), TRAINING_DATABASE_URL: TEST_DATABASE_URL,
         TRAINING_SCHEMA: store.location.split('#')[1]!, TRAINING_TASK_QUEUE: taskQueue, TRAINING_BUNDLE: codePath,
       },
       stdio: ['pipe', 'pipe', 'pipe'],

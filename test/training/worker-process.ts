@@ -13,9 +13,9 @@ const env = process.env;
 const need = (name: string) => env[name] ?? (() => { throw new Error(`${name} is not set`); })();
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: need('TEMPORAL_ADDRESS'), TEMPORAL_TASK_QUEUE: need('TRAINING_TASK_QUEUE') });
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: need('TEMPORAL_ADDRESS'), TEMPORAL_TASK_QUEUE: need('TRAINING_TASK_QUEUE'), TEMPORAL_NAMESPACE: need('TEMPORAL_NAMESPACE') });
 const store = await openStore({ databaseUrl: need('TRAINING_DATABASE_URL'), schema: need('TRAINING_SCHEMA'), poolSize: 4 });
-const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS! }) });
+const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS! }), namespace: config.TEMPORAL_NAMESPACE });
 const activities = createActivities({ store, config, logger: pino({ level: 'silent' }), temporal, clock: () => new Date() });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS! });
 process.stdout.write('loaded\n');
@@ -24,6 +24,7 @@ const lines = createInterface({ input: process.stdin });
 await new Promise<void>((resolve) => lines.once('line', () => resolve()));
 const worker = await Worker.create({
   connection,
+  namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   workflowBundle: { codePath: need('TRAINING_BUNDLE') },
   activities,
