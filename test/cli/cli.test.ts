@@ -169,6 +169,25 @@ describe('shegong CLI', () => {
     expect((await cli(['token', 'list'])).stdout).toMatch(new RegExp(`${id}.*revoked`));
   });
 
+  it('creates a dashboard user with a generated password that signs in, and lists users without passwords', async () => {
+    const created = await cli(['user', 'create', '--username', `cli.lead.${suffix}`, '--name', 'CLI 站长', '--role', 'station_lead',
+      '--scope', WANMINGYUAN, '--worker', 'w-wanmingyuan-lead', '--json']);
+    expect(created.code).toBe(0);
+    const { username, password } = JSON.parse(created.stdout) as { username: string; password: string };
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    const signIn = await api.call('POST', '/api/auth/login', { body: { username, password } });
+    expect(signIn.status).toBe(200);
+
+    const list = await cli(['user', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`cli\\.lead\\.${suffix}\\s+CLI 站长\\s+station_lead`));
+    expect(list.stdout).not.toContain(password);
+
+    const lead = await cli(['user', 'create', '--username', `cli.bad.${suffix}`, '--name', 'x', '--role', 'station_lead', '--scope', WANMINGYUAN]);
+    expect(lead.code).toBe(1);
+    expect(lead.stderr).toContain('body.workerId');
+  });
+
   it('loads the default data with seed, idempotently, and audits it', async () => {
     const fresh = await createTestStore('pglite');
     try {
