@@ -1,7 +1,7 @@
 import type { ActivityDeps } from './deps.js';
 import { createNotifyActivities } from './notify.js';
-import { createTrainingActivities } from './training.js';
 import { createPlanActivities } from './plans.js';
+import { createTrainingActivities } from './training.js';
 import { createRolloutActivities } from './rollout.js';
 import { createDigestActivities } from './digest.js';
 
@@ -11,8 +11,8 @@ export type { ActivityDeps };
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps),
-    ...createTrainingActivities(deps),
     ...createPlanActivities(deps),
+    ...createTrainingActivities(deps),
     ...createRolloutActivities(deps),
     ...createDigestActivities(deps),
   };

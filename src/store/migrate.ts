@@ -1,19 +1,19 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Database } from './database.js';
 import * as m0001 from './migrations/0001_initial.js';
+import * as m0002 from './migrations/0002_notification_outbox.js';
+import * as m0003 from './migrations/0003_station_plans.js';
 import * as m0004 from './migrations/0004_training.js';
 import * as m0005 from './migrations/0005_rollout_runs_and_venture_evaluation.js';
-import * as m0003 from './migrations/0003_station_plans.js';
-import * as m0002 from './migrations/0002_notification_outbox.js';
 import * as m0007 from './migrations/0007_users.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_notification_outbox': m0002,
+  '0003_station_plans': m0003,
   '0004_training': m0004,
   '0005_rollout_runs_and_venture_evaluation': m0005,
-  '0003_station_plans': m0003,
-  '0002_notification_outbox': m0002,
   '0007_users': m0007,
 };
 
