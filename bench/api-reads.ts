@@ -7,10 +7,8 @@
 // The API runs in this process, as in `npm start`; requests go over loopback HTTP with the
 // dashboard's session cookie, so authentication is measured too. Open loop: requests are sent on
 // schedule whether or not earlier ones have answered, so a slow answer cannot hide queueing.
-import { spawnSync } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp } from '../src/api/app.js';
@@ -23,6 +21,7 @@ import type { NewRow } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+import { temporalCli, percentile } from './lib.js';
 
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const rate = option('rate', 200);
@@ -42,18 +41,7 @@ const ENDPOINTS = [
 ];
 const BASELINE = '/healthz';
 
-function temporalCli(): string {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const script = fileURLToPath(new URL('../scripts/install-temporal', import.meta.url));
-  const result = spawnSync(script, [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error('could not find or build the Temporal CLI');
-  return result.stdout.trim().split('\n').pop()!;
-}
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function insertMany<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
   for (let index = 0; index < rows.length; index += 500) await insert(rows.slice(index, index + 500));

@@ -11,9 +11,8 @@
 // which hands notify to the worker in the reply to the workflow task instead of through matching;
 // `--one-partition` gives task queues a single partition.
 // Store: DATABASE_URL, or PGlite in memory.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
@@ -26,6 +25,7 @@ import { dropSchema, openStore } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { freePort, waitForPort } from '../src/temporal/dev-server.js';
 import { benchWorkflowBundle } from './bundle.js';
+import { temporalCli, percentile } from './lib.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -45,18 +45,7 @@ const eager = process.argv.includes('--eager');
 const onePartition = process.argv.includes('--one-partition');
 const taskQueue = `bench-reminders-${Date.now().toString(36)}`;
 
-function temporalCli(): string {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const script = fileURLToPath(new URL('../scripts/install-temporal', import.meta.url));
-  const result = spawnSync(script, [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error('could not find or build the Temporal CLI');
-  return result.stdout.trim().split('\n').pop()!;
-}
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);

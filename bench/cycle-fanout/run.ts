@@ -9,7 +9,6 @@
 //
 // Temporal: a dev server it starts (TEMPORAL_CLI, or scripts/install-temporal). Store:
 // DATABASE_URL, or PGlite in memory (the single-machine default).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +28,7 @@ import { upsertWorkers } from '../../src/store/repositories/workers.js';
 import { freePort, startDevServer } from '../../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
 import { trainingQueries, workflowIds, type TrainingCycleProgress } from '../../workflows/definitions.js';
+import { temporalCli } from '../lib.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -55,13 +55,6 @@ const FAN_OUT = { window: 200, childrenPerRun: 500, pageSize: 250 };
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function temporalCli(): string {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const script = fileURLToPath(new URL('../../scripts/install-temporal', import.meta.url));
-  const result = spawnSync(script, [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error('could not find or build the Temporal CLI');
-  return result.stdout.trim().split('\n').pop()!;
-}
 
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

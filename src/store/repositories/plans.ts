@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { PlanTemplate, TaskGuidance } from '../../domain/plan-template.js';
-import type { PlanEvaluation, PlanMirror, PlanReport, PlanStatus, StageStatus, TaskEvidence, TaskStatus, VisitStatus } from '../../domain/station-plan.js';
+import type { PlanEvaluation, PlanMirror, PlanReport, PlanStatus, TaskEvidence, VisitStatus } from '../../domain/station-plan.js';
 import type { Localized, MainTask, Stage } from '../../domain/types.js';
 import type { Database } from '../database.js';
+import type { PlanStageView, PlanTaskView } from '../../../workflows/definitions.js';
 
 // The station plan's records: written only by applyPlanMirror (the workflow's activity and the
 // service's first snapshot), read by the API and dashboards, which never ask Temporal per station.
@@ -108,33 +109,9 @@ export async function applyPlanMirror(db: Kysely<Database>, mirror: PlanMirror):
   return 'applied';
 }
 
-export interface PlanTaskRecord {
-  id: string;
-  stage: Stage;
-  mainTask: MainTask | null;
-  title: Localized;
-  guidance: TaskGuidance | null;
-  required: boolean;
-  source: 'template' | 'follow_up';
-  status: TaskStatus;
-  dueAt: string | null;
-  completedAt: string | null;
-  completedBy: string | null;
-  evidence: TaskEvidence | null;
-  reopened: number;
-}
-
-export interface PlanStageRecord {
-  stage: Stage;
-  name: Localized;
-  status: StageStatus;
-  startedAt: string | null;
-  signOffRequestedAt: string | null;
-  signedOffAt: string | null;
-  signedOffBy: string | null;
-  comments: string | null;
-  sendBacks: Array<{ at: string; by: string; comments: string; reopened: string[] }>;
-}
+// The records mirror the workflow's live view field for field (the view adds what blocks sign-off).
+export type PlanTaskRecord = PlanTaskView;
+export type PlanStageRecord = Omit<PlanStageView, 'blockers'>;
 
 export interface PlanVisitRecord {
   no: number;
