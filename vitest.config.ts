@@ -6,6 +6,7 @@ const SERIAL = [
   'test/start/restart.test.ts',
   'test/plans/station-plan.test.ts',
   'test/training/restart.test.ts',
+  'test/training/cycle.test.ts',
   'test/notifications/worker-crash.test.ts',
 ];
 
@@ -24,10 +25,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: SERIAL,
           // One Temporal server for the run; each file has its own namespace, worker, task queue
-          // and store. Most workflow tests wait on timers rather than the CPU: three files at a
+          // and store. Most workflow tests wait on timers rather than the CPU: four files at a
           // time keep the suite inside its 15 minutes on a 2-core machine.
           fileParallelism: true,
-          maxWorkers: 3,
+          maxWorkers: 4,
           sequence: { groupOrder: 0 },
         },
       },
