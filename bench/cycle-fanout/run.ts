@@ -1,4 +1,4 @@
-// `npm run bench:cycle-fanout -- [--baseline 1000] [--sizes 500,1000,3000] [--window 200] [--sticky-seconds 10]`
+// `npm run bench:cycle-fanout -- [--baseline 1000] [--sizes 500,1000,3000] [--window 50] [--sticky-seconds 30]`
 //
 // One Temporal dev server (SQLite file, WAL) and one worker, every tuning option explicit. First a
 // baseline: `baseline` bare workflows with one activity each, workflows per second. Then one
@@ -47,10 +47,10 @@ const TUNING = {
   maxConcurrentActivityTaskExecutions: 200,
   maxConcurrentWorkflowTaskPolls: 10,
   maxConcurrentActivityTaskPolls: 10,
-  stickyQueueScheduleToStartTimeout: `${Number(option('sticky-seconds', '10'))}s`,
+  stickyQueueScheduleToStartTimeout: `${Number(option('sticky-seconds', '30'))}s`,
   reuseV8Context: true,
 };
-const FAN_OUT = { window: Number(option('window', '200')), childrenPerRun: 500, pageSize: 250 };
+const FAN_OUT = { window: Number(option('window', '50')), childrenPerRun: 500, pageSize: 250 };
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

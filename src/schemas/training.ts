@@ -36,7 +36,7 @@ export const reminderPolicySchema = z.object({
 }).strict();
 
 export const fanOutSchema = z.object({
-  window: z.number().int().min(1).max(500).default(100),
+  window: z.number().int().min(1).max(500).default(50),
   childrenPerRun: z.number().int().min(1).max(1000).default(500),
   pageSize: z.number().int().min(1).max(1000).default(200),
 }).strict();
