@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
 // their timings are seconds long, so they run alone, after everything else, on a quiet machine.
 const SERIAL = [
   'test/start/restart.test.ts',
-  'test/plans/station-plan.test.ts',
-  'test/training/restart.test.ts',
-  'test/training/cycle.test.ts',
+  'test/station-plan/station-plan.test.ts',
+  'test/training-cycle/restart.test.ts',
+  'test/training-cycle/cycle.test.ts',
   'test/notifications/worker-crash.test.ts',
 ];
 

@@ -1,8 +1,8 @@
 import type { ActivityDeps } from './deps.js';
-import { createNotifyActivities } from './notify.js';
-import { createPlanActivities } from './plans.js';
-import { createTrainingActivities } from './training.js';
-import { createRolloutActivities } from './rollout.js';
+import { createNotifyActivities } from './notification.js';
+import { createPlanActivities } from './station-plan.js';
+import { createTrainingActivities } from './training-cycle.js';
+import { createRolloutActivities } from './station-rollout.js';
 import { createDigestActivities } from './digest.js';
 
 export type { ActivityDeps };

@@ -17,7 +17,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { createNotifyActivities } from '../activities/notify.js';
+import { createNotifyActivities } from '../activities/notification.js';
 import { loadConfig } from '../src/config.js';
 import type { NotifyRequest } from '../src/domain/notifications.js';
 import { loadDefaultData } from '../src/seed/load.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from './api/route.js';
+import type { ServiceDeps as AppDeps } from './services/deps.js';
 import { digestStartupStep } from './services/digest.js';
 
 /**

@@ -1,16 +1,10 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType, type DigestInput, type DigestResult } from './definitions.js';
+import { NOTIFY_ACTIVITY, RECORDS_PAGE_ACTIVITY } from './activity-options.js';
+import { type DigestInput, type DigestResult } from './digest.messages.js';
 
-const { buildDigest } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
-// notify retries without limit: it records a delivery that keeps failing and stops throwing for it.
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
+const { buildDigest } = proxyActivities<Activities>(RECORDS_PAGE_ACTIVITY);
+const { notify } = proxyActivities<Activities>(NOTIFY_ACTIVITY);
 
 /** Set by the server on workflows a Schedule starts: the time the action was scheduled for. */
 const SCHEDULED_START = { name: 'TemporalScheduledStartTime', type: 'DATETIME' } as const;

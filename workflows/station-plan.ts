@@ -2,7 +2,8 @@ import {
   allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NOTIFY_ACTIVITY_OPTIONS, type NotificationData, type NotifyRequest } from '../src/domain/notifications.js';
+import type { NotificationData, NotifyRequest } from '../src/domain/notifications.js';
+import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
 import { escalationAt, nextAllowedTime, overdueReminderAt, reminderSchedule, type EscalationStep } from '../src/domain/reminders.js';
 import {
   addEvent, buildPlanMirror, buildPlanReport, dueAfterWorkingDays, findStage, fullPlanMirror, guidanceFor, initialPlanState, openStage,
@@ -11,20 +12,11 @@ import {
 } from '../src/domain/station-plan.js';
 import { MAIN_TASKS, type MainTask, type Stage } from '../src/domain/types.js';
 import { nowMs } from './clock.js';
-import {
-  ErrorType, planQueries, planSignals, planUpdates, STAGE_SEARCH_ATTRIBUTE,
-  type CancelPlanRequest, type PlanTaskView, type StationPlanResult, type StationPlanStatusView,
-} from './definitions.js';
+import { ErrorType } from '../src/domain/errors.js';
+import { planQueries, planSignals, planUpdates, STAGE_SEARCH_ATTRIBUTE, type CancelPlanRequest, type PlanTaskView, type StationPlanResult, type StationPlanStatusView } from './station-plan.messages.js';
 
-const { notify } = proxyActivities<Activities>({
-  ...NOTIFY_ACTIVITY_OPTIONS,
-  retry: { ...NOTIFY_ACTIVITY_OPTIONS.retry, nonRetryableErrorTypes: [...NOTIFY_ACTIVITY_OPTIONS.retry.nonRetryableErrorTypes] },
-});
-// The records store must end up with every change: retry without limit, backing off to a minute.
-const { mirrorPlan } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
+const { notify } = proxyActivities<Activities>(NOTIFY_ACTIVITY);
+const { mirrorPlan } = proxyActivities<Activities>(RECORDS_ACTIVITY);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

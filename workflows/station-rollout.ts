@@ -3,25 +3,18 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
 import type { NotificationData, StateCheck } from '../src/domain/notifications.js';
 import { escalationAt, reminderSchedule, type EscalationStep } from '../src/domain/reminders.js';
 import { DAY_MS, shanghaiDate } from '../src/domain/time.js';
 import { MILESTONES, type Milestone } from '../src/domain/types.js';
 import { nowMs } from './clock.js';
-import {
-  ErrorType, rolloutQueries, rolloutUpdates, workflowIds, type CompleteMilestoneRequest, type MilestoneProgress,
-  type ReplanMilestoneRequest, type StationRolloutInput, type StationRolloutStatus,
-} from './definitions.js';
+import { ErrorType } from '../src/domain/errors.js';
+import { rolloutQueries, rolloutUpdates, type CompleteMilestoneRequest, type MilestoneProgress, type ReplanMilestoneRequest, type StationRolloutInput, type StationRolloutStatus } from './station-rollout.messages.js';
+import { workflowIds } from '../src/domain/workflow-ids.js';
 
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
-// notify retries without limit: it records a delivery that keeps failing and stops throwing for it.
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
+const store = proxyActivities<Activities>(RECORDS_ACTIVITY);
+const { notify } = proxyActivities<Activities>(NOTIFY_ACTIVITY);
 
 /** The custom search attribute (registered with the server) that shows a rollout's current milestone. */
 const MILESTONE_ATTRIBUTE = { name: 'Milestone', type: 'KEYWORD' } as const;

@@ -4,22 +4,14 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
-import {
-  ErrorType, trainingQueries, trainingSignals, trainingUpdates, workflowIds,
-  type TrainingCycleCarry, type TrainingCycleInput, type TrainingCycleProgress, type TrainingCycleResult,
-} from './definitions.js';
+import { FAN_OUT_ACTIVITY, RECORDS_PAGE_ACTIVITY } from './activity-options.js';
+import { ErrorType } from '../src/domain/errors.js';
+import { trainingQueries, trainingSignals, trainingUpdates, type TrainingCycleCarry, type TrainingCycleInput, type TrainingCycleProgress, type TrainingCycleResult } from './training-cycle.messages.js';
+import { workflowIds } from '../src/domain/workflow-ids.js';
 import { workerLadder } from './worker-ladder.js';
 
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
-// Fan-out signals to thousands of ladders: long, so it heartbeats; a retry resumes where it stopped.
-const fanOutSignals = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
+const store = proxyActivities<Activities>(RECORDS_PAGE_ACTIVITY);
+const fanOutSignals = proxyActivities<Activities>(FAN_OUT_ACTIVITY);
 
 const FRESH: TrainingCycleCarry = { cursor: null, exhausted: false, pending: [], running: [], started: 0, finished: 0, runs: 0, cancelled: null };
 

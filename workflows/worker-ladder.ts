@@ -2,6 +2,7 @@ import {
   ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
 import {
   checkInStatus, groupTracks, hasConsecutiveAbsences, isPass, type LadderPlan, type LadderSession,
 } from '../src/domain/ladder.js';
@@ -9,22 +10,14 @@ import type { NotificationData, NotificationKind, NotifyRequest, StateCheck } fr
 import { reminderSchedule } from '../src/domain/reminders.js';
 import type { AttendanceStatus } from '../src/domain/types.js';
 import { nowMs } from './clock.js';
-import {
-  ErrorType, ladderQueries, ladderSignals, ladderUpdates, trainingSignals, workflowIds,
-  type AssessmentResult, type AttendanceResult, type LadderEnd, type LadderResult, type LadderSessionChange,
-  type LadderSessionView, type LadderState, type LadderStopRequest, type TrackStatus, type TrackView, type WorkerLadderInput,
-} from './definitions.js';
+import { ErrorType } from '../src/domain/errors.js';
+import { ladderQueries, ladderSignals, ladderUpdates, type AssessmentResult, type AttendanceResult, type LadderEnd, type LadderResult, type LadderSessionChange, type LadderSessionView, type LadderState, type LadderStopRequest, type TrackStatus, type TrackView, type WorkerLadderInput } from './worker-ladder.messages.js';
+import { trainingSignals } from './training-cycle.messages.js';
+import { workflowIds } from '../src/domain/workflow-ids.js';
 
 // Records-store writes: retried without limit (a store outage heals), a bad request stops at once.
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
-// Notifications: the outbox marks a delivery failed after its own attempts, so retrying without limit is safe.
-const notifier = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [ErrorType.InvalidInput] },
-});
+const store = proxyActivities<Activities>(RECORDS_ACTIVITY);
+const notifier = proxyActivities<Activities>(NOTIFY_ACTIVITY);
 
 interface SessionState extends LadderSession {
   /** Taken off the worker's plan (its level became out of reach). */

@@ -18,16 +18,17 @@ import proto from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createActivities } from '../../activities/index.js';
-import type { Principal } from '../../src/api/auth.js';
+import type { Principal } from '../../src/domain/principal.js';
 import { loadConfig } from '../../src/config.js';
 import { loadDefaultData } from '../../src/seed/load.js';
-import { launchCycle, cancelCycle } from '../../src/services/training.js';
+import { launchCycle, cancelCycle } from '../../src/services/training-cycle.js';
 import { dropSchema, openStore } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { upsertWorkers } from '../../src/store/repositories/workers.js';
+import { upsertWorkers } from '../../src/store/repositories/worker.js';
 import { freePort, startDevServer } from '../../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
-import { trainingQueries, workflowIds, type TrainingCycleProgress } from '../../workflows/definitions.js';
+import { trainingQueries, type TrainingCycleProgress } from '../../workflows/training-cycle.messages.js';
+import { workflowIds } from '../../src/domain/workflow-ids.js';
 import { temporalCli } from '../lib.js';
 
 function option(name: string, fallback: string): string {

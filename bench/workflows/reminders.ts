@@ -1,7 +1,7 @@
 import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { NotificationData, NotificationKind, NotifyResult } from '../../src/domain/notifications.js';
-import { NOTIFY_ACTIVITY_OPTIONS } from '../../src/domain/notifications.js';
+import { NOTIFY_ACTIVITY } from '../../workflows/activity-options.js';
 import { nowMs } from '../../workflows/clock.js';
 
 // Benchmark and test workflows, kept out of workflows/ (the service's bundle): one reminder that
@@ -20,9 +20,9 @@ export interface BenchReminderInput {
 
 export async function benchReminder(input: BenchReminderInput): Promise<NotifyResult> {
   const { notify } = proxyActivities<Activities>({
-    ...NOTIFY_ACTIVITY_OPTIONS,
+    ...NOTIFY_ACTIVITY,
     ...(input.notifyTimeoutMs ? { startToCloseTimeout: input.notifyTimeoutMs } : {}),
-    retry: { ...NOTIFY_ACTIVITY_OPTIONS.retry, initialInterval: '500 milliseconds', nonRetryableErrorTypes: [...NOTIFY_ACTIVITY_OPTIONS.retry.nonRetryableErrorTypes] },
+    retry: { ...NOTIFY_ACTIVITY.retry, initialInterval: '500 milliseconds' },
   });
   const wait = input.dueAt - nowMs();
   if (wait > 0) await sleep(wait);

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { match } from 'path-to-regexp';
-import { ZodError, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import { recordAudit } from '../store/repositories/audit.js';
-import { authenticate, type Principal } from './auth.js';
+import { authenticate } from './auth.js';
+import type { Principal } from '../domain/principal.js';
 import { authenticateSession, CSRF_HEADER, parseCookies, SESSION_COOKIE } from './session.js';
-import { ApiError, fieldProblems, invalidRequest, type FieldProblem } from './errors.js';
+import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { type AppDeps, Reply, type RouteSpec } from './route.js';
@@ -91,14 +92,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const apiError = toApiError(error);
+    const apiError = toApiError(error, BODY_LIMIT);
     if (apiError.status >= 500) {
       res.locals.log?.error({ err: error }, 'request failed');
     }
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
-    res.status(apiError.status).json({
-      error: { code: apiError.code, message: apiError.message, ...(apiError.details !== undefined ? { details: apiError.details } : {}) },
-    });
+    res.status(apiError.status).json(apiError.body());
   });
   return app;
 }
@@ -153,34 +152,4 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
     return;
   }
   res.status(spec.status ?? 200).json(result ?? null);
-}
-
-interface HttpError { type?: string; status?: number; statusCode?: number; limit?: number }
-
-/** Maps whatever a handler threw to the one error shape the API answers with. */
-export function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof ZodError) return invalidRequest(fieldProblems(error, 'body'));
-  const http = error as HttpError;
-  if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${http.limit ?? BODY_LIMIT} bytes`);
-  if (http?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
-  if (error instanceof URIError) {
-    return new ApiError('invalid_request', 'the path has a malformed percent-escape', [{ path: 'params', message: 'malformed percent-encoding' }]);
-  }
-  if (http?.type === 'encoding.unsupported' || http?.type === 'charset.unsupported') {
-    return new ApiError('invalid_request', 'unsupported request encoding', [{ path: 'body', message: 'unsupported encoding' }]);
-  }
-  const status = http?.status ?? http?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    if (status === 413) return new ApiError('payload_too_large', `request body is larger than ${BODY_LIMIT}`);
-    return new ApiError('invalid_request', 'bad request', [{ path: 'request', message: (error as Error)?.message || 'unreadable request' }]);
-  }
-  if (isUnavailable(error)) return new ApiError('unavailable', 'a backing service (Temporal or the records store) is unavailable; retry shortly', undefined, { 'Retry-After': '5' });
-  return new ApiError('internal', 'internal error');
-}
-
-function isUnavailable(error: unknown): boolean {
-  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
-  // A closed store says so in its own words: Kysely's destroyed driver, PGlite closing, pg's ended pool.
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|UNAVAILABLE|ServiceError|Connection terminated|connect|DEADLINE_EXCEEDED|closed|closing|destroyed|after calling end on the pool/i.test(text);
 }

@@ -1,19 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Principal } from '../domain/principal.js';
 import type { Role } from '../domain/types.js';
 import type { Database } from '../store/database.js';
 
-export interface Principal {
-  tokenId: string;
-  name: string;
-  role: Role;
-  /** The org unit the role is scoped to (a street, district, city or community). */
-  scopeId: string;
-  /** The worker this token acts for (station leads, social workers). */
-  workerId: string | null;
-  /** Set when the caller signed in to the dashboard (a cookie session) rather than sending a token. */
-  session?: { userId: string; idHash: string };
-}
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -72,44 +62,4 @@ async function touchToken(db: Kysely<Database>, tokenId: string, now: Date): Pro
     .where('id', '=', tokenId)
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', threshold)]))
     .execute();
-}
-
-/** The ids of an org unit and all its ancestors, nearest first. */
-export async function orgAncestors(db: Kysely<Database>, orgUnitId: string): Promise<string[]> {
-  const result: string[] = [];
-  let current: string | null = orgUnitId;
-  // Trees are a handful of levels deep (city → district → street → community).
-  for (let depth = 0; current && depth < 16; depth += 1) {
-    const row: { id: string; parent_id: string | null } | undefined = await db.selectFrom('org_units')
-      .select(['id', 'parent_id']).where('id', '=', current).executeTakeFirst();
-    if (!row) break;
-    result.push(row.id);
-    current = row.parent_id;
-  }
-  return result;
-}
-
-/** Whether a principal's scope covers an org unit (the unit itself or one of its ancestors). */
-export async function inScope(db: Kysely<Database>, principal: Principal, orgUnitId: string): Promise<boolean> {
-  return (await orgAncestors(db, orgUnitId)).includes(principal.scopeId);
-}
-
-/** Every org unit id in the subtree under (and including) a scope. */
-export async function subtreeIds(db: Kysely<Database>, scopeId: string): Promise<string[]> {
-  const result = await sql<{ id: string }>`
-    WITH RECURSIVE sub AS (
-      SELECT id FROM org_units WHERE id = ${scopeId}
-      UNION ALL
-      SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
-    )
-    SELECT id FROM sub`.execute(db);
-  return result.rows.map((row) => row.id);
-}
-
-/** The communities under a principal's scope. */
-export async function scopedCommunityIds(db: Kysely<Database>, principal: Principal): Promise<string[]> {
-  const ids = await subtreeIds(db, principal.scopeId);
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('communities').select('id').where('id', 'in', ids).orderBy('id').execute();
-  return rows.map((row) => row.id);
 }

@@ -1,4 +1,13 @@
-import type { ZodError } from 'zod';
+import {
+  ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ZodError } from 'zod';
+import { DomainError, ErrorType, type DomainErrorKind, type FieldProblem } from '../domain/errors.js';
+
+// The one place that turns what the layers below throw — domain errors, Temporal failures, body
+// parser errors, an unreachable store — into the API's answer `{ error: { code, message, details } }`.
+
+export type { FieldProblem };
 
 export type ErrorCode =
   | 'invalid_request'
@@ -25,12 +34,10 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+/** At most this many field problems are listed; the rest are counted (a 400 stays small). */
+export const MAX_PROBLEMS = 50;
 
-/** An error the API answers with `{ error: { code, message, details } }` and the code's status. */
+/** An error the API answers with `{ error: { code, message, details, reason?, values? } }` and the code's status. */
 export class ApiError extends Error {
   readonly status: number;
   constructor(
@@ -38,9 +45,23 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly headers: Record<string, string> = {},
+    /** A stable machine code for this refusal, and the values it concerns (for clients to phrase it). */
+    readonly extra: { reason?: string; values?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.status = STATUS[code];
+  }
+
+  body(): { error: Record<string, unknown> } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details !== undefined ? { details: this.details } : {}),
+        ...(this.extra.reason ? { reason: this.extra.reason } : {}),
+        ...(this.extra.values ? { values: this.extra.values } : {}),
+      },
+    };
   }
 }
 
@@ -56,7 +77,98 @@ export function fieldProblems(error: ZodError, location: string): FieldProblem[]
   }));
 }
 
+/** A 400 listing the problems: the first MAX_PROBLEMS, and how many more there were. */
 export function invalidRequest(problems: FieldProblem[]): ApiError {
   const named = problems.slice(0, 5).map((problem) => problem.path).join(', ');
-  return new ApiError('invalid_request', `invalid request: ${named}${problems.length > 5 ? ', …' : ''}`, problems);
+  const listed = problems.slice(0, MAX_PROBLEMS);
+  const more = problems.length - listed.length;
+  return new ApiError(
+    'invalid_request',
+    `invalid request: ${named}${problems.length > 5 ? ', …' : ''}${more > 0 ? ` (${problems.length} problems; the first ${MAX_PROBLEMS} are listed)` : ''}`,
+    more > 0 ? [...listed, { path: 'body', message: `${more} more problem(s) not listed` }] : listed,
+  );
+}
+
+const KIND_TO_CODE: Record<DomainErrorKind, ErrorCode> = {
+  not_found: 'not_found',
+  conflict: 'conflict',
+  invalid: 'invalid_request',
+  forbidden: 'forbidden',
+  unavailable: 'unavailable',
+};
+
+const RETRY_LATER = { 'Retry-After': '5' };
+
+function fromDomain(error: DomainError): ApiError {
+  const { reason, values, problems, details } = error.options;
+  if (error.kind === 'invalid') {
+    const answer = invalidRequest(problems ?? [{ path: 'body', message: error.message }]);
+    return new ApiError('invalid_request', problems ? answer.message : error.message, answer.details, {}, { reason, values });
+  }
+  return new ApiError(KIND_TO_CODE[error.kind], error.message, details, error.kind === 'unavailable' ? RETRY_LATER : {}, { reason, values });
+}
+
+/** What a workflow's refusal (an update's validator or handler failure) becomes. */
+function fromApplicationFailure(failure: ApplicationFailure): ApiError {
+  switch (failure.type) {
+    case ErrorType.NotFound:
+      return new ApiError('not_found', failure.message, undefined, {}, { reason: 'workflow_not_found_item' });
+    case ErrorType.InvalidInput:
+      return new ApiError('invalid_request', failure.message, [{ path: 'body', message: failure.message }], {}, { reason: 'workflow_invalid_input' });
+    default:
+      return new ApiError('conflict', failure.message, { reason: failure.message }, {}, { reason: 'workflow_refused' });
+  }
+}
+
+function fromTemporal(error: unknown): ApiError | undefined {
+  if (error instanceof WorkflowExecutionAlreadyStartedError) {
+    return new ApiError('conflict', `${error.workflowId} is already running`, { workflowId: error.workflowId }, {}, { reason: 'workflow_already_running', values: { workflowId: error.workflowId } });
+  }
+  if (error instanceof WorkflowNotFoundError) {
+    // The record exists (services check it first) but its workflow has ended: a state conflict.
+    return new ApiError('conflict', `${error.workflowId} is not running`, { workflowId: error.workflowId }, {}, { reason: 'workflow_not_running', values: { workflowId: error.workflowId } });
+  }
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = error.cause;
+    if (cause instanceof ApplicationFailure) return fromApplicationFailure(cause);
+    if (cause instanceof ActivityFailure) return new ApiError('unavailable', 'the records store did not take the change; retry shortly', undefined, RETRY_LATER);
+    return new ApiError('conflict', error.message, undefined, {}, { reason: 'workflow_refused' });
+  }
+  if (error instanceof Error && /workflow execution already completed/i.test(error.message)) {
+    return new ApiError('conflict', 'the workflow has already ended', undefined, {}, { reason: 'workflow_not_running' });
+  }
+  return undefined;
+}
+
+interface HttpError { type?: string; status?: number; statusCode?: number; limit?: number }
+
+/** Maps whatever a handler threw to the one error shape the API answers with. */
+export function toApiError(error: unknown, bodyLimit = '256kb'): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return fromDomain(error);
+  if (error instanceof ZodError) return invalidRequest(fieldProblems(error, 'body'));
+  const temporal = fromTemporal(error);
+  if (temporal) return temporal;
+  const http = error as HttpError;
+  if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${http.limit ?? bodyLimit} bytes`);
+  if (http?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
+  if (error instanceof URIError) {
+    return new ApiError('invalid_request', 'the path has a malformed percent-escape', [{ path: 'params', message: 'malformed percent-encoding' }]);
+  }
+  if (http?.type === 'encoding.unsupported' || http?.type === 'charset.unsupported') {
+    return new ApiError('invalid_request', 'unsupported request encoding', [{ path: 'body', message: 'unsupported encoding' }]);
+  }
+  const status = http?.status ?? http?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return new ApiError('payload_too_large', `request body is larger than ${bodyLimit}`);
+    return new ApiError('invalid_request', 'bad request', [{ path: 'request', message: (error as Error)?.message || 'unreadable request' }]);
+  }
+  if (isUnavailable(error)) return new ApiError('unavailable', 'a backing service (Temporal or the records store) is unavailable; retry shortly', undefined, RETRY_LATER);
+  return new ApiError('internal', 'internal error');
+}
+
+function isUnavailable(error: unknown): boolean {
+  const text = `${(error as Error)?.name ?? ''} ${(error as Error)?.message ?? ''} ${(error as { code?: string })?.code ?? ''}`;
+  // A closed store says so in its own words: Kysely's destroyed driver, PGlite closing, pg's ended pool.
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|UNAVAILABLE|ServiceError|Connection terminated|connect|DEADLINE_EXCEEDED|closed|closing|destroyed|after calling end on the pool/i.test(text);
 }

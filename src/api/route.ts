@@ -1,20 +1,11 @@
-import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { z, ZodType } from 'zod';
-import type { Config } from '../config.js';
 import type { Role } from '../domain/types.js';
-import type { Store } from '../store/connect.js';
-import type { Principal } from './auth.js';
+import type { ServiceDeps } from '../services/deps.js';
+import type { Principal } from '../domain/principal.js';
 
-/** What every route handler may use; the entry points wire real parts, tests wire real parts too. */
-export interface AppDeps {
-  store: Store;
-  temporal: Client;
-  config: Config;
-  logger: Logger;
-  /** The wall clock, injectable so tests can pin "today". */
-  clock: () => Date;
-}
+/** What every route handler may use: the services' dependencies; entry points and tests wire real parts. */
+export type AppDeps = ServiceDeps;
 
 export interface RouteContext<P, Q, B> {
   params: P;

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Locale, Role } from '../domain/types.js';
 import type { Database, Row } from '../store/database.js';
 import { recordAudit } from '../store/repositories/audit.js';
-import type { Principal } from './auth.js';
+import type { Principal } from '../domain/principal.js';
 import { ApiError } from './errors.js';
 
 // Dashboard sign-in: argon2id password hashes, cookie sessions stored as SHA-256 of their ids, and

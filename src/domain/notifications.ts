@@ -58,15 +58,5 @@ export interface NotifyResult {
   deliveries: Array<{ channel: string; status: 'delivered' | 'failed' | 'already' }>;
 }
 
-/**
- * How workflows should proxy `notify`: attempts without limit and backoff to five minutes. The
- * activity itself stops throwing for a delivery after MAX_DELIVERY_ATTEMPTS (it marks the row
- * failed), so a long e-mail or WeCom outage ends in a recorded failure, never a failed workflow.
- */
-export const NOTIFY_ACTIVITY_OPTIONS = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['ERR_INVALID_INPUT'] },
-} as const;
-
 /** Attempts per channel delivery before the outbox marks it failed. */
 export const MAX_DELIVERY_ATTEMPTS = 12;

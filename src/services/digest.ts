@@ -1,8 +1,9 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { DIGEST_WORKFLOW, workflowIds, type DigestInput } from '../../workflows/definitions.js';
-import { subtreeIds } from '../api/auth.js';
+import { DIGEST_WORKFLOW, type DigestInput } from '../../workflows/digest.messages.js';
+import { workflowIds } from '../domain/workflow-ids.js';
+import { subtreeIds } from '../store/repositories/org-unit.js';
 import { officialCalendar } from '../calendar/official.js';
 import type { Config } from '../config.js';
 import type { WorkCalendar } from '../domain/calendar.js';
@@ -13,8 +14,8 @@ import type { Database } from '../store/database.js';
 import {
   digestRecipients, operatingAsOf, overdueTasks, plansByStage, residentsServed, stationCounts, streetsWithCommunities, trainingCompletion,
   type PlansByStage, type TrainingCompletion,
-} from '../store/repositories/reports.js';
-import { coverageReport } from './rollout.js';
+} from '../store/repositories/report.js';
+import { coverageReport } from './station-rollout.js';
 
 // The weekly digest: a Temporal Schedule per street starts the `digest` workflow, which reads these
 // figures through an activity and sends them to street leadership and center supervisors.

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotifyActivities } from '../../activities/notify.js';
+import { createNotifyActivities } from '../../activities/notification.js';
 import { createToken } from '../../src/api/auth.js';
 import type { Role } from '../../src/domain/types.js';
 import { startTestApi, tokensForRoles, YUSHUGUAN, type TestApi } from '../helpers/app.js';

@@ -4,7 +4,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { Client, Connection } from '@temporalio/client';
-import { createNotifyActivities } from '../../activities/notify.js';
+import { createNotifyActivities } from '../../activities/notification.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/connect.js';
 

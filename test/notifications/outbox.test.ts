@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ActivityDeps } from '../../activities/deps.js';
 import { messageIdFor } from '../../activities/channels/email.js';
 import { TransientDeliveryError } from '../../activities/channels/types.js';
-import { createNotifyActivities, deliveryKey, type NotifyOptions } from '../../activities/notify.js';
+import { createNotifyActivities, deliveryKey, type NotifyOptions } from '../../activities/notification.js';
 import type { NotifyRequest } from '../../src/domain/notifications.js';
 import { shanghaiInstant } from '../../src/domain/time.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';

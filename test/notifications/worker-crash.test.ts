@@ -8,7 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { benchWorkflowBundle } from '../../bench/bundle.js';
-import { createNotifyActivities } from '../../activities/notify.js';
+import { createNotifyActivities } from '../../activities/notification.js';
 import type { NotifyResult } from '../../src/domain/notifications.js';
 import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
 import { connectClient, silentLogger, testConfig, testNamespace, uniqueTaskQueue } from '../helpers/temporal.js';

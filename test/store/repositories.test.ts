@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken, authenticate, scopedCommunityIds } from '../../src/api/auth.js';
+import { createToken, authenticate } from '../../src/api/auth.js';
+import { scopedCommunityIds } from '../../src/store/repositories/org-unit.js';
 import { loadDefaultData } from '../../src/seed/load.js';
 import { listAudit, recordAudit } from '../../src/store/repositories/audit.js';
-import { getCommunity, listCommunities, upsertCommunities } from '../../src/store/repositories/communities.js';
-import { getWorker, listWorkers, upsertWorkers } from '../../src/store/repositories/workers.js';
+import { getCommunity, listCommunities, upsertCommunities } from '../../src/store/repositories/community.js';
+import { getWorker, listWorkers, upsertWorkers } from '../../src/store/repositories/worker.js';
 import { BACKENDS, createTestStore, type TestStore } from '../helpers/store.js';
 
 // One suite, run on both backends: the embedded PGlite and the real PostgreSQL.

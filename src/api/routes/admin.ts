@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createToken, inScope } from '../auth.js';
+import { createToken } from '../auth.js';
+import { inScope } from '../../store/repositories/org-unit.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { ALL_ROLES, route } from '../route.js';
 import { shanghaiDate } from '../../domain/time.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inScope } from '../auth.js';
+import { inScope } from '../../store/repositories/org-unit.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { ALL_ROLES, Reply, route } from '../route.js';
 import { clearedCookies, createUser, listUsers, secureCookies, sessionCookies, signIn, signOut, userView } from '../session.js';

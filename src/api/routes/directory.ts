@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { inScope, scopedCommunityIds, subtreeIds, type Principal } from '../auth.js';
+import { inScope, scopedCommunityIds, subtreeIds } from '../../store/repositories/org-unit.js';
+import type { Principal } from '../../domain/principal.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
 import { route, ALL_ROLES, type AppDeps } from '../route.js';
 import { ImportError, validateRows } from '../../import/rows.js';
 import { communityInputSchema, communityView, workerInputSchema, workerView, type CommunityInputBody, type WorkerInputBody } from '../../schemas/directory.js';
 import { idSchema, pageQuery } from '../../schemas/common.js';
 import { recordAudit } from '../../store/repositories/audit.js';
-import { getCommunity, listCommunities, upsertCommunities } from '../../store/repositories/communities.js';
-import { getWorker, listWorkers, upsertWorkers } from '../../store/repositories/workers.js';
+import { getCommunity, listCommunities, upsertCommunities } from '../../store/repositories/community.js';
+import { getWorker, listWorkers, upsertWorkers } from '../../store/repositories/worker.js';
 
 // A district's worker list (a few thousand rows) fits in one all-or-nothing import.
 const IMPORT_BODY_LIMIT = '5mb';

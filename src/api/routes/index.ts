@@ -3,12 +3,12 @@ import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { directoryRoutes } from './directory.js';
 import { healthRoutes } from './health.js';
-import { notificationRoutes } from './notifications.js';
-import { reportRoutes } from './reports.js';
-import { rolloutRoutes } from './rollout.js';
-import { stationRoutes } from './stations.js';
-import { trainingRoutes } from './training.js';
-import { ventureRoutes } from './ventures.js';
+import { notificationRoutes } from './notification.js';
+import { reportRoutes } from './report.js';
+import { rolloutRoutes } from './station-rollout.js';
+import { stationRoutes } from './station-plan.js';
+import { trainingRoutes } from './training-cycle.js';
+import { ventureRoutes } from './venture-project.js';
 
 /** Every route the API serves; the OpenAPI document is generated from this same list. */
 export function allRoutes(): RouteSpec[] {

@@ -1,0 +1,45 @@
+import { type Kysely, sql } from 'kysely';
+import type { Principal } from '../../domain/principal.js';
+import type { Database } from '../database.js';
+
+// The org tree (city → district → street → community) and the scope questions every layer asks of it.
+
+/** The ids of an org unit and all its ancestors, nearest first. */
+export async function orgAncestors(db: Kysely<Database>, orgUnitId: string): Promise<string[]> {
+  const result: string[] = [];
+  let current: string | null = orgUnitId;
+  // Trees are a handful of levels deep (city → district → street → community).
+  for (let depth = 0; current && depth < 16; depth += 1) {
+    const row: { id: string; parent_id: string | null } | undefined = await db.selectFrom('org_units')
+      .select(['id', 'parent_id']).where('id', '=', current).executeTakeFirst();
+    if (!row) break;
+    result.push(row.id);
+    current = row.parent_id;
+  }
+  return result;
+}
+
+/** Whether a principal's scope covers an org unit (the unit itself or one of its ancestors). */
+export async function inScope(db: Kysely<Database>, principal: Principal, orgUnitId: string): Promise<boolean> {
+  return (await orgAncestors(db, orgUnitId)).includes(principal.scopeId);
+}
+
+/** Every org unit id in the subtree under (and including) a scope. */
+export async function subtreeIds(db: Kysely<Database>, scopeId: string): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    WITH RECURSIVE sub AS (
+      SELECT id FROM org_units WHERE id = ${scopeId}
+      UNION ALL
+      SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
+    )
+    SELECT id FROM sub`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+/** The communities under a principal's scope. */
+export async function scopedCommunityIds(db: Kysely<Database>, principal: Principal): Promise<string[]> {
+  const ids = await subtreeIds(db, principal.scopeId);
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('communities').select('id').where('id', 'in', ids).orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
