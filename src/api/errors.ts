@@ -108,15 +108,24 @@ function fromDomain(error: DomainError): ApiError {
   return new ApiError(KIND_TO_CODE[error.kind], error.message, details, error.kind === 'unavailable' ? RETRY_LATER : {}, { reason, values });
 }
 
+/** The stable reason and values a workflow attaches to a refusal as the failure's first detail. */
+function refusalDetail(failure: ApplicationFailure): { reason?: string; values?: Record<string, unknown> } {
+  const detail = failure.details?.[0] as { reason?: unknown; values?: unknown } | undefined;
+  if (!detail || typeof detail !== 'object' || typeof detail.reason !== 'string') return {};
+  const values = detail.values && typeof detail.values === 'object' ? (detail.values as Record<string, unknown>) : undefined;
+  return { reason: detail.reason, ...(values ? { values } : {}) };
+}
+
 /** What a workflow's refusal (an update's validator or handler failure) becomes. */
 function fromApplicationFailure(failure: ApplicationFailure): ApiError {
+  const { reason, values } = refusalDetail(failure);
   switch (failure.type) {
     case ErrorType.NotFound:
-      return new ApiError('not_found', failure.message, undefined, {}, { reason: 'workflow_not_found_item' });
+      return new ApiError('not_found', failure.message, undefined, {}, { reason: reason ?? 'workflow_item_not_found', values });
     case ErrorType.InvalidInput:
-      return new ApiError('invalid_request', failure.message, [{ path: 'body', message: failure.message }], {}, { reason: 'workflow_invalid_input' });
+      return new ApiError('invalid_request', failure.message, [{ path: 'body', message: failure.message }], {}, { reason: reason ?? 'workflow_invalid_input', values });
     default:
-      return new ApiError('conflict', failure.message, { reason: failure.message }, {}, { reason: 'workflow_refused' });
+      return new ApiError('conflict', failure.message, { reason: failure.message }, {}, { reason: reason ?? 'workflow_refused', values });
   }
 }
 
