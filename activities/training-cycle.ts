@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { officialCalendar } from '../src/calendar/official.js';
 import type { WorkCalendar } from '../src/domain/calendar.js';
-import type { LadderPlan, LadderSession } from '../src/domain/ladder.js';
+import type { LadderPlan, LadderSession } from '../src/domain/worker-ladder.js';
 import type { AttendanceStatus } from '../src/domain/types.js';
 import * as training from '../src/store/repositories/training-cycle.js';
 import { ErrorType } from '../src/domain/errors.js';

@@ -6,7 +6,7 @@ import { inScope, orgAncestors, scopedCommunityIds, subtreeIds } from '../store/
 import type { Principal } from '../domain/principal.js';
 import { ApiError, conflict, forbidden, invalidRequest, notFound, type FieldProblem } from '../api/errors.js';
 import type { ServiceDeps as AppDeps } from './deps.js';
-import { checkCohort, checkSessions, overlaps, type CohortWorker, type CycleSession } from '../domain/ladder.js';
+import { checkCohort, checkSessions, overlaps, type CohortWorker, type CycleSession } from '../domain/training-cycle.js';
 import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders.js';
 import type { AssessmentBody, AttendanceBody, LaunchCycleBody, ParticipantsBody } from '../schemas/training-cycle.js';
 import { recordAudit } from '../store/repositories/audit.js';

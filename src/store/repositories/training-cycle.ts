@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { AssessmentRules, CycleSession, Levels, PromotionOutcome } from '../../domain/ladder.js';
-import { promotionOutcome } from '../../domain/ladder.js';
+import type { CycleSession } from '../../domain/training-cycle.js';
+import { promotionOutcome, type AssessmentRules, type Levels, type PromotionOutcome } from '../../domain/worker-ladder.js';
 import type { ReminderPolicy } from '../../domain/reminders.js';
 import type { AttendanceStatus } from '../../domain/types.js';
 import type { Database } from '../database.js';
