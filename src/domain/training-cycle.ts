@@ -6,6 +6,9 @@ import type { LadderEnd, Levels, Rejection } from './worker-ladder.js';
 // running and finished, the sliding window of starts, what one run hands the next, the
 // validators of its updates and its progress view. Time is always a parameter; no I/O.
 
+/** Positions that make up a station's social-work team (a cohort by station takes these). */
+export const TEAM_POSITIONS = ['social_worker', 'station_lead'] as const;
+
 /** A session as the supervisor plans it; instants are ISO strings with an offset. */
 export interface CycleSession {
   id: string;
