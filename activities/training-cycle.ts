@@ -3,13 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { officialCalendar } from '../src/calendar/official.js';
 import type { WorkCalendar } from '../src/domain/calendar.js';
-import type { LadderPlan, LadderSession } from '../src/domain/ladder.js';
+import type { LadderPlan, LadderSession } from '../src/domain/worker-ladder.js';
 import type { AttendanceStatus } from '../src/domain/types.js';
 import * as training from '../src/store/repositories/training-cycle.js';
 import { ErrorType } from '../src/domain/errors.js';
 import { ladderSignals, type LadderSessionChange, type LadderStopRequest } from '../workflows/worker-ladder.messages.js';
 import { workflowIds } from '../src/domain/workflow-ids.js';
-import { type CycleAddition } from '../workflows/training-cycle.messages.js';
+import type { CycleAddition } from '../workflows/training-cycle.messages.js';
 import type { ActivityDeps } from './deps.js';
 
 /** Which ladders a fan-out signal goes to. */
@@ -23,6 +23,9 @@ export type LadderSignal =
   | { type: 'stop'; stop: LadderStopRequest };
 
 const SIGNAL_CONCURRENCY = 16;
+
+/** Attempts to read a ladder's cycle before its absence is final (about 7 s with the records retry policy). */
+export const MISSING_CYCLE_ATTEMPTS = 4;
 
 /** The calendar slice a cycle's sessions need: the official data from the first session's year on. */
 function calendarFor(sessions: LadderSession[]): WorkCalendar {
@@ -62,16 +65,21 @@ export function createTrainingActivities(deps: ActivityDeps) {
       return { workerIds: await training.cohortPage(db, input.cycleId, input.after, input.limit) };
     },
 
-    /** Everything a ladder works from, as the store has it now. */
+    /**
+     * Everything a ladder works from, as the store has it now. The cycle's records commit before
+     * its workflow starts, so a cycle the store does not have is not a race to wait out: after
+     * MISSING_CYCLE_ATTEMPTS the failure is non-retryable and the ladder ends (cancelled).
+     */
     async loadLadderPlan(input: { cycleId: string; workerId: string }): Promise<LadderPlan> {
       const cycle = await training.ladderSettings(db, input.cycleId);
-      // The launch transaction may not have committed yet when a fast worker gets here: retry.
-      if (!cycle) throw ApplicationFailure.retryable(`training cycle ${input.cycleId} not found (yet)`, ErrorType.NotFound);
+      if (!cycle) {
+        const message = `training cycle ${input.cycleId} is not in the records store`;
+        if (Context.current().info.attempt >= MISSING_CYCLE_ATTEMPTS) throw ApplicationFailure.nonRetryable(message, ErrorType.NotFound);
+        throw ApplicationFailure.retryable(message, ErrorType.NotFound);
+      }
       const enrolment = await training.getEnrolment(db, input.cycleId, input.workerId);
-      const worker = await db.selectFrom('workers').select(['id', 'name', 'community_id']).where('id', '=', input.workerId).executeTakeFirst();
-      const planIds = enrolment?.plan ?? [];
-      const rows = planIds.length === 0 ? [] : await db.selectFrom('sessions').selectAll()
-        .where('cycle_id', '=', input.cycleId).where('id', 'in', planIds).orderBy('starts_at').execute();
+      const worker = await training.ladderWorker(db, input.workerId);
+      const rows = await training.planSessions(db, input.cycleId, enrolment?.plan ?? []);
       const sessions: LadderSession[] = rows.map((row) => ({
         id: row.id, dimension: row.dimension_key, level: row.level, startsAt: row.starts_at.getTime(), endsAt: row.ends_at.getTime(),
         place: row.place, trainer: row.trainer, status: row.status,

@@ -99,6 +99,7 @@ export const moveSessionSchema = z.object({
   place: nameSchema.optional(),
   reason: z.string().trim().max(500).nullable().optional(),
 }).strict();
+export type MoveSessionBody = z.infer<typeof moveSessionSchema>;
 
 export const cancelSessionSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
 
@@ -126,6 +127,24 @@ export const cycleSummaryView = z.object({
   id: z.string(), orgUnitId: z.string(), name: z.string(), status: z.enum(['running', 'completed', 'cancelled']),
   createdBy: z.string().nullable(), createdAt: z.string(), endedAt: z.string().nullable(), sessions: z.number(), participants: z.number(),
 });
+
+export const cycleListView = z.object({ items: z.array(cycleSummaryView) });
+
+export const participantsChangedView = z.object({ added: z.array(z.string()), withdrawn: z.array(z.string()) });
+
+const attendanceRecordView = z.object({ sessionId: z.string(), workerId: z.string(), status: z.string(), recordedBy: z.string() });
+
+export const attendanceRecordedView = z.object({ sessionId: z.string(), recorded: z.array(attendanceRecordView) });
+
+export const checkedInView = attendanceRecordView;
+
+export const assessmentRecordedView = z.object({
+  workerId: z.string(), attempt: z.number(), passed: z.boolean(), trackStatus: z.string(), promotedTo: z.number().nullable(), coachingFlag: z.string().nullable(),
+});
+
+export const cycleCancelledView = z.object({ cycleId: z.string(), status: z.literal('cancelled'), laddersSignalled: z.number() });
+
+export const sessionChangedView = z.object({ sessionId: z.string(), status: z.enum(['moved', 'cancelled']), laddersSignalled: z.number() });
 
 export const launchedView = z.object({
   id: z.string(), workflowId: z.string(), status: z.literal('running'), sessions: z.number(), enrolled: z.number(),

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderQueries, type LadderResult } from '../../workflows/worker-ladder.messages.js';
 import { workflowIds } from '../../src/domain/workflow-ids.js';
 import { type TrainingCycleResult } from '../../workflows/training-cycle.messages.js';
-import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
+import type { TestApi } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import type { Harness } from '../helpers/harness.js';
 import { HISTORIES_DIR, saveHistoryIfRequested } from '../helpers/histories.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 import {
-  enrolmentsOf, levelsIn, notificationsOf, reminderPolicy, reminderRows, sleepUntil, terminateAll, timeline, until, WANMINGYUAN, type Tokens,
+  enrolmentsOf, levelsIn, notificationsOf, reminderPolicy, reminderRows, sleepUntil, startTrainingHarness, terminateAll, timeline, WANMINGYUAN,
 } from './support.js';
 
 const LEAD = 'w-wanmingyuan-lead';
@@ -28,28 +28,21 @@ async function saveRunHistoryIfRequested(client: Client, workflowId: string, run
 }
 
 describe('training cycle', () => {
-  let store: TestStore;
+  let harness: Harness;
+  let store: Harness['store'];
   let client: Client;
-  let worker: RunningWorker;
   let api: TestApi;
-  let tokens: Tokens;
+  let tokens: Harness['tokens'];
   const started: string[] = [];
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    client = await connectClient();
-    const taskQueue = uniqueTaskQueue('training');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' });
-    worker = await startTestWorker({ store, client, taskQueue, config });
-    api = await startTestApi({ store, temporal: client, config });
-    tokens = await tokensForRoles(store);
+    harness = await startTrainingHarness('training');
+    ({ store, client, tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
-    await terminateAll(client, started);
-    await worker?.stop();
-    await api?.close();
-    await client?.connection.close();
-    await store?.dispose();
+    if (client) await terminateAll(client, started);
+    await harness?.close();
   });
 
   it('runs a full cycle: passes, a retake, coaching flags, a withdrawal, a late addition and a report', async () => {
@@ -280,13 +273,13 @@ describe('training cycle', () => {
     });
     expect(launch.status, JSON.stringify(launch.body)).toBe(201);
     started.push(launch.body.workflowId);
-    await until('ladders to load their plans', async () => {
+    await eventually('ladders to load their plans', async () => {
       for (const workerId of workers) {
         const state = await client.workflow.getHandle(workflowIds.workerLadder(cycleId, workerId)).query(ladderQueries.state).catch(() => undefined);
         if (state?.status !== 'running') return false;
       }
       return true;
-    });
+    }, { timeoutMs: 60_000, everyMs: 250 });
 
     const badMove = await api.call('POST', `/api/training-cycles/${cycleId}/sessions/${cycleId}-a/move`, { token: tokens.supervisor, body: { startsAt: t.iso(14.5), endsAt: t.iso(16) } });
     expect(badMove.status).toBe(400);

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertWorkers } from '../../src/store/repositories/worker.js';
 import { workflowIds } from '../../src/domain/workflow-ids.js';
 import { type TrainingCycleResult } from '../../workflows/training-cycle.messages.js';
-import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
-import { terminateAll, timeline, until, WANMINGYUAN, type Tokens } from './support.js';
+import type { TestApi } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import type { Harness } from '../helpers/harness.js';
+import { startTrainingHarness, terminateAll, timeline, WANMINGYUAN } from './support.js';
 
 const WORKERS = 400;
 const FAN_OUT = { window: 50, childrenPerRun: 100, pageSize: 100 };
@@ -15,31 +15,24 @@ const FAN_OUT = { window: 50, childrenPerRun: 100, pageSize: 100 };
 // `childrenPerRun` per run, then continues as new with its state, so no run's history or pending
 // children grow with the cohort.
 describe('training cycle fan-out', () => {
-  let store: TestStore;
+  let harness: Harness;
+  let store: Harness['store'];
   let client: Client;
-  let worker: RunningWorker;
   let api: TestApi;
-  let tokens: Tokens;
+  let tokens: Harness['tokens'];
   const started: string[] = [];
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    client = await connectClient();
-    const taskQueue = uniqueTaskQueue('training-fanout');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' });
-    worker = await startTestWorker({ store, client, taskQueue, config });
-    api = await startTestApi({ store, temporal: client, config });
-    tokens = await tokensForRoles(store);
+    harness = await startTrainingHarness('training-fanout');
+    ({ store, client, tokens } = harness);
+    api = harness.api!;
     await upsertWorkers(store.db, Array.from({ length: WORKERS }, (_, i) => ({
       id: `w-fanout-${String(i).padStart(4, '0')}`, orgUnitId: WANMINGYUAN, communityId: WANMINGYUAN, name: `社工${i}`, position: 'social_worker' as const,
     })));
   });
   afterAll(async () => {
-    await terminateAll(client, started);
-    await worker?.stop();
-    await api?.close();
-    await client?.connection.close();
-    await store?.dispose();
+    if (client) await terminateAll(client, started);
+    await harness?.close();
   });
 
   it('starts 400 ladders through a window of 50, 100 per run, and keeps every run\'s history small', async () => {
@@ -65,11 +58,11 @@ describe('training cycle fan-out', () => {
     expect(result).toMatchObject({ status: 'completed', started: WORKERS, finished: WORKERS });
     expect(result.runs).toBeGreaterThanOrEqual(WORKERS / FAN_OUT.childrenPerRun);
 
-    const runs = await until('every run to be listed', async () => {
+    const runs = await eventually('every run to be listed', async () => {
       const listed = [];
       for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowIds.trainingCycle(cycleId)}"` })) listed.push(execution);
       return listed.length === result.runs ? listed : undefined;
-    });
+    }, { timeoutMs: 60_000, everyMs: 250 });
     let largest = 0;
     for (const run of runs) {
       const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();

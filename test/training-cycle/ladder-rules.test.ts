@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DIMENSIONS } from '../../src/domain/catalog.js';
 import { launchCycleSchema } from '../../src/schemas/training-cycle.js';
-import {
-  checkCohort, checkInStatus, checkSessions, groupTracks, hasConsecutiveAbsences, planForWorker, promotionOutcome, type CycleSession,
-} from '../../src/domain/ladder.js';
+import { checkCohort, checkSessions, planForWorker, type CycleSession } from '../../src/domain/training-cycle.js';
+import { checkInStatus, groupTracks, hasConsecutiveAbsences, promotionOutcome } from '../../src/domain/worker-ladder.js';
 
 const CATALOG = { party_policy: [1, 2, 3], professional_methods: [1, 2, 3] };
 const NOW = Date.parse('2027-03-01T00:00:00+08:00');

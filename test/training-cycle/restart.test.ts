@@ -10,10 +10,12 @@ import type { NotifyRequest } from '../../src/domain/notifications.js';
 import { ladderQueries } from '../../workflows/worker-ladder.messages.js';
 import { workflowIds } from '../../src/domain/workflow-ids.js';
 import { type TrainingCycleResult } from '../../workflows/training-cycle.messages.js';
-import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
-import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig, testNamespace, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
-import { enrolmentsOf, levelsIn, reminderPolicy, reminderRows, sleepUntil, terminateAll, timeline, until, type Tokens } from './support.js';
+import type { TestApi } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import type { Harness } from '../helpers/harness.js';
+import { TEST_DATABASE_URL } from '../helpers/store.js';
+import { testNamespace, workflowBundle } from '../helpers/temporal.js';
+import { enrolmentsOf, levelsIn, reminderPolicy, reminderRows, sleepUntil, startTrainingHarness, terminateAll, timeline } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 const LEAD = 'w-fuwaixi-lead';
@@ -40,17 +42,18 @@ async function scheduledNotifies(client: Client, workflowId: string): Promise<No
 // Worker processes on PostgreSQL, killed with SIGKILL twice: once before a session's reminders
 // are due (they go out late, once) and once during a session (attendance and assessments survive).
 describe('a training cycle across killed workers', () => {
-  let store: TestStore;
+  let harness: Harness;
+  let store: Harness['store'];
   let client: Client;
   let api: TestApi;
-  let tokens: Tokens;
+  let tokens: Harness['tokens'];
   let dir: string;
   const processes: WorkerProcess[] = [];
   const started: string[] = [];
   let taskQueue: string;
   let codePath: string;
 
-  function spawnWorker(): Promise<WorkerProcess> {
+  async function spawnWorker(): Promise<WorkerProcess> {
     const lines: string[] = [];
     const errors: string[] = [];
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
@@ -70,8 +73,8 @@ describe('a training cycle across killed workers', () => {
       child, lines, exited,
       go: async () => {
         child.stdin!.write('go\n');
-        await until('the worker to poll', async () => lines.includes('ready') || child.exitCode !== null, 30_000);
-        if (child.exitCode !== null) throw new Error(`worker exited: ${errors.join('')}`);
+        const state = await eventually('the worker to poll', () => (child.exitCode !== null ? 'exited' : lines.includes('ready') && 'ready'), { timeoutMs: 30_000, everyMs: 250 });
+        if (state === 'exited') throw new Error(`worker exited: ${errors.join('')}`);
       },
       kill: async () => {
         child.kill('SIGKILL');
@@ -79,29 +82,24 @@ describe('a training cycle across killed workers', () => {
       },
     };
     processes.push(worker);
-    return until('a worker process to load', async () => {
-      if (child.exitCode !== null) throw new Error(`worker exited: ${errors.join('')}`);
-      return lines.includes('loaded') ? worker : undefined;
-    }, 90_000);
+    const state = await eventually('a worker process to load', () => (child.exitCode !== null ? 'exited' : lines.includes('loaded') && 'loaded'), { timeoutMs: 90_000, everyMs: 250 });
+    if (state === 'exited') throw new Error(`worker exited: ${errors.join('')}`);
+    return worker;
   }
 
   beforeAll(async () => {
-    store = await createTestStore('postgres', { seed: true });
-    client = await connectClient();
-    taskQueue = uniqueTaskQueue('training-restart');
+    // The worker runs in child processes the test kills: the harness starts none of its own.
+    harness = await startTrainingHarness('training-restart', { backend: 'postgres', worker: false });
+    ({ store, client, tokens, taskQueue } = harness);
+    api = harness.api!;
     dir = mkdtempSync(join(tmpdir(), 'shegong-training-'));
     codePath = join(dir, 'workflows.js');
     writeFileSync(codePath, (await workflowBundle()).code);
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' });
-    api = await startTestApi({ store, temporal: client, config });
-    tokens = await tokensForRoles(store);
   });
   afterAll(async () => {
-    await terminateAll(client, started);
+    if (client) await terminateAll(client, started);
     for (const worker of processes) if (worker.child.exitCode === null) await worker.kill();
-    await api?.close();
-    await client?.connection.close();
-    await store?.dispose();
+    await harness?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -130,10 +128,10 @@ describe('a training cycle across killed workers', () => {
     });
     expect(launch.status, JSON.stringify(launch.body)).toBe(201);
     started.push(launch.body.workflowId);
-    await until('three ladders to load their plans', async () => {
+    await eventually('three ladders to load their plans', async () => {
       const states = await Promise.all(ladders.map((ladder) => ladder.query(ladderQueries.state).catch(() => undefined)));
       return states.every((state) => state?.status === 'running');
-    });
+    }, { timeoutMs: 60_000, everyMs: 250 });
 
     // Down from 5 s to 15 s: both reminders of session a fall due with no worker.
     await sleepUntil(t.at(5));
@@ -141,7 +139,7 @@ describe('a training cycle across killed workers', () => {
     await sleepUntil(t.at(15));
     expect(await reminderRows(store, cycleId)).toHaveLength(0);
     await second.go();
-    await until('the overdue reminders', async () => (await reminderRows(store, cycleId)).length === 6);
+    await eventually('the overdue reminders', async () => (await reminderRows(store, cycleId)).length === 6, { timeoutMs: 60_000, everyMs: 250 });
 
     await sleepUntil(t.at(24.3));
     const present = await api.call('POST', `/api/training-cycles/${cycleId}/attendance`, {
@@ -155,10 +153,10 @@ describe('a training cycle across killed workers', () => {
     await sleepUntil(t.at(31));
     await third.go();
 
-    await until('the assessment to open after session b', async () => {
+    await eventually('the assessment to open after session b', async () => {
       const states = await Promise.all(ladders.map((ladder) => ladder.query(ladderQueries.state)));
       return states.every((state) => state.tracks[0]?.status === 'awaiting_assessment');
-    });
+    }, { timeoutMs: 60_000, everyMs: 250 });
     const assess = (workerId: string, score: number) => api.call('POST', `/api/training-cycles/${cycleId}/assessments`, {
       token: tokens.supervisor, body: { workerId, dimension: 'party_policy', level: 1, score },
     });

@@ -1,12 +1,18 @@
 import type { Client } from '@temporalio/client';
-import type { Role } from '../../src/domain/types.js';
 import type { Store } from '../../src/store/connect.js';
+import { sleep } from '../helpers/eventually.js';
+import { startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
 
-// Shared by the training tests: times relative to a launch, polling, and reading what the
-// workflows wrote to the records store.
+// The training tests' one fixture (the harness over the default data, with a rate limit no test
+// reaches), times relative to a launch, and reading what the workflows wrote to the records store.
 
 export const WANMINGYUAN = 'cn-bj-xicheng-zhanlanlu-wanmingyuan';
 export const YUSHUGUAN = 'cn-bj-xicheng-zhanlanlu-yushuguan';
+
+/** The harness every training test file starts from: seeded store, worker, API, a token per role. */
+export function startTrainingHarness(name: string, options: Partial<HarnessOptions> = {}): Promise<Harness> {
+  return startHarness({ name, seed: true, ...options, env: { RATE_LIMIT_PER_MINUTE: '100000', ...options.env } });
+}
 
 /** A launch instant with whole-second session offsets from it (seconds-scale cycles). */
 export function timeline(leadSeconds = 0) {
@@ -15,22 +21,8 @@ export function timeline(leadSeconds = 0) {
   return { t0, iso, at: (seconds: number) => t0 + seconds * 1000 };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
 export async function sleepUntil(instant: number): Promise<void> {
-  await sleep(instant - Date.now());
-}
-
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
+  await sleep(Math.max(0, instant - Date.now()));
 }
 
 /** Quiet-free, every-day reminders a given number of seconds before each session. */
@@ -63,5 +55,3 @@ export async function levelsIn(store: Store, workerId: string) {
 export async function terminateAll(client: Client, workflowIds: string[]) {
   for (const id of workflowIds) await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
 }
-
-export type Tokens = Record<Role, string>;

@@ -1,14 +1,10 @@
-import { z } from 'zod';
-import { getWorker } from '../../store/repositories/worker.js';
-import { workerLadder } from '../../store/repositories/training-cycle.js';
 import {
-  assessmentSchema, attendanceSchema, cancelSchema, cancelSessionSchema, checkInSchema, cycleParams, cycleSummaryView, cycleView,
-  ladderView, launchCycleSchema, launchedView, listCyclesQuery, moveSessionSchema, participantsSchema, sessionParams, workerParams,
+  assessmentRecordedView, assessmentSchema, attendanceRecordedView, attendanceSchema, cancelSchema, cancelSessionSchema, checkedInView, checkInSchema,
+  cycleCancelledView, cycleListView, cycleParams, cycleView, ladderView, launchCycleSchema, launchedView, listCyclesQuery, moveSessionSchema,
+  participantsChangedView, participantsSchema, sessionChangedView, sessionParams, workerParams,
 } from '../../schemas/training-cycle.js';
 import * as service from '../../services/training-cycle.js';
-import { notFound } from '../errors.js';
 import { ALL_ROLES, route } from '../route.js';
-import { assertCanSeeWorker } from './directory.js';
 
 const MANAGERS = ['admin', 'supervisor'] as const;
 const RECORDERS = ['admin', 'supervisor', 'station_lead'] as const;
@@ -44,8 +40,8 @@ export const trainingRoutes = [
     tag: 'training',
     roles: ALL_ROLES,
     query: listCyclesQuery,
-    response: z.object({ items: z.array(cycleSummaryView) }),
-    handler: async ({ deps, principal, query }) => ({ items: await service.listVisibleCycles(deps, principal, query) }),
+    response: cycleListView,
+    handler: async ({ deps, principal, query }) => service.listVisibleCycles(deps, principal, query),
   }),
   route({
     method: 'get',
@@ -66,7 +62,7 @@ export const trainingRoutes = [
     params: cycleParams,
     body: participantsSchema,
     example: { add: { workerIds: ['w-fuwaixi-sw1'] }, withdraw: ['w-wanmingyuan-sw2'], reason: '岗位调整' },
-    response: z.object({ added: z.array(z.string()), withdrawn: z.array(z.string()) }),
+    response: participantsChangedView,
     handler: async ({ deps, principal, params, body, requestId }) => service.changeParticipants(deps, principal, params.id, body, requestId),
   }),
   route({
@@ -78,7 +74,7 @@ export const trainingRoutes = [
     params: cycleParams,
     body: attendanceSchema,
     example: { sessionId: 'cyc-example-s1', records: [{ workerId: 'w-wanmingyuan-sw1', status: 'present' }, { workerId: 'w-wanmingyuan-sw2', status: 'excused' }] },
-    response: z.object({ sessionId: z.string(), recorded: z.array(z.object({ sessionId: z.string(), workerId: z.string(), status: z.string(), recordedBy: z.string() })) }),
+    response: attendanceRecordedView,
     handler: async ({ deps, principal, params, body, requestId }) => service.recordAttendance(deps, principal, params.id, body, requestId),
   }),
   route({
@@ -90,7 +86,7 @@ export const trainingRoutes = [
     params: cycleParams,
     body: assessmentSchema,
     example: { workerId: 'w-wanmingyuan-sw1', dimension: 'party_policy', level: 1, score: 82 },
-    response: z.object({ workerId: z.string(), attempt: z.number(), passed: z.boolean(), trackStatus: z.string(), promotedTo: z.number().nullable(), coachingFlag: z.string().nullable() }),
+    response: assessmentRecordedView,
     handler: async ({ deps, principal, params, body, requestId }) => service.recordAssessment(deps, principal, params.id, body, requestId),
   }),
   route({
@@ -102,7 +98,7 @@ export const trainingRoutes = [
     params: cycleParams,
     body: checkInSchema,
     example: { sessionId: 'cyc-example-s1' },
-    response: z.object({ sessionId: z.string(), workerId: z.string(), status: z.string(), recordedBy: z.string() }),
+    response: checkedInView,
     handler: async ({ deps, principal, params, body, requestId }) => service.checkIn(deps, principal, params.id, body.sessionId, requestId),
   }),
   route({
@@ -114,7 +110,7 @@ export const trainingRoutes = [
     params: cycleParams,
     body: cancelSchema,
     example: { reason: '疫情防控，培训暂停' },
-    response: z.object({ cycleId: z.string(), status: z.literal('cancelled'), laddersSignalled: z.number() }),
+    response: cycleCancelledView,
     handler: async ({ deps, principal, params, body, requestId }) => service.cancelCycle(deps, principal, params.id, body.reason, requestId),
   }),
   route({
@@ -126,7 +122,7 @@ export const trainingRoutes = [
     params: sessionParams,
     body: moveSessionSchema,
     example: { startsAt: '2027-03-09T09:00:00+08:00', endsAt: '2027-03-09T11:30:00+08:00', reason: '讲师时间冲突' },
-    response: z.object({ sessionId: z.string(), status: z.enum(['moved', 'cancelled']), laddersSignalled: z.number() }),
+    response: sessionChangedView,
     handler: async ({ deps, principal, params, body, requestId }) => service.moveSession(deps, principal, params.id, params.sessionId, body, requestId),
   }),
   route({
@@ -138,7 +134,7 @@ export const trainingRoutes = [
     params: sessionParams,
     body: cancelSessionSchema,
     example: { reason: '场地不可用' },
-    response: z.object({ sessionId: z.string(), status: z.enum(['moved', 'cancelled']), laddersSignalled: z.number() }),
+    response: sessionChangedView,
     handler: async ({ deps, principal, params, body, requestId }) => service.cancelSession(deps, principal, params.id, params.sessionId, body.reason, requestId),
   }),
   route({
@@ -150,11 +146,6 @@ export const trainingRoutes = [
     personalData: true,
     params: workerParams,
     response: ladderView,
-    handler: async ({ deps, principal, params }) => {
-      const worker = await getWorker(deps.store.db, params.workerId);
-      if (!worker) throw notFound(`worker ${params.workerId}`);
-      await assertCanSeeWorker(deps, principal, worker);
-      return workerLadder(deps.store.db, worker.id);
-    },
+    handler: async ({ deps, principal, params }) => service.workerLadderView(deps, principal, params.workerId),
   }),
 ];

@@ -1,15 +1,17 @@
 import { type Kysely, sql } from 'kysely';
-import type { AssessmentRules, CycleSession, Levels, PromotionOutcome } from '../../domain/ladder.js';
-import { promotionOutcome } from '../../domain/ladder.js';
+import { TEAM_POSITIONS, type CycleSession } from '../../domain/training-cycle.js';
+import { promotionOutcome, type AssessmentRules, type Levels, type PromotionOutcome } from '../../domain/worker-ladder.js';
 import type { ReminderPolicy } from '../../domain/reminders.js';
 import type { AttendanceStatus } from '../../domain/types.js';
 import type { Database } from '../database.js';
+import { recordAudit, type AuditEntry } from './audit.js';
 
 // Training cycles in the records store: the API writes a cycle with its sessions and enrolments at
 // launch; the workflows' activities write attendance, assessments, promotions and the report. Every
 // write is keyed by its business key, so a retried activity changes nothing the second time.
 
 type Db = Kysely<Database>;
+type EnrolmentStatus = 'enrolled' | 'withdrawn' | 'completed' | 'cancelled';
 
 /** What training_cycles.definition holds: the launch request, normalised to milliseconds. */
 export interface CycleDefinition {
@@ -37,37 +39,63 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return result;
 }
 
-/** Inserts a cycle, its sessions and its enrolments; run it in the launch transaction. */
-export async function insertCycle(db: Db, input: { id: string; orgUnitId: string; createdBy: string; definition: CycleDefinition; enrolments: NewEnrolment[] }): Promise<void> {
-  await db.insertInto('training_cycles').values({
-    id: input.id,
-    org_unit_id: input.orgUnitId,
-    name: input.definition.name,
-    status: 'running',
-    definition: JSON.stringify(input.definition),
-    created_by: input.createdBy,
-  }).execute();
-  await db.insertInto('sessions').values(input.definition.sessions.map((session) => ({
-    id: session.id,
-    cycle_id: input.id,
-    dimension_key: session.dimension,
-    level: session.level,
-    starts_at: session.startsAt,
-    ends_at: session.endsAt,
-    place: session.place,
-    trainer: session.trainer,
-    capacity: session.capacity,
-  }))).execute();
-  for (const part of chunks(input.enrolments)) {
-    await db.insertInto('enrolments').values(part.map((enrolment) => ({
-      cycle_id: input.id,
-      worker_id: enrolment.workerId,
-      status: 'enrolled' as const,
-      coaching_flag: null,
-      plan: JSON.stringify(enrolment.sessionIds),
-      start_levels: JSON.stringify(enrolment.levels),
+export interface NewCycle {
+  id: string;
+  orgUnitId: string;
+  createdBy: string;
+  definition: CycleDefinition;
+  enrolments: NewEnrolment[];
+}
+
+/**
+ * Writes a launched cycle — the cycle, its sessions, one enrolment per worker — and its audit
+ * entry in one transaction that commits before the workflow starts, so the workflow's first read
+ * always finds them. Returns false, writing nothing, when a cycle with this id exists.
+ */
+export async function insertLaunchedCycle(db: Db, cycle: NewCycle, audit: AuditEntry): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx.insertInto('training_cycles').values({
+      id: cycle.id,
+      org_unit_id: cycle.orgUnitId,
+      name: cycle.definition.name,
+      status: 'running',
+      definition: JSON.stringify(cycle.definition),
+      created_by: cycle.createdBy,
+    }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) return false;
+    await trx.insertInto('sessions').values(cycle.definition.sessions.map((session) => ({
+      id: session.id,
+      cycle_id: cycle.id,
+      dimension_key: session.dimension,
+      level: session.level,
+      starts_at: session.startsAt,
+      ends_at: session.endsAt,
+      place: session.place,
+      trainer: session.trainer,
+      capacity: session.capacity,
     }))).execute();
-  }
+    for (const part of chunks(cycle.enrolments)) {
+      await trx.insertInto('enrolments').values(part.map((enrolment) => ({
+        cycle_id: cycle.id,
+        worker_id: enrolment.workerId,
+        status: 'enrolled' as const,
+        coaching_flag: null,
+        plan: JSON.stringify(enrolment.sessionIds),
+        start_levels: JSON.stringify(enrolment.levels),
+      }))).execute();
+    }
+    await recordAudit(trx, audit);
+    return true;
+  });
+}
+
+/**
+ * Records that a launched cycle's workflow did not start: the cycle is cancelled with the reason
+ * (by `system`) and its enrolments with it. A workflow that did start after all then finds no one
+ * enrolled and ends at once, and the cycle stays cancelled.
+ */
+export async function recordCycleNotStarted(db: Db, cycleId: string, reason: string, at: Date): Promise<void> {
+  await cancelCycleRecords(db, cycleId, reason, 'system', at);
 }
 
 /** Adds workers to a running cycle; a worker already enrolled keeps their row. Returns who was added. */
@@ -140,6 +168,72 @@ export async function getEnrolment(db: Db, cycleId: string, workerId: string) {
 
 export async function listSessions(db: Db, cycleId: string) {
   return db.selectFrom('sessions').selectAll().where('cycle_id', '=', cycleId).orderBy('starts_at').orderBy('id').execute();
+}
+
+/** Whether an org unit exists. */
+export async function orgUnitExists(db: Db, orgUnitId: string): Promise<boolean> {
+  return (await db.selectFrom('org_units').select('id').where('id', '=', orgUnitId).executeTakeFirst()) !== undefined;
+}
+
+/** Which of these session ids are used already (by any cycle). */
+export async function takenSessionIds(db: Db, sessionIds: string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db.selectFrom('sessions').select('id').where('id', 'in', sessionIds).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** A station named by its community id or its own id: its community and status. */
+export async function findStation(db: Db, stationOrCommunityId: string) {
+  return db.selectFrom('stations').select(['community_id', 'status'])
+    .where((eb) => eb.or([eb('community_id', '=', stationOrCommunityId), eb('id', '=', stationOrCommunityId)])).executeTakeFirst();
+}
+
+/** The active members of a station's social-work team (a cohort by station takes these), by id. */
+export async function stationTeam(db: Db, communityId: string): Promise<string[]> {
+  const rows = await db.selectFrom('workers').select('id')
+    .where('community_id', '=', communityId).where('active', '=', true).where('position', 'in', [...TEAM_POSITIONS])
+    .orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+/** Workers a cohort lists, with what launch validation checks of them. */
+export async function cohortCandidates(db: Db, workerIds: string[]) {
+  if (workerIds.length === 0) return [];
+  return db.selectFrom('workers').select(['id', 'active', 'org_unit_id', 'community_id']).where('id', 'in', workerIds).execute();
+}
+
+/** The enrolment status of each of these workers in a cycle (workers not in it are missing). */
+export async function enrolmentStatuses(db: Db, cycleId: string, workerIds: string[]): Promise<Map<string, EnrolmentStatus>> {
+  if (workerIds.length === 0) return new Map();
+  const rows = await db.selectFrom('enrolments').select(['worker_id', 'status'])
+    .where('cycle_id', '=', cycleId).where('worker_id', 'in', workerIds).execute();
+  return new Map(rows.map((row) => [row.worker_id, row.status]));
+}
+
+/** A worker's enrolment in a cycle with where the worker belongs (for who may record for them). */
+export async function enrolmentWithWorker(db: Db, cycleId: string, workerId: string) {
+  return db.selectFrom('enrolments as e').innerJoin('workers as w', 'w.id', 'e.worker_id')
+    .select(['e.worker_id', 'e.status', 'e.plan', 'w.community_id', 'w.org_unit_id'])
+    .where('e.cycle_id', '=', cycleId).where('e.worker_id', '=', workerId).executeTakeFirst();
+}
+
+/** Whether any worker of these communities is in a cycle (a station lead sees such cycles). */
+export async function cycleHasWorkerIn(db: Db, cycleId: string, communityIds: string[]): Promise<boolean> {
+  if (communityIds.length === 0) return false;
+  const row = await db.selectFrom('enrolments as e').innerJoin('workers as w', 'w.id', 'e.worker_id')
+    .select('e.worker_id').where('e.cycle_id', '=', cycleId).where('w.community_id', 'in', communityIds).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What a ladder shows of its worker: the name for notices and the community for the station lead. */
+export async function ladderWorker(db: Db, workerId: string) {
+  return db.selectFrom('workers').select(['id', 'name', 'community_id']).where('id', '=', workerId).executeTakeFirst();
+}
+
+/** The sessions of a worker's plan in a cycle, as they stand now, in time order. */
+export async function planSessions(db: Db, cycleId: string, sessionIds: string[]) {
+  if (sessionIds.length === 0) return [];
+  return db.selectFrom('sessions').selectAll().where('cycle_id', '=', cycleId).where('id', 'in', sessionIds).orderBy('starts_at').execute();
 }
 
 /** The station lead of a community (the first by id when there are several). */
@@ -401,11 +495,16 @@ export async function computeReport(db: Db, cycleId: string, status: 'completed'
   };
 }
 
-/** Writes the report and closes the cycle (a cancelled cycle keeps its cancellation record). */
+/**
+ * Writes the report and closes the cycle. A cancelled cycle keeps its cancellation record and its
+ * status (one whose workflow was recorded as not started, then started after all, stays cancelled).
+ */
 export async function finishCycle(db: Db, cycleId: string, status: 'completed' | 'cancelled', at: Date): Promise<CycleReport> {
-  const report = await computeReport(db, cycleId, status, at);
+  const current = await db.selectFrom('training_cycles').select('status').where('id', '=', cycleId).executeTakeFirst();
+  const final = current?.status === 'cancelled' ? 'cancelled' : status;
+  const report = await computeReport(db, cycleId, final, at);
   await db.updateTable('training_cycles')
-    .set({ report: JSON.stringify(report), status, ended_at: sql`coalesce(ended_at, ${at})` })
+    .set({ report: JSON.stringify(report), status: final, ended_at: sql`coalesce(ended_at, ${at})` })
     .where('id', '=', cycleId).execute();
   return report;
 }
