@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PlanMirror } from '../src/domain/station-plan.js';
-import { applyPlanMirror, type MirrorOutcome } from '../src/store/repositories/station-plan.js';
+import { getPlanCommunity, writePlanMirror, type MirrorOutcome } from '../src/store/repositories/station-plan.js';
 import { ErrorType } from '../src/domain/errors.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -13,12 +13,11 @@ import type { ActivityDeps } from './deps.js';
 export function createPlanActivities(deps: ActivityDeps) {
   return {
     async mirrorPlan(mirror: PlanMirror): Promise<MirrorOutcome> {
-      const community = await deps.store.db.selectFrom('communities').select('id').where('id', '=', mirror.plan.communityId).executeTakeFirst();
-      if (!community) {
+      if (!(await getPlanCommunity(deps.store.db, mirror.plan.communityId))) {
         // Retrying cannot make an unknown community appear; the workflow sees the failure.
         throw ApplicationFailure.nonRetryable(`community ${mirror.plan.communityId} is not in the records store`, ErrorType.InvalidInput);
       }
-      const outcome = await deps.store.db.transaction().execute((trx) => applyPlanMirror(trx, mirror));
+      const outcome = await writePlanMirror(deps.store.db, mirror);
       deps.logger.debug({ planId: mirror.plan.id, revision: mirror.revision, outcome, tasks: mirror.tasks.length }, 'plan mirrored');
       return outcome;
     },

@@ -240,6 +240,11 @@ export function shiftInstant(schedule: PlanSchedule, instant: number, deltaWorki
   return shanghaiInstant(shiftWorkingDays(date, deltaWorkingDays, schedule.calendar), '00:00') + timeOfDay;
 }
 
+/** Whole calendar days (Asia/Shanghai) from a task's due date to `now`'s: 0 on the due day itself, and before it. */
+export function daysOverdue(dueAt: number, now: number): number {
+  return Math.max(0, Math.round((Date.parse(shanghaiDate(now)) - Date.parse(shanghaiDate(dueAt))) / DAY_MS));
+}
+
 /** The state of a plan that has just started: the first stage open, its due dates set. */
 export function initialPlanState(input: StationPlanInput, now: number): StationPlanState {
   const state: StationPlanState = {
@@ -440,6 +445,8 @@ export interface PlanMirrorTask {
   completedBy: string | null;
   evidence: TaskEvidence | null;
   reopened: number;
+  /** Escalations sent for the current due date so far. */
+  escalationRounds: number;
   sortOrder: number;
   /** Sent with a task's first write only (guidance is static, and large). */
   guidance?: TaskGuidance | null;
@@ -536,7 +543,7 @@ export function buildPlanMirror(state: StationPlanState, input: StationPlanInput
       ? [{
         id: task.id, stage: task.stage, mainTask: task.mainTask, title: task.title, required: task.required, source: task.source,
         dueAt: task.dueAt, status: task.status, completedAt: task.completedAt, completedBy: task.completedBy, evidence: task.evidence,
-        reopened: task.reopened, sortOrder: index,
+        reopened: task.reopened, escalationRounds: task.escalationRounds, sortOrder: index,
         ...(newTaskIds.has(task.id) ? { guidance: task.source === 'template' ? guidanceFor(input.template, task.id) : null } : {}),
       }]
       : [])),

@@ -2,12 +2,16 @@ import { z } from 'zod';
 import { MAIN_TASKS, STAGES } from '../domain/types.js';
 import { idSchema, isoDate } from './common.js';
 
-// The station plan API's bodies and answers.
+// The station plan API's paths, queries, bodies and answers.
 
 export const stageSchema = z.enum(STAGES);
 export const mainTaskSchema = z.enum(MAIN_TASKS);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const localized = z.object({ zh: z.string(), en: z.string() });
+
+export const communityParams = z.object({ communityId: idSchema });
+export const taskParams = z.object({ communityId: idSchema, taskId: idSchema });
+export const stageParams = z.object({ communityId: idSchema, stage: stageSchema });
 
 export const evidenceSchema = z.object({
   note: text(4000),
@@ -128,3 +132,42 @@ export const listPlansQuery = z.object({
   stage: stageSchema.optional(),
   streetId: idSchema.optional(),
 }).strict();
+
+export const planListView = z.object({ items: z.array(planSummaryView) });
+
+const planStatus = z.enum(['running', 'paused', 'completed', 'cancelled']);
+export const signOffView = z.object({ stage: stageSchema, nextStage: stageSchema.nullable(), status: planStatus });
+export const sendBackView = z.object({ stage: stageSchema, reopened: z.array(z.string()) });
+export const visitView = z.object({ visitNo: z.number(), followUpTaskIds: z.array(z.string()) });
+export const evaluationView = z.object({
+  scores: z.record(z.string(), z.number()), average: z.number(), comments: z.string(), by: z.string(), at: z.number(),
+});
+export const pauseView = z.object({ status: planStatus, pausedAt: z.string() });
+export const resumeView = z.object({ status: planStatus, shiftedMs: z.number() });
+export const rescheduleView = z.object({ shiftedTasks: z.array(z.string()), shiftedVisits: z.array(z.number()) });
+export const cancelView = z.object({ status: planStatus });
+
+export const overdueTasksQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Where the next page starts: the `nextCursor` of the page before (opaque). */
+  cursor: z.string().min(1).max(1000).optional(),
+}).strict();
+
+export const overdueTasksView = z.object({
+  items: z.array(z.object({
+    communityId: z.string(),
+    communityName: localized,
+    planId: z.string(),
+    stage: stageSchema,
+    taskId: z.string(),
+    title: localized,
+    dueAt: z.string(),
+    /** Whole calendar days (Asia/Shanghai) since the due date; 0 on the due day. */
+    daysOverdue: z.number().int().min(0),
+    /** Escalations sent for the task's current due date so far. */
+    escalationRounds: z.number().int().min(0),
+    required: z.boolean(),
+  })),
+  /** The cursor of the next page; null on the last. */
+  nextCursor: z.string().nullable(),
+});

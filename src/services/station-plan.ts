@@ -1,32 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { type Client, type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { officialCalendar } from '../calendar/official.js';
-import type { Config } from '../config.js';
-import { DEFAULT_REMINDER_POLICY } from '../domain/reminders.js';
-import {
-  fullPlanMirror, initialPlanState, type PlanSchedule, type StationPlanInput, type SupervisionPolicy,
-} from '../domain/station-plan.js';
+import { DomainError, forbidden, invalid, notFound } from '../domain/errors.js';
 import type { PlanTemplate } from '../domain/plan-template.js';
-import type { ReminderPolicy } from '../domain/reminders.js';
+import type { Principal } from '../domain/principal.js';
+import { DEFAULT_REMINDER_POLICY, type ReminderPolicy } from '../domain/reminders.js';
+import type {
+  CancelPlanRequest, EvaluationRequest, PauseRequest, PlanActor, RecordVisitRequest, RescheduleRequest, SendBackRequest,
+} from '../domain/station-plan-machine.js';
+import {
+  daysOverdue, fullPlanMirror, initialPlanState, type PlanSchedule, type PlanStatus, type StationPlanInput, type SupervisionPolicy,
+  type TaskEvidence,
+} from '../domain/station-plan.js';
+import type { Stage } from '../domain/types.js';
 import { DAY_MS, shanghaiDate } from '../domain/time.js';
-import type { Store } from '../store/connect.js';
-import { recordAudit } from '../store/repositories/audit.js';
-import { applyPlanMirror, getActivePlanId, getLatestPlanTemplate } from '../store/repositories/station-plan.js';
-import { CommunityIdKey, StageKey } from '../temporal/search-attributes.js';
-import { STATION_PLAN_WORKFLOW } from '../../workflows/station-plan.messages.js';
 import { workflowIds } from '../domain/workflow-ids.js';
-import { orgAncestors } from '../store/repositories/org-unit.js';
+import { workflowUiUrl } from '../runtime.js';
+import { recordAudit } from '../store/repositories/audit.js';
+import { inScope, scopedCommunityIds } from '../store/repositories/org-unit.js';
+import {
+  findCenterSupervisorId, getActivePlanId, getLatestPlan, getLatestPlanId, getLatestPlanTemplate, getPlanCommunity, getStationLeadId,
+  listOperatingStationIds, listOverdueTasks, listPlanSummaries, recordPlanStart, type OverdueTaskPosition, type PlanRecord,
+} from '../store/repositories/station-plan.js';
+import { CommunityIdKey, StageKey } from '../temporal/search-attributes.js';
+import { planUpdates, STATION_PLAN_WORKFLOW } from '../../workflows/station-plan.messages.js';
+import type { ServiceDeps } from './deps.js';
 
-// Starting a station plan: builds the workflow's input from the records store (the latest plan
-// template, the station lead and the center supervisor, the official calendar) and starts
-// `station-plan:<communityId>`. Used by the API, the CLI and the rollout workflow's activity.
+// The station plan's operations, one per API route, plus the start the rollout and the CLI share.
+// Starting builds the workflow's input from the records store (the latest plan template, the
+// station lead and the center supervisor, the official calendar) and starts
+// `station-plan:<communityId>`; changes go to the running workflow as updates; reads come from the
+// records store. Every operation checks the caller's scope here, and refuses with domain errors.
 
-export interface PlanServiceDeps {
-  store: Store;
-  temporal: Client;
-  config: Config;
-  clock: () => Date;
-}
+export type PlanServiceDeps = Pick<ServiceDeps, 'store' | 'temporal' | 'config' | 'clock'>;
 
 export interface StartStationPlanArgs {
   communityId: string;
@@ -57,18 +63,29 @@ export const DEFAULT_PLAN_SETTINGS = {
 
 export type PlanStartErrorCode = 'not_found' | 'no_station' | 'no_supervisor' | 'no_template';
 
-/** The plan cannot start: an unknown community, no operating station, no supervisor or template. */
-export class PlanStartError extends Error {
-  constructor(readonly code: PlanStartErrorCode, message: string) {
-    super(message);
+/**
+ * The plan cannot start: an unknown community (not found, reason `community_not_found`), no
+ * operating station, no supervisor or no template (conflicts, reasons `plan_no_station`,
+ * `plan_no_supervisor`, `plan_no_template`).
+ */
+export class PlanStartError extends DomainError {
+  constructor(readonly code: PlanStartErrorCode, message: string, communityId: string) {
+    super(code === 'not_found' ? 'not_found' : 'conflict', message, {
+      reason: code === 'not_found' ? 'community_not_found' : `plan_${code}`,
+      values: { communityId },
+    });
     this.name = 'PlanStartError';
   }
 }
 
-/** A plan already runs for the station (the workflow id is taken by a running execution). */
-export class PlanAlreadyRunningError extends Error {
+/** A plan already runs for the station (the workflow id is taken by a running execution): reason `plan_already_running`. */
+export class PlanAlreadyRunningError extends DomainError {
   constructor(readonly communityId: string, readonly workflowId: string, readonly runId: string | undefined, readonly planId: string | undefined) {
-    super(`a station plan is already running for ${communityId} (${workflowId})`);
+    super('conflict', `a station plan is already running for ${communityId} (${workflowId})`, {
+      reason: 'plan_already_running',
+      values: { communityId, workflowId, planId: planId ?? null },
+      details: { workflowId, runId: runId ?? null, planId: planId ?? null },
+    });
     this.name = 'PlanAlreadyRunningError';
   }
 }
@@ -86,36 +103,29 @@ export async function buildStationPlanInput(
   overrides: StationPlanOverrides = {},
 ): Promise<StationPlanInput> {
   const { db } = deps.store;
-  const community = await db.selectFrom('communities as c').leftJoin('stations as s', 's.community_id', 'c.id')
-    .select(['c.id', 'c.name_zh', 'c.name_en', 's.status as station_status']).where('c.id', '=', args.communityId).executeTakeFirst();
-  if (!community) throw new PlanStartError('not_found', `community ${args.communityId} not found`);
-  if (community.station_status !== 'operating') {
-    throw new PlanStartError('no_station', `community ${args.communityId} has no operating station (${community.station_status ?? 'none'})`);
+  const { communityId } = args;
+  const community = await getPlanCommunity(db, communityId);
+  if (!community) throw new PlanStartError('not_found', `community ${communityId} not found`, communityId);
+  if (community.stationStatus !== 'operating') {
+    throw new PlanStartError('no_station', `community ${communityId} has no operating station (${community.stationStatus ?? 'none'})`, communityId);
   }
   const template = overrides.template ?? await getLatestPlanTemplate(db);
-  if (!template) throw new PlanStartError('no_template', 'no plan template is loaded: load the default data or add one');
-
-  const lead = await db.selectFrom('workers').select('id')
-    .where('community_id', '=', args.communityId).where('position', '=', 'station_lead').where('active', '=', true)
-    .orderBy('id').executeTakeFirst();
+  if (!template) throw new PlanStartError('no_template', 'no plan template is loaded: load the default data or add one', communityId);
+  const lead = await getStationLeadId(db, communityId);
   // The supervisor of the center above the station: the nearest org unit with one.
-  const ancestors = await orgAncestors(db, args.communityId);
-  const supervisors = await db.selectFrom('workers').select(['id', 'org_unit_id'])
-    .where('position', '=', 'center_supervisor').where('active', '=', true).where('org_unit_id', 'in', ancestors)
-    .orderBy('id').execute();
-  const supervisor = ancestors.map((unit) => supervisors.find((s) => s.org_unit_id === unit)).find((s) => s !== undefined);
-  if (!supervisor) throw new PlanStartError('no_supervisor', `no active center supervisor above ${args.communityId}`);
+  const supervisorId = await findCenterSupervisorId(db, communityId);
+  if (!supervisorId) throw new PlanStartError('no_supervisor', `no active center supervisor above ${communityId}`, communityId);
 
   const startedOn = args.startedOn ?? shanghaiDate(deps.clock());
   return {
-    planId: `${workflowIds.stationPlan(args.communityId)}:${startedOn}:${randomBytes(4).toString('hex')}`,
-    communityId: args.communityId,
-    communityName: { zh: community.name_zh, en: community.name_en },
+    planId: `${workflowIds.stationPlan(communityId)}:${startedOn}:${randomBytes(4).toString('hex')}`,
+    communityId,
+    communityName: community.name,
     startedOn,
     template,
     schedule: overrides.schedule ?? { mode: 'calendar', calendar: officialCalendar(Number(startedOn.slice(0, 4))), dueTime: DEFAULT_PLAN_SETTINGS.dueTime },
     reminderPolicy: overrides.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
-    recipients: { stationLeadId: lead?.id ?? null, supervisorId: supervisor.id },
+    recipients: { stationLeadId: lead ?? null, supervisorId },
     supervision: overrides.supervision ?? DEFAULT_PLAN_SETTINGS.supervision,
     signOffReminderMs: overrides.signOffReminderMs ?? DEFAULT_PLAN_SETTINGS.signOffReminderMs,
     reopenDueWorkingDays: overrides.reopenDueWorkingDays ?? DEFAULT_PLAN_SETTINGS.reopenDueWorkingDays,
@@ -151,6 +161,7 @@ export async function startStationPlan(
     });
     runId = handle.firstExecutionRunId;
   } catch (error) {
+    // Not a conversion to HTTP: the running plan's ids are what the caller needs (and bulk start counts it).
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw await alreadyRunning(deps, args.communityId, workflowId);
     throw error;
   }
@@ -158,14 +169,10 @@ export async function startStationPlan(
   // The workflow mirrors itself from its first step; this snapshot (revision 0, so any write of
   // the workflow's wins) lets a read right after the start see the plan.
   const state = initialPlanState(input, deps.clock().getTime());
-  await deps.store.db.transaction().execute(async (trx) => {
-    await applyPlanMirror(trx, fullPlanMirror(state, input, workflowId));
-    await trx.updateTable('plans').set({ run_id: runId }).where('id', '=', input.planId).execute();
-    await recordAudit(trx, {
-      actor: args.actor, action: 'start', entity: 'station_plan', entityId: input.planId,
-      after: { workflowId, runId, communityId: args.communityId, startedOn: input.startedOn, template: `${input.template.id}@${input.template.version}` },
-      requestId: args.requestId,
-    });
+  await recordPlanStart(deps.store.db, fullPlanMirror(state, input, workflowId), runId, {
+    actor: args.actor, action: 'start', entity: 'station_plan', entityId: input.planId,
+    after: { workflowId, runId, communityId: args.communityId, startedOn: input.startedOn, template: `${input.template.id}@${input.template.version}` },
+    requestId: args.requestId,
   });
   return { workflowId, runId, planId: input.planId };
 }
@@ -178,7 +185,7 @@ async function alreadyRunning(deps: PlanServiceDeps, communityId: string, workfl
     runId = description.runId;
     planId = (description.memo?.planId as string | undefined) ?? undefined;
   } catch {
-    // The 409 still stands without the run's details.
+    // The conflict still stands without the run's details.
   }
   planId ??= await getActivePlanId(deps.store.db, communityId);
   return new PlanAlreadyRunningError(communityId, workflowId, runId, planId);
@@ -193,16 +200,15 @@ export interface BulkStartResult {
   error?: string;
 }
 
-/** Starts plans for every operating station among `communityIds`, one answer per station. */
+/** Starts plans for every operating station among `communityIds` (of one street, if given), one answer per station. */
 export async function startStationPlans(
   deps: PlanServiceDeps,
-  args: { communityIds: string[]; startedOn?: string; actor: string; requestId?: string },
+  args: { communityIds: string[]; streetId?: string; startedOn?: string; actor: string; requestId?: string },
   overrides: StationPlanOverrides = {},
 ): Promise<BulkStartResult[]> {
-  const stations = args.communityIds.length === 0 ? [] : await deps.store.db.selectFrom('stations').select('community_id')
-    .where('status', '=', 'operating').where('community_id', 'in', args.communityIds).orderBy('community_id').execute();
+  const stations = await listOperatingStationIds(deps.store.db, { communityIds: args.communityIds, streetId: args.streetId });
   const results: BulkStartResult[] = [];
-  for (const { community_id: communityId } of stations) {
+  for (const communityId of stations) {
     const workflowId = workflowIds.stationPlan(communityId);
     try {
       const started = await startStationPlan(deps, { communityId, startedOn: args.startedOn, actor: args.actor, requestId: args.requestId }, overrides);
@@ -220,12 +226,194 @@ export async function startStationPlans(
   return results;
 }
 
-/** Sends one update to the station's running plan (the latest run of `station-plan:<communityId>`). */
-export async function updateStationPlan<Ret, Arg>(
-  deps: Pick<PlanServiceDeps, 'temporal'>,
+// ── The API's operations ─────────────────────────────────────────────────────────────────────
+
+/** A caller of the API: who, and the request id the audit log keeps. */
+export interface PlanCaller {
+  principal: Principal;
+  requestId?: string;
+}
+
+/** Refuses a community that does not exist or lies outside the caller's scope, alike (404, reason `community_not_found`). */
+async function assertCommunityInScope(deps: PlanServiceDeps, principal: Principal, communityId: string): Promise<void> {
+  const community = await getPlanCommunity(deps.store.db, communityId);
+  if (!community || !(await inScope(deps.store.db, principal, communityId))) {
+    throw notFound(`community ${communityId}`, { reason: 'community_not_found', values: { communityId } });
+  }
+}
+
+/** The latest plan of every station in the caller's scope (of one street, if asked), summarised. */
+export async function listStationPlans(
+  deps: PlanServiceDeps,
+  principal: Principal,
+  query: { status?: PlanStatus; stage?: Stage; streetId?: string },
+) {
+  const communityIds = await scopedCommunityIds(deps.store.db, principal);
+  return { items: await listPlanSummaries(deps.store.db, { communityIds, streetId: query.streetId, status: query.status, stage: query.stage, now: deps.clock() }) };
+}
+
+/** Starts plans for every operating station in the caller's scope (or one street of it), with counts by outcome. */
+export async function startScopedStationPlans(deps: PlanServiceDeps, caller: PlanCaller, body: { startedOn?: string; streetId?: string }) {
+  const { principal } = caller;
+  if (body.streetId && !(await inScope(deps.store.db, principal, body.streetId))) {
+    throw forbidden(`street ${body.streetId} is outside your scope`, { reason: 'street_out_of_scope', values: { streetId: body.streetId } });
+  }
+  const communityIds = await scopedCommunityIds(deps.store.db, principal);
+  const items = await startStationPlans(deps, { communityIds, streetId: body.streetId, startedOn: body.startedOn, actor: principal.name, requestId: caller.requestId });
+  return {
+    items,
+    started: items.filter((item) => item.outcome === 'started').length,
+    alreadyRunning: items.filter((item) => item.outcome === 'already_running').length,
+    failed: items.filter((item) => item.outcome === 'failed').length,
+  };
+}
+
+/** Starts one station's plan for the caller, with a link to it in the Temporal UI when that is configured. */
+export async function startScopedStationPlan(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: { startedOn?: string }) {
+  await assertCommunityInScope(deps, caller.principal, communityId);
+  const started = await startStationPlan(deps, { communityId, startedOn: body.startedOn, actor: caller.principal.name, requestId: caller.requestId });
+  return { communityId, ...started, temporalUi: workflowUiUrl(deps.config, started.workflowId, deps.temporal) ?? null };
+}
+
+/** The station's latest plan from the records store; viewers see its shape and progress, never who did what or what the evidence says. */
+export async function readStationPlan(deps: PlanServiceDeps, principal: Principal, communityId: string) {
+  await assertCommunityInScope(deps, principal, communityId);
+  const plan = await getLatestPlan(deps.store.db, communityId);
+  if (!plan) throw notFound(`station plan for ${communityId}`, { reason: 'plan_not_found', values: { communityId } });
+  return planForReader(plan, principal.role === 'viewer');
+}
+
+function planForReader(plan: PlanRecord, viewer: boolean) {
+  const { startedBy: _by, stationLeadId: _lead, supervisorId: _supervisor, revision: _revision, ...rest } = plan;
+  if (!viewer) return rest;
+  return {
+    ...rest,
+    cancellation: rest.cancellation ? { ...rest.cancellation, by: null } : null,
+    stages: rest.stages.map((stage) => ({
+      ...stage, signedOffBy: null, comments: null, sendBacks: stage.sendBacks.map((s) => ({ ...s, by: null, comments: null })),
+    })),
+    tasks: rest.tasks.map((task) => ({ ...task, completedBy: null, evidence: null })),
+    visits: rest.visits.map((visit) => ({ ...visit, recordedBy: null, notes: null })),
+    evaluation: rest.evaluation ? { scores: rest.evaluation.scores, average: rest.evaluation.average, at: rest.evaluation.at } : null,
+    events: rest.events.map((event) => ({ ...event, by: null, detail: {} })),
+  };
+}
+
+/**
+ * Sends one update to the station's running plan and audits it. A community outside the caller's
+ * scope, or one that never had a plan, is not found; a plan that has ended, or an update the
+ * workflow refuses, fails with Temporal's error, which the API maps in one place.
+ */
+async function changePlan<Ret, Arg extends PlanActor>(
+  deps: PlanServiceDeps,
+  caller: PlanCaller,
   communityId: string,
   update: UpdateDefinition<Ret, [Arg]>,
-  arg: Arg,
+  request: Omit<Arg, keyof PlanActor>,
+  audit: { action: string; entityId?: string },
 ): Promise<Ret> {
-  return deps.temporal.workflow.getHandle(workflowIds.stationPlan(communityId)).executeUpdate(update, { args: [arg] });
+  const { principal } = caller;
+  await assertCommunityInScope(deps, principal, communityId);
+  if (!(await getLatestPlanId(deps.store.db, communityId))) {
+    throw notFound(`station plan for ${communityId}`, { reason: 'plan_not_found', values: { communityId } });
+  }
+  const arg = { ...request, by: principal.name, workerId: principal.workerId } as Arg;
+  const result = await deps.temporal.workflow.getHandle(workflowIds.stationPlan(communityId)).executeUpdate(update, { args: [arg] });
+  await recordAudit(deps.store.db, {
+    actor: principal.name, action: audit.action, entity: 'station_plan', entityId: audit.entityId ?? communityId,
+    after: arg, requestId: caller.requestId,
+  });
+  return result;
+}
+
+export function completePlanTask(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, taskId: string, evidence: TaskEvidence) {
+  return changePlan(deps, caller, communityId, planUpdates.completeTask,
+    { taskId, evidence: { note: evidence.note, links: evidence.links } }, { action: 'complete_task', entityId: `${communityId}:${taskId}` });
+}
+
+export function signOffPlanStage(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, stage: Stage, body: { comments?: string }) {
+  return changePlan(deps, caller, communityId, planUpdates.signOff,
+    { stage, comments: body.comments ?? null }, { action: 'sign_off', entityId: `${communityId}:${stage}` });
+}
+
+export function sendBackPlanStage(
+  deps: PlanServiceDeps, caller: PlanCaller, communityId: string, stage: Stage, body: Omit<SendBackRequest, keyof PlanActor | 'stage'>,
+) {
+  return changePlan(deps, caller, communityId, planUpdates.sendBack,
+    { stage, comments: body.comments, reopenTaskIds: body.reopenTaskIds, dueInWorkingDays: body.dueInWorkingDays },
+    { action: 'send_back', entityId: `${communityId}:${stage}` });
+}
+
+export function recordPlanVisit(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: Omit<RecordVisitRequest, keyof PlanActor>) {
+  return changePlan(deps, caller, communityId, planUpdates.recordVisit,
+    { visitNo: body.visitNo, notes: body.notes, followUps: body.followUps }, { action: 'record_visit' });
+}
+
+export function submitPlanEvaluation(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: Omit<EvaluationRequest, keyof PlanActor>) {
+  return changePlan(deps, caller, communityId, planUpdates.submitEvaluation, { scores: body.scores, comments: body.comments }, { action: 'evaluate' });
+}
+
+export function pauseStationPlan(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: { reason?: string }) {
+  return changePlan(deps, caller, communityId, planUpdates.pause, { reason: body.reason ?? null } satisfies Omit<PauseRequest, keyof PlanActor>, { action: 'pause' });
+}
+
+export function resumeStationPlan(deps: PlanServiceDeps, caller: PlanCaller, communityId: string) {
+  return changePlan(deps, caller, communityId, planUpdates.resume, {}, { action: 'resume' });
+}
+
+export function rescheduleStationPlan(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: { deltaWorkingDays: number; reason?: string }) {
+  return changePlan(deps, caller, communityId, planUpdates.reschedule,
+    { deltaWorkingDays: body.deltaWorkingDays, reason: body.reason ?? null } satisfies Omit<RescheduleRequest, keyof PlanActor>, { action: 'reschedule' });
+}
+
+export function cancelStationPlan(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: { reason: string }) {
+  return changePlan(deps, caller, communityId, planUpdates.cancel, { reason: body.reason } satisfies Omit<CancelPlanRequest, keyof PlanActor>, { action: 'cancel' });
+}
+
+// ── The overdue list ─────────────────────────────────────────────────────────────────────────
+
+/** The opaque page cursor: where the last page ended, in the list's order. */
+function encodeCursor(position: OverdueTaskPosition): string {
+  return Buffer.from(JSON.stringify([position.dueAt.toISOString(), position.planId, position.taskId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): OverdueTaskPosition {
+  try {
+    const [dueAt, planId, taskId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof dueAt === 'string' && typeof planId === 'string' && typeof taskId === 'string' && !Number.isNaN(Date.parse(dueAt))) {
+      return { dueAt: new Date(dueAt), planId, taskId };
+    }
+  } catch {
+    // Refused below, like any cursor this list did not give.
+  }
+  throw invalid([{ path: 'query.cursor', message: 'not a cursor this list gave' }], { reason: 'invalid_cursor' });
+}
+
+/**
+ * Overdue tasks of the running plans in the caller's scope, oldest due first, a page at a time,
+ * with the escalation rounds sent for each so far. Names no person, so every reader sees the same.
+ */
+export async function listOverduePlanTasks(deps: PlanServiceDeps, principal: Principal, query: { limit: number; cursor?: string }) {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const communityIds = await scopedCommunityIds(deps.store.db, principal);
+  const now = deps.clock();
+  // One row more than the page says whether another page follows.
+  const rows = await listOverdueTasks(deps.store.db, { communityIds, now, after, limit: query.limit + 1 });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      communityId: row.communityId,
+      communityName: row.communityName,
+      planId: row.planId,
+      stage: row.stage,
+      taskId: row.taskId,
+      title: row.title,
+      dueAt: row.dueAt.toISOString(),
+      daysOverdue: daysOverdue(row.dueAt.getTime(), now.getTime()),
+      escalationRounds: row.escalationRounds,
+      required: row.required,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+  };
 }

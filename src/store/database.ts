@@ -230,6 +230,8 @@ export interface PlanTaskTable {
   guidance: Json<unknown> | null;
   reopened: Generated<number>;
   sort_order: Generated<number>;
+  // 0008_plan_task_escalations
+  escalation_rounds: Generated<number>;
 }
 
 // 0003_station_plans

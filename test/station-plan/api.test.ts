@@ -1,10 +1,9 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, tokensForRoles, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
-import { eventually } from './support.js';
+import { WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 
 // The station plan over HTTP, with the default template and the official calendar: nothing here
 // waits for a due date, so the wall-clock hour never matters.
@@ -13,19 +12,15 @@ const plan = (communityId: string, rest = '') => `/api/stations/${communityId}/p
 const evidence = { evidence: { note: 'Post table and duty hours posted at the entrance', links: ['https://example.org/posts.jpg'] } };
 
 describe('station plan API', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let tokens: Record<Role, string>;
-  const taskQueue = uniqueTaskQueue('plans-api');
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    worker = await startTestWorker({ store, client: temporal, taskQueue });
-    api = await startTestApi({ store, temporal, config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'plans-api', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ store, tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
     // Every plan this file started ends here, so nothing keeps running on the shared server.
@@ -33,10 +28,7 @@ describe('station plan API', () => {
     for (const row of rows) {
       await api.call('POST', plan(row.community_id, '/cancel'), { token: tokens.admin, body: { reason: 'test over' } });
     }
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('starts a plan for a supervisor and answers 409 with the running plan\'s id on a second start', async () => {
@@ -46,7 +38,11 @@ describe('station plan API', () => {
 
     const second = await api.call('POST', plan(WANMINGYUAN), { token: tokens.supervisor, body: {} });
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatchObject({ code: 'conflict', details: { workflowId: first.body.workflowId, runId: first.body.runId, planId: first.body.planId } });
+    expect(second.body.error).toMatchObject({
+      code: 'conflict', reason: 'plan_already_running',
+      details: { workflowId: first.body.workflowId, runId: first.body.runId, planId: first.body.planId },
+      values: { communityId: WANMINGYUAN, workflowId: first.body.workflowId, planId: first.body.planId },
+    });
 
     const audit = await store.db.selectFrom('audit_log').selectAll().where('entity', '=', 'station_plan').where('entity_id', '=', first.body.planId).execute();
     expect(audit).toEqual([expect.objectContaining({ action: 'start', actor: 'test supervisor' })]);
@@ -56,11 +52,13 @@ describe('station plan API', () => {
     for (const role of ['station_lead', 'social_worker', 'viewer'] as const) {
       expect((await api.call('POST', plan(YUSHUGUAN), { token: tokens[role], body: {} })).status).toBe(403);
     }
-    expect((await api.call('POST', plan('cn-bj-nowhere'), { token: tokens.supervisor, body: {} })).status).toBe(404);
+    const nowhere = await api.call('POST', plan('cn-bj-nowhere'), { token: tokens.supervisor, body: {} });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.error).toMatchObject({ reason: 'community_not_found', values: { communityId: 'cn-bj-nowhere' } });
     // A community without an operating station has nothing to plan.
     const noStation = await api.call('POST', plan('cn-bj-xicheng-zhanlanlu-placeholder-20'), { token: tokens.supervisor, body: {} });
     expect(noStation.status).toBe(409);
-    expect(noStation.body.error.details).toEqual({ reason: 'no_station' });
+    expect(noStation.body.error).toMatchObject({ code: 'conflict', reason: 'plan_no_station', values: { communityId: 'cn-bj-xicheng-zhanlanlu-placeholder-20' } });
   });
 
   it('shows the plan from the records store with each task\'s guidance, to the station lead of that station only', async () => {
@@ -71,6 +69,16 @@ describe('station plan API', () => {
     const task = body.tasks.find((t: { id: string }) => t.id === 'guide-post-setup');
     expect(task).toMatchObject({ status: 'open', dueAt: expect.any(String), guidance: { why: { zh: expect.any(String), en: expect.any(String) } } });
     expect((await api.call('GET', plan(YUSHUGUAN), { token: tokens.station_lead })).status).toBe(404);
+  });
+
+  it('answers 404 for a station that never had a plan, to reads and changes alike', async () => {
+    const never = 'cn-bj-xicheng-zhanlanlu-placeholder-20';
+    const read = await api.call('GET', plan(never), { token: tokens.supervisor });
+    expect(read.status).toBe(404);
+    expect(read.body.error).toMatchObject({ code: 'not_found', reason: 'plan_not_found', values: { communityId: never } });
+    const change = await api.call('POST', plan(never, '/pause'), { token: tokens.supervisor, body: {} });
+    expect(change.status).toBe(404);
+    expect(change.body.error).toMatchObject({ code: 'not_found', reason: 'plan_not_found' });
   });
 
   it('lets the station lead complete their own station\'s tasks with evidence, and audits it', async () => {
@@ -167,8 +175,10 @@ describe('station plan API', () => {
     expect(record.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['paused', 'resumed', 'rescheduled', 'cancelled']));
     const audit = await store.db.selectFrom('audit_log').select('action').where('entity', '=', 'station_plan').where('entity_id', '=', WANMINGYUAN).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['pause', 'resume', 'reschedule', 'cancel']);
+    // The plan exists but has ended: a conflict, as on every route whose workflow is no longer running.
     const ended = await api.call('POST', path('/tasks/support-resource-map/complete'), { token: tokens.station_lead, body: evidence });
-    expect([404, 409]).toContain(ended.status);
+    expect(ended.status).toBe(409);
+    expect(ended.body.error.reason).toBe('workflow_not_running');
   });
 
   it('starts plans for every operating station in scope in one call, and lists them from the store', async () => {
@@ -187,9 +197,9 @@ describe('station plan API', () => {
     const lead = await api.call('GET', '/api/stations/plans', { token: tokens.station_lead });
     expect(lead.body.items.map((item: { communityId: string }) => item.communityId)).toEqual([WANMINGYUAN]);
     // The workflows mirror themselves shortly after the start (revision 1 and up).
-    await eventually(async () => {
+    await eventually('every started plan mirrored by its workflow', async () => {
       const rows = await store.db.selectFrom('plans').select('revision').where('status', '=', 'running').execute();
-      expect(rows.every((row) => row.revision >= 1)).toBe(true);
+      return rows.every((row) => row.revision >= 1);
     });
   });
 });

@@ -1,14 +1,14 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getLatestPlan } from '../../src/store/repositories/station-plan.js';
+import { getLatestPlan, listOverdueTasks } from '../../src/store/repositories/station-plan.js';
 import { PlanAlreadyRunningError } from '../../src/services/station-plan.js';
 import { planQueries, planUpdates } from '../../workflows/station-plan.messages.js';
+import { eventually, sleep } from '../helpers/eventually.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { saveHistoryIfRequested } from '../helpers/histories.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
-import {
-  compressed, eventually, expectNoDuplicateKeys, planNotifications, singleTaskTemplate, sleep, startPlan, tally, testPolicy,
-} from './support.js';
+import type { TestStore } from '../helpers/store.js';
+import { startTestWorker, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { compressed, expectNoDuplicateKeys, planNotifications, singleTaskTemplate, startPlan, tally, testPolicy } from './support.js';
 
 const C = (name: string) => `cn-bj-xicheng-zhanlanlu-${name}`;
 const LEAD = (name: string) => `w-${name}-lead`;
@@ -24,25 +24,22 @@ async function updateRejection(run: Promise<unknown>): Promise<string> {
 }
 
 describe('stationPlan workflow', () => {
+  let harness: Harness;
   let store: TestStore;
   let temporal: Client;
-  let worker: RunningWorker;
-  const taskQueue = uniqueTaskQueue('plans');
+  let taskQueue: string;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    worker = await startTestWorker({ store, client: temporal, taskQueue });
+    harness = await startHarness({ name: 'plans', seed: true, api: false });
+    ({ store, client: temporal, taskQueue } = harness);
   });
   afterAll(async () => {
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('runs guide → support → supervise to a completed plan with an evaluation and a report', async () => {
     const community = C('wanmingyuan');
-    const { handle, planId, workflowId } = await startPlan(store, temporal, community, compressed(60_000, taskQueue));
+    const { handle, planId, workflowId } = await startPlan(harness, community, compressed(60_000, taskQueue));
     const by = { by: 'test lead', workerId: LEAD('wanmingyuan') };
 
     const done = await handle.executeUpdate(planUpdates.completeTask, { args: [{ ...by, taskId: 'g-posts', evidence: evidence('posts set up') }] });
@@ -98,7 +95,7 @@ describe('stationPlan workflow', () => {
   });
 
   it('refuses sign-off while required tasks are open, naming them', async () => {
-    const { handle } = await startPlan(store, temporal, C('yushuguan'), compressed(60_000, taskQueue));
+    const { handle } = await startPlan(harness, C('yushuguan'), compressed(60_000, taskQueue));
     const message = await updateRejection(handle.executeUpdate(planUpdates.signOff, { args: [{ by: 'supervisor', stage: 'guide' }] }));
     expect(message).toContain('task g-posts is open');
     expect(message).toContain('task g-needs is open');
@@ -122,11 +119,11 @@ describe('stationPlan workflow', () => {
 
   it('reopens tasks a supervisor sends back with comments, and signs off once they are done again', async () => {
     const community = C('hongmaogou');
-    const { handle, planId } = await startPlan(store, temporal, community, compressed(60_000, taskQueue));
+    const { handle, planId } = await startPlan(harness, community, compressed(60_000, taskQueue));
     await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-posts', evidence: evidence('first try') }] });
     await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-needs', evidence: evidence('needs') }] });
     expect((await getLatestPlan(store.db, community))!.stages[0]!.status).toBe('awaiting_sign_off');
-    await eventually(async () => expect(tally(await planNotifications(store, planId))[`sign_off_requested@${SUPERVISOR}`]).toBe(1));
+    await eventually('the sign-off request', async () => tally(await planNotifications(store, planId))[`sign_off_requested@${SUPERVISOR}`] === 1);
 
     const sent = await handle.executeUpdate(planUpdates.sendBack, {
       args: [{ by: 'supervisor', stage: 'guide', comments: 'the post table is missing the duty hours', reopenTaskIds: ['g-posts'] }],
@@ -152,12 +149,18 @@ describe('stationPlan workflow', () => {
   it('escalates an overdue task to the station lead, then the center supervisor, and stops when it is done', async () => {
     const dayMs = 2_000;
     const community = C('fuwaixi');
-    const { handle, planId } = await startPlan(store, temporal, community, compressed(dayMs, taskQueue, { template: singleTaskTemplate(2) }));
+    const { handle, planId } = await startPlan(harness, community, compressed(dayMs, taskQueue, { template: singleTaskTemplate(2) }));
     // Due at 4 s; reminder at 3 s; overdue at 4 s; escalations at 5 s (lead), 7 s, 9 s … (supervisor).
-    await eventually(async () => {
+    await eventually('an escalation to the center supervisor', async () => {
       const rows = await planNotifications(store, planId);
-      expect(rows.filter((row) => row.kind === 'escalation' && row.recipient_id === SUPERVISOR).length).toBeGreaterThanOrEqual(1);
-    }, 20_000);
+      return rows.some((row) => row.kind === 'escalation' && row.recipient_id === SUPERVISOR);
+    }, { timeoutMs: 20_000 });
+    // The records store counts the rounds as they go out (the overdue list shows them).
+    const overdue = await eventually('the escalation rounds in the records store', async () => {
+      const rows = await listOverdueTasks(store.db, { communityIds: [community], now: new Date(), limit: 10 });
+      return rows.length === 1 && rows[0]!.escalationRounds >= 2 ? rows[0] : undefined;
+    });
+    expect(overdue).toMatchObject({ planId, taskId: 'g-posts', stage: 'guide', required: true });
     await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-posts', evidence: evidence('late, but done') }] });
     const atCompletion = await planNotifications(store, planId);
     await sleep(3 * dayMs);
@@ -172,18 +175,18 @@ describe('stationPlan workflow', () => {
     expect(counts[`task_due@${LEAD('fuwaixi')}`]).toBe(1);
     expect(counts[`task_overdue@${LEAD('fuwaixi')}`]).toBe(1);
     expectNoDuplicateKeys(after);
-    await saveHistoryIfRequested(temporal, handle.workflowId, 'stationPlan--escalation');
+    await saveHistoryIfRequested(temporal, handle.workflowId, 'stationPlan--escalation-mirrored');
     await handle.executeUpdate(planUpdates.cancel, { args: [{ by: 'test', reason: 'test over' }] });
   });
 
   it('reminds the supervisor of a sign-off that waits too long, until it is signed off', async () => {
     const community = C('placeholder-10');
-    const { handle, planId } = await startPlan(store, temporal, community, compressed(60_000, taskQueue, { signOffReminderMs: 1_500 }));
+    const { handle, planId } = await startPlan(harness, community, compressed(60_000, taskQueue, { signOffReminderMs: 1_500 }));
     for (const taskId of ['g-posts', 'g-needs']) {
       await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId, evidence: evidence('done') }] });
     }
     // The request at once, then a reminder every 1.5 s.
-    await eventually(async () => expect(tally(await planNotifications(store, planId))[`sign_off_requested@${SUPERVISOR}`]).toBeGreaterThanOrEqual(3), 15_000);
+    await eventually('three sign-off reminders', async () => (tally(await planNotifications(store, planId))[`sign_off_requested@${SUPERVISOR}`] ?? 0) >= 3, { timeoutMs: 15_000 });
     await handle.executeUpdate(planUpdates.signOff, { args: [{ by: 'supervisor', stage: 'guide' }] });
     const atSignOff = (await planNotifications(store, planId)).filter((row) => row.kind === 'sign_off_requested');
     await sleep(3_500);
@@ -196,7 +199,7 @@ describe('stationPlan workflow', () => {
   it('stops its timers while paused and shifts due dates by the pause on resume', async () => {
     const dayMs = 2_000;
     const community = C('placeholder-05');
-    const { handle, planId } = await startPlan(store, temporal, community, compressed(dayMs, taskQueue, { template: singleTaskTemplate(2), reminderPolicy: testPolicy(dayMs, false) }));
+    const { handle, planId } = await startPlan(harness, community, compressed(dayMs, taskQueue, { template: singleTaskTemplate(2), reminderPolicy: testPolicy(dayMs, false) }));
     const before = await handle.query(planQueries.getStatus);
     const dueBefore = Date.parse(before.tasks[0]!.dueAt!);
     await handle.executeUpdate(planUpdates.pause, { args: [{ by: 'supervisor', reason: 'station renovation' }] });
@@ -217,9 +220,10 @@ describe('stationPlan workflow', () => {
     expect(record.tasks[0]!.dueAt).toBe(after.tasks[0]!.dueAt);
     expect(record.events.map((e) => e.type)).toEqual(expect.arrayContaining(['paused', 'resumed']));
 
-    await eventually(async () => {
+    await eventually('the reminder and the overdue notice after resuming', async () => {
       expect(tally(await planNotifications(store, planId))).toEqual({ [`task_due@${LEAD('placeholder-05')}`]: 1, [`task_overdue@${LEAD('placeholder-05')}`]: 1 });
-    }, 15_000);
+      return true;
+    }, { timeoutMs: 15_000 });
     const overdue = (await planNotifications(store, planId)).find((row) => row.kind === 'task_overdue')!;
     expect(overdue.created_at.getTime()).toBeGreaterThanOrEqual(Date.parse(after.tasks[0]!.dueAt!) - 100);
     await handle.executeUpdate(planUpdates.cancel, { args: [{ by: 'test', reason: 'test over' }] });
@@ -227,7 +231,7 @@ describe('stationPlan workflow', () => {
 
   it('shifts every open due date when rescheduled', async () => {
     const community = C('placeholder-06');
-    const { handle } = await startPlan(store, temporal, community, compressed(60_000, taskQueue));
+    const { handle } = await startPlan(harness, community, compressed(60_000, taskQueue));
     const before = await handle.query(planQueries.getStatus);
     const shifted = await handle.executeUpdate(planUpdates.reschedule, { args: [{ by: 'supervisor', deltaWorkingDays: 3, reason: 'holiday' }] });
     expect(shifted.shiftedTasks.sort()).toEqual(['g-extra', 'g-needs', 'g-posts']);
@@ -242,7 +246,7 @@ describe('stationPlan workflow', () => {
   it('records a cancellation and sends no reminder after it', async () => {
     const dayMs = 2_000;
     const community = C('placeholder-07');
-    const { handle, planId } = await startPlan(store, temporal, community, compressed(dayMs, taskQueue, { template: singleTaskTemplate(2) }));
+    const { handle, planId } = await startPlan(harness, community, compressed(dayMs, taskQueue, { template: singleTaskTemplate(2) }));
     const cancelled = await handle.executeUpdate(planUpdates.cancel, { args: [{ by: 'supervisor', reason: 'station merged' }] });
     expect(cancelled).toEqual({ status: 'cancelled' });
     expect(await handle.result()).toMatchObject({ planId, status: 'cancelled', report: null });
@@ -255,16 +259,16 @@ describe('stationPlan workflow', () => {
     expect((await handle.describe()).searchAttributes.Stage).toEqual(['cancelled']);
 
     // A cancelled plan's id may start again.
-    const again = await startPlan(store, temporal, community, compressed(60_000, taskQueue));
+    const again = await startPlan(harness, community, compressed(60_000, taskQueue));
     expect(again.planId).not.toBe(planId);
-    await expect(startPlan(store, temporal, community, compressed(60_000, taskQueue))).rejects.toBeInstanceOf(PlanAlreadyRunningError);
+    await expect(startPlan(harness, community, compressed(60_000, taskQueue))).rejects.toBeInstanceOf(PlanAlreadyRunningError);
     await again.handle.executeUpdate(planUpdates.cancel, { args: [{ by: 'test', reason: 'test over' }] });
   });
 
   it('accepts an update sent before any worker ran the workflow', async () => {
     const lateQueue = uniqueTaskQueue('plans-late');
     const community = C('placeholder-08');
-    const { handle } = await startPlan(store, temporal, community, compressed(60_000, lateQueue));
+    const { handle } = await startPlan(harness, community, compressed(60_000, lateQueue));
     const pending = handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-posts', evidence: evidence('early') }] });
     await sleep(500);
     const late = await startTestWorker({ store, client: temporal, taskQueue: lateQueue });
@@ -286,12 +290,12 @@ describe('stationPlan workflow', () => {
     let first: RunningWorker | undefined = await startTestWorker({ store, client: temporal, taskQueue: killQueue });
     // Reminders one day ahead: g-posts due at 2 days (reminder at 1), g-needs and g-extra due at 3 (reminders at 2).
     const policy = { ...testPolicy(dayMs, false), offsetsMs: [dayMs] };
-    const { handle, planId } = await startPlan(store, temporal, community, compressed(dayMs, killQueue, { reminderPolicy: policy }));
+    const { handle, planId } = await startPlan(harness, community, compressed(dayMs, killQueue, { reminderPolicy: policy }));
     try {
       await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-extra', evidence: evidence('done early') }] });
       const started = await handle.query(planQueries.getStatus);
       const needsDue = Date.parse(started.tasks.find((t) => t.id === 'g-needs')!.dueAt!);
-      await eventually(async () => expect(tally(await planNotifications(store, planId))[`task_due@${lead}`]).toBe(1), 10_000);
+      await eventually('the first reminder', async () => tally(await planNotifications(store, planId))[`task_due@${lead}`] === 1, { timeoutMs: 10_000 });
       await first.stop();
       first = undefined;
       // Down across g-posts's due time and g-needs's reminder; back before g-needs is due.
@@ -299,9 +303,10 @@ describe('stationPlan workflow', () => {
       expect(await planNotifications(store, planId)).toHaveLength(1);
       const second = await startTestWorker({ store, client: temporal, taskQueue: killQueue });
       try {
-        await eventually(async () => {
+        await eventually('both reminders and overdue notices', async () => {
           expect(tally(await planNotifications(store, planId))).toEqual({ [`task_due@${lead}`]: 2, [`task_overdue@${lead}`]: 2 });
-        }, 15_000);
+          return true;
+        }, { timeoutMs: 15_000 });
         await sleep(dayMs);
         const rows = await planNotifications(store, planId);
         expect(tally(rows)).toEqual({ [`task_due@${lead}`]: 2, [`task_overdue@${lead}`]: 2 });

@@ -6,7 +6,7 @@ import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
 import { reportRoutes } from './report.js';
 import { rolloutRoutes } from './station-rollout.js';
-import { stationRoutes } from './station-plan.js';
+import { stationPlanRoutes } from './station-plan.js';
 import { trainingRoutes } from './training-cycle.js';
 import { ventureRoutes } from './venture-project.js';
 
@@ -18,7 +18,7 @@ export function allRoutes(): RouteSpec[] {
     ...directoryRoutes,
     ...adminRoutes,
     ...rolloutRoutes,
-    ...stationRoutes,
+    ...stationPlanRoutes,
     ...trainingRoutes,
     ...ventureRoutes,
     ...reportRoutes,

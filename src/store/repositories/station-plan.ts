@@ -1,12 +1,16 @@
 import { type Kysely, sql } from 'kysely';
 import type { PlanTemplate, TaskGuidance } from '../../domain/plan-template.js';
 import type { PlanEvaluation, PlanMirror, PlanReport, PlanStatus, TaskEvidence, VisitStatus } from '../../domain/station-plan.js';
+import type { PlanStageView, PlanTaskView } from '../../domain/station-plan-view.js';
 import type { Localized, MainTask, Stage } from '../../domain/types.js';
 import type { Database } from '../database.js';
-import type { PlanStageView, PlanTaskView } from '../../../workflows/station-plan.messages.js';
+import { recordAudit, type AuditEntry } from './audit.js';
+import { orgAncestors } from './org-unit.js';
 
 // The station plan's records: written only by applyPlanMirror (the workflow's activity and the
 // service's first snapshot), read by the API and dashboards, which never ask Temporal per station.
+// Also what starting a plan reads: the community and its station, the station lead, the center
+// supervisor above it, the latest template.
 
 const at = (ms: number | null) => (ms === null ? null : new Date(ms));
 const json = (value: unknown) => JSON.stringify(value);
@@ -75,6 +79,7 @@ export async function applyPlanMirror(db: Kysely<Database>, mirror: PlanMirror):
       completed_by: task.completedBy,
       evidence: task.evidence === null ? null : json(task.evidence),
       reopened: task.reopened,
+      escalation_rounds: task.escalationRounds,
       sort_order: task.sortOrder,
     };
     // Guidance is written with the task's first row only: it is the template's, and static.
@@ -107,6 +112,23 @@ export async function applyPlanMirror(db: Kysely<Database>, mirror: PlanMirror):
       .execute();
   }
   return 'applied';
+}
+
+/** Applies one mirror of a plan in a transaction of its own (the workflow's `mirrorPlan` activity). */
+export function writePlanMirror(db: Kysely<Database>, mirror: PlanMirror): Promise<MirrorOutcome> {
+  return db.transaction().execute((trx) => applyPlanMirror(trx, mirror));
+}
+
+/**
+ * The plan's first snapshot right after its workflow started (revision 0, so any write of the
+ * workflow's wins), its run id and the audit entry, in one transaction.
+ */
+export async function recordPlanStart(db: Kysely<Database>, mirror: PlanMirror, runId: string, audit: AuditEntry): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await applyPlanMirror(trx, mirror);
+    await trx.updateTable('plans').set({ run_id: runId }).where('id', '=', mirror.plan.id).execute();
+    await recordAudit(trx, audit);
+  });
 }
 
 // The records mirror the workflow's live view field for field (the view adds what blocks sign-off).
@@ -167,9 +189,15 @@ const STAGE_ORDER: Record<Stage, number> = { guide: 0, support: 1, supervise: 2 
 
 /** The latest plan of a community (running or not), whole, or undefined when it never had one. */
 export async function getLatestPlan(db: Kysely<Database>, communityId: string, options: { events?: number } = {}): Promise<PlanRecord | undefined> {
+  const planId = await getLatestPlanId(db, communityId);
+  return planId ? getPlan(db, planId, options) : undefined;
+}
+
+/** The id of a community's latest plan (running or not), or undefined when it never had one. */
+export async function getLatestPlanId(db: Kysely<Database>, communityId: string): Promise<string | undefined> {
   const row = await db.selectFrom('plans').select('id').where('community_id', '=', communityId)
     .orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
-  return row ? getPlan(db, row.id, options) : undefined;
+  return row?.id;
 }
 
 export async function getPlan(db: Kysely<Database>, planId: string, options: { events?: number } = {}): Promise<PlanRecord | undefined> {
@@ -263,12 +291,12 @@ export interface PlanSummary {
 }
 
 /**
- * The latest plan of each community in `communityIds`, summarised for lists and dashboards:
- * one query, whatever the number of stations.
+ * The latest plan of each community in `communityIds` (of one street, if given), summarised for
+ * lists and dashboards: one query, whatever the number of stations.
  */
 export async function listPlanSummaries(
   db: Kysely<Database>,
-  filter: { communityIds: string[]; status?: PlanStatus; stage?: Stage; now: Date },
+  filter: { communityIds: string[]; streetId?: string; status?: PlanStatus; stage?: Stage; now: Date },
 ): Promise<PlanSummary[]> {
   if (filter.communityIds.length === 0) return [];
   let query = db.selectFrom('plans as p')
@@ -290,6 +318,7 @@ export async function listPlanSummaries(
         .where(sql<boolean>`(newer.created_at, newer.id) > (p.created_at, p.id)`),
     )))
     .orderBy('p.community_id');
+  if (filter.streetId) query = query.where('c.street_id', '=', filter.streetId);
   if (filter.status) query = query.where('p.status', '=', filter.status);
   if (filter.stage) query = query.where('p.current_stage', '=', filter.stage);
   const rows = await query.execute();
@@ -313,4 +342,107 @@ export async function getLatestPlanTemplate(db: Kysely<Database>): Promise<PlanT
   const row = await db.selectFrom('plan_templates').select('body')
     .orderBy('created_at', 'desc').orderBy('version', 'desc').executeTakeFirst();
   return row ? (row.body as PlanTemplate) : undefined;
+}
+
+export interface PlanCommunity {
+  id: string;
+  streetId: string;
+  name: Localized;
+  /** The community's station's status; null when it has none. */
+  stationStatus: string | null;
+}
+
+/** A community with its station's status, as starting a plan needs it; undefined when unknown. */
+export async function getPlanCommunity(db: Kysely<Database>, communityId: string): Promise<PlanCommunity | undefined> {
+  const row = await db.selectFrom('communities as c').leftJoin('stations as s', 's.community_id', 'c.id')
+    .select(['c.id', 'c.street_id', 'c.name_zh', 'c.name_en', 's.status as station_status'])
+    .where('c.id', '=', communityId).executeTakeFirst();
+  return row ? { id: row.id, streetId: row.street_id, name: { zh: row.name_zh, en: row.name_en }, stationStatus: row.station_status ?? null } : undefined;
+}
+
+/** The community's active station lead (the first by id when there are several), if any. */
+export async function getStationLeadId(db: Kysely<Database>, communityId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('workers').select('id')
+    .where('community_id', '=', communityId).where('position', '=', 'station_lead').where('active', '=', true)
+    .orderBy('id').executeTakeFirst();
+  return row?.id;
+}
+
+/** The active center supervisor nearest above an org unit (its own unit first, then up the tree), if any. */
+export async function findCenterSupervisorId(db: Kysely<Database>, orgUnitId: string): Promise<string | undefined> {
+  const ancestors = await orgAncestors(db, orgUnitId);
+  if (ancestors.length === 0) return undefined;
+  const supervisors = await db.selectFrom('workers').select(['id', 'org_unit_id'])
+    .where('position', '=', 'center_supervisor').where('active', '=', true).where('org_unit_id', 'in', ancestors)
+    .orderBy('id').execute();
+  return ancestors.map((unit) => supervisors.find((s) => s.org_unit_id === unit)).find((s) => s !== undefined)?.id;
+}
+
+/** The communities among `communityIds` (of one street, if given) whose station is operating, by id. */
+export async function listOperatingStationIds(db: Kysely<Database>, filter: { communityIds: string[]; streetId?: string }): Promise<string[]> {
+  if (filter.communityIds.length === 0) return [];
+  let query = db.selectFrom('stations as s').innerJoin('communities as c', 'c.id', 's.community_id').select('s.community_id')
+    .where('s.status', '=', 'operating').where('s.community_id', 'in', filter.communityIds).orderBy('s.community_id');
+  if (filter.streetId) query = query.where('c.street_id', '=', filter.streetId);
+  return (await query.execute()).map((row) => row.community_id);
+}
+
+export interface OverdueTaskRecord {
+  communityId: string;
+  communityName: Localized;
+  planId: string;
+  stage: Stage;
+  taskId: string;
+  title: Localized;
+  dueAt: Date;
+  escalationRounds: number;
+  required: boolean;
+}
+
+/** Where a page of the overdue list starts: after this task, in the list's order. */
+export interface OverdueTaskPosition {
+  dueAt: Date;
+  planId: string;
+  taskId: string;
+}
+
+/**
+ * Open tasks of running plans in `communityIds` whose due time is before `now`, oldest first (then
+ * by plan and task, so the order is total and a page boundary stable), `limit` of them after
+ * `after`. Read through plan_tasks_open_due_idx, a page at a time.
+ */
+export async function listOverdueTasks(
+  db: Kysely<Database>,
+  filter: { communityIds: string[]; now: Date; after?: OverdueTaskPosition; limit: number },
+): Promise<OverdueTaskRecord[]> {
+  if (filter.communityIds.length === 0) return [];
+  let query = db.selectFrom('plan_tasks as t')
+    .innerJoin('plans as p', 'p.id', 't.plan_id')
+    .innerJoin('communities as c', 'c.id', 'p.community_id')
+    .select([
+      'p.community_id', 'c.name_zh', 'c.name_en', 't.plan_id', 't.stage', 't.task_id', 't.title_zh', 't.title_en', 't.due_at',
+      't.escalation_rounds', 't.required',
+    ])
+    .where('t.status', '=', 'open')
+    .where('t.due_at', '<', filter.now)
+    .where('p.status', '=', 'running')
+    .where('p.community_id', 'in', filter.communityIds)
+    .orderBy('t.due_at').orderBy('t.plan_id').orderBy('t.task_id')
+    .limit(filter.limit);
+  const after = filter.after;
+  if (after) {
+    query = query.where(sql<boolean>`(t.due_at, t.plan_id, t.task_id) > (${after.dueAt.toISOString()}::timestamptz, ${after.planId}, ${after.taskId})`);
+  }
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    communityId: row.community_id,
+    communityName: { zh: row.name_zh, en: row.name_en },
+    planId: row.plan_id,
+    stage: row.stage,
+    taskId: row.task_id,
+    title: { zh: row.title_zh, en: row.title_en },
+    dueAt: row.due_at!,
+    escalationRounds: row.escalation_rounds,
+    required: row.required,
+  }));
 }
