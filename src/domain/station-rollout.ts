@@ -79,6 +79,15 @@ export interface ReplanMilestoneRequest {
   by: string;
 }
 
+/** A milestone as a caller asks for it, before it becomes a plan with a due instant. */
+export interface MilestoneRequest {
+  milestone: Milestone;
+  targetDate: string;
+  owner: string | null;
+  /** Overrides the due instant (tests: seconds from now); otherwise the target date's end of day. */
+  dueAt?: number;
+}
+
 /** What the workflow holds while it runs. */
 export interface RolloutState {
   communityId: string;
