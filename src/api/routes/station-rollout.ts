@@ -1,5 +1,4 @@
 import { ALL_ROLES, route } from '../route.js';
-import type { ReminderPolicy } from '../../domain/reminders.js';
 import {
   communityParams, completeMilestoneBody, coverageQuery, coverageView, milestoneParams, milestoneProgressView, replanMilestoneBody,
   startedRolloutView, startedStreetRolloutView, startRolloutBody, startStreetRolloutBody,
@@ -34,9 +33,7 @@ export const rolloutRoutes = [
     example: { targetDate: '2027-06-30', owner: 'w-zhanlanlu-supervisor-01' },
     response: startedRolloutView,
     status: 201,
-    handler: async ({ deps, principal, params, body, requestId }) => startCommunityRollout(deps, principal, params.communityId, {
-      ...body, reminderPolicy: body.reminderPolicy as ReminderPolicy | undefined,
-    }, requestId),
+    handler: async ({ deps, principal, params, body, requestId }) => startCommunityRollout(deps, principal, params.communityId, body, requestId),
   }),
   route({
     method: 'post',
@@ -48,9 +45,7 @@ export const rolloutRoutes = [
     example: { targetDate: '2027-12-31' },
     response: startedStreetRolloutView,
     status: 201,
-    handler: async ({ deps, principal, body, requestId }) => startStreetRollouts(deps, principal, {
-      ...body, reminderPolicy: body.reminderPolicy as ReminderPolicy | undefined,
-    }, requestId),
+    handler: async ({ deps, principal, body, requestId }) => startStreetRollouts(deps, principal, body, requestId),
   }),
   route({
     method: 'post',
