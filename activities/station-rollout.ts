@@ -53,7 +53,7 @@ export function createRolloutActivities(deps: ActivityDeps) {
 
     /** Starts the opened station's plan; a plan already started for it is fine. */
     async startStationPlanOnOpening(input: { communityId: string; startedOn: string; startedBy: string }): ReturnType<typeof startPlanOnOpening> {
-      return startPlanOnOpening({ store: deps.store, temporal: deps.temporal, config: deps.config, clock: deps.clock }, input);
+      return startPlanOnOpening(deps, input);
     },
   };
 }

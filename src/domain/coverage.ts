@@ -1,5 +1,7 @@
 import { isWorkingDay, nextWorkingDay, type WorkCalendar } from './calendar.js';
+import type { FieldProblem } from './errors.js';
 import type { ReminderPolicy } from './reminders.js';
+import type { MilestoneRequest } from './station-rollout.js';
 import { addDays, DAY_MS, shanghaiInstant } from './time.js';
 import { MILESTONES, type Milestone } from './types.js';
 
@@ -88,6 +90,27 @@ export function spreadMilestoneTargets(start: string, target: string, calendar: 
   return result;
 }
 
+/** The four milestones with these targets, every one owned by `owner`. */
+export function targetsToMilestones(targets: MilestoneTargets, owner: string | null): MilestoneRequest[] {
+  return MILESTONES.map((milestone) => ({ milestone, targetDate: targets[milestone], owner }));
+}
+
+/** Problems with a set of milestone targets: out of order, or before today. */
+export function milestoneTargetProblems(milestones: MilestoneRequest[], today: string, pathOf: (m: Milestone) => string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  let previous: MilestoneRequest | undefined;
+  for (const name of MILESTONES) {
+    const m = milestones.find((entry) => entry.milestone === name);
+    if (!m) continue;
+    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})` });
+    if (previous && m.targetDate < previous.targetDate) {
+      problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening` });
+    }
+    previous = m;
+  }
+  return problems;
+}
+
 /**
  * Targets for a street's rollouts toward one full-coverage date. Openings are staggered through
  * the second half of the window — a center cannot fit out every station in the same week — so the
@@ -171,6 +194,24 @@ export function coverageByDate(openedOn: Array<string | null>, baselineDate: str
     else points.push({ date, operating });
   }
   return points;
+}
+
+/** Operating stations by date if every pending rollout opens on its projected date. */
+export function projectedCoverageByDate(operatingNow: number, projectedOpenings: string[]): CoveragePoint[] {
+  const points: CoveragePoint[] = [];
+  let operating = operatingNow;
+  for (const date of [...projectedOpenings].sort()) {
+    operating += 1;
+    const last = points[points.length - 1];
+    if (last && last.date === date) last.operating = operating;
+    else points.push({ date, operating });
+  }
+  return points;
+}
+
+/** What the digest and the coverage view say when the official calendar does not cover a year. */
+export function calendarNote(year: number): string {
+  return `The official working-day calendar does not cover ${year}: working days fall back to Monday–Friday until it is updated.`;
 }
 
 /**

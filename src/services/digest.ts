@@ -1,19 +1,21 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { DIGEST_WORKFLOW, type DigestInput } from '../../workflows/digest.messages.js';
-import { workflowIds } from '../domain/workflow-ids.js';
-import { subtreeIds } from '../store/repositories/org-unit.js';
 import { officialCalendar } from '../calendar/official.js';
 import type { Config } from '../config.js';
 import type { WorkCalendar } from '../domain/calendar.js';
+import { forbidden, invalid } from '../domain/errors.js';
 import type { NotificationData } from '../domain/notifications.js';
+import type { Principal } from '../domain/principal.js';
 import { addDays, shanghaiDate } from '../domain/time.js';
+import { workflowIds } from '../domain/workflow-ids.js';
 import type { Store } from '../store/connect.js';
-import type { Database } from '../store/database.js';
+import { recordAudit } from '../store/repositories/audit.js';
+import { putMeta } from '../store/repositories/meta.js';
+import { inScope, scopedCommunityIds, subtreeIds } from '../store/repositories/org-unit.js';
 import {
-  digestRecipients, operatingAsOf, overdueTasks, plansByStage, residentsServed, stationCounts, streetsWithCommunities, trainingCompletion,
-  type PlansByStage, type TrainingCompletion,
+  communityIdsInStreet, countStagesAwaitingSignOff, digestRecipients, findStreet, operatingAsOf, overdueTasks, plansByStage, residentsServed,
+  stationCounts, streetIdsOf, streetsWithCommunities, trainingCompletion, type PlansByStage, type TrainingCompletion,
 } from '../store/repositories/report.js';
 import { coverageReport } from './station-rollout.js';
 
@@ -98,7 +100,7 @@ export async function ensureDigestSchedules(deps: DigestDeps): Promise<void> {
 }
 
 /** Runs a street's digest now, through its schedule (made first if missing). */
-export async function triggerDigest(deps: DigestDeps, streetId: string): Promise<{ scheduleId: string }> {
+export async function triggerDigest(deps: Pick<DigestDeps, 'temporal' | 'config'>, streetId: string): Promise<{ scheduleId: string }> {
   const handle = deps.temporal.schedule.getHandle(digestScheduleId(streetId));
   try {
     await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
@@ -108,6 +110,36 @@ export async function triggerDigest(deps: DigestDeps, streetId: string): Promise
     await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
   }
   return { scheduleId: handle.scheduleId };
+}
+
+/**
+ * Runs the digest now for a principal: one street (a street in scope), or every street with
+ * communities in scope. Each trigger is audited.
+ */
+export async function runDigestNow(
+  deps: Pick<DigestDeps, 'store' | 'temporal' | 'config'>, principal: Principal, streetId: string | undefined, requestId?: string,
+): Promise<{ triggered: Array<{ streetId: string; scheduleId: string }> }> {
+  const { db } = deps.store;
+  let streets: string[];
+  if (streetId) {
+    if (!(await findStreet(db, streetId))) {
+      throw invalid([{ path: 'body.streetId', message: 'not a street' }], { reason: 'street_unknown', values: { streetId } });
+    }
+    if (!(await inScope(db, principal, streetId))) throw forbidden(`street ${streetId} is outside your scope`, { reason: 'street_out_of_scope', values: { streetId } });
+    streets = [streetId];
+  } else {
+    streets = await streetIdsOf(db, await scopedCommunityIds(db, principal));
+  }
+  if (streets.length === 0) {
+    throw invalid([{ path: 'body.streetId', message: 'nothing to send a digest for' }], { reason: 'no_street_in_scope' });
+  }
+  const triggered: Array<{ streetId: string; scheduleId: string }> = [];
+  for (const street of streets) {
+    const { scheduleId } = await triggerDigest(deps, street);
+    await recordAudit(db, { actor: principal.name, action: 'trigger', entity: 'digest_schedule', entityId: scheduleId, after: { streetId: street }, requestId });
+    triggered.push({ streetId: street, scheduleId });
+  }
+  return { triggered };
 }
 
 export const digestStartupStep = { name: 'digest schedules', run: ensureDigestSchedules };
@@ -131,22 +163,21 @@ export interface DigestContent {
 }
 
 /** The digest's figures for a street as of an instant: records store only. */
-export async function digestContent(db: Kysely<Database>, streetId: string, asOf: Date, calendar: WorkCalendar = officialCalendar()): Promise<DigestContent> {
+export async function digestContent(store: Store, streetId: string, asOf: Date, calendar: WorkCalendar = officialCalendar()): Promise<DigestContent> {
+  const { db } = store;
   const today = shanghaiDate(asOf);
   const weekAgo = addDays(today, -7);
   const units = await subtreeIds(db, streetId);
-  const communities = (await db.selectFrom('communities').select('id').where('street_id', '=', streetId).orderBy('id').execute()).map((row) => row.id);
-  const street = await db.selectFrom('org_units').select(['name_zh', 'name_en']).where('id', '=', streetId).executeTakeFirst();
-  const coverage = await coverageReport(db, communities, today, { personal: false, calendar });
+  const communities = await communityIdsInStreet(db, streetId);
+  const street = await findStreet(db, streetId);
+  const coverage = await coverageReport(store, communities, today, { personal: false, calendar });
   const counts = await stationCounts(db, communities);
   const weekAgoOperating = await operatingAsOf(db, communities, weekAgo);
-  const stages = communities.length === 0 ? [] : await db.selectFrom('plan_stages as s').innerJoin('plans as p', 'p.id', 's.plan_id')
-    .select('s.plan_id').where('p.community_id', 'in', communities).where('s.status', '=', 'awaiting_sign_off').execute();
   const served = await residentsServed(db, communities);
   const servedLastWeek = await residentsServed(db, communities, { since: weekAgo });
   return {
     streetId,
-    street: { zh: street?.name_zh ?? streetId, en: street?.name_en ?? streetId },
+    street: { zh: street?.name.zh ?? streetId, en: street?.name.en ?? streetId },
     period: asOf.toISOString(),
     weekOf: today,
     coverage: { operating: counts.operating, total: counts.communities, remaining: counts.communities - counts.operating, operatingWeekAgo: weekAgoOperating, change: counts.operating - weekAgoOperating },
@@ -157,7 +188,7 @@ export async function digestContent(db: Kysely<Database>, streetId: string, asOf
       return [{ communityId: c.communityId, name: c.name, milestone: milestone.milestone, targetDate: milestone.targetDate, workingDaysLate: rollout.workingDaysLate }];
     }),
     plansByStage: await plansByStage(db, communities),
-    stagesAwaitingSignOff: stages.length,
+    stagesAwaitingSignOff: await countStagesAwaitingSignOff(db, communities),
     overdueTasks: (await overdueTasks(db, communities, asOf, 0)).count,
     trainingCompletion: await trainingCompletion(db, units),
     residentsServed: { total: served.total, lastWeek: servedLastWeek.total },
@@ -222,6 +253,11 @@ export function digestData(content: DigestContent): NotificationData {
 }
 
 /** Who gets a street's digest: its leadership and center supervisors. */
-export async function digestRecipientsOf(db: Kysely<Database>, streetId: string): Promise<string[]> {
-  return digestRecipients(db, await subtreeIds(db, streetId));
+export async function digestRecipientsOf(store: Store, streetId: string): Promise<string[]> {
+  return digestRecipients(store.db, await subtreeIds(store.db, streetId));
+}
+
+/** Keeps the last digest per street for the dashboard; a retry writes the same value. */
+export async function keepLastDigest(store: Store, content: DigestContent): Promise<void> {
+  await putMeta(store.db, `digest:last:${content.streetId}`, content);
 }

@@ -1,44 +1,40 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
-  type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { Kysely } from 'kysely';
-import { rolloutUpdates, STATION_ROLLOUT_WORKFLOW, type CompleteMilestoneRequest, type MilestonePlan, type MilestoneProgress, type ReplanMilestoneRequest, type StationRolloutInput } from '../../workflows/station-rollout.messages.js';
-import { workflowIds } from '../domain/workflow-ids.js';
-import { ApiError } from '../api/errors.js';
+  rolloutUpdates, STATION_ROLLOUT_WORKFLOW, type CompleteMilestoneRequest, type MilestonePlan, type MilestoneProgress,
+  type ReplanMilestoneRequest, type StationRolloutInput,
+} from '../../workflows/station-rollout.messages.js';
 import { officialCalendar } from '../calendar/official.js';
-import type { Config } from '../config.js';
 import { coversYear, type WorkCalendar } from '../domain/calendar.js';
 import {
-  coverageByDate, DEFAULT_ROLLOUT_POLICY, milestoneDueAt, projectedFullCoverage, rolloutHealth, type CoveragePoint,
-  type MilestoneTargets, type RolloutHealth, type RolloutHealthReport,
+  calendarNote, coverageByDate, DEFAULT_ROLLOUT_POLICY, milestoneDueAt, milestoneTargetProblems, projectedCoverageByDate, projectedFullCoverage,
+  rolloutHealth, spreadMilestoneTargets, spreadStreetRollout, targetsToMilestones, type CoveragePoint, type RolloutHealth, type RolloutHealthReport,
 } from '../domain/coverage.js';
+import { conflict, DomainError, forbidden, invalid, notFound, type FieldProblem } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
+import { staffingRejection, type MilestoneEvidence, type MilestoneRequest } from '../domain/station-rollout.js';
 import { shanghaiDate } from '../domain/time.js';
 import { MILESTONES, type Milestone } from '../domain/types.js';
+import { workflowIds } from '../domain/workflow-ids.js';
 import type { Store } from '../store/connect.js';
-import type { Database } from '../store/database.js';
-import { communityStations, listRollouts, mirrorRolloutStarted, type RolloutRow } from '../store/repositories/station-rollout.js';
+import { recordAudit, type AuditEntry } from '../store/repositories/audit.js';
+import { inScope, scopedCommunityIds } from '../store/repositories/org-unit.js';
+import { communityIdsInStreet } from '../store/repositories/report.js';
+import {
+  communityStations, countSocialWorkers, getRolloutStatus, listRollouts, milestoneOwner, mirrorRolloutStarted, rolloutCandidates,
+  type CommunityStationRow, type RolloutRow,
+} from '../store/repositories/station-rollout.js';
+import { getWorker } from '../store/repositories/worker.js';
 import { CommunityIdKey } from '../temporal/search-attributes.js';
+import type { ServiceDeps } from './deps.js';
 import { PlanAlreadyRunningError, PlanStartError, startStationPlan } from './station-plan.js';
 
-// Starting and steering station rollouts, and the coverage view. Used by the API routes, the CLI
-// (through the API) and the rollout activities.
+// Starting and steering station rollouts, and the coverage view. Used by the API routes and the
+// rollout activities (never through src/api: the worker loads this module).
 
-export interface RolloutDeps {
-  store: Store;
-  temporal: Client;
-  config: Config;
-  clock: () => Date;
-}
+export type RolloutDeps = Pick<ServiceDeps, 'store' | 'temporal' | 'config' | 'clock'>;
 
-export interface MilestoneRequest {
-  milestone: Milestone;
-  targetDate: string;
-  owner: string | null;
-  /** Overrides the due instant (tests: seconds from now); otherwise the target date's end of day. */
-  dueAt?: number;
-}
+export type { MilestoneRequest };
 
 export interface StartRolloutRequest {
   communityId: string;
@@ -48,11 +44,42 @@ export interface StartRolloutRequest {
   calendar?: WorkCalendar;
 }
 
+/** A milestone as planned, for answers and audit entries: its due instant as ISO. */
+export interface PlannedMilestoneView {
+  milestone: Milestone;
+  targetDate: string;
+  dueAt: string;
+  owner: string | null;
+}
+
+export interface MilestoneProgressView {
+  milestone: Milestone;
+  targetDate: string;
+  owner: string | null;
+  status: 'pending' | 'done';
+  completedAt: string | null;
+  replans: Array<{ from: string; to: string; reason: string; at: string }>;
+}
+
+export function plannedView(milestones: MilestonePlan[]): PlannedMilestoneView[] {
+  return milestones.map((m) => ({ milestone: m.milestone, targetDate: m.targetDate, dueAt: new Date(m.dueAt).toISOString(), owner: m.owner }));
+}
+
+export function progressView(progress: MilestoneProgress): MilestoneProgressView {
+  return {
+    milestone: progress.milestone, targetDate: progress.targetDate, owner: progress.owner, status: progress.status,
+    completedAt: progress.completedAt === null ? null : new Date(progress.completedAt).toISOString(),
+    replans: progress.replans.map((r) => ({ from: r.from, to: r.to, reason: r.reason, at: new Date(r.at).toISOString() })),
+  };
+}
+
 /** The workflow input for a rollout: every milestone due at its target date's end of day unless given. */
 export function buildRolloutInput(request: StartRolloutRequest, today: string): StationRolloutInput {
   const milestones: MilestonePlan[] = MILESTONES.map((name) => {
     const found = request.milestones.find((m) => m.milestone === name);
-    if (!found) throw new ApiError('invalid_request', `milestone ${name} has no target`, [{ path: `body.milestones.${name}`, message: 'required' }]);
+    if (!found) {
+      throw invalid([{ path: `body.milestones.${name}`, message: 'required' }], { reason: 'milestone_target_missing', values: { milestone: name } });
+    }
     return { milestone: name, targetDate: found.targetDate, dueAt: found.dueAt ?? milestoneDueAt(found.targetDate), owner: found.owner };
   });
   return {
@@ -64,26 +91,6 @@ export function buildRolloutInput(request: StartRolloutRequest, today: string): 
   };
 }
 
-export function targetsToMilestones(targets: MilestoneTargets, owner: string | null): MilestoneRequest[] {
-  return MILESTONES.map((milestone) => ({ milestone, targetDate: targets[milestone], owner }));
-}
-
-/** Problems with a set of milestone targets: out of order, or before today. */
-export function milestoneTargetProblems(milestones: MilestoneRequest[], today: string, pathOf: (m: Milestone) => string): Array<{ path: string; message: string }> {
-  const problems: Array<{ path: string; message: string }> = [];
-  let previous: MilestoneRequest | undefined;
-  for (const name of MILESTONES) {
-    const m = milestones.find((entry) => entry.milestone === name);
-    if (!m) continue;
-    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})` });
-    if (previous && m.targetDate < previous.targetDate) {
-      problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening` });
-    }
-    previous = m;
-  }
-  return problems;
-}
-
 export interface StartedRollout {
   communityId: string;
   workflowId: string;
@@ -93,13 +100,14 @@ export interface StartedRollout {
 
 /**
  * Starts a community's rollout workflow and writes its mirror rows (the workflow writes the same
- * rows; whichever comes first wins, the other changes nothing). A rollout already running for the
- * community answers 409; `onStarted` runs in the mirror's transaction (the caller's audit entry).
+ * rows; whichever comes first wins, the other changes nothing), with the audit entry when an actor
+ * is given. A rollout that exists for the community (running, or opened) is a conflict with reason
+ * `rollout_already_exists`: a street rollout skips such communities.
  */
 export async function startRollout(
   deps: RolloutDeps,
   request: StartRolloutRequest,
-  onStarted?: (trx: Kysely<Database>, started: StartedRollout) => Promise<void>,
+  audit?: { actor: string; requestId?: string },
 ): Promise<StartedRollout> {
   const today = shanghaiDate(deps.clock());
   const input = buildRolloutInput(request, today);
@@ -116,51 +124,172 @@ export async function startRollout(
     });
     runId = handle.firstExecutionRunId;
   } catch (error) {
+    // Not a translation for HTTP: the id-reuse policy is how "this community has a rollout" is decided.
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ApiError('conflict', `a rollout for ${request.communityId} already exists (${workflowId})`, { workflowId });
+      throw conflict(`a rollout for ${request.communityId} already exists (${workflowId})`, {
+        reason: 'rollout_already_exists', values: { communityId: request.communityId, workflowId }, details: { workflowId },
+      });
     }
     throw error;
   }
-  const started: StartedRollout = { communityId: request.communityId, workflowId, runId, milestones: input.milestones };
-  await deps.store.db.transaction().execute(async (trx) => {
-    await mirrorRolloutStarted(trx, {
-      communityId: request.communityId, workflowId, runId, targetFullCoverage: input.targetFullCoverage,
-      milestones: input.milestones.map((m) => ({ milestone: m.milestone, targetDate: m.targetDate, owner: m.owner })),
-    });
-    await onStarted?.(trx, started);
-  });
-  return started;
+  const entry: AuditEntry | undefined = audit && {
+    actor: audit.actor, action: 'start', entity: 'rollout', entityId: request.communityId, requestId: audit.requestId,
+    after: {
+      workflowId, runId, ...(request.targetFullCoverage ? { targetFullCoverage: request.targetFullCoverage } : {}), milestones: plannedView(input.milestones),
+    },
+  };
+  await mirrorRolloutStarted(deps.store.db, {
+    communityId: request.communityId, workflowId, runId, targetFullCoverage: input.targetFullCoverage,
+    milestones: input.milestones.map((m) => ({ milestone: m.milestone, targetDate: m.targetDate, owner: m.owner })),
+  }, entry);
+  return { communityId: request.communityId, workflowId, runId, milestones: input.milestones };
 }
 
-/** Maps what a rollout update threw to the API's answer: 404 no rollout, 409 with the workflow's reason. */
-export function rolloutUpdateError(error: unknown, communityId: string): unknown {
-  if (error instanceof WorkflowNotFoundError) return new ApiError('not_found', `no running rollout for ${communityId}`);
-  if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause;
-    if (cause instanceof ApplicationFailure || (cause && (cause as Error).message)) {
-      return new ApiError('conflict', (cause as Error).message);
+/** What a caller asks for when starting one community's rollout: each target, or the opening date to spread them to. */
+export interface StartCommunityRolloutOrder {
+  targetDate?: string;
+  milestones?: Record<Milestone, { targetDate: string; owner?: string | null }>;
+  /** Owner of every milestone that names none. */
+  owner?: string | null;
+  reminderPolicy?: ReminderPolicy;
+}
+
+/** Starts one community's rollout for a principal: in scope, no operating station, sound targets and owners. */
+export async function startCommunityRollout(
+  deps: RolloutDeps, principal: Principal, communityId: string, order: StartCommunityRolloutOrder, requestId?: string,
+): Promise<{ communityId: string; workflowId: string; runId: string; milestones: PlannedMilestoneView[] }> {
+  const community = await communityInScope(deps.store, principal, communityId);
+  if (community.stationStatus === 'operating') {
+    throw conflict(`community ${communityId} already has an operating station`, { reason: 'station_already_operating', values: { communityId } });
+  }
+  const today = shanghaiDate(deps.clock());
+  const owner = order.owner ?? null;
+  let milestones: MilestoneRequest[];
+  if (order.milestones) {
+    const given = order.milestones;
+    milestones = MILESTONES.map((name) => ({ milestone: name, targetDate: given[name].targetDate, owner: given[name].owner ?? owner }));
+  } else {
+    assertAfterToday(order.targetDate!, today);
+    milestones = targetsToMilestones(spreadMilestoneTargets(today, order.targetDate!, officialCalendar()), owner);
+  }
+  const pathOf = (m: Milestone) => (order.milestones ? `body.milestones.${m}` : 'body.targetDate');
+  const problems = milestoneTargetProblems(milestones, today, pathOf);
+  if (problems.length > 0) throw invalid(problems, { reason: 'milestone_targets_invalid', values: { communityId, today } });
+  await assertOwners(deps.store, milestones, (m) => (order.milestones?.[m].owner ? `body.milestones.${m}.owner` : 'body.owner'));
+  const started = await startRollout(deps, { communityId, milestones, reminderPolicy: order.reminderPolicy }, { actor: principal.name, requestId });
+  return { communityId: started.communityId, workflowId: started.workflowId, runId: started.runId, milestones: plannedView(started.milestones) };
+}
+
+export interface StartStreetRolloutOrder {
+  /** The full-coverage date. */
+  targetDate: string;
+  streetId?: string;
+  owner?: string | null;
+  reminderPolicy?: ReminderPolicy;
+}
+
+export interface StartedStreetRollout {
+  targetDate: string;
+  started: Array<{ communityId: string; workflowId: string; milestones: PlannedMilestoneView[] }>;
+  skipped: Array<{ communityId: string; reason: string }>;
+}
+
+/**
+ * Starts a rollout for every community in the principal's scope (or one street of it) with neither
+ * an operating station nor a rollout, openings staggered toward the full-coverage date.
+ */
+export async function startStreetRollouts(deps: RolloutDeps, principal: Principal, order: StartStreetRolloutOrder, requestId?: string): Promise<StartedStreetRollout> {
+  const { db } = deps.store;
+  const today = shanghaiDate(deps.clock());
+  assertAfterToday(order.targetDate, today);
+  const owner = order.owner ?? null;
+  if (owner) await assertOwners(deps.store, [{ milestone: 'site', targetDate: order.targetDate, owner }], () => 'body.owner');
+  let ids = await scopedCommunityIds(db, principal);
+  if (order.streetId) {
+    if (!(await inScope(db, principal, order.streetId))) {
+      throw forbidden(`street ${order.streetId} is outside your scope`, { reason: 'street_out_of_scope', values: { streetId: order.streetId } });
     }
-    return new ApiError('conflict', error.message);
+    const inStreet = new Set(await communityIdsInStreet(db, order.streetId));
+    ids = ids.filter((id) => inStreet.has(id));
   }
-  return error;
+  const skipped: StartedStreetRollout['skipped'] = [];
+  const candidates: string[] = [];
+  for (const row of await rolloutCandidates(db, ids)) {
+    if (row.station === 'operating') continue;
+    if (row.rollout === 'running' || row.rollout === 'opened') skipped.push({ communityId: row.communityId, reason: `a rollout is already ${row.rollout}` });
+    else candidates.push(row.communityId);
+  }
+  const started: StartedStreetRollout['started'] = [];
+  for (const { communityId, targets } of spreadStreetRollout(candidates, today, order.targetDate, officialCalendar())) {
+    try {
+      const result = await startRollout(deps, {
+        communityId, milestones: targetsToMilestones(targets, owner), reminderPolicy: order.reminderPolicy, targetFullCoverage: order.targetDate,
+      }, { actor: principal.name, requestId });
+      started.push({ communityId, workflowId: result.workflowId, milestones: plannedView(result.milestones) });
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'conflict') skipped.push({ communityId, reason: error.message });
+      else throw error;
+    }
+  }
+  return { targetDate: order.targetDate, started, skipped };
 }
 
+/** Sends the completeMilestone update to the community's rollout; the workflow's refusals propagate. */
 export async function completeMilestone(deps: Pick<RolloutDeps, 'temporal'>, communityId: string, request: CompleteMilestoneRequest): Promise<MilestoneProgress> {
-  const handle = deps.temporal.workflow.getHandle(workflowIds.stationRollout(communityId));
-  try {
-    return await handle.executeUpdate(rolloutUpdates.completeMilestone, { args: [request] });
-  } catch (error) {
-    throw rolloutUpdateError(error, communityId);
-  }
+  return deps.temporal.workflow.getHandle(workflowIds.stationRollout(communityId)).executeUpdate(rolloutUpdates.completeMilestone, { args: [request] });
 }
 
+/** Sends the replanMilestone update to the community's rollout; the workflow's refusals propagate. */
 export async function replanMilestone(deps: Pick<RolloutDeps, 'temporal'>, communityId: string, request: ReplanMilestoneRequest): Promise<MilestoneProgress> {
-  const handle = deps.temporal.workflow.getHandle(workflowIds.stationRollout(communityId));
-  try {
-    return await handle.executeUpdate(rolloutUpdates.replanMilestone, { args: [request] });
-  } catch (error) {
-    throw rolloutUpdateError(error, communityId);
+  return deps.temporal.workflow.getHandle(workflowIds.stationRollout(communityId)).executeUpdate(rolloutUpdates.replanMilestone, { args: [request] });
+}
+
+/**
+ * Completes a milestone for a principal: a social worker only one they own; staffing only with a
+ * social worker assigned (the workflow checks again). Audited.
+ */
+export async function completeRolloutMilestone(
+  deps: RolloutDeps, principal: Principal, change: { communityId: string; milestone: Milestone; evidence: MilestoneEvidence }, requestId?: string,
+): Promise<MilestoneProgressView> {
+  const { communityId, milestone } = change;
+  const { db } = deps.store;
+  await communityInScope(deps.store, principal, communityId);
+  if (principal.role === 'social_worker') {
+    const row = await milestoneOwner(db, communityId, milestone);
+    if (!row || row.owner !== principal.workerId) {
+      throw forbidden('a social worker completes only milestones they own', { reason: 'milestone_not_owned', values: { communityId, milestone } });
+    }
   }
+  if (milestone === 'staffing') {
+    const refusal = staffingRejection(communityId, await countSocialWorkers(db, communityId));
+    if (refusal) throw conflict(refusal.message, { reason: refusal.reason, values: refusal.values });
+  }
+  await assertRolloutExists(deps.store, communityId);
+  const progress = await completeMilestone(deps, communityId, { milestone, by: principal.name, evidence: change.evidence });
+  await recordAudit(db, {
+    actor: principal.name, action: 'complete', entity: 'rollout_milestone', entityId: `${communityId}:${milestone}`,
+    after: { evidence: change.evidence, completedAt: progress.completedAt }, requestId,
+  });
+  return progressView(progress);
+}
+
+/** Moves a pending milestone's target for a principal, with the reason (recorded and audited). */
+export async function replanRolloutMilestone(
+  deps: RolloutDeps, principal: Principal, change: { communityId: string; milestone: Milestone; targetDate: string; reason: string }, requestId?: string,
+): Promise<MilestoneProgressView> {
+  const { communityId, milestone, targetDate, reason } = change;
+  await communityInScope(deps.store, principal, communityId);
+  const today = shanghaiDate(deps.clock());
+  if (targetDate < today) {
+    throw invalid([{ path: 'body.targetDate', message: `must be on or after ${today}` }], { reason: 'target_date_before_today', values: { targetDate, today } });
+  }
+  await assertRolloutExists(deps.store, communityId);
+  const progress = await replanMilestone(deps, communityId, { milestone, targetDate, dueAt: milestoneDueAt(targetDate), reason, by: principal.name });
+  await recordAudit(deps.store.db, {
+    actor: principal.name, action: 'replan', entity: 'rollout_milestone', entityId: `${communityId}:${milestone}`,
+    before: { targetDate: progress.replans[progress.replans.length - 1]?.from ?? null }, after: { targetDate, reason }, requestId,
+  });
+  return progressView(progress);
 }
 
 /**
@@ -182,6 +311,38 @@ export async function startPlanOnOpening(
     if (error instanceof PlanStartError) return { workflowId, started: false, alreadyStarted: false, problem: error.message };
     throw error;
   }
+}
+
+/** A community the principal may see, with its station's status; not found otherwise. */
+async function communityInScope(store: Store, principal: Principal, communityId: string): Promise<CommunityStationRow> {
+  const [row] = await communityStations(store.db, [communityId]);
+  if (!row || !(await inScope(store.db, principal, communityId))) throw notFound(`community ${communityId}`, { reason: 'community_not_found', values: { communityId } });
+  return row;
+}
+
+/** A community that never had a rollout answers not found; one whose workflow has ended is a conflict (mapped centrally). */
+async function assertRolloutExists(store: Store, communityId: string): Promise<void> {
+  if (await getRolloutStatus(store.db, communityId)) return;
+  throw new DomainError('not_found', `no running rollout for ${communityId}`, { reason: 'rollout_not_found', values: { communityId } });
+}
+
+function assertAfterToday(targetDate: string, today: string): void {
+  if (targetDate > today) return;
+  throw invalid([{ path: 'body.targetDate', message: `must be after ${today}` }], { reason: 'target_date_not_after_today', values: { targetDate, today } });
+}
+
+async function assertOwners(store: Store, milestones: MilestoneRequest[], pathOf: (m: Milestone) => string): Promise<void> {
+  const problems: FieldProblem[] = [];
+  const unknown: string[] = [];
+  for (const m of milestones) {
+    if (!m.owner) continue;
+    const worker = await getWorker(store.db, m.owner);
+    if (!worker || !worker.active) {
+      problems.push({ path: pathOf(m.milestone), message: `unknown or inactive worker ${m.owner}` });
+      unknown.push(m.owner);
+    }
+  }
+  if (problems.length > 0) throw invalid(problems, { reason: 'milestone_owner_unknown', values: { owners: [...new Set(unknown)] } });
 }
 
 // ── coverage ───────────────────────────────────────────────────────────────────────────────
@@ -232,11 +393,21 @@ export interface CoverageReport {
   communities: CommunityCoverage[];
 }
 
+/** Coverage of the principal's scope (or one street of it) today; viewers get no owners or replan reasons. */
+export async function rolloutCoverage(deps: Pick<RolloutDeps, 'store' | 'clock'>, principal: Principal, streetId?: string): Promise<CoverageReport> {
+  let ids = await scopedCommunityIds(deps.store.db, principal);
+  if (streetId) {
+    const inStreet = new Set(await communityIdsInStreet(deps.store.db, streetId));
+    ids = ids.filter((id) => inStreet.has(id));
+  }
+  return coverageReport(deps.store, ids, shanghaiDate(deps.clock()), { personal: principal.role !== 'viewer' });
+}
+
 /** Coverage of the given communities today: the records store only, never a Temporal query per rollout. */
-export async function coverageReport(db: Kysely<Database>, communityIds: string[], today: string, options: { personal: boolean; calendar?: WorkCalendar }): Promise<CoverageReport> {
+export async function coverageReport(store: Store, communityIds: string[], today: string, options: { personal: boolean; calendar?: WorkCalendar }): Promise<CoverageReport> {
   const calendar = options.calendar ?? officialCalendar();
-  const stations = await communityStations(db, communityIds);
-  const rollouts = new Map<string, RolloutRow>((await listRollouts(db, communityIds)).map((r) => [r.communityId, r]));
+  const stations = await communityStations(store.db, communityIds);
+  const rollouts = new Map<string, RolloutRow>((await listRollouts(store.db, communityIds)).map((r) => [r.communityId, r]));
   const communities: CommunityCoverage[] = stations.map((row) => {
     const rollout = rollouts.get(row.communityId);
     return {
@@ -269,7 +440,7 @@ export async function coverageReport(db: Kysely<Database>, communityIds: string[
     notPlanned,
     ratio: communities.length === 0 ? 0 : Math.round((operating.length / communities.length) * 1000) / 1000,
     byDate: coverageByDate(openedDates, today),
-    projectedByDate: projectionSeries(operating.length, pendingOpenings),
+    projectedByDate: projectedCoverageByDate(operating.length, pendingOpenings),
     expectedByToday: {
       // Stations that should be operating by today: those that are, plus rollouts whose opening target has passed.
       operatingExpected: operating.length + openingTargets.filter((d) => d < today).length,
@@ -283,11 +454,6 @@ export async function coverageReport(db: Kysely<Database>, communityIds: string[
     calendar: { source: calendar.source, coversYear: covered, note: covered ? null : calendarNote(year) },
     communities,
   };
-}
-
-/** What the digest and the coverage view say when the official calendar does not cover a year. */
-export function calendarNote(year: number): string {
-  return `The official working-day calendar does not cover ${year}: working days fall back to Monday–Friday until it is updated.`;
 }
 
 function rolloutView(rollout: RolloutRow, today: string, calendar: WorkCalendar, personal: boolean): NonNullable<CommunityCoverage['rollout']> {
@@ -305,16 +471,4 @@ function rolloutView(rollout: RolloutRow, today: string, calendar: WorkCalendar,
     return [view];
   });
   return { workflowId: rollout.workflowId, status: rollout.status, targetFullCoverage: rollout.targetFullCoverage, milestones, ...report };
-}
-
-function projectionSeries(operatingNow: number, projectedOpenings: string[]): CoveragePoint[] {
-  const points: CoveragePoint[] = [];
-  let operating = operatingNow;
-  for (const date of [...projectedOpenings].sort()) {
-    operating += 1;
-    const last = points[points.length - 1];
-    if (last && last.date === date) last.operating = operating;
-    else points.push({ date, operating });
-  }
-  return points;
 }

@@ -1,28 +1,24 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/time.js';
-import type { Role } from '../../src/domain/types.js';
-import { startTestApi, tokensForRoles, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
-import { BACKENDS, createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig } from '../helpers/temporal.js';
+import { WANMINGYUAN, YUSHUGUAN } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { BACKENDS } from '../helpers/store.js';
 
 describe.each(BACKENDS)('summary report and venture projects (%s)', (backend) => {
-  let store: TestStore;
-  let client: Client;
-  let api: TestApi;
-  let tokens: Record<Role, string>;
+  let harness: Harness;
+  let store: Harness['store'];
+  let api: NonNullable<Harness['api']>;
+  let tokens: Harness['tokens'];
   const today = shanghaiDate(new Date());
 
   beforeAll(async () => {
-    store = await createTestStore(backend, { seed: true });
-    client = await connectClient();
-    api = await startTestApi({ store, temporal: client, config: testConfig({ RATE_LIMIT_PER_MINUTE: '100000' }) });
-    tokens = await tokensForRoles(store);
+    // Reads and records only: no workflow runs here, so no worker.
+    harness = await startHarness({ name: 'reports', backend, seed: true, worker: false, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ store, tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
-    await api?.close();
-    await client?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('answers the source report\'s figures on the default data: 1 center, 11 operating, 12 remaining, 1,100 residents served', async () => {

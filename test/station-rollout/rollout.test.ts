@@ -1,14 +1,13 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toApiError } from '../../src/api/errors.js';
 import { addDays, shanghaiDate } from '../../src/domain/time.js';
-import type { Role } from '../../src/domain/types.js';
 import { completeMilestone, startRollout } from '../../src/services/station-rollout.js';
 import { workflowIds } from '../../src/domain/workflow-ids.js';
 import { type StationRolloutStatus } from '../../workflows/station-rollout.messages.js';
-import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
+import { eventually, sleep } from '../helpers/eventually.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { saveHistoryIfRequested } from '../helpers/histories.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 
 const community = (n: number) => `cn-bj-xicheng-zhanlanlu-placeholder-${String(n).padStart(2, '0')}`;
 const OPENED = community(12);
@@ -18,42 +17,25 @@ const SUPERVISOR = 'w-zhanlanlu-supervisor-01';
 // No reminders, no escalation: the site-to-opening walk is driven by updates alone.
 const QUIET_POLICY = { offsetsMs: [], quietHours: null, workingDaysOnly: false, overdueRepeatMs: null, escalation: null };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 describe('station rollout', () => {
-  let store: TestStore;
-  let client: Client;
-  let worker: RunningWorker;
-  let api: TestApi;
-  let tokens: Record<Role, string>;
+  let harness: Harness;
+  let store: Harness['store'];
+  let client: Harness['client'];
+  let api: NonNullable<Harness['api']>;
+  let tokens: Harness['tokens'];
   const today = shanghaiDate(new Date());
   const started: string[] = [];
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    client = await connectClient();
-    const taskQueue = uniqueTaskQueue('rollout');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' });
-    worker = await startTestWorker({ store, client, taskQueue, config });
-    api = await startTestApi({ store, temporal: client, config });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'rollout', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ store, client, tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
     for (const workflowId of [...started, workflowIds.stationPlan(OPENED)]) {
-      await client?.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+      await harness?.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
     }
-    await worker?.stop();
-    await api?.close();
-    await client?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('shows 11 of 23 communities operating and 12 remaining before any rollout, with no projection', async () => {
@@ -96,8 +78,11 @@ describe('station rollout', () => {
     const unstaffed = await complete('staffing');
     expect(unstaffed.status).toBe(409);
     expect(unstaffed.body.error.message).toContain('social worker');
-    await expect(completeMilestone({ temporal: client }, OPENED, { milestone: 'staffing', by: 'test', evidence: { note: 'none yet', links: [] } }))
-      .rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('social worker') });
+    const refused = await completeMilestone({ temporal: client }, OPENED, { milestone: 'staffing', by: 'test', evidence: { note: 'none yet', links: [] } })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refused as WorkflowUpdateFailedError).cause?.message).toContain('social worker');
+    expect(toApiError(refused)).toMatchObject({ status: 409, message: expect.stringContaining('social worker') });
 
     const hired = await api.call('POST', '/api/workers', {
       token: tokens.admin,
@@ -122,6 +107,14 @@ describe('station rollout', () => {
 
     const result: StationRolloutStatus = await client.workflow.getHandle(workflowIds.stationRollout(OPENED)).result();
     expect(result).toMatchObject({ currentMilestone: null, openedOn: today, stationPlanWorkflowId: `station-plan:${OPENED}` });
+
+    // The rollout has ended: a late change is a conflict; a community that never had a rollout, not found.
+    const late = await complete('opening');
+    expect(late.status, JSON.stringify(late.body)).toBe(409);
+    expect(late.body.error.reason).toBe('workflow_not_running');
+    const none = await api.call('POST', `/api/rollout/${SLIPPING}/milestones/site/complete`, { token: tokens.supervisor, body: evidence('no rollout yet') });
+    expect(none.status).toBe(404);
+    expect(none.body.error.reason).toBe('rollout_not_found');
 
     const station = await store.db.selectFrom('stations').selectAll().where('community_id', '=', OPENED).executeTakeFirstOrThrow();
     expect(station).toMatchObject({ status: 'operating', opened_on: today });
@@ -167,7 +160,7 @@ describe('station rollout', () => {
 
     const sent = async (kind: string, recipient: string) => (await store.db.selectFrom('notifications').select('idempotency_key')
       .where('workflow_id', '=', rollout.workflowId).where('kind', '=', kind).where('recipient_id', '=', recipient).execute()).length;
-    await until('two escalations to the center supervisor', async () => (await sent('milestone_slipping', SUPERVISOR)) >= 2);
+    await eventually('two escalations to the center supervisor', async () => (await sent('milestone_slipping', SUPERVISOR)) >= 2);
     expect(await sent('milestone_due', owner)).toBe(1);
     // The first escalation goes to the milestone's owner, the repeats to the center supervisor.
     expect(await sent('milestone_slipping', owner)).toBe(1);
@@ -175,7 +168,7 @@ describe('station rollout', () => {
     const done = await api.call('POST', `/api/rollout/${SLIPPING}/milestones/site/complete`, { token: tokens.supervisor, body: { evidence: { note: 'Site secured at last', links: [] } } });
     expect(done.status).toBe(200);
     const afterDone = await sent('milestone_slipping', SUPERVISOR);
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await sleep(4_000);
     expect(await sent('milestone_slipping', SUPERVISOR)).toBe(afterDone);
     const status: StationRolloutStatus = await client.workflow.getHandle(rollout.workflowId).query('rolloutStatus');
     expect(status.currentMilestone).toBe('staffing');

@@ -165,6 +165,34 @@ export async function overdueTasks(db: Kysely<Database>, communityIds: string[],
   };
 }
 
+/** The communities of one street, by id. */
+export async function communityIdsInStreet(db: Kysely<Database>, streetId: string): Promise<string[]> {
+  const rows = await db.selectFrom('communities').select('id').where('street_id', '=', streetId).orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+/** The streets the given communities belong to, by id. */
+export async function streetIdsOf(db: Kysely<Database>, communityIds: string[]): Promise<string[]> {
+  if (communityIds.length === 0) return [];
+  const rows = await db.selectFrom('communities').select('street_id').distinct().where('id', 'in', communityIds).orderBy('street_id').execute();
+  return rows.map((row) => row.street_id);
+}
+
+/** A street's name, or undefined when the id is not a street. */
+export async function findStreet(db: Kysely<Database>, streetId: string): Promise<{ id: string; name: { zh: string; en: string } } | undefined> {
+  const row = await db.selectFrom('org_units').select(['id', 'name_zh', 'name_en']).where('id', '=', streetId).where('kind', '=', 'street').executeTakeFirst();
+  return row ? { id: row.id, name: { zh: row.name_zh, en: row.name_en } } : undefined;
+}
+
+/** Plan stages of the given communities waiting for a supervisor's sign-off. */
+export async function countStagesAwaitingSignOff(db: Kysely<Database>, communityIds: string[]): Promise<number> {
+  if (communityIds.length === 0) return 0;
+  const row = await db.selectFrom('plan_stages as s').innerJoin('plans as p', 'p.id', 's.plan_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('p.community_id', 'in', communityIds).where('s.status', '=', 'awaiting_sign_off').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** Street ids among a set of org units (those that have communities under them). */
 export async function streetsAmong(db: Kysely<Database>, orgUnitIds: string[]): Promise<string[]> {
   if (orgUnitIds.length === 0) return [];
@@ -185,75 +213,4 @@ export async function digestRecipients(db: Kysely<Database>, orgUnitIds: string[
     .where('org_unit_id', 'in', orgUnitIds).where('active', '=', true).where('position', 'in', ['leadership', 'center_supervisor'])
     .orderBy('id').execute();
   return rows.map((row) => row.id);
-}
-
-// ── venture projects ───────────────────────────────────────────────────────────────────────
-
-export type VentureStatus = 'proposed' | 'approved' | 'running' | 'evaluated' | 'rejected';
-export type VentureTransition = Exclude<VentureStatus, 'proposed'>;
-
-/** The lifecycle: each status and the one it is reached from. */
-export const VENTURE_TRANSITIONS: Record<VentureTransition, VentureStatus> = {
-  approved: 'proposed',
-  rejected: 'proposed',
-  running: 'approved',
-  evaluated: 'running',
-};
-
-export interface VentureProjectView {
-  id: string;
-  communityId: string;
-  communityName: { zh: string; en: string };
-  theme: string;
-  title: { zh: string; en: string };
-  status: VentureStatus;
-  startsOn: string | null;
-  endsOn: string | null;
-  budgetYuan: number | null;
-  residentsServed: number;
-  serviceRecords: number;
-  proposedBy: string | null;
-  approvedBy: string | null;
-  evaluation: unknown;
-}
-
-export async function listVentureProjects(
-  db: Kysely<Database>,
-  filter: { communityIds?: string[]; ids?: string[]; theme?: string; status?: VentureStatus },
-): Promise<VentureProjectView[]> {
-  if (filter.communityIds?.length === 0 || filter.ids?.length === 0) return [];
-  const served = db.selectFrom('service_records')
-    .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents'), (eb) => eb.fn.countAll<string>().as('records')])
-    .groupBy('project_id').as('s');
-  let query = db.selectFrom('venture_projects as p').innerJoin('communities as c', 'c.id', 'p.community_id').leftJoin(served, 's.project_id', 'p.id')
-    .select([
-      'p.id', 'p.community_id', 'c.name_zh as community_zh', 'c.name_en as community_en', 'p.theme_key', 'p.title_zh', 'p.title_en', 'p.status',
-      'p.starts_on', 'p.ends_on', 'p.budget_yuan', 'p.proposed_by', 'p.approved_by', 'p.evaluation', 's.residents', 's.records',
-    ])
-    .orderBy('p.community_id').orderBy('p.id');
-  if (filter.communityIds) query = query.where('p.community_id', 'in', filter.communityIds);
-  if (filter.ids) query = query.where('p.id', 'in', filter.ids);
-  if (filter.theme) query = query.where('p.theme_key', '=', filter.theme);
-  if (filter.status) query = query.where('p.status', '=', filter.status);
-  const rows = await query.execute();
-  return rows.map((row) => ({
-    id: row.id,
-    communityId: row.community_id,
-    communityName: { zh: row.community_zh, en: row.community_en },
-    theme: row.theme_key,
-    title: { zh: row.title_zh, en: row.title_en },
-    status: row.status,
-    startsOn: row.starts_on,
-    endsOn: row.ends_on,
-    budgetYuan: row.budget_yuan === null ? null : Number(row.budget_yuan),
-    residentsServed: Number(row.residents ?? 0),
-    serviceRecords: Number(row.records ?? 0),
-    proposedBy: row.proposed_by,
-    approvedBy: row.approved_by,
-    evaluation: row.evaluation ?? null,
-  }));
-}
-
-export async function getVentureProject(db: Kysely<Database>, id: string): Promise<VentureProjectView | undefined> {
-  return (await listVentureProjects(db, { ids: [id] }))[0];
 }

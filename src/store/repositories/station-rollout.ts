@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Milestone } from '../../domain/types.js';
 import type { Database } from '../database.js';
+import { recordAudit, type AuditEntry } from './audit.js';
 
 // The records-store side of station rollouts: the workflow writes through activities that call
 // these (idempotent on business keys), the API and the dashboards read.
@@ -28,10 +29,12 @@ export interface RolloutMirrorInput {
 /**
  * Writes a rollout's rows when its workflow starts. Idempotent: the same run finds its rows and
  * changes nothing; a new run of the same business id (after a terminated one) resets them. The
- * community gets a station row in status `rollout` unless it has one.
+ * community gets a station row in status `rollout` unless it has one. An audit entry, when given,
+ * is written in the same transaction whether or not the workflow got there first.
  */
-export async function mirrorRolloutStarted(db: Kysely<Database>, input: RolloutMirrorInput): Promise<{ written: boolean }> {
+export async function mirrorRolloutStarted(db: Kysely<Database>, input: RolloutMirrorInput, audit?: AuditEntry): Promise<{ written: boolean }> {
   return inTransaction(db, async (trx) => {
+    if (audit) await recordAudit(trx, audit);
     const existing = await trx.selectFrom('rollouts').select(['run_id']).where('community_id', '=', input.communityId).forUpdate().executeTakeFirst();
     if (existing && existing.run_id === input.runId) return { written: false };
     await trx.insertInto('rollouts')
@@ -113,6 +116,33 @@ export async function markStationOpened(db: Kysely<Database>, input: { community
     await trx.updateTable('rollouts').set({ status: 'opened', opened_at: input.openedAt })
       .where('community_id', '=', input.communityId).where('status', '=', 'running').execute();
   });
+}
+
+/** The rollout of a community (any status), or undefined when it never had one. */
+export async function getRolloutStatus(db: Kysely<Database>, communityId: string): Promise<RolloutRow['status'] | undefined> {
+  const row = await db.selectFrom('rollouts').select('status').where('community_id', '=', communityId).executeTakeFirst();
+  return row?.status;
+}
+
+/** Who owns a milestone of a community's rollout; undefined when the rollout has no such row. */
+export async function milestoneOwner(db: Kysely<Database>, communityId: string, milestone: Milestone): Promise<{ owner: string | null } | undefined> {
+  return db.selectFrom('rollout_milestones').select('owner')
+    .where('community_id', '=', communityId).where('milestone', '=', milestone).executeTakeFirst();
+}
+
+export interface RolloutCandidateRow {
+  communityId: string;
+  station: 'rollout' | 'operating' | 'closed' | null;
+  rollout: RolloutRow['status'] | null;
+}
+
+/** The given communities with their station's and rollout's status, by id: who a street rollout may start. */
+export async function rolloutCandidates(db: Kysely<Database>, communityIds: string[]): Promise<RolloutCandidateRow[]> {
+  if (communityIds.length === 0) return [];
+  const rows = await db.selectFrom('communities as c')
+    .leftJoin('stations as s', 's.community_id', 'c.id').leftJoin('rollouts as r', 'r.community_id', 'c.id')
+    .select(['c.id', 's.status as station', 'r.status as rollout']).where('c.id', 'in', communityIds).orderBy('c.id').execute();
+  return rows.map((row) => ({ communityId: row.id, station: row.station ?? null, rollout: row.rollout ?? null }));
 }
 
 /** Active social workers assigned to a community: staffing needs at least one. */

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { idSchema } from './common.js';
+
+// The summary report and running the weekly digest by hand.
+
+const localized = z.object({ zh: z.string(), en: z.string() });
+
+export const summaryQuery = z.object({ streetId: idSchema.optional() }).strict();
+
+export const summaryView = z.object({
+  asOf: z.string(),
+  scopeId: z.string(),
+  centers: z.number(),
+  communities: z.number(),
+  stationsOperating: z.number(),
+  communitiesRemaining: z.number(),
+  stationsInRollout: z.number(),
+  residentsServed: z.object({
+    total: z.number(),
+    byTheme: z.array(z.object({ theme: z.string(), name: localized, residentsServed: z.number(), projects: z.number() })),
+    byStation: z.array(z.object({ communityId: z.string(), name: localized, residentsServed: z.number(), projects: z.number() })),
+  }),
+  ventureProjects: z.object({ total: z.number(), byStatus: z.record(z.string(), z.number()) }),
+  plansByStage: z.object({ guide: z.number(), support: z.number(), supervise: z.number(), completed: z.number(), cancelled: z.number(), paused: z.number(), notStarted: z.number() }),
+  trainingCompletion: z.array(z.object({
+    dimension: z.string(), name: localized, workers: z.number(), passedByLevel: z.array(z.object({ level: z.number(), workers: z.number() })), completionRate: z.number(),
+  })),
+});
+
+export const runDigestBody = z.object({ streetId: idSchema.optional() }).strict();
+
+export const digestRunView = z.object({ triggered: z.array(z.object({ streetId: z.string(), scheduleId: z.string() })) });
