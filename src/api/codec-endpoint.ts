@@ -132,7 +132,8 @@ async function convert(operation: Operation, deps: AppDeps, codec: EncryptionCod
   const principal = res.locals.principal as Principal;
   const body = codecBodySchema.safeParse(req.body ?? {});
   if (!body.success) throw invalidRequest(fieldProblems(body.error, 'body'));
-  const namespace = namespaceHeader.safeParse(req.header('x-namespace') ?? deps.config.TEMPORAL_NAMESPACE);
+  // `temporal workflow show` sends an empty X-Namespace for the default namespace.
+  const namespace = namespaceHeader.safeParse(req.header('x-namespace') || deps.config.TEMPORAL_NAMESPACE);
   if (!namespace.success) throw invalidRequest(fieldProblems(namespace.error, 'headers.x-namespace'));
   if (!codec) {
     throw new ApiError('unavailable', 'no payload keys are configured: set SHEGONG_PAYLOAD_KEYS or SHEGONG_PAYLOAD_KEY_FILE', undefined, {}, { reason: 'codec_no_keys' });

@@ -142,6 +142,14 @@ describe('codec endpoint', () => {
     expect(signedOut.headers.get('access-control-allow-origin')).toBe(UI);
   });
 
+  it('takes an empty X-Namespace, as the Temporal CLI sends it, as the configured namespace', async () => {
+    const answer = await decode({ token: h.tokens.admin, headers: { 'x-namespace': '' } });
+    expect(answer.status).toBe(200);
+    expect(defaultPayloadConverter.fromPayload(fromJson(answer.body.payloads[0]))).toEqual(note);
+    const audit = await h.store.db.selectFrom('audit_log').select('entity_id').where('entity', '=', 'temporal_payloads').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.entity_id).toBe(testNamespace());
+  });
+
   it('validates the body and allows POST only', async () => {
     const bad = await decode({ token: h.tokens.admin, body: { payloads: [{ data: 'not base64!' }] } });
     expect(bad.status).toBe(400);
