@@ -12,7 +12,7 @@ import { workflowIds } from '../../src/domain/workflow-ids.js';
 import { type TrainingCycleResult } from '../../workflows/training-cycle.messages.js';
 import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
 import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig, testNamespace, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { connectClient, testConfig, testNamespace, testPayloadCodec, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { enrolmentsOf, levelsIn, reminderPolicy, reminderRows, sleepUntil, terminateAll, timeline, until, type Tokens } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
@@ -28,13 +28,13 @@ interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-/** The notify calls a workflow scheduled (a retry is the same scheduled event), decoded. */
+/** The notify calls a workflow scheduled (a retry is the same scheduled event), decrypted and decoded. */
 async function scheduledNotifies(client: Client, workflowId: string): Promise<NotifyRequest[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? [])
     .map((event) => event.activityTaskScheduledEventAttributes)
     .filter((attributes) => attributes?.activityType?.name === 'notify')
-    .map((attributes) => defaultPayloadConverter.fromPayload<NotifyRequest>(attributes!.input!.payloads![0]!));
+    .map((attributes) => defaultPayloadConverter.fromPayload<NotifyRequest>(testPayloadCodec().decrypt(attributes!.input!.payloads![0]!)));
 }
 
 // Worker processes on PostgreSQL, killed with SIGKILL twice: once before a session's reminders
