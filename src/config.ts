@@ -1,7 +1,28 @@
 import { z } from 'zod';
+import { parsePayloadKeys, readPayloadKeyFile, type PayloadKey } from './temporal/payload-keys.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.string().url().optional());
+
+// A bad key stops the process with the variable's name and the entry at fault.
+const payloadKeys = z.string().optional().transform((value, ctx): PayloadKey[] | undefined => {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    return parsePayloadKeys(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+const payloadKeyFile = z.string().optional().transform((value, ctx): { path: string; keys: PayloadKey[] } | undefined => {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    return { path: value, keys: readPayloadKeyFile(value) };
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** Every setting the service reads from the environment; see the README's table. */
 export const configSchema = z.object({
@@ -28,6 +49,14 @@ export const configSchema = z.object({
   SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SIGN_IN_LOCK_MINUTES: z.coerce.number().positive().default(15),
   SEED_DEFAULT_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** Payload codec keys, `id:base64key` newest first; see docs/security.md. */
+  SHEGONG_PAYLOAD_KEYS: payloadKeys,
+  /** A file of such keys, one a line; read once at start. */
+  SHEGONG_PAYLOAD_KEY_FILE: payloadKeyFile,
+}).superRefine((config, ctx) => {
+  if (config.SHEGONG_PAYLOAD_KEYS && config.SHEGONG_PAYLOAD_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['SHEGONG_PAYLOAD_KEY_FILE'], message: 'set SHEGONG_PAYLOAD_KEYS or SHEGONG_PAYLOAD_KEY_FILE, not both' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,6 +3,7 @@
 import { resolve, join } from 'node:path';
 import type { Server } from 'node:http';
 import { createApp } from './api/app.js';
+import { codecEndpointUrl } from './api/codec-endpoint.js';
 import type { AppDeps } from './api/route.js';
 import { ensureAdminToken, ensureAdminUser } from './bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -11,6 +12,8 @@ import { openConfiguredStore } from './runtime.js';
 import { loadDefaultData } from './seed/load.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
+import { createPayloadCodec } from './temporal/codec.js';
+import { requirePayloadKeys, withPayloadKeys } from './temporal/payload-keys.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from './temporal/search-attributes.js';
 import { createWorker, installRuntime } from './temporal/worker.js';
@@ -48,6 +51,8 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
 
   try {
+    config = withPayloadKeys(config, shanghaiDate(new Date()));
+    const payloadCodec = createPayloadCodec(requirePayloadKeys(config));
     let address = config.TEMPORAL_ADDRESS;
     let uiUrl = config.TEMPORAL_UI_URL;
     if (!address) {
@@ -57,6 +62,7 @@ async function main() {
         cli: config.TEMPORAL_CLI,
         port: config.TEMPORAL_DEV_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
+        uiCodecEndpoint: codecEndpointUrl(config),
         dbFile: resolve(join(config.DATA_DIR, 'temporal', 'temporal.db')),
         pidFile: resolve(join(config.DATA_DIR, 'temporal', 'dev-server.pid')),
         searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
@@ -67,7 +73,7 @@ async function main() {
       uiUrl = server.uiUrl;
       config = { ...config, TEMPORAL_ADDRESS: address, TEMPORAL_UI_URL: uiUrl };
     }
-    const temporal = await connectTemporal(address, config.TEMPORAL_NAMESPACE);
+    const temporal = await connectTemporal(address, config.TEMPORAL_NAMESPACE, payloadCodec);
     cleanups.push(() => temporal.connection.close());
 
     const store = await openConfiguredStore(config, logger);
@@ -87,6 +93,7 @@ async function main() {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activityDeps: { store, config, logger, temporal, clock },
+      payloadCodec,
     });
     const workerRun = worker.run();
     cleanups.push(async () => {

@@ -5,12 +5,15 @@ import { createLogger } from './logger.js';
 import { openConfiguredStore } from './runtime.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
+import { createPayloadCodec } from './temporal/codec.js';
+import { requirePayloadKeys } from './temporal/payload-keys.js';
 import { staticDashboardDir } from './web.js';
 import { requireProductionSettings } from './entry.js';
 
 const config = requireProductionSettings(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
+const payloadCodec = createPayloadCodec(requirePayloadKeys(config));
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, payloadCodec);
 const store = await openConfiguredStore(config, logger);
 const deps = { store, temporal, config, logger, clock: () => new Date() };
 const app = createApp(deps, { staticDir: staticDashboardDir() });

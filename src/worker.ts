@@ -5,11 +5,14 @@ import { requireProductionSettings } from './entry.js';
 import { createLogger } from './logger.js';
 import { openConfiguredStore } from './runtime.js';
 import { connectTemporal } from './temporal/client.js';
+import { createPayloadCodec } from './temporal/codec.js';
+import { requirePayloadKeys } from './temporal/payload-keys.js';
 import { createWorker, installRuntime } from './temporal/worker.js';
 
 const config = requireProductionSettings(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE);
+const payloadCodec = createPayloadCodec(requirePayloadKeys(config));
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, payloadCodec);
 const store = await openConfiguredStore(config, logger);
 installRuntime(logger);
 const { worker } = await createWorker({
@@ -17,6 +20,7 @@ const { worker } = await createWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   activityDeps: { store, config, logger, temporal, clock: () => new Date() },
+  payloadCodec,
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { HISTORIES_DIR } from './helpers/histories.js';
-import { workflowBundle } from './helpers/temporal.js';
+import { testDataConverter, workflowBundle } from './helpers/temporal.js';
 
 // Every saved history replays against today's workflow code: a change that would break running
-// workflows (a non-deterministic edit without patched()) fails here.
+// workflows (a non-deterministic edit without patched()) fails here. The replay worker decrypts
+// with the test keys; histories saved before payloads were encrypted pass through the codec as
+// they are.
 const files = (() => {
   try {
     return readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json')).sort();
@@ -23,7 +25,7 @@ describe('saved workflow histories', () => {
 
   it.each(files)('replays %s', async (file) => {
     const history = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'));
-    const result = await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+    const result = await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, history, file);
     expect(result).toBeUndefined();
   });
 });

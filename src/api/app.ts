@@ -13,6 +13,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { type AppDeps, Reply, type RouteSpec } from './route.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
+import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
 
 export const BODY_LIMIT = '256kb';
 export const API_VERSION = '0.1.0';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     res.type('html').send(docsPage('/api/openapi.json'));
   });
 
+  app.use(CODEC_PATH, createCodecRouter(deps));
   const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
   for (const spec of routes) {
     app[spec.method](spec.path, spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody, async (req: Request, res: Response, next: NextFunction) => {

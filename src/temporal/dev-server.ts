@@ -10,6 +10,11 @@ export interface DevServerOptions {
   port: number;
   /** Web UI port; omitted means headless. */
   uiPort?: number;
+  /**
+   * The codec endpoint the web UI calls to show decrypted payloads (the API's `/api/codec`);
+   * the UI sends payloads there from the browser, so it must be an address the browser reaches.
+   */
+  uiCodecEndpoint?: string;
   /** SQLite file for state that survives restarts; omitted means in memory. */
   dbFile?: string;
   searchAttributes: Array<{ name: string; type: string }>;
@@ -38,8 +43,12 @@ const CLI_TYPE: Record<string, string> = {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(options.port), '--log-level', options.logLevel ?? 'error'];
-  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
-  else args.push('--headless');
+  if (options.uiPort) {
+    args.push('--ui-port', String(options.uiPort));
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  } else {
+    args.push('--headless');
+  }
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal');

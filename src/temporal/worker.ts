@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import type { PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { encryptedDataConverter } from './codec.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -10,6 +12,8 @@ export interface WorkerSetup {
   namespace: string;
   taskQueue: string;
   activityDeps: ActivityDeps;
+  /** Encrypts and decrypts every payload (the same keys as the clients'). */
+  payloadCodec: PayloadCodec;
   /** A prebuilt bundle (tests build one per file); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tuning, explicit in benchmarks. */
@@ -23,6 +27,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
     activities: createActivities(setup.activityDeps),
+    dataConverter: encryptedDataConverter(setup.payloadCodec),
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...setup.tuning,
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import pino from 'pino';
 import { inject } from 'vitest';
@@ -8,8 +9,9 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Store } from '../../src/store/connect.js';
 import { WORKFLOWS_PATH } from '../../src/temporal/worker.js';
 import { testNamespace } from './namespace.js';
+import { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ENV, testDataConverter, testPayloadCodec } from './payload-keys.js';
 
-export { testNamespace };
+export { testNamespace, TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ENV, testDataConverter, testPayloadCodec };
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -24,13 +26,17 @@ export function uniqueTaskQueue(name: string): string {
   return `test-${name}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function connectClient(): Promise<Client> {
+/** A client on the test file's namespace that encrypts payloads with the test keys (or the given converter). */
+export async function connectClient(options: { dataConverter?: DataConverter } = {}): Promise<Client> {
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  return new Client({ connection, namespace: testNamespace() });
+  return new Client({ connection, namespace: testNamespace(), dataConverter: options.dataConverter ?? testDataConverter() });
 }
 
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(),
+    SHEGONG_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_ENV, ...overrides,
+  });
 }
 
 export interface RunningWorker {
@@ -48,6 +54,8 @@ export async function startTestWorker(options: {
   config?: Config;
   clock?: () => Date;
   activities?: (deps: ActivityDeps) => object;
+  /** Payload encryption; the test keys unless given (a rotation test passes its own). */
+  dataConverter?: DataConverter;
 }): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const deps: ActivityDeps = {
@@ -63,6 +71,7 @@ export async function startTestWorker(options: {
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(),
     activities: (options.activities ?? createActivities)(deps),
+    dataConverter: options.dataConverter ?? testDataConverter(),
     // Short-lived test workflows: keep shutdown quick.
     shutdownGraceTime: '2s',
   });

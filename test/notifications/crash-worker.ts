@@ -7,13 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { createNotifyActivities } from '../../activities/notification.js';
 import { loadConfig } from '../../src/config.js';
 import { openStore } from '../../src/store/connect.js';
+import { testDataConverter } from '../helpers/payload-keys.js';
 
 const env = process.env;
 const need = (name: string) => env[name] ?? (() => { throw new Error(`${name} is not set`); })();
 
 const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_ADDRESS: need('TEMPORAL_ADDRESS'), SMTP_URL: need('SMTP_URL'), SMTP_FROM: need('SMTP_FROM') });
 const store = await openStore({ databaseUrl: need('CRASH_DATABASE_URL'), schema: need('CRASH_SCHEMA'), poolSize: 2 });
-const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS! }), namespace: need('TEMPORAL_NAMESPACE') });
+const temporal = new Client({ connection: await Connection.connect({ address: config.TEMPORAL_ADDRESS! }), namespace: need('TEMPORAL_NAMESPACE'), dataConverter: testDataConverter() });
 const activities = createNotifyActivities(
   { store, config, logger: pino({ level: 'silent' }), temporal, clock: () => new Date() },
   {
@@ -31,6 +32,7 @@ const worker = await Worker.create({
   taskQueue: need('CRASH_TASK_QUEUE'),
   workflowBundle: { codePath: need('CRASH_BUNDLE') },
   activities,
+  dataConverter: testDataConverter(),
 });
 process.stdout.write('ready\n');
 await worker.run();

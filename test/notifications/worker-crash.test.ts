@@ -11,7 +11,7 @@ import { benchWorkflowBundle } from '../../bench/bundle.js';
 import { createNotifyActivities } from '../../activities/notification.js';
 import type { NotifyResult } from '../../src/domain/notifications.js';
 import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { connectClient, silentLogger, testConfig, testNamespace, uniqueTaskQueue } from '../helpers/temporal.js';
+import { connectClient, silentLogger, testConfig, testDataConverter, testNamespace, uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support.js';
 
 const WORKER = 'w-wanmingyuan-sw1';
@@ -87,7 +87,7 @@ describe('notify across a killed worker process', () => {
 
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const second = await Worker.create({
-      connection, namespace: testNamespace(), taskQueue, workflowBundle: bundle,
+      connection, namespace: testNamespace(), taskQueue, workflowBundle: bundle, dataConverter: testDataConverter(),
       activities: createNotifyActivities({ store, config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM }), logger: silentLogger, temporal, clock: () => new Date() }),
     });
     const result = await second.runUntil(handle.result()) as NotifyResult;

@@ -14,7 +14,7 @@ import type { TestApi } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import type { Harness } from '../helpers/harness.js';
 import { TEST_DATABASE_URL } from '../helpers/store.js';
-import { testNamespace, workflowBundle } from '../helpers/temporal.js';
+import { testNamespace, testPayloadCodec, workflowBundle } from '../helpers/temporal.js';
 import { enrolmentsOf, levelsIn, reminderPolicy, reminderRows, sleepUntil, startTrainingHarness, terminateAll, timeline } from './support.js';
 
 const CHILD = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
@@ -30,13 +30,13 @@ interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-/** The notify calls a workflow scheduled (a retry is the same scheduled event), decoded. */
+/** The notify calls a workflow scheduled (a retry is the same scheduled event), decrypted and decoded. */
 async function scheduledNotifies(client: Client, workflowId: string): Promise<NotifyRequest[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? [])
     .map((event) => event.activityTaskScheduledEventAttributes)
     .filter((attributes) => attributes?.activityType?.name === 'notify')
-    .map((attributes) => defaultPayloadConverter.fromPayload<NotifyRequest>(attributes!.input!.payloads![0]!));
+    .map((attributes) => defaultPayloadConverter.fromPayload<NotifyRequest>(testPayloadCodec().decrypt(attributes!.input!.payloads![0]!)));
 }
 
 // Worker processes on PostgreSQL, killed with SIGKILL twice: once before a session's reminders
