@@ -3,7 +3,7 @@ import { BarChart, PieChart, RadarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, RadarComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import type { ApiError } from './api.js';
+import type { ApiError } from './api/client.js';
 import { useI18n, type Translate } from './i18n.js';
 
 echarts.use([BarChart, PieChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
@@ -19,7 +19,6 @@ export function errorText(t: Translate, error: ApiError): string {
 export function ErrorNote({ error, onRetry }: { error: ApiError | undefined; onRetry?: () => void }) {
   const { t } = useI18n();
   if (!error) return null;
-  if (error.notAvailable) return <p className="note not-available" role="status">{t('not_available')}</p>;
   return (
     <p className="note error" role="alert">
       {errorText(t, error)}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from './api.js';
+import { ApiError } from './api/client.js';
 
 export interface Polled<T> {
   data: T | undefined;

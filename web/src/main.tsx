@@ -1,6 +1,6 @@
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, get, post, setSignedOutHandler } from './api.js';
+import { api, ApiError, setSignedOutHandler, unwrap } from './api/client.js';
 import { ErrorNote, Loading } from './components.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { InboxPage } from './pages/inbox.js';
@@ -54,7 +54,7 @@ function App() {
 
   const loadSession = useCallback(async () => {
     try {
-      setSession(await get<SessionInfo>('/api/auth/session'));
+      setSession(await unwrap(api.GET('/api/auth/session')));
       setSessionError(undefined);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) setSession(null);
@@ -69,7 +69,7 @@ function App() {
 
   const signOut = async () => {
     try {
-      await post('/api/auth/logout');
+      await unwrap(api.POST('/api/auth/logout'));
     } finally {
       setSession(null);
     }

@@ -1,14 +1,10 @@
 // Who is signed in, and what their role may see and do. The API enforces every rule; the page
 // only hides what the role cannot use, so nothing is offered that would be refused.
+import type { Answer } from './api/client.js';
 
-export type Role = 'admin' | 'supervisor' | 'station_lead' | 'social_worker' | 'viewer';
-
-export interface SessionInfo {
-  principal: { name: string; role: Role; scopeId: string; workerId: string | null };
-  user: { id: string; username: string; displayName: string; locale: 'zh-CN' | 'en' } | null;
-  scope: { id: string; kind: string; name: { zh: string; en: string } } | null;
-  temporalUi: { baseUrl: string; namespace: string } | null;
-}
+/** Who is signed in, as `GET /api/auth/session` answers. */
+export type SessionInfo = Answer<'/api/auth/session'>;
+export type Role = SessionInfo['principal']['role'];
 
 export type Capability =
   | 'station.view' | 'task.complete' | 'stage.sign_off' | 'plan.start'

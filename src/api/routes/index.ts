@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
+import { catalogRoutes } from './catalog.js';
 import { directoryRoutes } from './directory.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
@@ -20,6 +21,7 @@ export function allRoutes(): RouteSpec[] {
     ...rolloutRoutes,
     ...stationPlanRoutes,
     ...trainingRoutes,
+    ...catalogRoutes,
     ...ventureRoutes,
     ...reportRoutes,
     ...authRoutes,

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { get, post, query } from '../api.js';
+import { api, unwrap } from '../api/client.js';
 import { Badge, ErrorNote, Loadable, Pager, Section } from '../components.js';
-import { asString, items, type Json } from '../data.js';
 import { useAction, usePolled } from '../hooks.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -13,8 +12,8 @@ const PAGE = 20;
 export function InboxPage({ onlyUnread }: { session: SessionInfo; onlyUnread: boolean }) {
   const { t, locale } = useI18n();
   const [page, setPage] = useState(0);
-  const path = `/api/notifications${query({ unread: onlyUnread ? 'true' : undefined, limit: PAGE + 1, offset: page * PAGE })}`;
-  const inbox = usePolled(() => get<Json>(path), path);
+  const query = { unread: onlyUnread ? 'true' : undefined, limit: PAGE + 1, offset: page * PAGE } as const;
+  const inbox = usePolled(() => unwrap(api.GET('/api/notifications', { params: { query } })), `inbox:${onlyUnread}:${page}`);
   const mark = useAction();
   return (
     <Section title={t('inbox')} actions={
@@ -23,25 +22,25 @@ export function InboxPage({ onlyUnread }: { session: SessionInfo; onlyUnread: bo
         {t('only_unread')}
       </label>
     }>
-      <Loadable state={inbox} empty={(data) => items(data).length === 0}>
+      <Loadable state={inbox} empty={(data) => data.items.length === 0}>
         {(data) => {
-          const rows = items(data);
+          const rows = data.items;
           return (
             <>
               <ul className="inbox">
                 {rows.slice(0, PAGE).map((item) => {
                   const unread = !item.readAt;
                   return (
-                    <li key={String(item.id)} className={unread ? 'unread' : undefined}>
+                    <li key={item.id} className={unread ? 'unread' : undefined}>
                       <div className="task-head">
                         <Badge tone={unread ? 'info' : 'muted'}>{unread ? t('unread') : t('read')}</Badge>
-                        <strong>{String(item.subject ?? item.kind ?? '')}</strong>
-                        <span className="muted">{formatDateTime(asString(item.createdAt), locale)}</span>
+                        <strong>{item.subject}</strong>
+                        <span className="muted">{formatDateTime(item.createdAt, locale)}</span>
                       </div>
-                      <p className="body">{String(item.bodyText ?? item.body ?? '')}</p>
+                      <p className="body">{item.bodyText}</p>
                       {unread ? (
                         <button type="button" disabled={mark.running}
-                          onClick={() => void mark.run(() => post(`/api/notifications/${encodeURIComponent(String(item.id))}/read`)).then((done) => done && inbox.reload())}>
+                          onClick={() => void mark.run(() => unwrap(api.POST('/api/notifications/{notificationId}/read', { params: { path: { notificationId: item.id } } }))).then((done) => done && inbox.reload())}>
                           {t('mark_read')}
                         </button>
                       ) : null}

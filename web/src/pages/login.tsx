@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { post } from '../api.js';
+import { api, unwrap } from '../api/client.js';
 import { errorText, FieldError } from '../components.js';
 import { useAction } from '../hooks.js';
 import { useI18n } from '../i18n.js';
@@ -13,7 +13,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn(): void }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const done = await action.run(() => post('/api/auth/login', { username, password }));
+    const done = await action.run(() => unwrap(api.POST('/api/auth/login', { body: { username, password } })));
     if (done) {
       setPassword('');
       onSignedIn();
@@ -22,7 +22,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn(): void }) {
 
   const error = action.error;
   // Sign-in failures are said in the page's language; the API's English message is the fallback.
-  const lockedUntil = (error?.details.find((detail) => 'lockedUntil' in detail) as { lockedUntil?: string } | undefined)?.lockedUntil;
+  const lockedUntil = error?.details.map((detail) => detail.lockedUntil).find((value): value is string => typeof value === 'string');
   const usernameError = lockedUntil ? t('account_locked', { until: formatDateTime(lockedUntil, locale) }) : error?.fieldMessage('username');
   const passwordError = error?.status === 401 && !lockedUntil ? t('wrong_credentials') : error?.fieldMessage('password');
   const general = error && !usernameError && !passwordError ? errorText(t, error) : undefined;

@@ -1,26 +1,39 @@
-import { useMemo } from 'react';
-import { get } from '../api.js';
-import { Badge, Chart, Empty, ErrorNote, Loadable, Section } from '../components.js';
-import { asArray, asNumber, asObject, asString, items, nameOf, pick, type Community, type Json } from '../data.js';
+import { useMemo, useState } from 'react';
+import { api, unwrap, type Answer } from '../api/client.js';
+import { pendingApi, type OverduePage } from '../api/pending.js';
+import { useDimensionNames } from '../catalog.js';
+import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section } from '../components.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { formatDate, formatDateTime } from '../time.js';
 
+type Summary = Answer<'/api/reports/summary'>;
+type Inbox = Answer<'/api/notifications'>;
+type CycleDetail = Answer<'/api/training-cycles/{id}'>;
+
 const STATUS_TONE: Record<string, string> = { operating: 'ok', rollout: 'warn', closed: 'muted', none: 'none' };
+const OVERDUE_PAGE = 20;
+/** Upcoming sessions are read from this many running cycles at most (newest first). */
+const UPCOMING_CYCLES = 10;
+
+/** Sessions of the running cycles in the coming week, read from each cycle's detail. */
+async function upcomingSessions(): Promise<CycleDetail[]> {
+  const running = await unwrap(api.GET('/api/training-cycles', { params: { query: { status: 'running', limit: UPCOMING_CYCLES } } }));
+  return Promise.all(running.items.map((cycle) => unwrap(api.GET('/api/training-cycles/{id}', { params: { path: { id: cycle.id } } }))));
+}
 
 export function OverviewPage({ session }: { session: SessionInfo }) {
   const { t, locale } = useI18n();
-  const communities = usePolled(() => get<{ items: Community[] }>('/api/communities'), 'communities');
-  const rollout = usePolled(can(session, 'rollout.view') ? () => get<Json>('/api/rollout') : null, 'rollout');
-  const summary = usePolled(() => get<Json>('/api/reports/summary'), 'summary');
-  const cycles = usePolled(can(session, 'training.view') ? () => get<Json>('/api/training-cycles?status=running') : null, 'cycles');
-  const escalations = usePolled(session.principal.workerId ? () => get<Json>('/api/notifications?kind=escalation&unread=true&limit=20') : null, 'escalations');
-  const overdue = usePolled(can(session, 'station.view') ? () => get<Json>('/api/stations/plans') : null, 'overdue');
-
-  const projected = asString(pick(rollout.data, 'projectedFullCoverage', 'coverage.projectedFullCoverage', 'projectedFullCoverageOn', 'coverage.projectedFullCoverageOn'))
-    ?? asString(pick(summary.data, 'coverage.projectedFullCoverage', 'projectedFullCoverage'));
+  const communities = usePolled(() => unwrap(api.GET('/api/communities')), 'communities');
+  const rollout = usePolled(can(session, 'rollout.view') ? () => unwrap(api.GET('/api/rollout')) : null, 'rollout');
+  const summary = usePolled(() => unwrap(api.GET('/api/reports/summary')), 'summary');
+  const cycles = usePolled(can(session, 'training.view') ? upcomingSessions : null, 'cycles');
+  const escalations = usePolled(session.principal.workerId
+    ? () => unwrap(api.GET('/api/notifications', { params: { query: { kind: 'escalation', unread: 'true', limit: 20 } } }))
+    : null, 'escalations');
+  const projected = rollout.data?.projectedFullCoverage ?? null;
 
   return (
     <div className="grid">
@@ -78,12 +91,12 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
           {can(session, 'station.view') ? (
             <div>
               <h3>{t('overdue_tasks')}</h3>
-              <Loadable state={overdue}>{(data) => <OverdueTasks answer={data} session={session} />}</Loadable>
+              <OverdueTasks />
             </div>
           ) : null}
           <div>
             <h3>{t('open_escalations')}</h3>
-            {session.principal.workerId ? <Loadable state={escalations}>{(data) => <Escalations answer={data} />}</Loadable> : <Empty />}
+            {session.principal.workerId ? <Loadable state={escalations}>{(data) => <Escalations inbox={data} />}</Loadable> : <Empty />}
           </div>
         </div>
       </Section>
@@ -97,13 +110,9 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
   );
 }
 
-function StageCounts({ summary }: { summary: Json }) {
+function StageCounts({ summary }: { summary: Summary }) {
   const { t } = useI18n();
-  const raw = pick(summary, 'plansByStage', 'plans.byStage', 'stationsByStage');
-  const rows: Array<{ key: string; count: number }> = Array.isArray(raw)
-    ? asArray(raw).map((row) => ({ key: asString(row.stage) ?? 'none', count: asNumber(row.count) ?? asNumber(row.stations) ?? 0 }))
-    : Object.entries((raw as Record<string, unknown>) ?? {}).map(([key, value]) => ({ key, count: asNumber(value) ?? 0 }));
-  if (rows.length === 0) return <Empty />;
+  const rows = Object.entries(summary.plansByStage).map(([key, count]) => ({ key, count }));
   return (
     <table className="table compact">
       <tbody>
@@ -113,12 +122,9 @@ function StageCounts({ summary }: { summary: Json }) {
   );
 }
 
-function TrainingByDimension({ summary }: { summary: Json }) {
+function TrainingByDimension({ summary }: { summary: Summary }) {
   const { t, locale } = useI18n();
-  const rows = asArray(pick(summary, 'trainingCompletion', 'training.byDimension')).map((row) => {
-    const rate = asNumber(row.completionRate) ?? asNumber(row.rate) ?? (asNumber(row.completed) !== undefined && asNumber(row.enrolled) ? (asNumber(row.completed)! / asNumber(row.enrolled)!) : undefined);
-    return { key: asString(row.dimension) ?? asString(row.key) ?? '', name: localized(locale, nameOf(row.name ?? row.dimensionName ?? row.dimension)), rate: rate ?? 0 };
-  });
+  const rows = summary.trainingCompletion.map((row) => ({ key: row.dimension, name: localized(locale, row.name), rate: row.completionRate }));
   const option = useMemo(() => ({
     grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
@@ -137,13 +143,10 @@ function TrainingByDimension({ summary }: { summary: Json }) {
   );
 }
 
-function ResidentsByTheme({ summary }: { summary: Json }) {
+function ResidentsByTheme({ summary }: { summary: Summary }) {
   const { t, locale } = useI18n();
-  const served = pick(summary, 'residentsServed', 'ventureProjects.residentsServed', 'projects.residentsServed');
-  const rows = asArray(pick(served, 'byTheme')).map((row) => ({
-    key: asString(row.theme) ?? '', name: localized(locale, nameOf(row.name ?? row.theme)), value: asNumber(row.residentsServed) ?? 0,
-  }));
-  const total = asNumber(pick(served, 'total')) ?? rows.reduce((sum, row) => sum + row.value, 0);
+  const served = summary.residentsServed;
+  const rows = served.byTheme.map((row) => ({ key: row.theme, name: localized(locale, row.name), value: row.residentsServed }));
   const option = useMemo(() => ({
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
     legend: { bottom: 0, type: 'scroll' },
@@ -153,7 +156,7 @@ function ResidentsByTheme({ summary }: { summary: Json }) {
   if (rows.length === 0) return <Empty />;
   return (
     <>
-      <p data-testid="residents-total">{t('residents_total', { n: total })}</p>
+      <p data-testid="residents-total">{t('residents_total', { n: served.total })}</p>
       <Chart option={option} label={t('residents_by_theme')} height={300} />
       <table className="table compact sr-table">
         <tbody>{rows.map((row) => <tr key={row.key}><th scope="row">{row.name}</th><td className="num">{row.value}</td></tr>)}</tbody>
@@ -162,63 +165,86 @@ function ResidentsByTheme({ summary }: { summary: Json }) {
   );
 }
 
-/** Overdue tasks across the stations in scope, newest due date first. */
-function OverdueTasks({ answer, session }: { answer: Json; session: SessionInfo }) {
-  const { t, locale } = useI18n();
-  const tasks = items(answer).flatMap((plan) => asArray(plan.overdueTasks ?? (asNumber(asObject(plan.tasks).overdue) ? [plan] : [])).map((task) => ({ plan, task })))
-    .sort((a, b) => String(b.task.dueAt ?? b.plan.nextDueAt ?? '').localeCompare(String(a.task.dueAt ?? a.plan.nextDueAt ?? '')));
-  if (tasks.length === 0) return <Empty />;
+/** Overdue tasks across the stations in scope, as the API orders them, a page at a time. */
+function OverdueTasks() {
+  const [page, setPage] = useState(0);
+  // The cursor that starts each page after the first, learned from the page before it.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = page === 0 ? undefined : cursors[page - 1];
+  const overdue = usePolled<OverduePage>(
+    () => unwrap(pendingApi.GET('/api/stations/overdue', { params: { query: { limit: OVERDUE_PAGE, cursor } } })),
+    `overdue:${cursor ?? ''}`,
+  );
+  const next = overdue.data?.nextCursor ?? null;
+  const turn = (to: number) => {
+    if (to > page && next) setCursors((known) => [...known.slice(0, page), next]);
+    setPage(to);
+  };
   return (
-    <ul className="list">
-      {tasks.slice(0, 20).map(({ plan, task }, index) => {
-        const community = asString(plan.communityId) ?? '';
-        const title = task === plan ? t('overdue_tasks') + ` × ${String(asObject(plan.tasks).overdue)}` : localized(locale, nameOf(task.title ?? task.id));
-        return (
-          <li key={`${community}:${index}`}>
-            {can(session, 'station.view') && community ? <a {...linkProps(`/stations/${encodeURIComponent(community)}`)}>{title}</a> : title}
-            <span className="muted"> · {localized(locale, nameOf(plan.communityName ?? community))} · {t('due')} {formatDateTime(asString(task.dueAt ?? plan.nextDueAt), locale)}</span>
-          </li>
-        );
-      })}
-    </ul>
+    <Loadable state={overdue} empty={(data) => data.items.length === 0}>
+      {(data) => (
+        <>
+          <OverdueList page={data} />
+          <Pager page={page} hasMore={next !== null} onPage={turn} />
+        </>
+      )}
+    </Loadable>
   );
 }
 
-/** Unread escalations in the signed-in person's inbox, newest first. */
-function Escalations({ answer }: { answer: Json }) {
-  const { locale } = useI18n();
-  const rows = items(answer).sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')));
-  if (rows.length === 0) return <Empty />;
+function OverdueList({ page }: { page: OverduePage }) {
+  const { t, locale } = useI18n();
   return (
-    <ul className="list">
-      {rows.map((item) => (
-        <li key={String(item.id)}>
-          <a {...linkProps('/inbox?unread=1')}>{String(item.subject ?? '')}</a>
-          <span className="muted"> · {formatDateTime(asString(item.createdAt), locale)}</span>
+    <ul className="list" data-testid="overdue-tasks">
+      {page.items.map((task) => (
+        <li key={`${task.planId}:${task.taskId}`} data-task={task.taskId}>
+          <a {...linkProps(`/stations/${encodeURIComponent(task.communityId)}`)}>{localized(locale, task.title)}</a>
+          {' '}<Badge tone="bad">{t('days_overdue', { n: task.daysOverdue })}</Badge>
+          {task.escalationRounds > 0 ? <> <Badge tone="warn">{t('escalation_rounds', { n: task.escalationRounds })}</Badge></> : null}
+          <span className="muted"> · {localized(locale, task.communityName)} · {translateKey(t, 'stage', task.stage)}
+            {task.required ? '' : ` · ${t('optional')}`} · {t('due')} {formatDateTime(task.dueAt, locale)}</span>
         </li>
       ))}
     </ul>
   );
 }
 
-function UpcomingSessions({ cycles }: { cycles: Json }) {
+/** Unread escalations in the signed-in person's inbox, newest first. */
+function Escalations({ inbox }: { inbox: Inbox }) {
   const { locale } = useI18n();
+  const rows = [...inbox.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  if (rows.length === 0) return <Empty />;
+  return (
+    <ul className="list">
+      {rows.map((item) => (
+        <li key={item.id}>
+          <a {...linkProps('/inbox?unread=1')}>{item.subject}</a>
+          <span className="muted"> · {formatDateTime(item.createdAt, locale)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function UpcomingSessions({ cycles }: { cycles: CycleDetail[] }) {
+  const { t, locale } = useI18n();
+  const dimensions = useDimensionNames();
   const now = Date.now();
   const weekAhead = now + 7 * 86_400_000;
-  const sessions = items(cycles).flatMap((cycle) => asArray(cycle.sessions ?? cycle.upcomingSessions).map((session) => ({ cycle, session })))
+  const sessions = cycles.flatMap((cycle) => cycle.sessions.map((session) => ({ cycle, session })))
     .filter(({ session }) => {
-      const at = Date.parse(String(session.startsAt ?? ''));
+      const at = Date.parse(session.startsAt);
       return at >= now && at <= weekAhead && session.status !== 'cancelled';
     })
-    .sort((a, b) => String(a.session.startsAt).localeCompare(String(b.session.startsAt)));
+    .sort((a, b) => a.session.startsAt.localeCompare(b.session.startsAt));
   if (sessions.length === 0) return <Empty />;
   return (
     <ul className="list">
       {sessions.map(({ cycle, session }) => (
-        <li key={String(session.id)}>
-          <a {...linkProps(`/training/${encodeURIComponent(String(cycle.id))}`)}>{formatDateTime(asString(session.startsAt), locale)}</a>
-          {' '}{localized(locale, nameOf(session.dimensionName ?? session.dimension))} L{String(session.level ?? '')}
-          <span className="muted"> · {String(session.place ?? '')} · {String(cycle.name ?? '')}</span>
+        <li key={session.id}>
+          <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}>{formatDateTime(session.startsAt, locale)}</a>
+          {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
+          <span className="muted"> · {session.place} · {cycle.name}</span>
         </li>
       ))}
     </ul>

@@ -1,50 +1,54 @@
 import { useState } from 'react';
-import { get, post } from '../api.js';
+import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
-import { asArray, asNumber, asObject, asString, type Json, nameOf, pick } from '../data.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { formatDate } from '../time.js';
+import { formatDate, shanghaiToday } from '../time.js';
 
-const MILESTONES = ['site', 'staffing', 'fit_out', 'opening'] as const;
-const HEALTH_TONE: Record<string, string> = { on_track: 'ok', at_risk: 'warn', late: 'bad' };
+type Coverage = Answer<'/api/rollout'>;
+type CommunityRollout = Coverage['communities'][number];
+type Rollout = NonNullable<CommunityRollout['rollout']>;
+type Health = Rollout['health'];
+type Milestone = Rollout['milestones'][number];
+type MilestoneName = Milestone['milestone'];
+
+const MILESTONES: readonly MilestoneName[] = ['site', 'staffing', 'fit_out', 'opening'];
+const HEALTH_TONE: Record<Health, string> = { on_track: 'ok', at_risk: 'warn', late: 'bad' };
+const HEALTHS = Object.keys(HEALTH_TONE) as Health[];
+// Communities with a rollout, newest trouble first: late, at risk, then on track.
+const HEALTH_ORDER: Record<Health, number> = { late: 0, at_risk: 1, on_track: 2 };
 const PAGE = 10;
 
 export function RolloutPage({ session }: { session: SessionInfo }) {
   const { t, locale } = useI18n();
-  const rollout = usePolled(() => get<Json>('/api/rollout'), 'rollout');
+  const rollout = usePolled(() => unwrap(api.GET('/api/rollout')), 'rollout');
   const [page, setPage] = useState(0);
-  const [health, setHealth] = useState('');
+  const [health, setHealth] = useState<Health | ''>('');
   return (
     <Section title={t('rollout')} actions={
       <label className="inline">{t('health')}
-        <select value={health} onChange={(event) => { setHealth(event.target.value); setPage(0); }}>
+        <select value={health} onChange={(event) => { setHealth(event.target.value as Health | ''); setPage(0); }}>
           <option value="">{t('all')}</option>
-          {Object.keys(HEALTH_TONE).map((h) => <option key={h} value={h}>{translateKey(t, 'health', h)}</option>)}
+          {HEALTHS.map((h) => <option key={h} value={h}>{translateKey(t, 'health', h)}</option>)}
         </select>
       </label>
     }>
       <Loadable state={rollout}>
         {(data) => {
-          const coverage = asObject(data.coverage ?? data);
-          // Communities with a rollout, newest trouble first: late, at risk, then on track.
-          const order: Record<string, number> = { late: 0, at_risk: 1, on_track: 2 };
-          const rows = asArray(pick(data, 'communities', 'rollouts', 'items'))
-            .map((row): Json => ({ ...row, ...asObject(row.rollout), name: row.name, communityId: row.communityId }))
-            .filter((row) => row.rollout || row.milestones)
-            .filter((row) => !health || row.health === health)
-            .sort((a, b) => (order[String(a.health)] ?? 3) - (order[String(b.health)] ?? 3));
-          const operating = asNumber(coverage.operating);
-          const total = asNumber(coverage.total ?? coverage.communities);
-          const projected = asString(pick(data, 'projectedFullCoverage', 'coverage.projectedFullCoverage', 'projectedFullCoverageOn', 'coverage.projectedFullCoverageOn'));
+          const rows = data.communities
+            .flatMap((community) => (community.rollout ? [{ community, rollout: community.rollout }] : []))
+            .filter((row) => !health || row.rollout.health === health)
+            .sort((a, b) => HEALTH_ORDER[a.rollout.health] - HEALTH_ORDER[b.rollout.health]);
           return (
             <>
-              {operating !== undefined && total !== undefined ? <p className="big">{t('coverage_of', { n: operating, total })}</p> : null}
-              <p>{t('projected_full')}: <strong>{projected ? formatDate(projected, locale) : t('not_projected')}</strong></p>
+              <p className="big">{t('coverage_of', { n: data.operating, total: data.total })}</p>
+              <p>{t('projected_full')}: <strong>{data.projectedFullCoverage ? formatDate(data.projectedFullCoverage, locale) : t('not_projected')}</strong></p>
               {rows.length === 0 ? <Empty /> : (
                 <ul className="rollouts">
-                  {rows.slice(page * PAGE, page * PAGE + PAGE).map((row) => <RolloutItem key={String(row.communityId)} session={session} row={row} onChange={rollout.reload} />)}
+                  {rows.slice(page * PAGE, page * PAGE + PAGE).map((row) => (
+                    <RolloutItem key={row.community.communityId} session={session} community={row.community} rollout={row.rollout} onChange={rollout.reload} />
+                  ))}
                 </ul>
               )}
               <Pager page={page} hasMore={rows.length > (page + 1) * PAGE} onPage={setPage} />
@@ -56,53 +60,51 @@ export function RolloutPage({ session }: { session: SessionInfo }) {
   );
 }
 
-function RolloutItem({ session, row, onChange }: { session: SessionInfo; row: Json; onChange(): void }) {
+function RolloutItem({ session, community, rollout, onChange }: { session: SessionInfo; community: CommunityRollout; rollout: Rollout; onChange(): void }) {
   const { t, locale } = useI18n();
-  const communityId = String(row.communityId);
-  const milestones = asArray(row.milestones);
-  const link = workflowLink(session, asString(row.workflowId) ?? `station-rollout:${communityId}`);
-  const healthKey = asString(row.health);
+  const { communityId } = community;
+  const link = workflowLink(session, rollout.workflowId);
   return (
     <li className="rollout" data-community={communityId}>
       <div className="task-head">
-        <strong>{localized(locale, nameOf(row.name ?? row.communityName ?? communityId))}</strong>
-        {healthKey ? <Badge tone={HEALTH_TONE[healthKey] ?? 'muted'}>{translateKey(t, 'health', healthKey)}</Badge> : null}
-        <span className="muted">{translateKey(t, 'status', asString(row.status))}</span>
+        <strong>{localized(locale, community.name)}</strong>
+        <Badge tone={HEALTH_TONE[rollout.health]}>{translateKey(t, 'health', rollout.health)}</Badge>
+        <span className="muted">{translateKey(t, 'status', rollout.status)}</span>
         {link ? <a href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : null}
       </div>
       <ol className="timeline milestones">
-        {MILESTONES.map((name) => {
-          const milestone = milestones.find((m) => m.milestone === name) ?? { milestone: name };
-          return <MilestoneStep key={name} session={session} communityId={communityId} milestone={milestone} onChange={onChange} />;
-        })}
+        {MILESTONES.map((name) => (
+          <MilestoneStep key={name} session={session} communityId={communityId} name={name} milestone={rollout.milestones.find((m) => m.milestone === name)} onChange={onChange} />
+        ))}
       </ol>
     </li>
   );
 }
 
-function MilestoneStep({ session, communityId, milestone, onChange }: { session: SessionInfo; communityId: string; milestone: Json; onChange(): void }) {
+function MilestoneStep({ session, communityId, name, milestone, onChange }: {
+  session: SessionInfo; communityId: string; name: MilestoneName; milestone: Milestone | undefined; onChange(): void;
+}) {
   const { t, locale } = useI18n();
-  const name = String(milestone.milestone);
-  const done = milestone.status === 'done' || Boolean(milestone.completedAt);
+  const done = milestone?.status === 'done' || Boolean(milestone?.completedAt);
   const complete = useAction();
   const replan = useAction();
   const [replanning, setReplanning] = useState(false);
   const [targetDate, setTargetDate] = useState('');
   const [reason, setReason] = useState('');
-  const base = `/api/rollout/${encodeURIComponent(communityId)}/milestones/${name}`;
-  const replans = asNumber(milestone.replans) ?? asArray(milestone.replans).length;
+  const path = { communityId, milestone: name };
+  const replans = milestone?.replans ?? 0;
   const manage = can(session, 'rollout.manage') && !done;
-  const late = !done && milestone.targetDate && String(milestone.targetDate) < new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const late = !done && milestone !== undefined && milestone.targetDate < shanghaiToday();
   return (
     <li className={`step step-${done ? 'done' : late ? 'late' : 'pending'}`} data-milestone={name}>
       <span className="step-name">{translateKey(t, 'milestone', name)}</span>
-      <span>{t('planned')}: {formatDate(asString(milestone.targetDate), locale)}</span>
-      <span>{t('actual')}: {formatDate(asString(milestone.completedAt), locale)}</span>
-      {replans > 0 ? <span className="muted">{t('replan')} ×{replans}{milestone.lastReplanReason ? `: ${String(milestone.lastReplanReason)}` : ''}</span> : null}
+      <span>{t('planned')}: {formatDate(milestone?.targetDate, locale)}</span>
+      <span>{t('actual')}: {formatDate(milestone?.completedAt, locale)}</span>
+      {replans > 0 ? <span className="muted">{t('replan')} ×{replans}{milestone?.lastReplanReason ? `: ${milestone.lastReplanReason}` : ''}</span> : null}
       {manage ? (
         <span className="buttons">
           <button type="button" className="primary" disabled={complete.running}
-            onClick={() => void complete.run(() => post(`${base}/complete`, { evidence: { note: 'completed from the dashboard' } })).then((ok) => ok && onChange())}>
+            onClick={() => void complete.run(() => unwrap(api.POST('/api/rollout/{communityId}/milestones/{milestone}/complete', { params: { path }, body: { evidence: { note: 'completed from the dashboard' } } }))).then((ok) => ok && onChange())}>
             {t('complete_milestone')}
           </button>
           <button type="button" onClick={() => setReplanning((open) => !open)} aria-expanded={replanning}>{t('replan')}</button>
@@ -112,7 +114,7 @@ function MilestoneStep({ session, communityId, milestone, onChange }: { session:
       {replanning ? (
         <form className="actions" onSubmit={(event) => {
           event.preventDefault();
-          void replan.run(() => post(`${base}/replan`, { targetDate, reason })).then((ok) => { if (ok) { setReplanning(false); onChange(); } });
+          void replan.run(() => unwrap(api.POST('/api/rollout/{communityId}/milestones/{milestone}/replan', { params: { path }, body: { targetDate, reason } }))).then((ok) => { if (ok) { setReplanning(false); onChange(); } });
         }}>
           <label>{t('new_target')}<input type="date" value={targetDate} onChange={(event) => setTargetDate(event.target.value)} aria-describedby={`replan-${communityId}-${name}-date`} />
             <FieldError id={`replan-${communityId}-${name}-date`} message={replan.error?.fieldMessage('targetDate')} /></label>

@@ -1,19 +1,26 @@
 import { useState } from 'react';
-import { get, post } from '../api.js';
+import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Section } from '../components.js';
-import { asArray, asNumber, asObject, asString, type Community, type Json, nameOf } from '../data.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
 import { formatDate, formatDateTime } from '../time.js';
 
-const STAGES = ['guide', 'support', 'supervise'] as const;
+type Community = Answer<'/api/communities'>['items'][number];
+type Plan = Answer<'/api/stations/{communityId}/plan'>;
+type Stage = Plan['stages'][number];
+type StageName = Stage['stage'];
+type Task = Plan['tasks'][number];
+type MainTask = NonNullable<Task['mainTask']>;
+
+const STAGES: readonly StageName[] = ['guide', 'support', 'supervise'];
+const MAIN_TASKS: readonly MainTask[] = ['post_building', 'talent_training', 'resource_linkage', 'professional_services'];
 const STATUS_TONE: Record<string, string> = { done: 'ok', signed_off: 'ok', open: 'info', awaiting_sign_off: 'warn', pending: 'muted', cancelled: 'muted', recorded: 'ok', missed: 'bad' };
 
 export function StationPage({ session, communityId }: { session: SessionInfo; communityId?: string }) {
   const { t, locale } = useI18n();
-  const communities = usePolled(() => get<{ items: Community[] }>('/api/communities'), 'communities', 60_000);
+  const communities = usePolled(() => unwrap(api.GET('/api/communities')), 'communities', 60_000);
   const withStation = communities.data?.items.filter((c) => c.station) ?? [];
   const selected = communityId ?? (withStation.length === 1 ? withStation[0]!.id : undefined);
 
@@ -39,10 +46,10 @@ export function StationPage({ session, communityId }: { session: SessionInfo; co
 
 function PlanView({ session, communityId, community }: { session: SessionInfo; communityId: string; community?: Community }) {
   const { t, locale } = useI18n();
-  const base = `/api/stations/${encodeURIComponent(communityId)}/plan`;
-  const plan = usePolled(() => get<Json>(base), base);
+  const path = { communityId };
+  const plan = usePolled(() => unwrap(api.GET('/api/stations/{communityId}/plan', { params: { path } })), `plan:${communityId}`);
   const start = useAction();
-  const notStarted = plan.error?.status === 404 && !plan.error.notAvailable;
+  const notStarted = plan.error?.status === 404;
 
   if (notStarted) {
     return (
@@ -50,7 +57,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
         <Empty>{t('no_plan')}</Empty>
         {can(session, 'plan.start') ? (
           <>
-            <button type="button" className="primary" disabled={start.running} onClick={() => void start.run(() => post(base, {})).then((done) => done && plan.reload())}>{t('start_plan')}</button>
+            <button type="button" className="primary" disabled={start.running} onClick={() => void start.run(() => unwrap(api.POST('/api/stations/{communityId}/plan', { params: { path }, body: {} }))).then((done) => done && plan.reload())}>{t('start_plan')}</button>
             <ErrorNote error={start.error} />
           </>
         ) : null}
@@ -61,10 +68,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
   return (
     <Loadable state={plan}>
       {(data) => {
-        const workflowId = asString(data.workflowId) ?? `station-plan:${communityId}`;
-        const link = workflowLink(session, workflowId);
-        const stages = asArray(data.stages);
-        const tasks = asArray(data.tasks);
+        const link = workflowLink(session, data.workflowId ?? `station-plan:${communityId}`);
         return (
           <>
             <Section
@@ -72,27 +76,27 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
               actions={link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : <span className="muted">{t('temporal_unavailable')}</span>}
             >
               <p>
-                <Badge tone={STATUS_TONE[String(data.status)] ?? 'info'}>{translateKey(t, 'status', asString(data.status))}</Badge>
-                {' '}{formatDate(asString(data.startedOn), locale)}
+                <Badge tone={STATUS_TONE[data.status] ?? 'info'}>{translateKey(t, 'status', data.status)}</Badge>
+                {' '}{formatDate(data.startedOn, locale)}
               </p>
               <ol className="timeline" aria-label={t('plan')}>
                 {STAGES.map((stageName) => {
-                  const stage = stages.find((s) => s.stage === stageName) ?? {};
-                  const status = asString(stage.status) ?? 'pending';
+                  const stage = data.stages.find((s) => s.stage === stageName);
+                  const status = stage?.status ?? 'pending';
                   return (
                     <li key={stageName} className={`step step-${status}`} aria-current={data.currentStage === stageName ? 'step' : undefined}>
-                      <span className="step-name">{localized(locale, nameOf(stage.name ?? t(`stage_${stageName}`)))}</span>
+                      <span className="step-name">{stage ? localized(locale, stage.name) : t(`stage_${stageName}`)}</span>
                       <Badge tone={STATUS_TONE[status] ?? 'muted'}>{translateKey(t, 'status', status)}</Badge>
-                      <span className="muted">{formatDateTime(asString(stage.signedOffAt) ?? asString(stage.startedAt), locale)}</span>
+                      <span className="muted">{formatDateTime(stage?.signedOffAt ?? stage?.startedAt, locale)}</span>
                     </li>
                   );
                 })}
               </ol>
             </Section>
             {STAGES.map((stageName) => {
-              const stage = stages.find((s) => s.stage === stageName) ?? { stage: stageName };
-              const stageTasks = tasks.filter((task) => task.stage === stageName);
-              return <StageCard key={stageName} session={session} base={base} stage={stage} tasks={stageTasks} onChange={plan.reload} />;
+              const stage = data.stages.find((s) => s.stage === stageName);
+              const stageTasks = data.tasks.filter((task) => task.stage === stageName);
+              return <StageCard key={stageName} session={session} communityId={communityId} stageName={stageName} stage={stage} tasks={stageTasks} onChange={plan.reload} />;
             })}
             <Visits plan={data} />
           </>
@@ -102,27 +106,29 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
   );
 }
 
-function StageCard({ session, base, stage, tasks, onChange }: { session: SessionInfo; base: string; stage: Json; tasks: Json[]; onChange(): void }) {
+function StageCard({ session, communityId, stageName, stage, tasks, onChange }: {
+  session: SessionInfo; communityId: string; stageName: StageName; stage: Stage | undefined; tasks: Task[]; onChange(): void;
+}) {
   const { t, locale } = useI18n();
-  const stageName = String(stage.stage);
-  const status = asString(stage.status) ?? 'pending';
+  const status = stage?.status ?? 'pending';
+  const path = { communityId, stage: stageName };
   const signOff = useAction();
   const sendBack = useAction();
   const [comments, setComments] = useState('');
   const canSign = can(session, 'stage.sign_off') && (status === 'open' || status === 'awaiting_sign_off');
   const commentsError = sendBack.error?.fieldMessage('comments') ?? signOff.error?.fieldMessage('comments');
-  const sendBacks = asArray(stage.sendBacks);
+  const sendBacks = stage?.sendBacks ?? [];
 
   return (
     <Section title={`${translateKey(t, 'stage', stageName)} · ${translateKey(t, 'status', status)}`} id={`stage-${stageName}`}>
       {tasks.length === 0 ? <Empty /> : (
         <ul className="tasks">
-          {tasks.map((task) => <TaskItem key={String(task.id)} session={session} base={base} task={task} onChange={onChange} />)}
+          {tasks.map((task) => <TaskItem key={task.id} session={session} communityId={communityId} task={task} onChange={onChange} />)}
         </ul>
       )}
       {sendBacks.length > 0 ? (
         <ul className="list muted">
-          {sendBacks.map((item, index) => <li key={index}>{t('send_back')} · {formatDateTime(asString(item.at), locale)} · {String(item.by ?? '')}: {String(item.comments ?? '')}</li>)}
+          {sendBacks.map((item, index) => <li key={index}>{t('send_back')} · {formatDateTime(item.at, locale)} · {item.by ?? ''}: {item.comments ?? ''}</li>)}
         </ul>
       ) : null}
       {canSign ? (
@@ -135,11 +141,11 @@ function StageCard({ session, base, stage, tasks, onChange }: { session: Session
           </label>
           <div className="buttons">
             <button type="button" className="primary" disabled={signOff.running}
-              onClick={() => void signOff.run(() => post(`${base}/stages/${stageName}/sign-off`, comments ? { comments } : {})).then((done) => { if (done) { setComments(''); onChange(); } })}>
+              onClick={() => void signOff.run(() => unwrap(api.POST('/api/stations/{communityId}/plan/stages/{stage}/sign-off', { params: { path }, body: comments ? { comments } : {} }))).then((done) => { if (done) { setComments(''); onChange(); } })}>
               {t('sign_off')}
             </button>
             <button type="button" disabled={sendBack.running}
-              onClick={() => void sendBack.run(() => post(`${base}/stages/${stageName}/send-back`, { comments, reopenTaskIds: [] })).then((done) => { if (done) { setComments(''); onChange(); } })}>
+              onClick={() => void sendBack.run(() => unwrap(api.POST('/api/stations/{communityId}/plan/stages/{stage}/send-back', { params: { path }, body: { comments, reopenTaskIds: [] } }))).then((done) => { if (done) { setComments(''); onChange(); } })}>
               {t('send_back')}
             </button>
           </div>
@@ -150,43 +156,41 @@ function StageCard({ session, base, stage, tasks, onChange }: { session: Session
   );
 }
 
-function TaskItem({ session, base, task, onChange }: { session: SessionInfo; base: string; task: Json; onChange(): void }) {
+function TaskItem({ session, communityId, task, onChange }: { session: SessionInfo; communityId: string; task: Task; onChange(): void }) {
   const { t, locale } = useI18n();
   const [note, setNote] = useState('');
   const complete = useAction();
-  const status = asString(task.status) ?? 'pending';
-  const guidance = asObject(task.guidance);
-  const evidence = asObject(task.evidence);
-  const overdue = status === 'open' && task.dueAt && Date.parse(String(task.dueAt)) < Date.now();
-  const taskId = String(task.id);
+  const { status, guidance, evidence } = task;
+  const overdue = status === 'open' && task.dueAt !== null && Date.parse(task.dueAt) < Date.now();
+  const taskId = task.id;
   const noteError = complete.error?.fieldMessage('note') ?? complete.error?.fieldMessage('evidence');
   return (
     <li className="task" data-task={taskId}>
       <div className="task-head">
-        <strong>{localized(locale, nameOf(task.title))}</strong>
+        <strong>{localized(locale, task.title)}</strong>
         <Badge tone={overdue ? 'bad' : STATUS_TONE[status] ?? 'muted'}>{translateKey(t, 'status', status)}</Badge>
-        <span className="muted">{task.required === false ? t('optional') : t('required')} · {translateKey(t, 'main_task', asString(task.mainTask))}</span>
-        <span className={overdue ? 'due overdue' : 'due'}>{t('due')} {formatDateTime(asString(task.dueAt), locale)}</span>
+        <span className="muted">{task.required ? t('required') : t('optional')} · {translateKey(t, 'main_task', task.mainTask)}</span>
+        <span className={overdue ? 'due overdue' : 'due'}>{t('due')} {formatDateTime(task.dueAt, locale)}</span>
       </div>
-      {Object.keys(guidance).length > 0 ? (
+      {guidance ? (
         <details>
           <summary>{t('guidance')}</summary>
           <dl className="guidance">
-            <dt>{t('why')}</dt><dd>{localized(locale, nameOf(guidance.why))}</dd>
-            <dt>{t('how')}</dt><dd>{localized(locale, nameOf(guidance.how))}</dd>
-            <dt>{t('what_counts')}</dt><dd>{localized(locale, nameOf(guidance.evidence))}</dd>
+            <dt>{t('why')}</dt><dd>{localized(locale, guidance.why)}</dd>
+            <dt>{t('how')}</dt><dd>{localized(locale, guidance.how)}</dd>
+            <dt>{t('what_counts')}</dt><dd>{localized(locale, guidance.evidence)}</dd>
           </dl>
         </details>
       ) : null}
       {status === 'done' ? (
-        <p className="evidence">{t('evidence')}: {String(evidence.note ?? '')} {asArray(evidence.links).map((link) => String(link)).join(' ')}
-          <span className="muted"> · {String(task.completedBy ?? '')} · {formatDateTime(asString(task.completedAt), locale)}</span></p>
+        <p className="evidence">{t('evidence')}: {evidence?.note ?? ''} {evidence?.links.join(' ') ?? ''}
+          <span className="muted"> · {task.completedBy ?? ''} · {formatDateTime(task.completedAt, locale)}</span></p>
       ) : null}
       {status === 'open' && can(session, 'task.complete') ? (
         <form className="actions" onSubmit={(event) => {
           event.preventDefault();
           const links = note.match(/https?:\/\/\S+/g) ?? [];
-          void complete.run(() => post(`${base}/tasks/${encodeURIComponent(taskId)}/complete`, { evidence: { note, links } })).then((done) => { if (done) { setNote(''); onChange(); } });
+          void complete.run(() => unwrap(api.POST('/api/stations/{communityId}/plan/tasks/{taskId}/complete', { params: { path: { communityId, taskId } }, body: { evidence: { note, links } } }))).then((done) => { if (done) { setNote(''); onChange(); } });
         }}>
           <label>
             {t('evidence')}
@@ -202,34 +206,44 @@ function TaskItem({ session, base, task, onChange }: { session: SessionInfo; bas
   );
 }
 
-function Visits({ plan }: { plan: Json }) {
+/**
+ * The plan's evaluation. The API's plan answer documents `evaluation` as any JSON (planView in
+ * src/schemas/station-plan.ts), so its shape is checked here until the schema describes it.
+ */
+function evaluationOf(value: unknown): { scores: Array<[MainTask, number]>; average: number } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { scores, average } = value as { scores?: unknown; average?: unknown };
+  if (typeof scores !== 'object' || scores === null || typeof average !== 'number') return null;
+  const given = scores as Partial<Record<MainTask, unknown>>;
+  return { scores: MAIN_TASKS.flatMap((key) => (typeof given[key] === 'number' ? [[key, given[key]] as [MainTask, number]] : [])), average };
+}
+
+function Visits({ plan }: { plan: Plan }) {
   const { t, locale } = useI18n();
-  const visits = asArray(plan.visits);
-  const evaluation = asObject(plan.evaluation);
-  const scores = asObject(evaluation.scores);
+  const evaluation = evaluationOf(plan.evaluation);
   return (
     <Section title={`${t('supervision_visits')} · ${t('evaluation')}`}>
-      {visits.length === 0 ? <Empty /> : (
+      {plan.visits.length === 0 ? <Empty /> : (
         <table className="table">
           <thead><tr><th scope="col">#</th><th scope="col">{t('due')}</th><th scope="col">{t('status')}</th><th scope="col">{t('evidence')}</th></tr></thead>
           <tbody>
-            {visits.map((visit) => (
-              <tr key={String(visit.no)}>
-                <td>{String(visit.no)}</td>
-                <td>{formatDateTime(asString(visit.dueAt), locale)}</td>
-                <td><Badge tone={STATUS_TONE[String(visit.status)] ?? 'muted'}>{translateKey(t, 'status', asString(visit.status))}</Badge></td>
-                <td>{String(visit.notes ?? '')}</td>
+            {plan.visits.map((visit) => (
+              <tr key={visit.no}>
+                <td>{visit.no}</td>
+                <td>{formatDateTime(visit.dueAt, locale)}</td>
+                <td><Badge tone={STATUS_TONE[visit.status] ?? 'muted'}>{translateKey(t, 'status', visit.status)}</Badge></td>
+                <td>{visit.notes ?? ''}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <h3>{t('evaluation')}</h3>
-      {Object.keys(scores).length === 0 ? <Empty>{t('evaluation_pending')}</Empty> : (
+      {!evaluation || evaluation.scores.length === 0 ? <Empty>{t('evaluation_pending')}</Empty> : (
         <table className="table compact">
           <tbody>
-            {Object.entries(scores).map(([key, value]) => <tr key={key}><th scope="row">{translateKey(t, 'main_task', key)}</th><td className="num">{String(asNumber(value) ?? value)}</td></tr>)}
-            <tr><th scope="row">Σ</th><td className="num">{String(evaluation.average ?? '')}</td></tr>
+            {evaluation.scores.map(([key, value]) => <tr key={key}><th scope="row">{translateKey(t, 'main_task', key)}</th><td className="num">{value}</td></tr>)}
+            <tr><th scope="row">Σ</th><td className="num">{evaluation.average}</td></tr>
           </tbody>
         </table>
       )}

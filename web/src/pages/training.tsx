@@ -1,15 +1,22 @@
 import { cloneElement, type FormEvent, type ReactElement, useMemo, useState } from 'react';
-import { ApiError, get, post, query } from '../api.js';
+import { api, ApiError, unwrap, type Answer, type Body, type Query } from '../api/client.js';
+import { useDimensionNames, useDimensions } from '../catalog.js';
 import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
-import { asArray, asNumber, asObject, asString, items, type Json, nameOf } from '../data.js';
 import { useAction, usePolled } from '../hooks.js';
-import { localized, translateKey, useI18n, type MessageKey } from '../i18n.js';
+import { translateKey, useI18n, localized, type MessageKey } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../time.js';
 
+type CycleStatus = NonNullable<Query<'/api/training-cycles'>['status']>;
+type Cycle = Answer<'/api/training-cycles/{id}'>;
+type CycleSession = Cycle['sessions'][number];
+type Participant = NonNullable<Cycle['workers']>[number];
+type AttendanceStatus = Body<'/api/training-cycles/{id}/attendance'>['records'][number]['status'];
+
 const PAGE = 20;
-const ATTENDANCE = ['present', 'late', 'excused', 'absent'] as const;
+const ATTENDANCE: readonly AttendanceStatus[] = ['present', 'late', 'excused', 'absent'];
+const CYCLE_STATUSES: readonly CycleStatus[] = ['running', 'completed', 'cancelled'];
 
 export function TrainingPage({ session, cycleId }: { session: SessionInfo; cycleId?: string }) {
   if (cycleId) return <CycleDetail session={session} cycleId={cycleId} />;
@@ -19,60 +26,48 @@ export function TrainingPage({ session, cycleId }: { session: SessionInfo; cycle
 function CycleList({ session }: { session: SessionInfo }) {
   const { t, locale } = useI18n();
   const [page, setPage] = useState(0);
-  const [status, setStatus] = useState('');
-  const path = `/api/training-cycles${query({ status, limit: PAGE + 1, offset: page * PAGE })}`;
-  const cycles = usePolled(() => get<Json>(path), path);
+  const [status, setStatus] = useState<CycleStatus | ''>('');
+  const query = { status: status || undefined, limit: PAGE + 1, offset: page * PAGE };
+  const cycles = usePolled(() => unwrap(api.GET('/api/training-cycles', { params: { query } })), `cycles:${status}:${page}`);
   return (
     <div className="stack">
       {can(session, 'training.launch') ? <LaunchForm /> : null}
       <Section title={t('training_cycles')} actions={
         <label className="inline">{t('filter')}
-          <select value={status} onChange={(event) => { setStatus(event.target.value); setPage(0); }}>
+          <select value={status} onChange={(event) => { setStatus(event.target.value as CycleStatus | ''); setPage(0); }}>
             <option value="">{t('all')}</option>
-            {['running', 'completed', 'cancelled'].map((s) => <option key={s} value={s}>{translateKey(t, 'status', s)}</option>)}
+            {CYCLE_STATUSES.map((s) => <option key={s} value={s}>{translateKey(t, 'status', s)}</option>)}
           </select>
         </label>
       }>
-        <Loadable state={cycles} empty={(data) => items(data).length === 0}>
-          {(data) => {
-            const rows = items(data);
-            return (
-              <>
-                <table className="table">
-                  <thead><tr><th scope="col">{t('cycle_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('participants')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
-                  <tbody>
-                    {rows.slice(0, PAGE).map((cycle) => (
-                      <tr key={String(cycle.id)}>
-                        <td><a {...linkProps(`/training/${encodeURIComponent(String(cycle.id))}`)}>{String(cycle.name ?? cycle.id)}</a></td>
-                        <td><Badge tone={cycle.status === 'running' ? 'info' : 'muted'}>{translateKey(t, 'status', asString(cycle.status))}</Badge></td>
-                        <td className="num">{String(asNumber(pick2(cycle, 'participants', 'enrolled')) ?? '—')}</td>
-                        <td>{formatDateTime(asString(cycle.startsAt ?? cycle.createdAt), locale)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                <Pager page={page} hasMore={rows.length > PAGE} onPage={setPage} />
-              </>
-            );
-          }}
+        <Loadable state={cycles} empty={(data) => data.items.length === 0}>
+          {(data) => (
+            <>
+              <table className="table">
+                <thead><tr><th scope="col">{t('cycle_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('participants')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
+                <tbody>
+                  {data.items.slice(0, PAGE).map((cycle) => (
+                    <tr key={cycle.id}>
+                      <td><a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}>{cycle.name}</a></td>
+                      <td><Badge tone={cycle.status === 'running' ? 'info' : 'muted'}>{translateKey(t, 'status', cycle.status)}</Badge></td>
+                      <td className="num">{cycle.participants}</td>
+                      <td>{formatDateTime(cycle.createdAt, locale)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager page={page} hasMore={data.items.length > PAGE} onPage={setPage} />
+            </>
+          )}
         </Loadable>
       </Section>
     </div>
   );
 }
 
-const pick2 = (row: Json, ...keys: string[]) => {
-  for (const key of keys) {
-    const value = row[key];
-    if (typeof value === 'number') return value;
-    if (Array.isArray(value)) return value.length;
-    if (value && typeof value === 'object' && typeof (value as Json).count === 'number') return (value as Json).count as number;
-  }
-  return undefined;
-};
-
+/** A session being written; an empty dimension means the catalog's first. */
 interface SessionDraft { dimension: string; level: string; startsAt: string; endsAt: string; place: string; trainer: string; capacity: string }
-const blankSession = (): SessionDraft => ({ dimension: 'party_policy', level: '1', startsAt: '', endsAt: '', place: '', trainer: '', capacity: '30' });
+const blankSession = (): SessionDraft => ({ dimension: '', level: '1', startsAt: '', endsAt: '', place: '', trainer: '', capacity: '30' });
 
 function LaunchForm() {
   const { t, locale } = useI18n();
@@ -83,10 +78,9 @@ function LaunchForm() {
   const [retakeDays, setRetakeDays] = useState('14');
   const action = useAction();
   const [launched, setLaunched] = useState<string>();
-  const dimensions = usePolled(() => get<Json>('/api/dimensions').catch(() => ({ items: [] })), 'dimensions', 300_000);
-  const dimensionOptions = items(dimensions.data).length > 0
-    ? items(dimensions.data).map((d) => ({ key: String(d.key), name: localized(locale, nameOf(d.name)) }))
-    : Object.keys(DIMENSION_NAMES).map((key) => ({ key, name: dimensionName(locale, key) }));
+  const catalog = useDimensions();
+  const dimensions = catalog.data ?? [];
+  const dimensionOf = (draft: SessionDraft) => dimensions.find((d) => d.key === draft.dimension) ?? dimensions[0];
 
   const error = action.error;
   const fieldError = (path: string) => error?.details.find((detail) => detail.path === `body.${path}` || detail.path.startsWith(`body.${path}.`))?.message;
@@ -97,19 +91,18 @@ function LaunchForm() {
     event.preventDefault();
     setLaunched(undefined);
     const workerIds = cohort.split(/[\s,，]+/).map((id) => id.trim()).filter(Boolean);
-    const body = {
+    const body: Body<'/api/training-cycles'> = {
       name,
       cohort: { workerIds },
       sessions: sessions.map((s) => ({
-        dimension: s.dimension, level: Number(s.level), startsAt: localInputToIso(s.startsAt), endsAt: localInputToIso(s.endsAt),
+        dimension: dimensionOf(s)?.key ?? s.dimension, level: Number(s.level), startsAt: localInputToIso(s.startsAt), endsAt: localInputToIso(s.endsAt),
         place: s.place, trainer: s.trainer, capacity: Number(s.capacity),
       })),
       assessment: { passMark: Number(passMark), retakeWindowSeconds: Math.round(Number(retakeDays) * 86_400) },
     };
-    const created = await action.run(() => post<Json>('/api/training-cycles', body));
+    const created = await action.run(() => unwrap(api.POST('/api/training-cycles', { body })));
     if (created) {
-      const id = asString(created.id) ?? asString(created.cycleId);
-      setLaunched(id);
+      setLaunched(created.id);
       setName('');
       setCohort('');
       setSessions([blankSession()]);
@@ -140,26 +133,30 @@ function LaunchForm() {
         </div>
         <fieldset>
           <legend>{t('sessions')}</legend>
-          {sessions.map((s, index) => (
-            <div className="session-row" key={index} role="group" aria-label={`${t('session')} ${index + 1}`}>
-              {input('dimension', `sessions.${index}.dimension`, (
-                <select name={`sessions.${index}.dimension`} value={s.dimension} onChange={(event) => update(index, { dimension: event.target.value })}>
-                  {dimensionOptions.map((d) => <option key={d.key} value={d.key}>{d.name}</option>)}
-                </select>
-              ))}
-              {input('level', `sessions.${index}.level`, (
-                <select name={`sessions.${index}.level`} value={s.level} onChange={(event) => update(index, { level: event.target.value })}>
-                  {[1, 2, 3].map((level) => <option key={level} value={level}>{level}</option>)}
-                </select>
-              ))}
-              {input('starts_at', `sessions.${index}.startsAt`, <input type="datetime-local" name={`sessions.${index}.startsAt`} value={s.startsAt} onChange={(event) => update(index, { startsAt: event.target.value })} />)}
-              {input('ends_at', `sessions.${index}.endsAt`, <input type="datetime-local" name={`sessions.${index}.endsAt`} value={s.endsAt} onChange={(event) => update(index, { endsAt: event.target.value })} />)}
-              {input('place', `sessions.${index}.place`, <input name={`sessions.${index}.place`} value={s.place} onChange={(event) => update(index, { place: event.target.value })} />)}
-              {input('trainer', `sessions.${index}.trainer`, <input name={`sessions.${index}.trainer`} value={s.trainer} onChange={(event) => update(index, { trainer: event.target.value })} />)}
-              {input('capacity', `sessions.${index}.capacity`, <input type="number" min={1} name={`sessions.${index}.capacity`} value={s.capacity} onChange={(event) => update(index, { capacity: event.target.value })} />)}
-              {sessions.length > 1 ? <button type="button" onClick={() => setSessions((all) => all.filter((_, i) => i !== index))}>{t('remove')}</button> : null}
-            </div>
-          ))}
+          {catalog.error ? <ErrorNote error={catalog.error} onRetry={catalog.reload} /> : null}
+          {sessions.map((s, index) => {
+            const dimension = dimensionOf(s);
+            return (
+              <div className="session-row" key={index} role="group" aria-label={`${t('session')} ${index + 1}`}>
+                {input('dimension', `sessions.${index}.dimension`, (
+                  <select name={`sessions.${index}.dimension`} value={dimension?.key ?? ''} onChange={(event) => update(index, { dimension: event.target.value, level: '1' })}>
+                    {dimensions.map((d) => <option key={d.key} value={d.key}>{localized(locale, d.name)}</option>)}
+                  </select>
+                ))}
+                {input('level', `sessions.${index}.level`, (
+                  <select name={`sessions.${index}.level`} value={s.level} onChange={(event) => update(index, { level: event.target.value })}>
+                    {(dimension?.levels ?? []).map((level) => <option key={level.level} value={level.level}>{level.level} · {localized(locale, level.name)}</option>)}
+                  </select>
+                ))}
+                {input('starts_at', `sessions.${index}.startsAt`, <input type="datetime-local" name={`sessions.${index}.startsAt`} value={s.startsAt} onChange={(event) => update(index, { startsAt: event.target.value })} />)}
+                {input('ends_at', `sessions.${index}.endsAt`, <input type="datetime-local" name={`sessions.${index}.endsAt`} value={s.endsAt} onChange={(event) => update(index, { endsAt: event.target.value })} />)}
+                {input('place', `sessions.${index}.place`, <input name={`sessions.${index}.place`} value={s.place} onChange={(event) => update(index, { place: event.target.value })} />)}
+                {input('trainer', `sessions.${index}.trainer`, <input name={`sessions.${index}.trainer`} value={s.trainer} onChange={(event) => update(index, { trainer: event.target.value })} />)}
+                {input('capacity', `sessions.${index}.capacity`, <input type="number" min={1} name={`sessions.${index}.capacity`} value={s.capacity} onChange={(event) => update(index, { capacity: event.target.value })} />)}
+                {sessions.length > 1 ? <button type="button" onClick={() => setSessions((all) => all.filter((_, i) => i !== index))}>{t('remove')}</button> : null}
+              </div>
+            );
+          })}
           <button type="button" onClick={() => setSessions((all) => [...all, blankSession()])}>{t('add_session')}</button>
           <FieldError id="launch-sessions-error" message={fieldError('sessions') && !sessions.some((_, i) => fieldError(`sessions.${i}`)) ? fieldError('sessions') : undefined} />
         </fieldset>
@@ -172,11 +169,10 @@ function LaunchForm() {
   );
 }
 
-
 function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: string }) {
   const { t, locale } = useI18n();
-  const path = `/api/training-cycles/${encodeURIComponent(cycleId)}`;
-  const cycle = usePolled(() => get<Json>(path), path);
+  const path = { id: cycleId };
+  const cycle = usePolled(() => unwrap(api.GET('/api/training-cycles/{id}', { params: { path } })), `cycle:${cycleId}`);
   const cancel = useAction();
   const [reason, setReason] = useState('');
   const manage = can(session, 'training.manage');
@@ -185,17 +181,17 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
       <p><a {...linkProps('/training')}>← {t('training_cycles')}</a></p>
       <Loadable state={cycle}>
         {(data) => {
-          const link = workflowLink(session, `training-cycle:${cycleId}`);
+          const link = workflowLink(session, data.workflowId);
           const running = data.status === 'running';
           return (
             <>
-              <Section title={`${String(data.name ?? cycleId)} · ${translateKey(t, 'status', asString(data.status))}`}
+              <Section title={`${data.name} · ${translateKey(t, 'status', data.status)}`}
                 actions={link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : undefined}>
                 <Progress cycle={data} />
                 {manage && running ? (
                   <form className="actions" onSubmit={(event) => {
                     event.preventDefault();
-                    void cancel.run(() => post(`${path}/cancel`, { reason })).then((done) => done && cycle.reload());
+                    void cancel.run(() => unwrap(api.POST('/api/training-cycles/{id}/cancel', { params: { path }, body: { reason } }))).then((done) => done && cycle.reload());
                   }}>
                     <label>{t('cancel_reason')}
                       <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)}
@@ -208,20 +204,20 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
                 ) : null}
               </Section>
               <Section title={t('sessions')}>
-                {asArray(data.sessions).length === 0 ? <Empty /> : (
+                {data.sessions.length === 0 ? <Empty /> : (
                   <ul className="sessions">
-                    {asArray(data.sessions).map((s) => <SessionItem key={String(s.id)} session={session} cyclePath={path} cycle={data} item={s} onChange={cycle.reload} running={running} />)}
+                    {data.sessions.map((s) => <SessionItem key={s.id} session={session} cycle={data} item={s} onChange={cycle.reload} running={running} />)}
                   </ul>
                 )}
               </Section>
               <Section title={t('assessments')}>
-                <p>{t('assessments')}: {String(asObject(data.assessments).assessed ?? 0)} · {t('passed')}: {String(asObject(data.assessments).passed ?? 0)}</p>
-                {manage && running ? <AssessmentForm cyclePath={path} cycle={data} onChange={cycle.reload} /> : null}
+                <p>{t('assessments')}: {data.assessments.assessed} · {t('passed')}: {data.assessments.passed}</p>
+                {manage && running ? <AssessmentForm cycle={data} onChange={cycle.reload} /> : null}
               </Section>
               <Section title={t('participants')}>
                 <Participants cycle={data} session={session} />
               </Section>
-              <p className="muted">{formatDateTime(asString(data.createdAt), locale)}</p>
+              <p className="muted">{formatDateTime(data.createdAt, locale)}</p>
             </>
           );
         }}
@@ -230,17 +226,18 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
   );
 }
 
-function Progress({ cycle }: { cycle: Json }) {
-  const { t, locale } = useI18n();
+function Progress({ cycle }: { cycle: Cycle }) {
+  const { t } = useI18n();
+  const dimensionName = useDimensionNames();
   // The end-of-cycle report has per-dimension figures; while it runs, attendance comes from the sessions.
-  const report = asArray(asObject(cycle.report).byDimension);
+  const report = cycle.report?.byDimension ?? [];
   const rows = report.length > 0
-    ? report.map((row) => ({ key: String(row.dimension), name: dimensionName(locale, String(row.dimension)), attended: asNumber(asObject(row.attendance).rate) ?? 0, passed: asNumber(row.passRate) ?? 0 }))
-    : [...new Set(asArray(cycle.sessions).map((s) => String(s.dimension)))].map((dimension) => {
-      const sessions = asArray(cycle.sessions).filter((s) => s.dimension === dimension && s.status !== 'cancelled');
-      const taking = sessions.reduce((sum, s) => sum + (asNumber(s.taking) ?? 0), 0);
-      const came = sessions.reduce((sum, s) => sum + (asNumber(asObject(s.attendance).present) ?? 0) + (asNumber(asObject(s.attendance).late) ?? 0), 0);
-      return { key: dimension, name: dimensionName(locale, dimension), attended: taking ? came / taking : 0, passed: 0 };
+    ? report.map((row) => ({ key: row.dimension, name: dimensionName(row.dimension), attended: row.attendance.rate ?? 0, passed: row.passRate ?? 0 }))
+    : [...new Set(cycle.sessions.map((s) => s.dimension))].map((dimension) => {
+      const sessions = cycle.sessions.filter((s) => s.dimension === dimension && s.status !== 'cancelled');
+      const taking = sessions.reduce((sum, s) => sum + s.taking, 0);
+      const came = sessions.reduce((sum, s) => sum + s.attendance.present + s.attendance.late, 0);
+      return { key: dimension, name: dimensionName(dimension), attended: taking ? came / taking : 0, passed: 0 };
     });
   const option = useMemo(() => ({
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
@@ -262,40 +259,30 @@ function Progress({ cycle }: { cycle: Json }) {
   );
 }
 
-const DIMENSION_NAMES: Record<string, { zh: string; en: string }> = {
-  party_policy: { zh: '党建引领与政策', en: 'Party-building and policy' },
-  professional_methods: { zh: '个案·小组·社区工作方法', en: 'Casework, group and community work' },
-  project_management: { zh: '项目策划与管理', en: 'Project planning and management' },
-  resident_mobilization: { zh: '居民动员与社区治理', en: 'Resident mobilisation' },
-  resource_linkage: { zh: '资源链接与五社联动', en: 'Resource and five-party linkage' },
-  community_culture: { zh: '社区特色文化与品牌', en: 'Community culture and brand' },
-};
-const dimensionName = (locale: 'zh-CN' | 'en', key: string) => (DIMENSION_NAMES[key] ? localized(locale, DIMENSION_NAMES[key]) : key);
-
-function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { session: SessionInfo; cyclePath: string; cycle: Json; item: Json; onChange(): void; running: boolean }) {
+function SessionItem({ session, cycle, item, onChange, running }: { session: SessionInfo; cycle: Cycle; item: CycleSession; onChange(): void; running: boolean }) {
   const { t, locale } = useI18n();
+  const dimensionName = useDimensionNames();
   const manage = can(session, 'training.manage') && running;
   const [moving, setMoving] = useState(false);
-  const [startsAt, setStartsAt] = useState(isoToLocalInput(String(item.startsAt ?? '')));
-  const [endsAt, setEndsAt] = useState(isoToLocalInput(String(item.endsAt ?? '')));
+  const [startsAt, setStartsAt] = useState(isoToLocalInput(item.startsAt));
+  const [endsAt, setEndsAt] = useState(isoToLocalInput(item.endsAt));
   const move = useAction();
-  const sessionId = String(item.id);
-  const participants = asArray(cycle.workers).filter((p) => p.status !== 'withdrawn');
-  const tally = asObject(item.attendance);
+  const path = { id: cycle.id, sessionId: item.id };
+  const participants = (cycle.workers ?? []).filter((p) => p.status !== 'withdrawn');
   return (
-    <li className="session" data-session={sessionId}>
+    <li className="session" data-session={item.id}>
       <div className="task-head">
-        <strong>{formatDateTime(asString(item.startsAt), locale)} – {formatDateTime(asString(item.endsAt), locale)}</strong>
-        <span>{dimensionName(locale, String(item.dimension))} · {t('level')} {String(item.level ?? '')}</span>
-        <span className="muted">{String(item.place ?? '')} · {String(item.trainer ?? '')}</span>
-        <Badge tone={item.status === 'cancelled' ? 'muted' : 'info'}>{translateKey(t, 'status', asString(item.status))}</Badge>
-        <span className="muted">{ATTENDANCE.map((status) => `${t(`attendance_${status}`)} ${String(asNumber(tally[status]) ?? 0)}`).join(' · ')} / {String(item.taking ?? '')}</span>
+        <strong>{formatDateTime(item.startsAt, locale)} – {formatDateTime(item.endsAt, locale)}</strong>
+        <span>{dimensionName(item.dimension)} · {t('level')} {item.level}</span>
+        <span className="muted">{item.place} · {item.trainer}</span>
+        <Badge tone={item.status === 'cancelled' ? 'muted' : 'info'}>{translateKey(t, 'status', item.status)}</Badge>
+        <span className="muted">{ATTENDANCE.map((status) => `${t(`attendance_${status}`)} ${item.attendance[status]}`).join(' · ')} / {item.taking}</span>
       </div>
       {manage && item.status !== 'cancelled' ? (
         <div className="buttons">
           <button type="button" onClick={() => setMoving((open) => !open)} aria-expanded={moving}>{t('move_session')}</button>
           <button type="button" className="danger" disabled={move.running}
-            onClick={() => void move.run(() => post(`${cyclePath}/sessions/${encodeURIComponent(sessionId)}/cancel`, { reason: 'cancelled from the dashboard' })).then((done) => done && onChange())}>
+            onClick={() => void move.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/cancel', { params: { path }, body: { reason: 'cancelled from the dashboard' } }))).then((done) => done && onChange())}>
             {t('cancel')}
           </button>
         </div>
@@ -303,7 +290,7 @@ function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { s
       {moving ? (
         <form className="actions" onSubmit={(event) => {
           event.preventDefault();
-          void move.run(() => post(`${cyclePath}/sessions/${encodeURIComponent(sessionId)}/move`, { startsAt: localInputToIso(startsAt), endsAt: localInputToIso(endsAt) }))
+          void move.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/move', { params: { path }, body: { startsAt: localInputToIso(startsAt), endsAt: localInputToIso(endsAt) } })))
             .then((done) => { if (done) { setMoving(false); onChange(); } });
         }}>
           <label>{t('starts_at')}<input type="datetime-local" value={startsAt} onChange={(event) => setStartsAt(event.target.value)} /></label>
@@ -315,39 +302,36 @@ function SessionItem({ session, cyclePath, cycle, item, onChange, running }: { s
       {can(session, 'training.manage') && participants.length > 0 ? (
         <details>
           <summary>{t('take_attendance')}</summary>
-          <AttendanceForm cyclePath={cyclePath} sessionId={sessionId} participants={participants.filter((p) => (p.sessionIds as unknown[] | undefined ?? []).includes(sessionId))} onChange={onChange} />
+          <AttendanceForm cycleId={cycle.id} sessionId={item.id} participants={participants.filter((p) => p.sessionIds.includes(item.id))} onChange={onChange} />
         </details>
       ) : null}
     </li>
   );
 }
 
-function AttendanceForm({ cyclePath, sessionId, participants, onChange }: { cyclePath: string; sessionId: string; participants: Json[]; onChange(): void }) {
+function AttendanceForm({ cycleId, sessionId, participants, onChange }: { cycleId: string; sessionId: string; participants: Participant[]; onChange(): void }) {
   const { t } = useI18n();
-  const [marks, setMarks] = useState<Record<string, string>>({});
+  const [marks, setMarks] = useState<Record<string, AttendanceStatus | ''>>({});
   const action = useAction();
   return (
     <form onSubmit={(event) => {
       event.preventDefault();
-      const records = Object.entries(marks).filter(([, status]) => status).map(([workerId, status]) => ({ workerId, status }));
-      void action.run(() => post(`${cyclePath}/attendance`, { sessionId, records })).then((done) => done && onChange());
+      const records = Object.entries(marks).flatMap(([workerId, status]) => (status ? [{ workerId, status }] : []));
+      void action.run(() => unwrap(api.POST('/api/training-cycles/{id}/attendance', { params: { path: { id: cycleId } }, body: { sessionId, records } }))).then((done) => done && onChange());
     }}>
       <table className="table compact">
         <tbody>
-          {participants.map((p) => {
-            const workerId = String(p.workerId ?? p.id);
-            return (
-              <tr key={workerId}>
-                <th scope="row">{String(p.name ?? workerId)}</th>
-                <td>
-                  <select aria-label={`${t('attendance')} ${String(p.name ?? workerId)}`} value={marks[workerId] ?? ''} onChange={(event) => setMarks((all) => ({ ...all, [workerId]: event.target.value }))}>
-                    <option value="">—</option>
-                    {ATTENDANCE.map((status) => <option key={status} value={status}>{t(`attendance_${status}`)}</option>)}
-                  </select>
-                </td>
-              </tr>
-            );
-          })}
+          {participants.map((p) => (
+            <tr key={p.workerId}>
+              <th scope="row">{p.name}</th>
+              <td>
+                <select aria-label={`${t('attendance')} ${p.name}`} value={marks[p.workerId] ?? ''} onChange={(event) => setMarks((all) => ({ ...all, [p.workerId]: event.target.value as AttendanceStatus | '' }))}>
+                  <option value="">—</option>
+                  {ATTENDANCE.map((status) => <option key={status} value={status}>{t(`attendance_${status}`)}</option>)}
+                </select>
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <button type="submit" className="primary" disabled={action.running}>{t('save')}</button>
@@ -356,12 +340,11 @@ function AttendanceForm({ cyclePath, sessionId, participants, onChange }: { cycl
   );
 }
 
-function Participants({ cycle, session }: { cycle: Json; session: SessionInfo }) {
+function Participants({ cycle, session }: { cycle: Cycle; session: SessionInfo }) {
   const { t } = useI18n();
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
-  const all = asArray(cycle.workers)
-    .filter((p) => !filter || `${String(p.workerId ?? '')} ${String(p.name ?? '')}`.toLowerCase().includes(filter.toLowerCase()));
+  const all = (cycle.workers ?? []).filter((p) => !filter || `${p.workerId} ${p.name}`.toLowerCase().includes(filter.toLowerCase()));
   const shown = all.slice(page * PAGE, page * PAGE + PAGE);
   return (
     <>
@@ -370,16 +353,13 @@ function Participants({ cycle, session }: { cycle: Json; session: SessionInfo })
         <table className="table">
           <thead><tr><th scope="col">{t('worker')}</th><th scope="col">{t('status')}</th><th scope="col">{t('coaching_flags')}</th></tr></thead>
           <tbody>
-            {shown.map((p) => {
-              const workerId = String(p.workerId ?? p.id);
-              return (
-                <tr key={workerId}>
-                  <td>{can(session, 'worker.view') ? <a {...linkProps(`/workers/${encodeURIComponent(workerId)}`)} onClick={(event) => { event.preventDefault(); navigate(`/workers/${encodeURIComponent(workerId)}`); }}>{String(p.name ?? workerId)}</a> : String(p.name ?? workerId)}</td>
-                  <td>{String(p.status ?? '')}</td>
-                  <td>{String(p.coachingFlag ?? '')}</td>
-                </tr>
-              );
-            })}
+            {shown.map((p) => (
+              <tr key={p.workerId}>
+                <td>{can(session, 'worker.view') ? <a {...linkProps(`/workers/${encodeURIComponent(p.workerId)}`)} onClick={(event) => { event.preventDefault(); navigate(`/workers/${encodeURIComponent(p.workerId)}`); }}>{p.name}</a> : p.name}</td>
+                <td>{p.status}</td>
+                <td>{p.coachingFlag ?? ''}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
@@ -388,11 +368,11 @@ function Participants({ cycle, session }: { cycle: Json; session: SessionInfo })
   );
 }
 
-function AssessmentForm({ cyclePath, cycle, onChange }: { cyclePath: string; cycle: Json; onChange(): void }) {
-  const { t, locale } = useI18n();
-  const workers = asArray(cycle.workers).filter((w) => w.status !== 'withdrawn');
-  const sessions = asArray(cycle.sessions);
-  const tracks = [...new Map(sessions.map((s) => [`${String(s.dimension)}:${String(s.level)}`, { dimension: String(s.dimension), level: Number(s.level) }])).values()];
+function AssessmentForm({ cycle, onChange }: { cycle: Cycle; onChange(): void }) {
+  const { t } = useI18n();
+  const dimensionName = useDimensionNames();
+  const workers = (cycle.workers ?? []).filter((w) => w.status !== 'withdrawn');
+  const tracks = [...new Map(cycle.sessions.map((s) => [`${s.dimension}:${s.level}`, { dimension: s.dimension, level: s.level }])).values()];
   const [workerId, setWorkerId] = useState('');
   const [track, setTrack] = useState('');
   const [score, setScore] = useState('');
@@ -401,7 +381,8 @@ function AssessmentForm({ cyclePath, cycle, onChange }: { cyclePath: string; cyc
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const chosen = tracks.find((tr) => `${tr.dimension}:${tr.level}` === track) ?? tracks[0];
-    void action.run(() => post(`${cyclePath}/assessments`, { workerId, dimension: chosen?.dimension ?? '', level: chosen?.level ?? 1, score: Number(score) }))
+    const body = { workerId, dimension: chosen?.dimension ?? '', level: chosen?.level ?? 1, score: Number(score) };
+    void action.run(() => unwrap(api.POST('/api/training-cycles/{id}/assessments', { params: { path: { id: cycle.id } }, body })))
       .then((done) => { if (done) { setScore(''); onChange(); } });
   };
   return (
@@ -409,13 +390,13 @@ function AssessmentForm({ cyclePath, cycle, onChange }: { cyclePath: string; cyc
       <label>{t('worker')}
         <select value={workerId} onChange={(event) => setWorkerId(event.target.value)} aria-describedby="assess-worker-error">
           <option value="">—</option>
-          {workers.map((w) => <option key={String(w.workerId)} value={String(w.workerId)}>{String(w.name ?? w.workerId)}</option>)}
+          {workers.map((w) => <option key={w.workerId} value={w.workerId}>{w.name}</option>)}
         </select>
         <FieldError id="assess-worker-error" message={error?.fieldMessage('workerId')} />
       </label>
       <label>{t('dimension')}
         <select value={track} onChange={(event) => setTrack(event.target.value)}>
-          {tracks.map((tr) => <option key={`${tr.dimension}:${tr.level}`} value={`${tr.dimension}:${tr.level}`}>{dimensionName(locale, tr.dimension)} L{tr.level}</option>)}
+          {tracks.map((tr) => <option key={`${tr.dimension}:${tr.level}`} value={`${tr.dimension}:${tr.level}`}>{dimensionName(tr.dimension)} L{tr.level}</option>)}
         </select>
       </label>
       <label>{t('score')}

@@ -1,12 +1,16 @@
 import { useMemo, useState } from 'react';
-import { get, query } from '../api.js';
+import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Chart, Empty, Loadable, Pager, Section } from '../components.js';
-import { asArray, asNumber, asString, items, type Json, nameOf } from '../data.js';
 import { usePolled } from '../hooks.js';
 import { localized, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { formatDateTime } from '../time.js';
+
+type Ladder = Answer<'/api/workers/{workerId}/ladder'>;
+type LadderDimension = Ladder['dimensions'][number];
+type Enrolment = Ladder['enrolments'][number];
+type Assessment = LadderDimension['assessments'][number] & { dimensionName: LadderDimension['name'] };
 
 const PAGE = 25;
 
@@ -16,7 +20,7 @@ export function WorkerPage({ session, workerId }: { session: SessionInfo; worker
   return (
     <div className="stack">
       {can(session, 'worker.list') ? <WorkerList selected={selected} /> : null}
-      {selected ? <Ladder key={selected} workerId={selected} /> : null}
+      {selected ? <LadderView key={selected} workerId={selected} /> : null}
     </div>
   );
 }
@@ -25,21 +29,20 @@ function WorkerList({ selected }: { selected?: string }) {
   const { t } = useI18n();
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
-  const path = `/api/workers${query({ limit: 500 })}`;
-  const workers = usePolled(() => get<Json>(path), path, 60_000);
+  const workers = usePolled(() => unwrap(api.GET('/api/workers', { params: { query: { limit: 500 } } })), 'workers', 60_000);
   return (
     <Section title={t('choose_worker')} actions={<label className="inline">{t('search')}<input type="search" value={filter} onChange={(event) => { setFilter(event.target.value); setPage(0); }} /></label>}>
-      <Loadable state={workers} empty={(data) => items(data).length === 0}>
+      <Loadable state={workers} empty={(data) => data.items.length === 0}>
         {(data) => {
-          const matching = items(data).filter((w) => !filter || `${String(w.id)} ${String(w.name)}`.toLowerCase().includes(filter.toLowerCase()));
+          const matching = data.items.filter((w) => !filter || `${w.id} ${w.name}`.toLowerCase().includes(filter.toLowerCase()));
           const shown = matching.slice(page * PAGE, page * PAGE + PAGE);
           return (
             <>
               {shown.length === 0 ? <Empty /> : (
                 <ul className="chips">
                   {shown.map((w) => (
-                    <li key={String(w.id)}>
-                      <a {...linkProps(`/workers/${encodeURIComponent(String(w.id))}`)} aria-current={w.id === selected ? 'page' : undefined}>{String(w.name)}</a>
+                    <li key={w.id}>
+                      <a {...linkProps(`/workers/${encodeURIComponent(w.id)}`)} aria-current={w.id === selected ? 'page' : undefined}>{w.name}</a>
                     </li>
                   ))}
                 </ul>
@@ -53,27 +56,22 @@ function WorkerList({ selected }: { selected?: string }) {
   );
 }
 
-function Ladder({ workerId }: { workerId: string }) {
+function LadderView({ workerId }: { workerId: string }) {
   const { t, locale } = useI18n();
-  const path = `/api/workers/${encodeURIComponent(workerId)}/ladder`;
-  const ladder = usePolled(() => get<Json>(path), path);
+  const path = { workerId };
+  const ladder = usePolled(() => unwrap(api.GET('/api/workers/{workerId}/ladder', { params: { path } })), `ladder:${workerId}`);
+  const worker = usePolled(() => unwrap(api.GET('/api/workers/{workerId}', { params: { path } })), `worker:${workerId}`, 600_000);
   return (
     <Loadable state={ladder}>
       {(data) => {
-        const dimensions = asArray(data.dimensions ?? data.ladder ?? data.levels).map((row) => ({
-          key: String(row.dimension ?? row.key ?? ''),
-          name: localized(locale, nameOf(row.name ?? row.dimensionName ?? row.dimension)),
-          level: asNumber(row.level) ?? asNumber(row.currentLevel) ?? 0,
-          max: asArray(row.levels).length || 3,
-        }));
-        const enrolments = asArray(data.enrolments).sort((a, b) => String(b.enrolledAt ?? '').localeCompare(String(a.enrolledAt ?? '')));
+        const dimensions = data.dimensions.map((row) => ({ key: row.key, name: localized(locale, row.name), level: row.level, max: row.levels.length || 3 }));
+        const enrolments = [...data.enrolments].sort((a, b) => b.enrolledAt.localeCompare(a.enrolledAt));
         const flags = enrolments.filter((e) => e.coachingFlag);
-        const assessments = asArray(data.dimensions).flatMap((d) => asArray(d.assessments).map((a): Json => ({ ...a, dimension: d.key, dimensionName: d.name })))
-          .sort((a, b) => String(b.assessedAt ?? '').localeCompare(String(a.assessedAt ?? '')));
-        const worker = (data.worker ?? {}) as Json;
+        const assessments: Assessment[] = data.dimensions.flatMap((d) => d.assessments.map((a) => ({ ...a, dimensionName: d.name })))
+          .sort((a, b) => b.assessedAt.localeCompare(a.assessedAt));
         return (
           <>
-            <Section title={`${t('ladder')} · ${String(worker.name ?? workerId)}`}>
+            <Section title={`${t('ladder')} · ${worker.data?.name ?? workerId}`}>
               {dimensions.length === 0 ? <Empty /> : (
                 <div className="two">
                   <RadarChart rows={dimensions} />
@@ -92,7 +90,7 @@ function Ladder({ workerId }: { workerId: string }) {
             </Section>
             <Section title={t('coaching_flags')}>
               {flags.length === 0 ? <Empty>{t('no_coaching')}</Empty> : (
-                <ul className="list">{flags.map((flag, index) => <li key={index}><Badge tone="warn">{String(flag.cycleName ?? flag.cycleId)}</Badge> {String(flag.coachingFlag)} <span className="muted">{formatDateTime(asString(flag.finishedAt ?? flag.enrolledAt), locale)}</span></li>)}</ul>
+                <ul className="list">{flags.map((flag) => <li key={flag.cycleId}><Badge tone="warn">{flag.cycleName}</Badge> {flag.coachingFlag} <span className="muted">{formatDateTime(flag.finishedAt ?? flag.enrolledAt, locale)}</span></li>)}</ul>
               )}
             </Section>
           </>
@@ -112,7 +110,7 @@ function RadarChart({ rows }: { rows: Array<{ name: string; level: number; max: 
   return <Chart option={option} label={`${t('ladder')}: ${rows.map((row) => `${row.name} ${row.level}`).join(', ')}`} height={300} />;
 }
 
-function History({ rows }: { rows: Json[] }) {
+function History({ rows }: { rows: Enrolment[] }) {
   const { t, locale } = useI18n();
   const [page, setPage] = useState(0);
   if (rows.length === 0) return <Empty />;
@@ -122,10 +120,10 @@ function History({ rows }: { rows: Json[] }) {
         <thead><tr><th scope="col">{t('training_cycles')}</th><th scope="col">{t('status')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
         <tbody>
           {rows.slice(page * PAGE, page * PAGE + PAGE).map((row) => (
-            <tr key={String(row.cycleId)}>
-              <td><a {...linkProps(`/training/${encodeURIComponent(String(row.cycleId))}`)}>{String(row.cycleName ?? row.cycleId)}</a></td>
-              <td>{String(row.status ?? '')}</td>
-              <td>{formatDateTime(asString(row.enrolledAt), locale)}</td>
+            <tr key={row.cycleId}>
+              <td><a {...linkProps(`/training/${encodeURIComponent(row.cycleId)}`)}>{row.cycleName}</a></td>
+              <td>{row.status}</td>
+              <td>{formatDateTime(row.enrolledAt, locale)}</td>
             </tr>
           ))}
         </tbody>
@@ -135,7 +133,7 @@ function History({ rows }: { rows: Json[] }) {
   );
 }
 
-function Assessments({ rows }: { rows: Json[] }) {
+function Assessments({ rows }: { rows: Assessment[] }) {
   const { t, locale } = useI18n();
   const [page, setPage] = useState(0);
   if (rows.length === 0) return <Empty />;
@@ -146,10 +144,10 @@ function Assessments({ rows }: { rows: Json[] }) {
         <tbody>
           {rows.slice(page * PAGE, page * PAGE + PAGE).map((row, index) => (
             <tr key={index}>
-              <td>{localized(locale, nameOf(row.dimensionName))} L{String(row.level)} #{String(row.attempt)}</td>
-              <td className="num">{String(row.score)}</td>
+              <td>{localized(locale, row.dimensionName)} L{row.level} #{row.attempt}</td>
+              <td className="num">{row.score}</td>
               <td><Badge tone={row.passed ? 'ok' : 'bad'}>{row.passed ? t('passed') : t('failed')}</Badge></td>
-              <td>{formatDateTime(asString(row.assessedAt), locale)}</td>
+              <td>{formatDateTime(row.assessedAt, locale)}</td>
             </tr>
           ))}
         </tbody>
