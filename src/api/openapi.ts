@@ -7,6 +7,10 @@ const errorSchema = z.object({
     code: z.string(),
     message: z.string(),
     details: z.unknown().optional(),
+    /** A stable machine code for the refusal, for clients to phrase it in their reader's language. */
+    reason: z.string().optional(),
+    /** The ids, times and numbers the refusal concerns. */
+    values: z.record(z.string(), z.unknown()).optional(),
   }),
 });
 

@@ -20,14 +20,8 @@ export type Body<P extends keyof paths, M extends Method = 'post'> = Operation<P
   ? R extends { content: { 'application/json': infer B } } ? B : never
   : never;
 
-type DocumentedError = Json<paths['/api/auth/session']['get']['responses']['default']>['error'];
-/**
- * The API's error answer (src/api/errors.ts). `reason` and `values` are sent but not yet in the
- * OpenAPI document's error schema, hence the extension.
- */
-export interface ErrorBody {
-  error: DocumentedError & { reason?: string; values?: Record<string, unknown> };
-}
+/** The API's error answer (src/api/errors.ts), as the OpenAPI document describes it. */
+export type ErrorBody = Json<paths['/api/auth/session']['get']['responses']['default']>;
 
 /** One entry of an invalid request's `details`: where the problem is and what it is. */
 export interface FieldProblem {

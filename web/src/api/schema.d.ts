@@ -59,6 +59,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -135,6 +139,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -204,6 +212,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -280,6 +292,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -351,6 +367,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -417,6 +437,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -484,6 +508,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -556,6 +584,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -635,6 +667,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -700,6 +736,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -773,6 +813,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -843,6 +887,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -908,6 +956,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -971,6 +1023,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1030,6 +1086,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1103,6 +1163,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1229,6 +1293,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1313,6 +1381,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1425,6 +1497,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1514,6 +1590,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1598,12 +1678,98 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stations/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overdue tasks of the running plans in your scope, oldest due first, with the escalations sent so far (a page at a time)
+         * @description Roles: admin, supervisor, station_lead, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                planId: string;
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                taskId: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                dueAt: string;
+                                daysOverdue: number;
+                                escalationRounds: number;
+                                required: boolean;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1678,6 +1844,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1743,6 +1913,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1897,6 +2071,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -1956,6 +2134,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2070,6 +2252,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2129,7 +2315,8 @@ export interface paths {
                             stage: "guide" | "support" | "supervise";
                             /** @enum {string|null} */
                             nextStage: "guide" | "support" | "supervise" | null;
-                            status: string;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
                         };
                     };
                 };
@@ -2144,6 +2331,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2222,6 +2413,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2308,6 +2503,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2395,6 +2594,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2449,7 +2652,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: string;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
                             pausedAt: string;
                         };
                     };
@@ -2465,6 +2669,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2513,7 +2721,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: string;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
                             shiftedMs: number;
                         };
                     };
@@ -2529,6 +2738,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2601,6 +2814,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2655,7 +2872,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: string;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
                         };
                     };
                 };
@@ -2670,6 +2888,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2739,6 +2961,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -2886,6 +3112,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3046,6 +3276,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3140,6 +3374,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3230,6 +3468,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3311,6 +3553,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3383,6 +3629,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3455,6 +3705,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3535,6 +3789,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3608,6 +3866,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3701,6 +3963,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3770,6 +4036,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3852,6 +4122,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -3943,6 +4217,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4025,6 +4303,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4116,6 +4398,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4205,6 +4491,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4288,6 +4578,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4379,6 +4673,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4459,6 +4757,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4570,6 +4872,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4642,6 +4948,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4727,6 +5037,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4783,6 +5097,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4870,6 +5188,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -4943,6 +5265,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -5021,6 +5347,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };
@@ -5091,6 +5421,10 @@ export interface paths {
                                 code: string;
                                 message: string;
                                 details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
                             };
                         };
                     };

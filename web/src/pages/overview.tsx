@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
-import { pendingApi, type OverduePage } from '../api/pending.js';
 import { useDimensionNames } from '../catalog.js';
 import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section } from '../components.js';
 import { usePolled } from '../hooks.js';
@@ -8,6 +7,8 @@ import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { formatDate, formatDateTime } from '../time.js';
+
+type OverduePage = Answer<'/api/stations/overdue'>;
 
 type Summary = Answer<'/api/reports/summary'>;
 type Inbox = Answer<'/api/notifications'>;
@@ -172,7 +173,7 @@ function OverdueTasks() {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = page === 0 ? undefined : cursors[page - 1];
   const overdue = usePolled<OverduePage>(
-    () => unwrap(pendingApi.GET('/api/stations/overdue', { params: { query: { limit: OVERDUE_PAGE, cursor } } })),
+    () => unwrap(api.GET('/api/stations/overdue', { params: { query: { limit: OVERDUE_PAGE, cursor } } })),
     `overdue:${cursor ?? ''}`,
   );
   const next = overdue.data?.nextCursor ?? null;
