@@ -8,7 +8,7 @@ import { ensureAdminToken, ensureAdminUser } from './bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openConfiguredStore } from './runtime.js';
-import { loadDefaultData } from './seed/load.js';
+import { loadDefaultData } from './store/seed/default-data.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';

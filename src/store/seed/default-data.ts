@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../domain/catalog.js';
-import { DEFAULT_PLAN_TEMPLATE } from '../domain/plan-template.js';
-import type { Database } from '../store/database.js';
-import { CENTER, COMMUNITIES, ORG, PROJECTS, seedWorkers } from './zhanlanlu.js';
+import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
+import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
+import type { Database } from '../database.js';
+import { CENTER, COMMUNITIES, ORG, PROJECTS, seedWorkers } from '../../seed/zhanlanlu.js';
 
 export const SEED_KEY = 'seed:zhanlanlu';
 const SEED_VERSION = 1;
