@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { sql } from 'kysely';
+import { ErrorType } from '../src/domain/errors.js';
 import { MAX_DELIVERY_ATTEMPTS, NOTIFICATION_KINDS, type NotifyRequest, type NotifyResult } from '../src/domain/notifications.js';
 import { CHANNELS, type Channel } from '../src/domain/types.js';
 import { sessionInvite } from '../src/notifications/ics.js';
 import { evaluateStateCheck } from '../src/notifications/state-checks.js';
 import { pickLocale, renderNotification } from '../src/notifications/templates.js';
-import type { Row } from '../src/store/database.js';
+import {
+  claimOutboxRow, findOutboxRows, insertOutboxRows, markOutboxDelivered, markOutboxFailed, releaseOutboxRow, skipOutboxRows, type OutboxRow,
+} from '../src/store/repositories/notification.js';
+import { findRecipient } from '../src/store/repositories/worker.js';
 import { createEmailChannel, fromAddress } from './channels/email.js';
 import { type DeliveryChannel, type DeliveryOutcome, type Recipient, TransientDeliveryError } from './channels/types.js';
 import { createWecomChannel } from './channels/wecom.js';
@@ -34,8 +37,6 @@ export interface NotifyOptions {
   maxDeliveryAttempts?: number;
 }
 
-type OutboxRow = Row<'notifications'>;
-
 const DEFAULT_SENDING_LEASE_MS = 60_000;
 
 /** The outbox key of one delivery: workflow id + step (the request's key), recipient and channel. */
@@ -58,25 +59,10 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
   const leaseMs = options.sendingLeaseMs ?? DEFAULT_SENDING_LEASE_MS;
   const maxAttempts = options.maxDeliveryAttempts ?? MAX_DELIVERY_ATTEMPTS;
 
-  async function markSkipped(keys: string[], reason: string) {
-    if (keys.length === 0) return;
-    await db.updateTable('notifications').set({ status: 'skipped', last_error: reason })
-      .where('idempotency_key', 'in', keys).where('status', 'in', ['pending', 'sending']).execute();
-  }
-
   /** Claims a pending row for this attempt; undefined when another live attempt holds it. */
-  async function claim(row: OutboxRow): Promise<OutboxRow | undefined> {
+  function claim(row: OutboxRow): Promise<OutboxRow | undefined> {
     const now = deps.clock();
-    const staleBefore = new Date(now.getTime() - leaseMs);
-    return db.updateTable('notifications')
-      .set({ status: 'sending', sending_at: now, attempts: sql`attempts + 1` })
-      .where('id', '=', row.id)
-      .where((eb) => eb.or([
-        eb('status', '=', 'pending'),
-        eb.and([eb('status', '=', 'sending'), eb('sending_at', '<', staleBefore)]),
-      ]))
-      .returningAll()
-      .executeTakeFirst();
+    return claimOutboxRow(db, row.id, now, new Date(now.getTime() - leaseMs));
   }
 
   async function deliver(row: OutboxRow, recipient: Recipient, log: ActivityDeps['logger']): Promise<DeliveryOutcome | 'busy'> {
@@ -103,17 +89,15 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
       if (claimed.attempts >= maxAttempts) {
         outcome = { status: 'failed', reason: `gave up after ${claimed.attempts} attempts: ${message}` };
       } else {
-        await db.updateTable('notifications').set({ status: 'pending', last_error: message.slice(0, 1000) }).where('id', '=', row.id).execute();
+        await releaseOutboxRow(db, row.id, message.slice(0, 1000));
         throw error instanceof TransientDeliveryError ? error : new TransientDeliveryError(message);
       }
     }
     if (outcome.status === 'delivered') {
       await hooks.afterSend?.(row.idempotency_key);
-      await db.updateTable('notifications')
-        .set({ status: 'delivered', delivered_at: deps.clock(), provider_ref: outcome.ref ?? null, last_error: null })
-        .where('id', '=', row.id).execute();
+      await markOutboxDelivered(db, row.id, deps.clock(), outcome.ref ?? null);
     } else {
-      await db.updateTable('notifications').set({ status: 'failed', last_error: outcome.reason.slice(0, 1000) }).where('id', '=', row.id).execute();
+      await markOutboxFailed(db, row.id, outcome.reason.slice(0, 1000));
       log.warn({ key: row.idempotency_key, reason: outcome.reason }, 'delivery failed for good');
     }
     return outcome;
@@ -121,18 +105,16 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
 
   return {
     async notify(request: NotifyRequest): Promise<NotifyResult> {
-      if (!request.key) throw ApplicationFailure.nonRetryable('notify needs a key', 'ERR_INVALID_INPUT');
-      if (!NOTIFICATION_KINDS.includes(request.kind)) throw ApplicationFailure.nonRetryable(`unknown notification kind ${String(request.kind)}`, 'ERR_INVALID_INPUT');
+      if (!request.key) throw ApplicationFailure.nonRetryable('notify needs a key', ErrorType.InvalidInput);
+      if (!NOTIFICATION_KINDS.includes(request.kind)) throw ApplicationFailure.nonRetryable(`unknown notification kind ${String(request.kind)}`, ErrorType.InvalidInput);
       const log = deps.logger.child({ workflowId: request.workflowId, key: request.key, recipientId: request.recipientId, kind: request.kind });
 
-      const worker = await db.selectFrom('workers')
-        .select(['id', 'name', 'locale', 'channels', 'email', 'wecom_webhook_url', 'active'])
-        .where('id', '=', request.recipientId).executeTakeFirst();
+      const worker = await findRecipient(db, request.recipientId);
       if (!worker || !worker.active) {
         log.warn(worker ? 'recipient is inactive: nothing sent' : 'unknown recipient: nothing sent');
         return { outcome: 'skipped', deliveries: [] };
       }
-      const recipient: Recipient = { id: worker.id, name: worker.name, locale: pickLocale(worker.locale), email: worker.email, wecomWebhookUrl: worker.wecom_webhook_url };
+      const recipient: Recipient = { id: worker.id, name: worker.name, locale: pickLocale(worker.locale), email: worker.email, wecomWebhookUrl: worker.wecomWebhookUrl };
 
       const wanted = new Set<Channel>(['inbox', ...(request.channels ?? worker.channels)]);
       const channelList = CHANNELS.filter((channel) => wanted.has(channel));
@@ -141,7 +123,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
       if (request.check) {
         const state = await evaluateStateCheck(db, request.check);
         if (!state.applies) {
-          await markSkipped(keys, `state check: ${state.reason}`);
+          await skipOutboxRows(db, keys, `state check: ${state.reason}`);
           log.info({ reason: state.reason }, 'reminder no longer applies: skipped');
           return { outcome: 'skipped', deliveries: [] };
         }
@@ -152,7 +134,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
 
       // A first attempt has every row from its insert; a retry reads the ones an earlier attempt wrote.
       const missing = keys.filter((key) => !written.has(key));
-      const rows = [...written.values(), ...(missing.length === 0 ? [] : await db.selectFrom('notifications').selectAll().where('idempotency_key', 'in', missing).execute())];
+      const rows = [...written.values(), ...await findOutboxRows(db, missing)];
       const deliveries: NotifyResult['deliveries'] = [];
       const transient: string[] = [];
       for (const channel of channelList) {
@@ -194,7 +176,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
     const rendered = renderNotification(request.kind, recipient.locale, { recipientName: recipient.name, ...request.data });
     const now = deps.clock();
     const calendarInvite = request.calendarEvent ? sessionInvite(request.calendarEvent, recipient.locale, fromAddress(deps.config.SMTP_FROM)) : undefined;
-    const inserted = await db.insertInto('notifications').values(channelList.map((channel) => ({
+    const inserted = await insertOutboxRows(db, channelList.map((channel) => ({
       id: randomUUID(),
       idempotency_key: deliveryKey(request.key, recipient.id, channel),
       recipient_id: recipient.id,
@@ -217,7 +199,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
       due_at: request.dueAt !== undefined ? new Date(request.dueAt) : null,
       created_at: now,
       delivered_at: channel === 'inbox' ? now : null,
-    }))).onConflict((oc) => oc.column('idempotency_key').doNothing()).returningAll().execute();
+    })));
     return new Map(inserted.map((row) => [row.idempotency_key, row]));
   }
 }

@@ -1,10 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createToken } from './api/auth.js';
-import { createUser } from './api/session.js';
+import { createToken } from './services/api-token.js';
+import { createUser } from './services/user.js';
 import type { Store } from './store/connect.js';
 import { recordAudit } from './store/repositories/audit.js';
+import { hasMeta, insertMeta } from './store/repositories/meta.js';
+import { firstRootOrgUnitId } from './store/repositories/org-unit.js';
+import { findUserByUsername } from './store/repositories/user.js';
 
 const ADMIN_KEY = 'bootstrap:admin-token';
 
@@ -15,14 +18,13 @@ const ADMIN_KEY = 'bootstrap:admin-token';
  */
 export async function ensureAdminToken(store: Store, dataDir: string): Promise<string | undefined> {
   const file = join(dataDir, 'admin-token');
-  const made = await store.db.selectFrom('meta').select('value').where('key', '=', ADMIN_KEY).executeTakeFirst();
-  if (made) return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  const root = await store.db.selectFrom('org_units').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+  if (await hasMeta(store.db, ADMIN_KEY)) return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+  const root = await firstRootOrgUnitId(store.db);
   if (!root) throw new Error('no org unit to scope the admin token to: load the default data or import an org tree first');
   const created = await store.db.transaction().execute(async (trx) => {
-    const token = await createToken(trx, { name: 'first admin', role: 'admin', scopeId: root.id });
-    await trx.insertInto('meta').values({ key: ADMIN_KEY, value: JSON.stringify({ tokenId: token.id }) }).execute();
-    await recordAudit(trx, { actor: 'system', action: 'create', entity: 'api_token', entityId: token.id, after: { role: 'admin', scopeId: root.id } });
+    const token = await createToken(trx, { name: 'first admin', role: 'admin', scopeId: root });
+    await insertMeta(trx, ADMIN_KEY, { tokenId: token.id });
+    await recordAudit(trx, { actor: 'system', action: 'create', entity: 'api_token', entityId: token.id, after: { role: 'admin', scopeId: root } });
     return token;
   });
   mkdirSync(dataDir, { recursive: true });
@@ -41,17 +43,16 @@ const ADMIN_USER_KEY = 'bootstrap:admin-user';
  */
 export async function ensureAdminUser(store: Store, dataDir: string): Promise<{ username: string; password: string } | undefined> {
   const file = join(dataDir, 'admin-password');
-  const made = await store.db.selectFrom('meta').select('value').where('key', '=', ADMIN_USER_KEY).executeTakeFirst();
-  if (made) return existsSync(file) ? { username: 'admin', password: readFileSync(file, 'utf8').trim() } : undefined;
-  const root = await store.db.selectFrom('org_units').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+  if (await hasMeta(store.db, ADMIN_USER_KEY)) return existsSync(file) ? { username: 'admin', password: readFileSync(file, 'utf8').trim() } : undefined;
+  const root = await firstRootOrgUnitId(store.db);
   if (!root) throw new Error('no org unit to scope the admin user to: load the default data or import an org tree first');
   const password = randomBytes(12).toString('base64url');
   const created = await store.db.transaction().execute(async (trx) => {
     // An `admin` made another way (an import, the API) keeps its own password.
-    const taken = await trx.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirst();
-    const user = taken ?? await createUser(trx, { username: 'admin', displayName: 'Administrator', password, role: 'admin', scopeId: root.id });
-    await trx.insertInto('meta').values({ key: ADMIN_USER_KEY, value: JSON.stringify({ userId: user.id }) }).execute();
-    if (!taken) await recordAudit(trx, { actor: 'system', action: 'create', entity: 'user', entityId: user.id, after: { username: 'admin', role: 'admin', scopeId: root.id } });
+    const taken = await findUserByUsername(trx, 'admin');
+    const user = taken ?? await createUser(trx, { username: 'admin', displayName: 'Administrator', password, role: 'admin', scopeId: root });
+    await insertMeta(trx, ADMIN_USER_KEY, { userId: user.id });
+    if (!taken) await recordAudit(trx, { actor: 'system', action: 'create', entity: 'user', entityId: user.id, after: { username: 'admin', role: 'admin', scopeId: root } });
     return !taken;
   });
   if (!created) return undefined;

@@ -9,7 +9,7 @@ import { ensureAdminToken, ensureAdminUser } from './bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { openConfiguredStore } from './runtime.js';
-import { loadDefaultData } from './seed/load.js';
+import { loadDefaultData } from './store/seed/default-data.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
 import { createPayloadCodec } from './temporal/codec.js';

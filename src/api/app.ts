@@ -3,10 +3,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { match } from 'path-to-regexp';
 import type { ZodType } from 'zod';
-import { recordAudit } from '../store/repositories/audit.js';
-import { authenticate } from './auth.js';
 import type { Principal } from '../domain/principal.js';
-import { authenticateSession, CSRF_HEADER, parseCookies, SESSION_COOKIE } from './session.js';
+import { auditPersonalDataRead } from '../services/audit.js';
+import { authenticateRequest } from './auth.js';
+import { CSRF_HEADER } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -107,16 +107,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
 async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>) {
   let principal = ANONYMOUS;
   if (spec.roles !== 'public') {
-    const header = req.header('authorization') ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    // The dashboard sends no Authorization header: its signed-in cookie session stands in for a token.
-    const fromSession = !header && parseCookies(req.header('cookie')).has(SESSION_COOKIE)
-      ? await authenticateSession(deps.store.db, { method: req.method, cookieHeader: req.header('cookie'), csrfHeader: req.header(CSRF_HEADER) }, deps.clock())
-      : undefined;
-    if (!token && !fromSession) throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>, or sign in');
-    const found = fromSession ?? (token ? await authenticate(deps.store.db, token, deps.clock()) : undefined);
-    if (!found) throw new ApiError('unauthorized', 'token is unknown, expired or revoked');
-    principal = found;
+    principal = await authenticateRequest(deps, {
+      method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
+    });
     res.locals.principal = principal;
     const wait = limiter.take(principal.tokenId, Date.now());
     if (wait > 0) {
@@ -143,10 +136,9 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   const requestId = res.locals.requestId as string;
   const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
   const result = await spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
-    await recordAudit(deps.store.db, {
-      actor: principal.name, action: 'read', entity: spec.path, entityId: JSON.stringify(params ?? {}), requestId,
-    });
+    await auditPersonalDataRead(deps, principal, spec.path, JSON.stringify(params ?? {}), requestId);
   }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);

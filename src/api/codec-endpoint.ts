@@ -7,7 +7,7 @@ import { recordAudit } from '../store/repositories/audit.js';
 import { orgAncestors } from '../store/repositories/org-unit.js';
 import { createPayloadCodec, encryptionKeyId, isEncrypted, type EncryptionCodec } from '../temporal/codec.js';
 import { configuredPayloadKeys } from '../temporal/payload-keys.js';
-import { authenticate } from './auth.js';
+import { authenticateToken } from '../services/api-token.js';
 import { ApiError, fieldProblems, invalidRequest } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { AppDeps } from './route.js';
@@ -112,7 +112,7 @@ async function authenticateCaller(deps: AppDeps, uiOrigin: string | undefined, r
   if (header) {
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) throw new ApiError('unauthorized', 'send Authorization: Bearer <token>');
-    const principal = await authenticate(deps.store.db, token, deps.clock());
+    const principal = await authenticateToken(deps, token);
     if (!principal) throw new ApiError('unauthorized', 'token is unknown, expired or revoked');
     return principal;
   }
@@ -123,7 +123,7 @@ async function authenticateCaller(deps: AppDeps, uiOrigin: string | undefined, r
     // The Temporal UI cannot send the dashboard's CSRF header. The Origin check above stands in
     // for it: another site's page cannot forge Origin, and its JSON POST needs a preflight that
     // only the UI's origin passes. So the session is looked up as for a read.
-    return authenticateSession(deps.store.db, { method: 'GET', cookieHeader: req.header('cookie'), csrfHeader: undefined }, deps.clock());
+    return authenticateSession(deps, { method: 'GET', cookieHeader: req.header('cookie'), csrfHeader: undefined });
   }
   throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>, or sign in to the dashboard and let the Temporal UI include cross-origin credentials');
 }

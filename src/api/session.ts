@@ -1,185 +1,29 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
-import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
-import type { Locale, Role } from '../domain/types.js';
-import type { Database, Row } from '../store/database.js';
-import { recordAudit } from '../store/repositories/audit.js';
 import type { Principal } from '../domain/principal.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { findLiveSession, type SignInRefusal } from '../services/session.js';
 import { ApiError } from './errors.js';
 
-// Dashboard sign-in: argon2id password hashes, cookie sessions stored as SHA-256 of their ids, and
-// a CSRF token per session sent back as a header (double submit, bound to the session).
+// The HTTP side of dashboard sign-in: the session and CSRF cookies, the CSRF header check, and the
+// 401s a refused sign-in or an ended session answer. Passwords and sessions are src/services/session.ts.
 
 export const SESSION_COOKIE = 'sg_session';
 export const CSRF_COOKIE = 'sg_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+// Kept for callers outside the API (test/web, scripts/screenshots.ts, bench/api-reads.ts) until they
+// import it from src/services/user.ts.
+export { createUser } from '../services/user.js';
 
-// argon2id with the library's defaults (m = 19 MiB, t = 2, p = 1): OWASP's recommended minimum.
-export const hashPassword = (password: string) => hash(password);
-
-// Compared against when the username is unknown, so a miss costs as long as a wrong password.
-let dummyHash: Promise<string> | undefined;
-
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  scopeId: string;
-  workerId: string | null;
-  locale: Locale;
-  lockedUntil: string | null;
-  disabled: boolean;
-  lastSignInAt: string | null;
-  createdAt: string;
-}
-
-export function userView(row: Row<'users'>): UserView {
-  return {
-    id: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    scopeId: row.scope_id,
-    workerId: row.worker_id,
-    locale: row.locale,
-    lockedUntil: row.locked_until?.toISOString() ?? null,
-    disabled: row.disabled_at !== null,
-    lastSignInAt: row.last_sign_in_at?.toISOString() ?? null,
-    createdAt: row.created_at.toISOString(),
-  };
-}
-
-export interface NewUser {
-  username: string;
-  displayName: string;
-  password: string;
-  role: Role;
-  scopeId: string;
-  workerId?: string | null;
-  locale?: Locale;
-}
-
-/** Inserts a user on the caller's transaction; the password is stored only as its argon2id hash. */
-export async function createUser(db: Kysely<Database>, input: NewUser): Promise<UserView> {
-  const id = randomUUID();
-  await db.insertInto('users').values({
-    id,
-    username: input.username,
-    display_name: input.displayName,
-    password_hash: await hashPassword(input.password),
-    role: input.role,
-    scope_id: input.scopeId,
-    worker_id: input.workerId ?? null,
-    locale: input.locale ?? 'zh-CN',
-  }).execute();
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  return userView(row);
-}
-
-export async function listUsers(db: Kysely<Database>, page: { limit: number; offset: number }): Promise<UserView[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('username').limit(page.limit).offset(page.offset).execute();
-  return rows.map(userView);
-}
-
-export interface SignedIn {
-  user: UserView;
-  /** The cookie value; only its hash is stored. */
-  sessionId: string;
-  csrfToken: string;
-  expiresAt: Date;
-}
-
-export interface SignInContext {
-  db: Kysely<Database>;
-  config: Config;
-  now: Date;
-  requestId: string;
-}
-
-/**
- * Checks a username and password. Every attempt is audited; the n-th failure in a row
- * (SIGN_IN_MAX_ATTEMPTS) locks the account for SIGN_IN_LOCK_MINUTES, during which even the right
- * password is refused.
- */
-export async function signIn(ctx: SignInContext, username: string, password: string): Promise<SignedIn> {
-  const { db, config, now, requestId } = ctx;
-  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  const audit = (action: string, after: Record<string, unknown>) => recordAudit(db, {
-    actor: username, action, entity: 'user', entityId: row?.id ?? `username:${username}`, after, requestId,
-  });
-
-  if (!row) {
-    dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-    await verify(await dummyHash, password).catch(() => false);
-    await audit('sign_in_failed', { reason: 'unknown_username' });
-    throw badCredentials();
+/** The 401 a refused sign-in answers: the same for an unknown user and a wrong password. */
+export function signInRefused(refused: SignInRefusal): ApiError {
+  if (refused.refusal === 'locked') {
+    const until = refused.lockedUntil.toISOString();
+    return new ApiError('unauthorized', `this account is locked after too many failed sign-ins until ${until}`, [
+      { path: 'body.username', message: 'account locked after too many failed sign-ins', lockedUntil: until },
+    ], {}, { reason: 'account_locked', values: { lockedUntil: until } });
   }
-  if (row.disabled_at) {
-    await audit('sign_in_failed', { reason: 'disabled' });
-    throw badCredentials();
-  }
-  if (row.locked_until && row.locked_until.getTime() > now.getTime()) {
-    await audit('sign_in_failed', { reason: 'locked', lockedUntil: row.locked_until.toISOString() });
-    throw locked(row.locked_until);
-  }
-
-  const good = await verify(row.password_hash, password).catch(() => false);
-  if (!good) {
-    // A lock that has run out starts a fresh count.
-    const previous = row.locked_until ? 0 : row.failed_attempts;
-    const attempts = previous + 1;
-    const lockNow = attempts >= config.SIGN_IN_MAX_ATTEMPTS;
-    const lockedUntil = lockNow ? new Date(now.getTime() + config.SIGN_IN_LOCK_MINUTES * 60_000) : null;
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users')
-        .set({ failed_attempts: lockNow ? 0 : attempts, locked_until: lockedUntil, updated_at: now })
-        .where('id', '=', row.id).execute();
-      await recordAudit(trx, {
-        actor: username, action: 'sign_in_failed', entity: 'user', entityId: row.id, requestId,
-        after: { reason: 'wrong_password', failedAttempts: attempts, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
-      });
-    });
-    if (lockedUntil) throw locked(lockedUntil);
-    throw badCredentials();
-  }
-
-  const sessionId = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + config.SESSION_TTL_HOURS * 3_600_000);
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users')
-      .set({ failed_attempts: 0, locked_until: null, last_sign_in_at: now, updated_at: now })
-      .where('id', '=', row.id).execute();
-    await trx.insertInto('user_sessions').values({
-      id_hash: sha256(sessionId), user_id: row.id, csrf_hash: sha256(csrfToken), created_at: now, expires_at: expiresAt,
-    }).execute();
-    await recordAudit(trx, { actor: username, action: 'sign_in', entity: 'user', entityId: row.id, after: { expiresAt: expiresAt.toISOString() }, requestId });
-  });
-  return { user: userView({ ...row, last_sign_in_at: now }), sessionId, csrfToken, expiresAt };
-}
-
-function badCredentials() {
-  return new ApiError('unauthorized', 'wrong username or password', [{ path: 'body.password', message: 'wrong username or password' }]);
-}
-
-function locked(until: Date) {
-  return new ApiError('unauthorized', `this account is locked after too many failed sign-ins until ${until.toISOString()}`, [
-    { path: 'body.username', message: 'account locked after too many failed sign-ins', lockedUntil: until.toISOString() },
-  ]);
-}
-
-/** Ends a session; the cookie stops working at once. */
-export async function signOut(db: Kysely<Database>, principal: Principal, now: Date, requestId: string): Promise<void> {
-  if (!principal.session) return;
-  const { idHash, userId } = principal.session;
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('user_sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute();
-    await recordAudit(trx, { actor: principal.name, action: 'sign_out', entity: 'user', entityId: userId, requestId });
-  });
+  return new ApiError('unauthorized', 'wrong username or password', [{ path: 'body.password', message: 'wrong username or password' }], {}, { reason: 'wrong_credentials' });
 }
 
 /** The cookies of a request, by name. */
@@ -213,42 +57,25 @@ export interface CookieRequest {
  * `x-csrf-token`, equal to the `sg_csrf` cookie: another site's page can make the browser send the
  * cookie but can neither read the token nor set the header.
  */
-export async function authenticateSession(db: Kysely<Database>, request: CookieRequest, now: Date): Promise<Principal> {
+export async function authenticateSession(deps: ServiceDeps, request: CookieRequest): Promise<Principal> {
   const cookies = parseCookies(request.cookieHeader);
   const sessionId = cookies.get(SESSION_COOKIE);
   if (!sessionId) throw new ApiError('unauthorized', 'not signed in: sign in, or send Authorization: Bearer <token>');
-  const row = await db.selectFrom('user_sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id_hash', 's.csrf_hash', 's.expires_at', 's.revoked_at', 'u.id as user_id', 'u.username', 'u.role', 'u.scope_id', 'u.worker_id', 'u.disabled_at'])
-    .where('s.id_hash', '=', sha256(sessionId))
-    .executeTakeFirst();
-  if (!row || row.revoked_at || row.disabled_at || row.expires_at.getTime() <= now.getTime()) {
-    throw new ApiError('unauthorized', 'your session has ended: sign in again');
-  }
+  const session = await findLiveSession(deps, sessionId);
+  if (!session) throw new ApiError('unauthorized', 'your session has ended: sign in again');
   if (!SAFE_METHODS.has(request.method.toUpperCase())) {
     const header = request.csrfHeader ?? '';
     const cookie = cookies.get(CSRF_COOKIE) ?? '';
-    if (!header || header !== cookie || !sameHex(sha256(header), row.csrf_hash)) {
+    if (!header || header !== cookie || !session.csrfMatches(header)) {
       throw new ApiError('forbidden', `missing or wrong CSRF token: send the ${CSRF_COOKIE} cookie's value in the ${CSRF_HEADER} header`);
     }
   }
-  return {
-    tokenId: `user:${row.user_id}`,
-    name: row.username,
-    role: row.role,
-    scopeId: row.scope_id,
-    workerId: row.worker_id,
-    session: { userId: row.user_id, idHash: row.id_hash },
-  };
-}
-
-function sameHex(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  return session.principal;
 }
 
 /** Set-Cookie values for a new session: the httpOnly session cookie and the readable CSRF cookie. */
-export function sessionCookies(signedIn: { sessionId: string; csrfToken: string; expiresAt: Date }, secure: boolean, now: Date): string[] {
-  const maxAge = Math.max(0, Math.floor((signedIn.expiresAt.getTime() - now.getTime()) / 1000));
+export function sessionCookies(signedIn: { sessionId: string; csrfToken: string; signedInAt: Date; expiresAt: Date }, secure: boolean): string[] {
+  const maxAge = Math.max(0, Math.floor((signedIn.expiresAt.getTime() - signedIn.signedInAt.getTime()) / 1000));
   const common = `Path=/; Max-Age=${maxAge}; SameSite=Strict${secure ? '; Secure' : ''}`;
   return [
     `${SESSION_COOKIE}=${signedIn.sessionId}; ${common}; HttpOnly`,

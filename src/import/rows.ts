@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import { invalid } from '../domain/errors.js';
 import { parseCsv, CsvError } from './csv.js';
 
 export interface RowProblem {
@@ -51,4 +52,23 @@ export function validateRows<T>(schema: ZodType<T>, input: { csv: string } | { j
   }
   if (problems.length > 0) throw new ImportError(problems);
   return rows;
+}
+
+/** What a create-or-import route takes: one record (already validated), a JSON array, or CSV text. */
+export type ImportBody<T> = T | unknown[] | { csv: string };
+
+/**
+ * The rows of an import: the one record itself, or every row of the array or CSV validated. A bad
+ * row refuses the whole import, naming each problem by line and field (`line 3.email`).
+ */
+export function importedRows<T extends object>(schema: ZodType<T>, body: ImportBody<T>): T[] {
+  if (!Array.isArray(body) && !('csv' in body)) return [body];
+  try {
+    return validateRows(schema, Array.isArray(body) ? { json: body } : { csv: body.csv });
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    throw invalid(error.problems.map((p) => ({ path: `line ${p.line}.${p.field}`, line: p.line, field: p.field, message: p.message })), {
+      reason: 'import_rows_invalid', values: { problems: error.problems.length },
+    });
+  }
 }

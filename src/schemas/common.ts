@@ -18,3 +18,19 @@ export const pageQuery = z.object({
 });
 export const localeSchema = z.enum(['zh-CN', 'en']);
 export const channelSchema = z.enum(['inbox', 'email', 'wecom']);
+export const roleSchema = z.enum(['admin', 'supervisor', 'station_lead', 'social_worker', 'viewer']);
+/** An org unit as pages show it. */
+export const orgUnitView = z.object({ id: z.string(), kind: z.string(), name: z.object({ zh: z.string(), en: z.string() }) });
+
+/**
+ * The body of a create-or-import route: one record, a JSON array of records, or `{ csv }` with a
+ * header row. Array items and CSV rows are validated one by one later, so every bad row is named.
+ */
+export const importBody = <T extends z.ZodType>(item: T) => z.union([
+  item,
+  z.array(z.unknown()).min(1).max(10_000),
+  z.object({ csv: z.string().min(1).max(5_000_000) }).strict(),
+]);
+/** A district's worker list (a few thousand rows) fits in one all-or-nothing import. */
+export const IMPORT_BODY_LIMIT = '5mb';
+export const importResult = z.object({ imported: z.number(), ids: z.array(z.string()) });

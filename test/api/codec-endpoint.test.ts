@@ -1,6 +1,6 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../src/api/auth.js';
+import { createToken } from '../../src/services/api-token.js';
 import { createUser } from '../../src/api/session.js';
 import { createPayloadCodec } from '../../src/temporal/codec.js';
 import { newPayloadKeyEntry, parsePayloadKeys } from '../../src/temporal/payload-keys.js';

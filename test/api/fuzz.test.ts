@@ -1,6 +1,5 @@
 import http from 'node:http';
 import querystring from 'node:querystring';
-import type { Client } from '@temporalio/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z, type ZodType } from 'zod';
@@ -8,11 +7,12 @@ import type { RouteSpec } from '../../src/api/route.js';
 import { allRoutes } from '../../src/api/routes/index.js';
 import { ROLES, type Role } from '../../src/domain/types.js';
 import { ImportError, validateRows } from '../../src/import/rows.js';
-import { communityInputSchema, workerInputSchema } from '../../src/schemas/directory.js';
-import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
+import { communityInputSchema } from '../../src/schemas/community.js';
+import { workerInputSchema } from '../../src/schemas/worker.js';
+import type { TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { fillPath, guardedRoutes, label, passesValidation, pathParams, storeSnapshot, type RouteInput } from '../helpers/routes.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig } from '../helpers/temporal.js';
+import type { TestStore } from '../helpers/store.js';
 
 // ≥ 10,000 generated bad requests across every route of allRoutes(), through the real HTTP app.
 // Only invalid requests are sent: each is checked against the route's own schemas first and
@@ -348,8 +348,8 @@ function tokenFor(spec: RouteSpec, tokens: Record<Role, string>): string | undef
 // ---------------------------------------------------------------- the tests
 
 describe('bad-input fuzzing over every route', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let api: TestApi;
   let tokens: Record<Role, string>;
   let port: number;
@@ -360,22 +360,19 @@ describe('bad-input fuzzing over every route', () => {
   let before: Awaited<ReturnType<typeof storeSnapshot>>;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({
-      store, temporal,
-      config: testConfig({ RATE_LIMIT_PER_MINUTE: '10000000' }),
-      app: { routes: guardedRoutes(routes, reached, (spec) => spec.method === 'get' || isImport(spec)) },
+    harness = await startHarness({
+      name: 'fuzz', seed: true, worker: false,
+      env: { RATE_LIMIT_PER_MINUTE: '10000000' },
+      api: { app: { routes: guardedRoutes(routes, reached, (spec) => spec.method === 'get' || isImport(spec)) } },
     });
+    ({ store, tokens } = harness);
+    api = harness.api!;
     port = Number(new URL(api.url).port);
-    tokens = await tokensForRoles(store);
     before = await storeSnapshot(store.db);
   });
   afterAll(async () => {
     agent.destroy();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   const sendAll = async (batch: FuzzRequest[]) => {

@@ -2,12 +2,13 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../src/api/auth.js';
+import { createToken } from '../../src/services/api-token.js';
 import type { Role } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/connect.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig } from '../helpers/temporal.js';
+import { testConfig } from '../helpers/temporal.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -16,20 +17,19 @@ function expectErrorShape(body: { error?: { code?: unknown; message?: unknown } 
   expect((body.error!.message as string).length).toBeGreaterThan(0);
 }
 
+// One store, client and token set; each part starts the API it needs (a rate limit, a readable
+// logger, a pinned clock, a store or Temporal that is down) over them.
 describe('platform limits and failures', () => {
+  let harness: Harness;
   let store: TestStore;
   let temporal: Client;
   let tokens: Record<Role, string>;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'limits', seed: true, worker: false, api: false });
+    ({ store, client: temporal, tokens } = harness);
   });
-  afterAll(async () => {
-    await temporal?.connection.close();
-    await store?.dispose();
-  });
+  afterAll(() => harness?.close());
 
   describe('rate limit', () => {
     let api: TestApi;

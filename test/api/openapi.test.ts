@@ -1,14 +1,12 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toOpenApiPath } from '../../src/api/openapi.js';
 import { withRouteTable } from '../../src/api/route-table.js';
 import { allRoutes } from '../../src/api/routes/index.js';
-import { startTestApi, type TestApi } from '../helpers/app.js';
+import type { TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { label, pathParams } from '../helpers/routes.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
 
 interface Operation {
   summary?: string;
@@ -29,25 +27,19 @@ interface Document {
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 describe('OpenAPI document', () => {
-  let store: TestStore;
-  let temporal: Client;
+  let harness: Harness;
   let api: TestApi;
   let doc: Document;
   const routes = allRoutes();
 
   beforeAll(async () => {
-    store = await createTestStore('pglite');
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal });
+    harness = await startHarness({ name: 'openapi', worker: false });
+    api = harness.api!;
     const answer = await api.call('GET', '/api/openapi.json');
     expect(answer.status).toBe(200);
     doc = answer.body as Document;
   });
-  afterAll(async () => {
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
-  });
+  afterAll(() => harness?.close());
 
   it('lists every registered route under its method, and nothing else', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((key) => HTTP_METHODS.has(key)).map((method) => `${method} ${path}`));

@@ -1,27 +1,21 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 
 describe('API platform', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let api: TestApi;
   let tokens: Record<Role, string>;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'platform', seed: true, worker: false });
+    ({ store, tokens } = harness);
+    api = harness.api!;
   });
-  afterAll(async () => {
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
-  });
+  afterAll(() => harness?.close());
 
   it('reports Temporal and the store as up on /healthz without a token', async () => {
     const { status, body } = await api.call('GET', '/healthz');

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../src/api/routes/index.js';
 import { ROLES, type Role } from '../../src/domain/types.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, ROLE_WORKERS } from '../helpers/routes.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import type { TestStore } from '../helpers/store.js';
 
 // Every route × every role, from the same list the app serves: routes added later are covered
 // without touching this file. Handlers that change something are guarded (see guardedRoutes), so
@@ -14,23 +13,19 @@ import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type Runni
 const routes = allRoutes();
 
 describe('role matrix over every route', () => {
-  let store: TestStore;
-  let temporal: Client;
+  let harness: Harness;
   let api: TestApi;
   let tokens: Record<Role, string>;
   const reached: string[] = [];
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, config: testConfig({ RATE_LIMIT_PER_MINUTE: '100000' }), app: { routes: guardedRoutes(routes, reached) } });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({
+      name: 'roles-matrix', seed: true, worker: false, env: { RATE_LIMIT_PER_MINUTE: '100000' }, api: { app: { routes: guardedRoutes(routes, reached) } },
+    });
+    api = harness.api!;
+    tokens = harness.tokens;
   });
-  afterAll(async () => {
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
-  });
+  afterAll(() => harness?.close());
 
   for (const spec of routes) {
     const method = spec.method.toUpperCase();
@@ -84,9 +79,8 @@ describe('role matrix over every route', () => {
 });
 
 describe('scope: what each role sees and changes', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let tokens: Record<Role, string>;
   // Records for the viewer to look at: a running plan, a training cycle with participants and a
@@ -95,14 +89,11 @@ describe('scope: what each role sees and changes', () => {
   const planned = `${STREET}-roles-plan-${suffix}`;
   const rolling = `${STREET}-roles-rollout-${suffix}`;
   const cycleId = `cyc-roles-${suffix}`;
-  const taskQueue = uniqueTaskQueue('roles');
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    worker = await startTestWorker({ store, client: temporal, taskQueue });
-    api = await startTestApi({ store, temporal, config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'roles', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ store, tokens } = harness);
+    api = harness.api!;
     const ok = (answer: { status: number; body: unknown }, status: number) => expect(answer.status, JSON.stringify(answer.body)).toBe(status);
     ok(await api.call('POST', '/api/communities', {
       token: tokens.admin,
@@ -135,11 +126,8 @@ describe('scope: what each role sees and changes', () => {
   afterAll(async () => {
     await api?.call('POST', `/api/stations/${planned}/plan/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
     await api?.call('POST', `/api/training-cycles/${cycleId}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
-    await temporal?.workflow.getHandle(`station-rollout:${rolling}`).terminate('test over').catch(() => undefined);
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.client.workflow.getHandle(`station-rollout:${rolling}`).terminate('test over').catch(() => undefined);
+    await harness?.close();
   });
 
   it('hides another station from a station lead (404), and its workers', async () => {

@@ -4,15 +4,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../src/api/auth.js';
+import { createToken } from '../../src/services/api-token.js';
 import type { Command } from 'commander';
 import { buildProgram, runCli } from '../../src/cli.js';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -21,16 +20,14 @@ const ROOT = join(import.meta.dirname, '..', '..');
 // community made for this file, so nothing collides with other files on the shared server.
 
 describe('shegong CLI', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let tokens: Record<Role, string>;
   let dir: string;
   const suffix = randomBytes(3).toString('hex');
   const community = `${STREET}-cli-${suffix}`;
   const cycleId = `cyc-cli-${suffix}`;
-  const taskQueue = uniqueTaskQueue('cli');
 
   const cli = async (args: string[], options: { token?: string | null; url?: string } = {}) => {
     let stdout = '';
@@ -51,20 +48,15 @@ describe('shegong CLI', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shegong-cli-'));
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    worker = await startTestWorker({ store, client: temporal, taskQueue });
-    api = await startTestApi({ store, temporal, config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'cli', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ store, tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
     // Whatever this file started ends here.
     await api?.call('POST', `/api/stations/${community}/plan/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
     await api?.call('POST', `/api/training-cycles/${cycleId}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -193,7 +185,7 @@ describe('shegong CLI', () => {
     try {
       await fresh.db.insertInto('org_units').values({ id: 'cn-bj', parent_id: null, kind: 'city', name_zh: '北京市', name_en: 'Beijing' }).execute();
       const { token } = await createToken(fresh.db, { name: 'first admin', role: 'admin', scopeId: 'cn-bj' });
-      const freshApi = await startTestApi({ store: fresh, temporal });
+      const freshApi = await startTestApi({ store: fresh, temporal: harness.client });
       try {
         const first = await cli(['seed', '--today', '2026-11-28'], { token, url: freshApi.url });
         expect(first.code).toBe(0);

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { createApp, type AppOptions } from '../../src/api/app.js';
-import { createToken } from '../../src/api/auth.js';
+import { createToken } from '../../src/services/api-token.js';
 import type { AppDeps } from '../../src/api/route.js';
 import type { Config } from '../../src/config.js';
 import type { Role } from '../../src/domain/types.js';

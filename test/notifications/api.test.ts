@@ -1,40 +1,35 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyActivities } from '../../activities/notification.js';
-import { createToken } from '../../src/api/auth.js';
+import { createToken } from '../../src/services/api-token.js';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, tokensForRoles, YUSHUGUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, silentLogger, testConfig } from '../helpers/temporal.js';
+import { YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
+import { silentLogger, testConfig } from '../helpers/temporal.js';
 
 const SW1 = 'w-wanmingyuan-sw1';
 const SW2 = 'w-wanmingyuan-sw2';
 
 describe('notifications API', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let api: TestApi;
   let tokens: Record<Role, string>;
   let now = new Date('2026-11-28T02:00:00Z');
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, clock: () => now, config: testConfig({ RATE_LIMIT_PER_MINUTE: '100000' }) });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'notifications-api', seed: true, worker: false, clock: () => now, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    ({ store, tokens } = harness);
+    api = harness.api!;
     // Real notifications through the real activity; e-mail is not configured, so it fails for good.
     await store.db.updateTable('workers').set({ channels: ['inbox', 'email'], email: 'sw2@example.org' }).where('id', '=', SW2).execute();
-    const { notify } = createNotifyActivities({ store, config: testConfig({ SMTP_URL: '' }), logger: silentLogger, temporal, clock: () => new Date() });
+    const { notify } = createNotifyActivities({ store, config: testConfig({ SMTP_URL: '' }), logger: silentLogger, temporal: harness.client, clock: () => new Date() });
     for (const [index, recipientId] of [SW1, SW1, SW1, SW2].entries()) {
       await notify({ key: `api-test:${index}`, recipientId, kind: 'task_due', data: { taskTitle: `任务${index}`, communityName: '万明园', stage: 'guide', dueAt: 0 } });
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   });
-  afterAll(async () => {
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
-  });
+  afterAll(() => harness?.close());
 
   it('lists your own inbox newest first, with totals, unread count and paging', async () => {
     const { status, body } = await api.call('GET', '/api/notifications?limit=2', { token: tokens.social_worker });

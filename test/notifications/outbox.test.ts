@@ -1,4 +1,3 @@
-import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.js';
@@ -7,8 +6,9 @@ import { TransientDeliveryError } from '../../activities/channels/types.js';
 import { createNotifyActivities, deliveryKey, type NotifyOptions } from '../../activities/notification.js';
 import type { NotifyRequest } from '../../src/domain/notifications.js';
 import { shanghaiInstant } from '../../src/domain/time.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, silentLogger, testConfig } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
+import { silentLogger, testConfig } from '../helpers/temporal.js';
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support.js';
 
 const WORKER = 'w-wanmingyuan-sw1';
@@ -16,23 +16,22 @@ const LEAD = 'w-wanmingyuan-lead';
 const FROM = 'Shegong <noreply@shegong.test>';
 
 describe('notify: the outbox and its channels', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let smtp: SmtpReceiver;
   let robot: WebhookReceiver;
   let counter = 0;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
+    harness = await startHarness({ name: 'outbox', seed: true, worker: false, api: false, tokens: false });
+    store = harness.store;
     smtp = await startSmtpReceiver();
     robot = await startWebhookReceiver();
   });
   afterAll(async () => {
     await smtp?.close();
     await robot?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
   beforeEach(async () => {
     smtp.messages.length = 0;
@@ -52,7 +51,7 @@ describe('notify: the outbox and its channels', () => {
       store,
       config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM, ...overrides }),
       logger: silentLogger,
-      temporal,
+      temporal: harness.client,
       clock: () => new Date(),
     };
   }

@@ -172,12 +172,3 @@ export function parseMail(raw: string): Omit<ReceivedMail, 'from' | 'to'> {
     calendar: all.find((part) => part.type === 'text/calendar' || part.type === 'application/ics')?.content,
   };
 }
-
-/** Waits until a condition holds, polling; fails with `what` after `timeoutMs`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

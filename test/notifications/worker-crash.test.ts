@@ -3,16 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { benchWorkflowBundle } from '../../bench/bundle.js';
 import { createNotifyActivities } from '../../activities/notification.js';
 import type { NotifyResult } from '../../src/domain/notifications.js';
-import { createTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
-import { connectClient, silentLogger, testConfig, testDataConverter, testNamespace, uniqueTaskQueue } from '../helpers/temporal.js';
-import { eventually, startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support.js';
+import { eventually } from '../helpers/eventually.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { TEST_DATABASE_URL, type TestStore } from '../helpers/store.js';
+import { silentLogger, testConfig, testDataConverter, testNamespace } from '../helpers/temporal.js';
+import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support.js';
 
 const WORKER = 'w-wanmingyuan-sw1';
 const FROM = 'Shegong <noreply@shegong.test>';
@@ -22,8 +23,8 @@ const CHILD = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
 // before it delivered any; the second picks up Temporal's retry. Exactly one e-mail and one WeCom
 // message arrive. The store is PostgreSQL so both processes share it.
 describe('notify across a killed worker process', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let smtp: SmtpReceiver;
   let robot: WebhookReceiver;
   let dir: string;
@@ -32,8 +33,8 @@ describe('notify across a killed worker process', () => {
   beforeAll(async () => {
     // The SDK's own INFO lines would drown the test output; this file runs in its own process.
     Runtime.install({ logger: new DefaultLogger('WARN') });
-    store = await createTestStore('postgres', { seed: true });
-    temporal = await connectClient();
+    harness = await startHarness({ name: 'crash', backend: 'postgres', seed: true, worker: false, api: false, tokens: false });
+    store = harness.store;
     smtp = await startSmtpReceiver();
     robot = await startWebhookReceiver();
     dir = mkdtempSync(join(tmpdir(), 'shegong-crash-'));
@@ -44,13 +45,12 @@ describe('notify across a killed worker process', () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     await smtp?.close();
     await robot?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('delivers exactly once when the worker dies between "written" and "delivered"', async () => {
-    const taskQueue = uniqueTaskQueue('crash');
+    const { taskQueue, client: temporal } = harness;
     const bundle = await benchWorkflowBundle();
     const codePath = join(dir, 'bench-workflows.js');
     writeFileSync(codePath, bundle.code);
@@ -68,7 +68,7 @@ describe('notify across a killed worker process', () => {
     child.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
     child.stderr!.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
     const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
-    await eventually(() => lines.includes('ready') || child!.exitCode !== null, 'the first worker to start', 90_000);
+    await eventually('the first worker to start', () => lines.includes('ready') || child!.exitCode !== null, { timeoutMs: 90_000, everyMs: 50 });
     expect(child.exitCode, errors.join('')).toBeNull();
 
     const workflowId = `crash-test-${taskQueue}`;
@@ -76,7 +76,7 @@ describe('notify across a killed worker process', () => {
       taskQueue, workflowId,
       args: [{ recipientId: WORKER, dueAt: Date.now(), notifyTimeoutMs: 4000, kind: 'task_due', data: { taskTitle: 'Set up the ledger', communityName: 'Wanmingyuan', stage: 'guide', dueAt: Date.now() } }],
     });
-    await eventually(() => lines.some((line) => line.startsWith('written ')), 'the outbox rows to be written', 30_000);
+    await eventually('the outbox rows to be written', () => lines.some((line) => line.startsWith('written ')), { timeoutMs: 30_000, everyMs: 50 });
     const written = await store.db.selectFrom('notifications').select(['channel', 'status']).where('workflow_id', '=', workflowId).orderBy('channel').execute();
     expect(written).toEqual([{ channel: 'email', status: 'pending' }, { channel: 'inbox', status: 'delivered' }, { channel: 'wecom', status: 'pending' }]);
 

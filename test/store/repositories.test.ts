@@ -1,21 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken, authenticate } from '../../src/api/auth.js';
-import { scopedCommunityIds } from '../../src/store/repositories/org-unit.js';
-import { loadDefaultData } from '../../src/seed/load.js';
+import { authenticateToken, createToken } from '../../src/services/api-token.js';
+import { hasMeta, insertMeta } from '../../src/store/repositories/meta.js';
+import { firstRootOrgUnitId, scopedCommunityIds } from '../../src/store/repositories/org-unit.js';
+import { findUserSession, insertUserSession, revokeUserSession } from '../../src/store/repositories/session.js';
+import { findUser, findUserByUsername, insertUser, recordFailedSignIn, recordSignIn } from '../../src/store/repositories/user.js';
+import { loadDefaultData } from '../../src/store/seed/default-data.js';
 import { listAudit, recordAudit } from '../../src/store/repositories/audit.js';
 import { getCommunity, listCommunities, upsertCommunities } from '../../src/store/repositories/community.js';
 import { getWorker, listWorkers, upsertWorkers } from '../../src/store/repositories/worker.js';
-import { BACKENDS, createTestStore, type TestStore } from '../helpers/store.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { BACKENDS, type TestStore } from '../helpers/store.js';
 
 // One suite, run on both backends: the embedded PGlite and the real PostgreSQL.
 describe.each(BACKENDS)('records store on %s', (backend) => {
+  let harness: Harness;
   let store: TestStore;
   beforeAll(async () => {
-    store = await createTestStore(backend, { seed: true });
+    harness = await startHarness({ name: `store-${backend}`, backend, seed: true, worker: false, api: false, tokens: false });
+    store = harness.store;
   });
-  afterAll(async () => {
-    await store?.dispose();
-  });
+  afterAll(() => harness?.close());
 
   it('holds the Zhanlanlu model: 23 communities, 11 operating stations, 12 to cover', async () => {
     const communities = await listCommunities(store.db);
@@ -65,14 +70,15 @@ describe.each(BACKENDS)('records store on %s', (backend) => {
   it('authenticates live tokens only and scopes them to their subtree', async () => {
     const now = new Date('2026-11-28T00:00:00Z');
     const lead = await createToken(store.db, { name: 'lead', role: 'station_lead', scopeId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', workerId: 'w-wanmingyuan-lead' });
-    const principal = await authenticate(store.db, lead.token, now);
+    const authenticate = (token: string) => authenticateToken({ store, clock: () => now }, token);
+    const principal = await authenticate(lead.token);
     expect(principal).toMatchObject({ role: 'station_lead', workerId: 'w-wanmingyuan-lead' });
     expect(await scopedCommunityIds(store.db, principal!)).toEqual(['cn-bj-xicheng-zhanlanlu-wanmingyuan']);
-    expect(await authenticate(store.db, `${lead.token}x`, now)).toBeUndefined();
+    expect(await authenticate(`${lead.token}x`)).toBeUndefined();
     const expired = await createToken(store.db, { name: 'old', role: 'viewer', scopeId: 'cn-bj', expiresAt: new Date('2026-11-27T00:00:00Z') });
-    expect(await authenticate(store.db, expired.token, now)).toBeUndefined();
+    expect(await authenticate(expired.token)).toBeUndefined();
     const street = await createToken(store.db, { name: 'sup', role: 'supervisor', scopeId: 'cn-bj-xicheng-zhanlanlu' });
-    expect(await scopedCommunityIds(store.db, (await authenticate(store.db, street.token, now))!)).toHaveLength(23);
+    expect(await scopedCommunityIds(store.db, (await authenticate(street.token))!)).toHaveLength(23);
   });
 
   it('keeps dates as calendar strings and numerics as numbers', async () => {
@@ -85,5 +91,33 @@ describe.each(BACKENDS)('records store on %s', (backend) => {
     await recordAudit(store.db, { actor: 'tester', action: 'update', entity: 'community', entityId: 'c1', before: { a: 1 }, after: { a: 2 } });
     const rows = await listAudit(store.db, { actor: 'tester', limit: 10, offset: 0 });
     expect(rows[0]).toMatchObject({ action: 'update', before: { a: 1 }, after: { a: 2 } });
+  });
+
+  it('keeps users, their failed sign-ins and their sessions', async () => {
+    const at = new Date('2026-11-28T01:00:00Z');
+    const user = await insertUser(store.db, {
+      id: randomUUID(), username: `repo.user.${backend}`, displayName: '仓库测试', passwordHash: 'not-a-real-hash', role: 'viewer', scopeId: 'cn-bj', workerId: null, locale: 'en',
+    });
+    expect(await findUserByUsername(store.db, user.username)).toMatchObject({ id: user.id, failed_attempts: 0, locked_until: null });
+    const lockedUntil = new Date(at.getTime() + 900_000);
+    await recordFailedSignIn(store.db, user.id, { failedAttempts: 0, lockedUntil, at });
+    expect((await findUser(store.db, user.id))?.locked_until).toEqual(lockedUntil);
+    await recordSignIn(store.db, user.id, at);
+    expect(await findUser(store.db, user.id)).toMatchObject({ locked_until: null, last_sign_in_at: at });
+
+    const idHash = `hash-${backend}`;
+    await insertUserSession(store.db, { idHash, userId: user.id, csrfHash: 'csrf', createdAt: at, expiresAt: new Date(at.getTime() + 3_600_000) });
+    expect(await findUserSession(store.db, idHash)).toMatchObject({ userId: user.id, username: user.username, role: 'viewer', revokedAt: null });
+    await revokeUserSession(store.db, idHash, at);
+    await revokeUserSession(store.db, idHash, new Date(at.getTime() + 60_000));
+    expect((await findUserSession(store.db, idHash))?.revokedAt).toEqual(at);
+  });
+
+  it('records what bootstrap did under a key, once', async () => {
+    expect(await hasMeta(store.db, 'test:once')).toBe(false);
+    await insertMeta(store.db, 'test:once', { done: true });
+    expect(await hasMeta(store.db, 'test:once')).toBe(true);
+    await expect(insertMeta(store.db, 'test:once', { done: true })).rejects.toThrow();
+    expect(await firstRootOrgUnitId(store.db)).toBe('cn-bj');
   });
 });

@@ -2,7 +2,7 @@ import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
-import { directoryRoutes } from './directory.js';
+import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
 import { reportRoutes } from './report.js';
@@ -10,13 +10,15 @@ import { rolloutRoutes } from './station-rollout.js';
 import { stationPlanRoutes } from './station-plan.js';
 import { trainingRoutes } from './training-cycle.js';
 import { ventureRoutes } from './venture-project.js';
+import { workerRoutes } from './worker.js';
 
 /** Every route the API serves; the OpenAPI document is generated from this same list. */
 export function allRoutes(): RouteSpec[] {
   return [
     ...healthRoutes,
     ...notificationRoutes,
-    ...directoryRoutes,
+    ...communityRoutes,
+    ...workerRoutes,
     ...adminRoutes,
     ...rolloutRoutes,
     ...stationPlanRoutes,

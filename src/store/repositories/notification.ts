@@ -1,7 +1,62 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database, Row } from '../database.js';
+import type { Database, NewRow, Row } from '../database.js';
 
-// The read side of the outbox: inboxes (the inbox channel's rows) and failed deliveries.
+// The notification outbox: the notify activity's writes (rows keyed by idempotency key, claimed,
+// marked), and the read side — inboxes (the inbox channel's rows) and failed deliveries.
+
+export type OutboxRow = Row<'notifications'>;
+
+/**
+ * Writes outbox rows in one statement; rows already there (a retry) are kept as they are.
+ * Returns the rows this call wrote.
+ */
+export async function insertOutboxRows(db: Kysely<Database>, rows: NewRow<'notifications'>[]): Promise<OutboxRow[]> {
+  if (rows.length === 0) return [];
+  return db.insertInto('notifications').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returningAll().execute();
+}
+
+export async function findOutboxRows(db: Kysely<Database>, idempotencyKeys: string[]): Promise<OutboxRow[]> {
+  if (idempotencyKeys.length === 0) return [];
+  return db.selectFrom('notifications').selectAll().where('idempotency_key', 'in', idempotencyKeys).execute();
+}
+
+/** Marks the rows not yet delivered or given up as skipped, with the reason. */
+export async function skipOutboxRows(db: Kysely<Database>, idempotencyKeys: string[], reason: string): Promise<void> {
+  if (idempotencyKeys.length === 0) return;
+  await db.updateTable('notifications').set({ status: 'skipped', last_error: reason })
+    .where('idempotency_key', 'in', idempotencyKeys).where('status', 'in', ['pending', 'sending']).execute();
+}
+
+/**
+ * Claims a row for one delivery attempt: a pending row, or one whose sending claim is older than
+ * `staleBefore` (its attempt died). Counts the attempt. Undefined when another live attempt holds it.
+ */
+export async function claimOutboxRow(db: Kysely<Database>, id: string, now: Date, staleBefore: Date): Promise<OutboxRow | undefined> {
+  return db.updateTable('notifications')
+    .set({ status: 'sending', sending_at: now, attempts: sql`attempts + 1` })
+    .where('id', '=', id)
+    .where((eb) => eb.or([
+      eb('status', '=', 'pending'),
+      eb.and([eb('status', '=', 'sending'), eb('sending_at', '<', staleBefore)]),
+    ]))
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Hands a claimed row back after a failure that may pass, so a retry can claim it again. */
+export async function releaseOutboxRow(db: Kysely<Database>, id: string, error: string): Promise<void> {
+  await db.updateTable('notifications').set({ status: 'pending', last_error: error }).where('id', '=', id).execute();
+}
+
+export async function markOutboxDelivered(db: Kysely<Database>, id: string, at: Date, providerRef: string | null): Promise<void> {
+  await db.updateTable('notifications')
+    .set({ status: 'delivered', delivered_at: at, provider_ref: providerRef, last_error: null })
+    .where('id', '=', id).execute();
+}
+
+export async function markOutboxFailed(db: Kysely<Database>, id: string, reason: string): Promise<void> {
+  await db.updateTable('notifications').set({ status: 'failed', last_error: reason }).where('id', '=', id).execute();
+}
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 

@@ -43,3 +43,24 @@ export async function scopedCommunityIds(db: Kysely<Database>, principal: Princi
   const rows = await db.selectFrom('communities').select('id').where('id', 'in', ids).orderBy('id').execute();
   return rows.map((row) => row.id);
 }
+
+export interface OrgUnitView {
+  id: string;
+  kind: string;
+  name: { zh: string; en: string };
+}
+
+export async function getOrgUnit(db: Kysely<Database>, id: string): Promise<OrgUnitView | undefined> {
+  const row = await db.selectFrom('org_units').select(['id', 'kind', 'name_zh', 'name_en']).where('id', '=', id).executeTakeFirst();
+  return row ? { id: row.id, kind: row.kind, name: { zh: row.name_zh, en: row.name_en } } : undefined;
+}
+
+export async function orgUnitExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  return (await db.selectFrom('org_units').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** The first root of the org tree (by id): where the first admin's scope goes. */
+export async function firstRootOrgUnitId(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('org_units').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+  return row?.id;
+}

@@ -85,3 +85,21 @@ export async function upsertWorkers(db: Kysely<Database>, rows: WorkerInput[]) {
   }
   return changes;
 }
+
+/** What the notify activity needs to address a worker. */
+export interface RecipientRow {
+  id: string;
+  name: string;
+  locale: Locale;
+  channels: Channel[];
+  email: string | null;
+  wecomWebhookUrl: string | null;
+  active: boolean;
+}
+
+export async function findRecipient(db: Kysely<Database>, id: string): Promise<RecipientRow | undefined> {
+  const row = await db.selectFrom('workers')
+    .select(['id', 'name', 'locale', 'channels', 'email', 'wecom_webhook_url', 'active'])
+    .where('id', '=', id).executeTakeFirst();
+  return row ? { id: row.id, name: row.name, locale: row.locale, channels: row.channels, email: row.email, wecomWebhookUrl: row.wecom_webhook_url, active: row.active } : undefined;
+}

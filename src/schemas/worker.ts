@@ -1,18 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, idSchema, localeSchema, nameSchema } from './common.js';
-
-const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', ''])])
-  .transform((value) => value === true || value === 'true' || value === '1' || value === 'yes');
-
-export const communityInputSchema = z.object({
-  id: idSchema,
-  streetId: idSchema,
-  nameZh: nameSchema,
-  nameEn: nameSchema,
-  isPlaceholder: boolish.optional().default(false),
-  hasStation: boolish.optional().default(false),
-}).strict();
-export type CommunityInputBody = z.infer<typeof communityInputSchema>;
+import { channelSchema, idSchema, importBody, localeSchema, nameSchema, pageQuery } from './common.js';
 
 const optionalText = z.preprocess((value) => (value === '' ? null : value), z.string().trim().max(200).nullable().optional());
 
@@ -33,14 +20,6 @@ export const workerInputSchema = z.object({
 }).strict();
 export type WorkerInputBody = z.infer<typeof workerInputSchema>;
 
-export const communityView = z.object({
-  id: z.string(),
-  streetId: z.string(),
-  name: z.object({ zh: z.string(), en: z.string() }),
-  isPlaceholder: z.boolean(),
-  station: z.object({ id: z.string(), status: z.string(), openedOn: z.string().nullable() }).nullable(),
-});
-
 export const workerView = z.object({
   id: z.string(),
   orgUnitId: z.string(),
@@ -53,3 +32,8 @@ export const workerView = z.object({
   channels: z.array(z.string()),
   active: z.boolean(),
 });
+
+export const workerListQuery = pageQuery.extend({ communityId: idSchema.optional(), position: workerInputSchema.shape.position.optional() }).strict();
+export const workerIdParams = z.object({ workerId: idSchema });
+export const workerImportBody = importBody(workerInputSchema);
+export const workerListView = z.object({ items: z.array(workerView) });

@@ -1,0 +1,65 @@
+import { invalid, notFound } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import { recordAudit } from '../store/repositories/audit.js';
+import { listCommunities } from '../store/repositories/community.js';
+import { inScope, subtreeIds } from '../store/repositories/org-unit.js';
+import { getWorker, listWorkers, upsertWorkers, type WorkerInput, type WorkerView } from '../store/repositories/worker.js';
+import { assertOrgUnitsInScope, type ImportResult } from './community.js';
+import type { ServiceDeps } from './deps.js';
+
+export interface WorkerFilter {
+  communityId?: string;
+  position?: WorkerView['position'];
+  limit: number;
+  offset: number;
+}
+
+/** Workers in the caller's scope (a station lead's scope is their station). */
+export async function listWorkersInScope(deps: ServiceDeps, principal: Principal, filter: WorkerFilter): Promise<WorkerView[]> {
+  const orgUnitIds = await subtreeIds(deps.store.db, principal.scopeId);
+  return listWorkers(deps.store.db, { orgUnitIds, ...filter });
+}
+
+/** One worker, if the caller may see them (see assertCanSeeWorker). */
+export async function getWorkerVisibleTo(deps: ServiceDeps, principal: Principal, workerId: string): Promise<WorkerView> {
+  const worker = await getWorker(deps.store.db, workerId);
+  if (!worker) throw workerNotFound(workerId);
+  await assertCanSeeWorker(deps, principal, worker);
+  return worker;
+}
+
+const workerNotFound = (workerId: string) => notFound(`worker ${workerId}`, { reason: 'worker_not_found', values: { workerId } });
+
+/**
+ * Social workers see only themselves; station leads their station; supervisors and admins their
+ * scope. A worker the caller may not see is as good as missing.
+ */
+export async function assertCanSeeWorker(deps: ServiceDeps, principal: Principal, worker: { id: string; orgUnitId: string; communityId: string | null }): Promise<void> {
+  if (principal.role === 'social_worker') {
+    if (principal.workerId !== worker.id) throw workerNotFound(worker.id);
+    return;
+  }
+  if (!(await inScope(deps.store.db, principal, worker.communityId ?? worker.orgUnitId))) throw workerNotFound(worker.id);
+}
+
+/** Creates or updates workers (rows already validated), all or nothing, auditing each row's before and after. */
+export async function importWorkers(deps: ServiceDeps, principal: Principal, rows: WorkerInput[], requestId: string): Promise<ImportResult> {
+  await assertOrgUnitsInScope(deps, principal, rows.map((row) => row.orgUnitId));
+  const communityIds = [...new Set(rows.map((row) => row.communityId).filter((id): id is string => id !== null))];
+  const known = new Set((await listCommunities(deps.store.db, { ids: communityIds })).map((c) => c.id));
+  const unknown = rows.map((row, index) => ({ row, index })).filter(({ row }) => row.communityId !== null && !known.has(row.communityId));
+  if (unknown.length > 0) {
+    throw invalid(
+      unknown.map(({ row, index }) => ({ path: `line ${index + 1}.communityId`, line: index + 1, field: 'communityId', message: `unknown community ${row.communityId}` })),
+      { reason: 'unknown_community', values: { communityIds: unknown.map(({ row }) => row.communityId) } },
+    );
+  }
+  const changes = await deps.store.db.transaction().execute(async (trx) => {
+    const result = await upsertWorkers(trx, rows);
+    for (const change of result) {
+      await recordAudit(trx, { actor: principal.name, action: change.before ? 'update' : 'create', entity: 'worker', entityId: change.id, before: change.before, after: change.after, requestId });
+    }
+    return result;
+  });
+  return { imported: changes.length, ids: changes.map((change) => change.id) };
+}

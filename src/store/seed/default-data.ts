@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
+import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
+import type { Database } from '../database.js';
+import { CENTER, COMMUNITIES, ORG, PROJECTS, seedWorkers } from '../../seed/zhanlanlu.js';
+
+export const SEED_KEY = 'seed:zhanlanlu';
+const SEED_VERSION = 1;
+
+export interface SeedResult {
+  alreadyLoaded: boolean;
+}
+
+/**
+ * Loads the default Zhanlanlu data in one transaction. Idempotent: every insert skips rows that
+ * exist, so a second run (or a run over records a street has since edited) changes nothing.
+ */
+export async function loadDefaultData(
+  db: Kysely<Database>,
+  today: string,
+  // Lets a caller write its audit entry in the same transaction as the data.
+  onLoaded?: (trx: Kysely<Database>, result: SeedResult) => Promise<void>,
+): Promise<SeedResult> {
+  return db.transaction().execute(async (trx) => {
+    const marker = await trx.selectFrom('meta').select('value').where('key', '=', SEED_KEY).executeTakeFirst();
+    const orgUnits = [
+      { id: ORG.city.id, parent_id: null, kind: 'city' as const, name_zh: ORG.city.name.zh, name_en: ORG.city.name.en },
+      { id: ORG.district.id, parent_id: ORG.city.id, kind: 'district' as const, name_zh: ORG.district.name.zh, name_en: ORG.district.name.en },
+      { id: ORG.street.id, parent_id: ORG.district.id, kind: 'street' as const, name_zh: ORG.street.name.zh, name_en: ORG.street.name.en },
+      ...COMMUNITIES.map((c) => ({ id: c.id, parent_id: ORG.street.id, kind: 'community' as const, name_zh: c.name.zh, name_en: c.name.en })),
+    ];
+    await trx.insertInto('org_units').values(orgUnits).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx.insertInto('centers')
+      .values({ id: CENTER.id, street_id: ORG.street.id, name_zh: CENTER.name.zh, name_en: CENTER.name.en })
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx.insertInto('communities')
+      .values(COMMUNITIES.map((c) => ({ id: c.id, street_id: ORG.street.id, name_zh: c.name.zh, name_en: c.name.en, is_placeholder: c.isPlaceholder })))
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx.insertInto('stations')
+      .values(COMMUNITIES.filter((c) => c.hasStation).map((c) => ({
+        id: `station-${c.id}`, community_id: c.id, name_zh: `${c.name.zh}社会工作服务站`, name_en: `${c.name.en} social-work station`,
+        status: 'operating' as const, opened_on: null,
+      })))
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+
+    await trx.insertInto('dimensions')
+      .values(DEFAULT_DIMENSIONS.map((d, index) => ({ key: d.key, name_zh: d.name.zh, name_en: d.name.en, sort_order: index + 1 })))
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+    await trx.insertInto('levels')
+      .values(DEFAULT_DIMENSIONS.flatMap((d) => d.levels.map((lv) => ({ dimension_key: d.key, level: lv.level, name_zh: lv.name.zh, name_en: lv.name.en }))))
+      .onConflict((oc) => oc.columns(['dimension_key', 'level']).doNothing()).execute();
+    await trx.insertInto('themes')
+      .values(DEFAULT_THEMES.map((t, index) => ({ key: t.key, name_zh: t.name.zh, name_en: t.name.en, sort_order: index + 1 })))
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+
+    await trx.insertInto('plan_templates')
+      .values({
+        id: DEFAULT_PLAN_TEMPLATE.id, version: DEFAULT_PLAN_TEMPLATE.version,
+        name_zh: DEFAULT_PLAN_TEMPLATE.name.zh, name_en: DEFAULT_PLAN_TEMPLATE.name.en,
+        body: JSON.stringify(DEFAULT_PLAN_TEMPLATE),
+      })
+      .onConflict((oc) => oc.columns(['id', 'version']).doNothing()).execute();
+
+    await trx.insertInto('workers')
+      .values(seedWorkers().map((w) => ({
+        id: w.id, name: w.name, position: w.position, community_id: w.communityId,
+        org_unit_id: w.communityId ?? ORG.street.id,
+      })))
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+
+    for (const project of PROJECTS) {
+      await trx.insertInto('venture_projects')
+        .values({
+          id: project.id, community_id: project.communityId, theme_key: project.theme,
+          title_zh: project.title.zh, title_en: project.title.en, status: 'running', starts_on: null, ends_on: null, budget_yuan: null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx.insertInto('service_records')
+        .values({ id: `${project.id}-seed`, project_id: project.id, served_on: today, residents_served: project.residentsServed, note: 'From the source report (default data)' })
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+
+    await trx.insertInto('meta')
+      .values({ key: SEED_KEY, value: JSON.stringify({ version: SEED_VERSION, loadedOn: today }) })
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+    const result = { alreadyLoaded: marker !== undefined };
+    await onLoaded?.(trx, result);
+    return result;
+  });
+}
