@@ -4,7 +4,7 @@ import { ErrorType } from '../src/domain/errors.js';
 import { MAX_DELIVERY_ATTEMPTS, NOTIFICATION_KINDS, type NotifyRequest, type NotifyResult } from '../src/domain/notifications.js';
 import { CHANNELS, type Channel } from '../src/domain/types.js';
 import { sessionInvite } from '../src/notifications/ics.js';
-import { evaluateStateCheck } from '../src/notifications/state-checks.js';
+import { evaluateStateCheck } from '../src/store/repositories/state-check.js';
 import { pickLocale, renderNotification } from '../src/notifications/templates.js';
 import {
   claimOutboxRow, findOutboxRows, insertOutboxRows, markOutboxDelivered, markOutboxFailed, releaseOutboxRow, skipOutboxRows, type OutboxRow,

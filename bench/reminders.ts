@@ -20,7 +20,7 @@ import pino from 'pino';
 import { createNotifyActivities } from '../activities/notification.js';
 import { loadConfig } from '../src/config.js';
 import type { NotifyRequest } from '../src/domain/notifications.js';
-import { loadDefaultData } from '../src/seed/load.js';
+import { loadDefaultData } from '../src/store/seed/default-data.js';
 import { dropSchema, openStore } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { freePort, waitForPort } from '../src/temporal/dev-server.js';

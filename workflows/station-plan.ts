@@ -1,8 +1,9 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, upsertSearchAttributes,
+  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { rejectIf } from './refusal.js';
 import type { NotifyRequest } from '../src/domain/notifications.js';
 import { initialPlanState, type StationPlanInput } from '../src/domain/station-plan.js';
 import {
@@ -13,7 +14,7 @@ import type { PlanContext } from '../src/domain/station-plan-notices.js';
 import { collectDueNotices } from '../src/domain/station-plan-scheduler.js';
 import {
   cancelRejection, completeTaskRejection, evaluationRejection, pauseRejection, recordVisitRejection, rescheduleRejection, resumeRejection,
-  sendBackRejection, signOffRejection, type Rejection,
+  sendBackRejection, signOffRejection,
 } from '../src/domain/station-plan-validators.js';
 import { planStatusView, stageAttribute } from '../src/domain/station-plan-view.js';
 import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
@@ -25,10 +26,6 @@ const { mirrorPlan } = proxyActivities<Activities>(RECORDS_ACTIVITY);
 
 /** Escalation rounds are mirrored to the records store as they are sent (the overdue list shows them). */
 const MIRROR_ESCALATIONS_PATCH = 'station-plan-mirror-escalations';
-
-function reject(problem: Rejection | null): void {
-  if (problem) throw ApplicationFailure.nonRetryable(problem.message, problem.type);
-}
 
 /**
  * The three-stage station plan: guide → support → supervise. The rules — what each update
@@ -88,23 +85,23 @@ export async function stationPlan(input: StationPlanInput): Promise<StationPlanR
   // Handlers: registered before the first await, so nothing sent early is lost.
   setHandler(planQueries.getStatus, () => planStatusView(state, input, workflowId));
   setHandler(planUpdates.completeTask, (request) => commit(completeTask(state, plan, request, nowMs())),
-    { validator: (request) => reject(completeTaskRejection(state, request)) });
+    { validator: (request) => rejectIf(completeTaskRejection(state, request)) });
   setHandler(planUpdates.signOff, (request) => commit(signOff(state, plan, request, nowMs())),
-    { validator: (request) => reject(signOffRejection(state, request)) });
+    { validator: (request) => rejectIf(signOffRejection(state, request)) });
   setHandler(planUpdates.sendBack, (request) => commit(sendBack(state, plan, request, nowMs())),
-    { validator: (request) => reject(sendBackRejection(state, request)) });
+    { validator: (request) => rejectIf(sendBackRejection(state, request)) });
   setHandler(planUpdates.recordVisit, (request) => commit(recordVisit(state, plan, request, nowMs())),
-    { validator: (request) => reject(recordVisitRejection(state, request)) });
+    { validator: (request) => rejectIf(recordVisitRejection(state, request)) });
   setHandler(planUpdates.submitEvaluation, (request) => commit(submitEvaluation(state, plan, request, nowMs())),
-    { validator: (request) => reject(evaluationRejection(state, request)) });
+    { validator: (request) => rejectIf(evaluationRejection(state, request)) });
   setHandler(planUpdates.pause, (request) => commit(pause(state, plan, request, nowMs())),
-    { validator: (_request) => reject(pauseRejection(state)) });
+    { validator: (_request) => rejectIf(pauseRejection(state)) });
   setHandler(planUpdates.resume, (request) => commit(resume(state, plan, request, nowMs())),
-    { validator: (_request) => reject(resumeRejection(state)) });
+    { validator: (_request) => rejectIf(resumeRejection(state)) });
   setHandler(planUpdates.reschedule, (request) => commit(reschedule(state, plan, request, nowMs())),
-    { validator: (request) => reject(rescheduleRejection(state, request)) });
+    { validator: (request) => rejectIf(rescheduleRejection(state, request)) });
   setHandler(planUpdates.cancel, (request) => commit(cancel(state, plan, request, nowMs())),
-    { validator: (request) => reject(cancelRejection(state, request)) });
+    { validator: (request) => rejectIf(cancelRejection(state, request)) });
   setHandler(planSignals.cancel, (request) => {
     const problem = cancelRejection(state, request);
     if (problem) {

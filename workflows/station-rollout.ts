@@ -1,15 +1,15 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler, upsertSearchAttributes,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler, upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ErrorType } from '../src/domain/errors.js';
+import { rejectIf } from './refusal.js';
 import {
   eventSent, milestoneNotice, nextRolloutEvent, startFollowing, syncRounds, type MilestoneNotice,
 } from '../src/domain/station-rollout-schedule.js';
 import {
   applyReplan, carriedInput, completeMilestoneRejection, initialRolloutState, markMilestoneDone, openingOf, replanMilestoneRejection,
-  replanOf, rolloutStatusView, staffingRejection, type MilestoneProgress, type Rejection,
+  replanOf, rolloutStatusView, staffingRejection, type MilestoneProgress,
 } from '../src/domain/station-rollout.js';
 import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
 import { nowMs } from './clock.js';
@@ -44,7 +44,7 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
       await condition(() => state.mirrored);
       if (request.milestone === 'staffing') {
         const { socialWorkers } = await store.rolloutStaffing({ communityId });
-        refuseIf(staffingRejection(communityId, socialWorkers));
+        rejectIf(staffingRejection(communityId, socialWorkers));
       }
       const completedAt = nowMs();
       await store.recordMilestoneCompleted({ communityId, milestone: request.milestone, completedAt, by: request.by, evidence: request.evidence });
@@ -55,7 +55,7 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
       state.busy.delete(request.milestone);
     }
   }, {
-    validator: (request: CompleteMilestoneRequest) => refuseIf(completeMilestoneRejection(state, request)),
+    validator: (request: CompleteMilestoneRequest) => rejectIf(completeMilestoneRejection(state, request)),
   });
 
   setHandler(rolloutUpdates.replanMilestone, async (request: ReplanMilestoneRequest) => {
@@ -73,7 +73,7 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
       state.busy.delete(request.milestone);
     }
   }, {
-    validator: (request: ReplanMilestoneRequest) => refuseIf(replanMilestoneRejection(state, request)),
+    validator: (request: ReplanMilestoneRequest) => rejectIf(replanMilestoneRejection(state, request)),
   });
 
   if (!state.mirrored) {
@@ -137,7 +137,3 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
   }
 }
 
-/** Refuses an update with the rule's message; the reason code rides along as the failure's details. */
-function refuseIf(rejection: Rejection | null): void {
-  if (rejection) throw ApplicationFailure.nonRetryable(rejection.message, ErrorType.Conflict, { reason: rejection.reason, values: rejection.values });
-}

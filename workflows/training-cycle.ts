@@ -1,23 +1,18 @@
 import {
-  ApplicationFailure, ParentClosePolicy, WorkflowIdReusePolicy,
+  ParentClosePolicy, WorkflowIdReusePolicy,
   allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
+import { rejectIf } from './refusal.js';
 import { FAN_OUT_ACTIVITY, RECORDS_PAGE_ACTIVITY } from './activity-options.js';
 import { CycleMachine } from '../src/domain/training-cycle.js';
-import type { Rejection } from '../src/domain/worker-ladder.js';
 import { workflowIds } from '../src/domain/workflow-ids.js';
 import { trainingQueries, trainingSignals, trainingUpdates, type TrainingCycleInput, type TrainingCycleResult } from './training-cycle.messages.js';
 import { workerLadder } from './worker-ladder.js';
 
 const store = proxyActivities<Activities>(RECORDS_PAGE_ACTIVITY);
 const fanOutSignals = proxyActivities<Activities>(FAN_OUT_ACTIVITY);
-
-/** An update validator's answer: a refusal becomes a non-retryable failure the API maps by type. */
-function reject(rejection: Rejection | null): void {
-  if (rejection) throw ApplicationFailure.nonRetryable(rejection.message, rejection.type, { reason: rejection.reason, values: rejection.values ?? {} });
-}
 
 /**
  * A training cycle: starts one workerLadder child per enrolled worker, a sliding window of starts
@@ -45,7 +40,7 @@ export async function trainingCycle(input: TrainingCycleInput): Promise<Training
       });
     }
     return result;
-  }, { validator: (_request) => reject(cycle.refuseChange()) });
+  }, { validator: (_request) => rejectIf(cycle.refuseChange()) });
 
   setHandler(trainingUpdates.changeSession, async (request) => {
     const change = await store.applySessionChange({
@@ -54,7 +49,7 @@ export async function trainingCycle(input: TrainingCycleInput): Promise<Training
     });
     const told = await fanOutSignals.signalLadders({ cycleId, target: { kind: 'session', sessionId: request.sessionId }, signal: { type: 'sessionChanged', change } });
     return { sessionId: request.sessionId, status: change.status, laddersSignalled: told.signalled };
-  }, { validator: (_request) => reject(cycle.refuseChange()) });
+  }, { validator: (_request) => rejectIf(cycle.refuseChange()) });
 
   setHandler(trainingUpdates.cancelCycle, async (request) => {
     cycle.cancel(request);
@@ -67,7 +62,7 @@ export async function trainingCycle(input: TrainingCycleInput): Promise<Training
       signal: { type: 'stop', stop: { status: 'cancelled', reason: request.reason, by: request.by } },
     });
     return { cycleId, status: 'cancelled' as const, laddersSignalled: told.signalled };
-  }, { validator: (_request) => reject(cycle.refuseChange()) });
+  }, { validator: (_request) => rejectIf(cycle.refuseChange()) });
 
   async function nextWorker(): Promise<string | undefined> {
     while (cycle.needsPage()) {

@@ -1,11 +1,12 @@
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { rejectIf } from './refusal.js';
 import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
 import { ErrorType } from '../src/domain/errors.js';
 import { workflowIds } from '../src/domain/workflow-ids.js';
-import { LadderMachine, type LadderPlan, type Rejection, type TrackState } from '../src/domain/worker-ladder.js';
+import { LadderMachine, type LadderPlan, type TrackState } from '../src/domain/worker-ladder.js';
 import { nowMs } from './clock.js';
 import { trainingSignals } from './training-cycle.messages.js';
 import {
@@ -15,11 +16,6 @@ import {
 // Records-store writes: retried without limit (a store outage heals), a bad request stops at once.
 const store = proxyActivities<Activities>(RECORDS_ACTIVITY);
 const notifier = proxyActivities<Activities>(NOTIFY_ACTIVITY);
-
-/** An update validator's answer: a refusal becomes a non-retryable failure the API maps by type. */
-function reject(rejection: Rejection | null): void {
-  if (rejection) throw ApplicationFailure.nonRetryable(rejection.message, rejection.type, { reason: rejection.reason, values: rejection.values ?? {} });
-}
 
 /**
  * One worker's way through one training cycle: reminders before each session, attendance,
@@ -67,7 +63,7 @@ export async function workerLadder(input: WorkerLadderInput): Promise<LadderResu
       ladder.attendanceSettled(write);
     }
     return write.result;
-  }, { validator: (request) => reject(ladder.refuseAttendance(request, nowMs())) });
+  }, { validator: (request) => rejectIf(ladder.refuseAttendance(request, nowMs())) });
 
   setHandler(ladderUpdates.recordAssessment, async (request): Promise<AssessmentResult> => {
     const step = ladder.beginAssessment(request);
@@ -94,7 +90,7 @@ export async function workerLadder(input: WorkerLadderInput): Promise<LadderResu
     } finally {
       ladder.assessmentSettled(step);
     }
-  }, { validator: (request) => reject(ladder.refuseAssessment(request)) });
+  }, { validator: (request) => rejectIf(ladder.refuseAssessment(request)) });
 
   // ── start ─────────────────────────────────────────────────────────────────────────────────
   let plan: LadderPlan;

@@ -20,7 +20,7 @@ import pino from 'pino';
 import { createActivities } from '../../activities/index.js';
 import type { Principal } from '../../src/domain/principal.js';
 import { loadConfig } from '../../src/config.js';
-import { loadDefaultData } from '../../src/seed/load.js';
+import { loadDefaultData } from '../../src/store/seed/default-data.js';
 import { launchCycle, cancelCycle } from '../../src/services/training-cycle.js';
 import { dropSchema, openStore } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';

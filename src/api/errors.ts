@@ -103,7 +103,7 @@ function fromDomain(error: DomainError): ApiError {
   const { reason, values, problems, details } = error.options;
   if (error.kind === 'invalid') {
     const answer = invalidRequest(problems ?? [{ path: 'body', message: error.message }]);
-    return new ApiError('invalid_request', problems ? answer.message : error.message, answer.details, {}, { reason, values });
+    return new ApiError('invalid_request', error.message, answer.details, {}, { reason, values });
   }
   return new ApiError(KIND_TO_CODE[error.kind], error.message, details, error.kind === 'unavailable' ? RETRY_LATER : {}, { reason, values });
 }

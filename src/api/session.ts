@@ -13,7 +13,6 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 // Kept for callers outside the API (test/web, scripts/screenshots.ts, bench/api-reads.ts) until they
 // import it from src/services/user.ts.
-export { createUser } from '../services/user.js';
 
 /** The 401 a refused sign-in answers: the same for an unknown user and a wrong password. */
 export function signInRefused(refused: SignInRefusal): ApiError {

@@ -9,6 +9,20 @@ export enum ErrorType {
   PermanentDelivery = 'ERR_PERMANENT_DELIVERY',
 }
 
+/**
+ * Why a workflow refuses an update: the failure type (the API maps it to a status), a stable
+ * snake_case reason a client can phrase in its reader's language, an English message, and the
+ * values it concerns. Validators return one, or null when the update applies.
+ */
+export interface Rejection {
+  type: ErrorType;
+  reason: string;
+  message: string;
+  values?: Record<string, unknown>;
+}
+
+export const refuse = (type: ErrorType, reason: string, message: string, values?: Record<string, unknown>): Rejection => ({ type, reason, message, values });
+
 /** One field's problem: a dotted path (`body.sessions.0.startsAt`) and what is wrong with it. */
 export interface FieldProblem {
   path: string;

@@ -1,4 +1,4 @@
-import { ErrorType } from './errors.js';
+import { ErrorType, refuse, type Rejection } from './errors.js';
 import type {
   CancelPlanRequest, CompleteTaskRequest, EvaluationRequest, RecordVisitRequest, RescheduleRequest, SendBackRequest, SignOffRequest,
 } from './station-plan-machine.js';
@@ -10,23 +10,20 @@ import { MAIN_TASKS, type Stage } from './types.js';
 // Requests come from outside (the API validates them, other callers may not), so nothing in them
 // is trusted to have the declared shape. Pure.
 
-/** A refusal: the failure type the API maps to a status, and a message naming the reason. */
-export interface Rejection {
-  type: ErrorType;
-  message: string;
-}
+export type { Rejection };
 
-const conflict = (message: string): Rejection => ({ type: ErrorType.Conflict, message });
-const invalid = (message: string): Rejection => ({ type: ErrorType.InvalidInput, message });
-const notFound = (message: string): Rejection => ({ type: ErrorType.NotFound, message });
+type Values = Record<string, unknown>;
+const conflict = (reason: string, message: string, values?: Values): Rejection => refuse(ErrorType.Conflict, reason, message, values);
+const invalid = (reason: string, message: string, values?: Values): Rejection => refuse(ErrorType.InvalidInput, reason, message, values);
+const notFound = (reason: string, message: string, values?: Values): Rejection => refuse(ErrorType.NotFound, reason, message, values);
 const blank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 const wholeDays = (value: number | undefined) => value !== undefined && (!Number.isInteger(value) || value < 0);
 
 /** Refuses every change but resume and cancel unless the plan is running. */
 export function activeRejection(state: StationPlanState): Rejection | null {
-  if (state.status === 'cancelled') return conflict('the plan is cancelled');
-  if (state.status === 'completed') return conflict('the plan is completed');
-  if (state.status === 'paused') return conflict('the plan is paused; resume it first');
+  if (state.status === 'cancelled') return conflict('plan_cancelled', 'the plan is cancelled');
+  if (state.status === 'completed') return conflict('plan_completed', 'the plan is completed');
+  if (state.status === 'paused') return conflict('plan_paused', 'the plan is paused; resume it first');
   return null;
 }
 
@@ -35,10 +32,10 @@ export function stageRejection(state: StationPlanState, stage: Stage): Rejection
   const active = activeRejection(state);
   if (active) return active;
   const stageState = state.stages.find((s) => s.stage === stage);
-  if (!stageState) return invalid(`the plan has no stage ${stage}`);
+  if (!stageState) return invalid('stage_unknown', `the plan has no stage ${stage}`, { stage });
   if (stage === state.currentStage) return null;
-  if (stageState.status === 'signed_off') return conflict(`stage ${stage} is already signed off`);
-  return conflict(`stage ${stage} has not started; the plan is in stage ${state.currentStage}`);
+  if (stageState.status === 'signed_off') return conflict('stage_already_signed_off', `stage ${stage} is already signed off`, { stage });
+  return conflict('stage_not_started', `stage ${stage} has not started; the plan is in stage ${state.currentStage}`, { stage, currentStage: state.currentStage });
 }
 
 export function completeTaskRejection(state: StationPlanState, request: CompleteTaskRequest): Rejection | null {
@@ -46,15 +43,15 @@ export function completeTaskRejection(state: StationPlanState, request: Complete
   if (active) return active;
   const { taskId } = request;
   const task = state.tasks.find((t) => t.id === taskId);
-  if (!task) return notFound(`the plan has no task ${taskId}`);
-  if (task.status === 'done') return conflict(`task ${taskId} is already done`);
+  if (!task) return notFound('task_not_found', `the plan has no task ${taskId}`, { taskId });
+  if (task.status === 'done') return conflict('task_already_done', `task ${taskId} is already done`, { taskId });
   if (state.currentStage && stageIndex(state, task.stage) > stageIndex(state, state.currentStage)) {
-    return conflict(`task ${taskId} belongs to the later stage ${task.stage}; the plan is in stage ${state.currentStage}`);
+    return conflict('task_in_later_stage', `task ${taskId} belongs to the later stage ${task.stage}; the plan is in stage ${state.currentStage}`, { taskId, stage: task.stage, currentStage: state.currentStage });
   }
-  if (task.status === 'cancelled') return conflict(`task ${taskId} was closed with stage ${task.stage}`);
+  if (task.status === 'cancelled') return conflict('task_closed_with_stage', `task ${taskId} was closed with stage ${task.stage}`, { taskId, stage: task.stage });
   const links: unknown = request.evidence?.links;
-  if (blank(request.evidence?.note)) return invalid('evidence.note is required');
-  if (!Array.isArray(links) || links.some((link) => typeof link !== 'string')) return invalid('evidence.links must be a list of links');
+  if (blank(request.evidence?.note)) return invalid('evidence_note_required', 'evidence.note is required');
+  if (!Array.isArray(links) || links.some((link) => typeof link !== 'string')) return invalid('evidence_links_invalid', 'evidence.links must be a list of links');
   return null;
 }
 
@@ -63,19 +60,19 @@ export function signOffRejection(state: StationPlanState, request: SignOffReques
   const problem = stageRejection(state, request.stage);
   if (problem) return problem;
   const blockers = signOffBlockers(state, request.stage);
-  return blockers.length > 0 ? conflict(`stage ${request.stage} cannot be signed off: ${blockers.join('; ')}`) : null;
+  return blockers.length > 0 ? conflict('sign_off_blocked', `stage ${request.stage} cannot be signed off: ${blockers.join('; ')}`, { stage: request.stage, blockers }) : null;
 }
 
 export function sendBackRejection(state: StationPlanState, request: SendBackRequest): Rejection | null {
   const problem = stageRejection(state, request.stage);
   if (problem) return problem;
-  if (blank(request.comments)) return invalid('comments are required to send a stage back');
-  if (!Array.isArray(request.reopenTaskIds)) return invalid('reopenTaskIds must be a list');
-  if (wholeDays(request.dueInWorkingDays)) return invalid('dueInWorkingDays must be a whole number of days');
+  if (blank(request.comments)) return invalid('send_back_comments_required', 'comments are required to send a stage back');
+  if (!Array.isArray(request.reopenTaskIds)) return invalid('reopen_tasks_invalid', 'reopenTaskIds must be a list');
+  if (wholeDays(request.dueInWorkingDays)) return invalid('due_days_invalid', 'dueInWorkingDays must be a whole number of days');
   for (const taskId of request.reopenTaskIds) {
     const task = state.tasks.find((t) => t.id === taskId);
-    if (!task || task.stage !== request.stage) return notFound(`stage ${request.stage} has no task ${taskId}`);
-    if (task.status !== 'done') return conflict(`task ${taskId} is not done, so it cannot be reopened`);
+    if (!task || task.stage !== request.stage) return notFound('task_not_in_stage', `stage ${request.stage} has no task ${taskId}`, { stage: request.stage, taskId });
+    if (task.status !== 'done') return conflict('task_not_done', `task ${taskId} is not done, so it cannot be reopened`, { taskId });
   }
   return null;
 }
@@ -83,40 +80,40 @@ export function sendBackRejection(state: StationPlanState, request: SendBackRequ
 export function recordVisitRejection(state: StationPlanState, request: RecordVisitRequest): Rejection | null {
   const problem = stageRejection(state, 'supervise');
   if (problem) return problem;
-  if (blank(request.notes)) return invalid('notes are required for a supervision visit');
-  if (!Array.isArray(request.followUps)) return invalid('followUps must be a list');
+  if (blank(request.notes)) return invalid('visit_notes_required', 'notes are required for a supervision visit');
+  if (!Array.isArray(request.followUps)) return invalid('follow_ups_invalid', 'followUps must be a list');
   for (const action of request.followUps) {
-    if (blank(action?.title)) return invalid('every follow-up action needs a title');
-    if (action.mainTask != null && !(MAIN_TASKS as readonly string[]).includes(action.mainTask)) return invalid(`${action.mainTask} is not a main task`);
-    if (wholeDays(action.dueInWorkingDays)) return invalid('dueInWorkingDays must be a whole number of days');
+    if (blank(action?.title)) return invalid('follow_up_title_required', 'every follow-up action needs a title');
+    if (action.mainTask != null && !(MAIN_TASKS as readonly string[]).includes(action.mainTask)) return invalid('main_task_unknown', `${action.mainTask} is not a main task`, { mainTask: action.mainTask });
+    if (wholeDays(action.dueInWorkingDays)) return invalid('due_days_invalid', 'dueInWorkingDays must be a whole number of days');
   }
   if (request.visitNo !== undefined) {
     const visit = state.visits.find((v) => v.no === request.visitNo);
-    if (!visit) return notFound(`the plan has no supervision visit ${request.visitNo}`);
-    if (visit.status !== 'scheduled') return conflict(`supervision visit ${request.visitNo} is ${visit.status}`);
+    if (!visit) return notFound('visit_not_found', `the plan has no supervision visit ${request.visitNo}`, { visitNo: request.visitNo });
+    if (visit.status !== 'scheduled') return conflict('visit_not_scheduled', `supervision visit ${request.visitNo} is ${visit.status}`, { visitNo: request.visitNo, status: visit.status });
     return null;
   }
-  if (!state.visits.some((v) => v.status === 'scheduled')) return conflict(`all ${state.visits.length} supervision visits are recorded`);
+  if (!state.visits.some((v) => v.status === 'scheduled')) return conflict('visits_all_recorded', `all ${state.visits.length} supervision visits are recorded`, { count: state.visits.length });
   return null;
 }
 
 export function evaluationRejection(state: StationPlanState, request: EvaluationRequest): Rejection | null {
   const problem = stageRejection(state, 'supervise');
   if (problem) return problem;
-  if (state.evaluation) return conflict('the evaluation is already recorded');
+  if (state.evaluation) return conflict('evaluation_already_recorded', 'the evaluation is already recorded');
   const problems = scoreProblems((request.scores ?? {}) as Record<string, unknown>);
-  if (problems.length > 0) return invalid(`invalid scores: ${problems.join('; ')}`);
-  if (typeof request.comments !== 'string') return invalid('comments are required');
+  if (problems.length > 0) return invalid('scores_invalid', `invalid scores: ${problems.join('; ')}`, { problems });
+  if (typeof request.comments !== 'string') return invalid('comments_required', 'comments are required');
   return null;
 }
 
 export function pauseRejection(state: StationPlanState): Rejection | null {
-  if (state.status === 'paused') return conflict('the plan is already paused');
+  if (state.status === 'paused') return conflict('plan_already_paused', 'the plan is already paused');
   return activeRejection(state);
 }
 
 export function resumeRejection(state: StationPlanState): Rejection | null {
-  return state.status === 'paused' ? null : conflict(`the plan is ${state.status}, not paused`);
+  return state.status === 'paused' ? null : conflict('plan_not_paused', `the plan is ${state.status}, not paused`, { status: state.status });
 }
 
 export function rescheduleRejection(state: StationPlanState, request: RescheduleRequest): Rejection | null {
@@ -124,14 +121,14 @@ export function rescheduleRejection(state: StationPlanState, request: Reschedule
   if (active) return active;
   const delta = request.deltaWorkingDays;
   if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > 260) {
-    return invalid('deltaWorkingDays must be a whole number of working days, not 0, at most 260 either way');
+    return invalid('reschedule_delta_invalid', 'deltaWorkingDays must be a whole number of working days, not 0, at most 260 either way');
   }
   return null;
 }
 
 export function cancelRejection(state: StationPlanState, request: CancelPlanRequest): Rejection | null {
-  if (state.status === 'cancelled') return conflict('the plan is already cancelled');
-  if (state.status === 'completed') return conflict('the plan is completed');
-  if (blank(request.reason)) return invalid('a reason is required to cancel a plan');
+  if (state.status === 'cancelled') return conflict('plan_already_cancelled', 'the plan is already cancelled');
+  if (state.status === 'completed') return conflict('plan_completed', 'the plan is completed');
+  if (blank(request.reason)) return invalid('cancel_reason_required', 'a reason is required to cancel a plan');
   return null;
 }

@@ -1,3 +1,4 @@
+import { ErrorType, refuse, type Rejection } from './errors.js';
 import type { WorkCalendar } from './calendar.js';
 import type { ReminderPolicy } from './reminders.js';
 import { shanghaiDate } from './time.js';
@@ -103,12 +104,7 @@ export interface RolloutState {
   busy: Set<Milestone>;
 }
 
-/** A refusal of an update: a stable reason code, the message API clients see, and what it concerns. */
-export interface Rejection {
-  reason: string;
-  message: string;
-  values: Record<string, unknown>;
-}
+export type { Rejection };
 
 export function initialRolloutState(input: StationRolloutInput): RolloutState {
   return {
@@ -149,13 +145,13 @@ export function rolloutStatusView(state: RolloutState): StationRolloutStatus {
   };
 }
 
-const rejection = (reason: string, message: string, values: Record<string, unknown> = {}): Rejection => ({ reason, message, values });
+const rejection = (reason: string, message: string, values: Record<string, unknown> = {}, type = ErrorType.Conflict): Rejection => refuse(type, reason, message, values);
 
 /** Unknown, done or busy milestones refuse every change the same way. */
 function changeRejection(state: RolloutState, name: Milestone, doneMessage: string): Rejection | MilestoneProgress {
   const milestone = findMilestone(state, name);
   if (!milestone) {
-    return rejection('milestone_unknown', `unknown milestone ${String(name)}; milestones are ${MILESTONES.join(', ')}`, { milestone: name });
+    return rejection('milestone_unknown', `unknown milestone ${String(name)}; milestones are ${MILESTONES.join(', ')}`, { milestone: name }, ErrorType.NotFound);
   }
   if (milestone.status === 'done') return rejection('milestone_already_done', doneMessage, { milestone: name });
   if (state.busy.has(name)) {
@@ -175,7 +171,7 @@ export function completeMilestoneRejection(state: RolloutState, request: Complet
     });
   }
   if (!request.evidence || typeof request.evidence.note !== 'string' || request.evidence.note.trim() === '') {
-    return rejection('milestone_evidence_missing', 'completing a milestone needs evidence: a note saying what was done', { milestone: request.milestone });
+    return rejection('milestone_evidence_missing', 'completing a milestone needs evidence: a note saying what was done', { milestone: request.milestone }, ErrorType.InvalidInput);
   }
   return null;
 }
@@ -194,7 +190,7 @@ export function replanMilestoneRejection(state: RolloutState, request: ReplanMil
   const found = changeRejection(state, request.milestone, `milestone ${request.milestone} is already done; a done milestone is not replanned`);
   if ('reason' in found) return found;
   const milestone = found;
-  if (!request.reason || request.reason.trim() === '') return rejection('replan_reason_missing', 'a replan needs a reason', { milestone: request.milestone });
+  if (!request.reason || request.reason.trim() === '') return rejection('replan_reason_missing', 'a replan needs a reason', { milestone: request.milestone }, ErrorType.InvalidInput);
   if (request.targetDate === milestone.targetDate) {
     return rejection('replan_unchanged', `milestone ${request.milestone} already targets ${request.targetDate}`, { milestone: request.milestone, targetDate: request.targetDate });
   }

@@ -1,5 +1,5 @@
 import type { WorkCalendar } from './calendar.js';
-import { ErrorType } from './errors.js';
+import { ErrorType, refuse, type Rejection } from './errors.js';
 import type { NotificationData, NotificationKind, NotifyRequest } from './notifications.js';
 import { reminderSchedule, type ReminderPolicy } from './reminders.js';
 import type { AttendanceStatus } from './types.js';
@@ -221,18 +221,7 @@ export interface LadderStopRequest {
   by: string;
 }
 
-/**
- * Why an update is refused: the failure type the workflow raises, a stable snake_case reason a
- * client can phrase in its reader's language, the values it concerns, and an English message.
- */
-export interface Rejection {
-  type: ErrorType;
-  reason: string;
-  message: string;
-  values?: Record<string, unknown>;
-}
-
-const refuse = (type: ErrorType, reason: string, message: string, values?: Record<string, unknown>): Rejection => ({ type, reason, message, values });
+export type { Rejection };
 
 // ── the ladder's state machine ───────────────────────────────────────────────────────────────
 

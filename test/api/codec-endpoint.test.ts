@@ -1,7 +1,7 @@
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/services/api-token.js';
-import { createUser } from '../../src/api/session.js';
+import { createUser } from '../../src/services/user.js';
 import { createPayloadCodec } from '../../src/temporal/codec.js';
 import { newPayloadKeyEntry, parsePayloadKeys } from '../../src/temporal/payload-keys.js';
 import { WANMINGYUAN } from '../helpers/app.js';

@@ -14,9 +14,10 @@ import { compressedInput } from '../station-plan/template.js';
 
 const evidence = { note: 'done', links: [] };
 const SCORES = { post_building: 4, talent_training: 3, resource_linkage: 5, professional_services: 4 };
-const conflict = (text: string) => ({ type: ErrorType.Conflict, message: expect.stringContaining(text) });
-const invalid = (text: string) => ({ type: ErrorType.InvalidInput, message: expect.stringContaining(text) });
-const notFound = (text: string) => ({ type: ErrorType.NotFound, message: expect.stringContaining(text) });
+const refusal = (type: ErrorType, text: string) => expect.objectContaining({ type, reason: expect.stringMatching(/^[a-z_]+$/), message: expect.stringContaining(text) });
+const conflict = (text: string) => refusal(ErrorType.Conflict, text);
+const invalid = (text: string) => refusal(ErrorType.InvalidInput, text);
+const notFound = (text: string) => refusal(ErrorType.NotFound, text);
 
 function started(): { state: StationPlanState; plan: PlanContext } {
   const input = compressedInput();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dropSchema, openStore, type Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { loadDefaultData } from '../../src/seed/load.js';
+import { loadDefaultData } from '../../src/store/seed/default-data.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

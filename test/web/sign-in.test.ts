@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/api/session.js';
+import { createUser } from '../../src/services/user.js';
 import { ensureAdminUser } from '../../src/bootstrap.js';
 import type { Role } from '../../src/domain/types.js';
 import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { assertNever } from '../domain/types.js';
-import type { StateCheck } from '../domain/notifications.js';
-import type { Database } from '../store/database.js';
+import { assertNever } from '../../domain/types.js';
+import type { StateCheck } from '../../domain/notifications.js';
+import type { Database } from '../database.js';
 
 export interface StateCheckResult {
   applies: boolean;
