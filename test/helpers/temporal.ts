@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
@@ -14,6 +14,18 @@ import { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ENV, testDataConverter, testPayloa
 export { testNamespace, TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ENV, testDataConverter, testPayloadCodec };
 
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+let runtimeInstalled = false;
+/** The SDK logs warnings and errors only (its INFO lines — worker state changes — drown the report). */
+function installTestRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  } catch {
+    // Another part of this process installed the runtime first; its logger stands.
+  }
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
@@ -57,6 +69,7 @@ export async function startTestWorker(options: {
   /** Payload encryption; the test keys unless given (a rotation test passes its own). */
   dataConverter?: DataConverter;
 }): Promise<RunningWorker> {
+  installTestRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const deps: ActivityDeps = {
     store: options.store,
