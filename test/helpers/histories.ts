@@ -11,9 +11,10 @@ export const HISTORIES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..',
  * test run can refresh the saved histories that test/replay.test.ts replays. Commit new files only
  * on purpose: a saved history is the contract that running workflows keep replaying.
  */
-export async function saveHistoryIfRequested(client: Client, workflowId: string, name: string): Promise<void> {
+export async function saveHistoryIfRequested(client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
   if (process.env.SAVE_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  // A run id picks one run of a workflow that continued as new; without it, the latest run.
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
 }

@@ -1,7 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ladderQueries, type LadderResult } from '../../workflows/worker-ladder.messages.js';
 import { workflowIds } from '../../src/domain/workflow-ids.js';
@@ -9,7 +6,7 @@ import { type TrainingCycleResult } from '../../workflows/training-cycle.message
 import type { TestApi } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import type { Harness } from '../helpers/harness.js';
-import { HISTORIES_DIR, saveHistoryIfRequested } from '../helpers/histories.js';
+import { saveHistoryIfRequested } from '../helpers/histories.js';
 import {
   enrolmentsOf, levelsIn, notificationsOf, reminderPolicy, reminderRows, sleepUntil, startTrainingHarness, terminateAll, timeline, WANMINGYUAN,
 } from './support.js';
@@ -19,13 +16,6 @@ const SW1 = 'w-wanmingyuan-sw1';
 const SW2 = 'w-wanmingyuan-sw2';
 const YSG1 = 'w-yushuguan-sw1';
 const YSG2 = 'w-yushuguan-sw2';
-
-/** Like saveHistoryIfRequested, for one run of a workflow that continued as new. */
-async function saveRunHistoryIfRequested(client: Client, workflowId: string, runId: string, name: string) {
-  if (process.env.SAVE_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
-}
 
 describe('training cycle', () => {
   let harness: Harness;
@@ -320,6 +310,6 @@ describe('training cycle', () => {
     expect(result.runs).toBe(runs.length);
     await saveHistoryIfRequested(client, launch.body.workflowId, 'trainingCycle--moved-and-cancelled');
     const firstRun = runs.sort((x, y) => x.startTime.getTime() - y.startTime.getTime())[0]!;
-    await saveRunHistoryIfRequested(client, launch.body.workflowId, firstRun.runId, 'trainingCycle--continued-as-new');
+    await saveHistoryIfRequested(client, launch.body.workflowId, 'trainingCycle--continued-as-new', firstRun.runId);
   }, 90_000);
 });
