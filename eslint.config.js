@@ -80,6 +80,7 @@ export default tseslint.config(
   ]),
   layer(['src/api/routes/**/*.ts'], [
     { group: STORE_DRIVERS, message: 'SQL lives in src/store/repositories' },
+    { group: ['zod'], message: 'routes take their schemas from src/schemas/<aggregate>.ts' },
     { regex: '(^|/)(store|activities)/', message: 'routes call services; services call repositories' },
     { regex: '(^|/)workflows/(?!.*\\.messages\\.js$)', message: 'routes call services' },
   ]),

@@ -17,6 +17,7 @@ const CASES: Array<{ file: string; code: string; refused: boolean; why: string }
   { file: 'src/services/probe.ts', code: "import { stationPlan } from '../../workflows/station-plan.js';\nexport const x = stationPlan;\n", refused: true, why: 'a service importing workflow code' },
   { file: 'src/services/probe.ts', code: "import { planUpdates } from '../../workflows/station-plan.messages.js';\nexport const x = planUpdates;\n", refused: false, why: 'a service using a workflow\'s messages' },
   { file: 'src/api/routes/probe.ts', code: "import { getWorker } from '../../store/repositories/worker.js';\nexport const x = getWorker;\n", refused: true, why: 'a route skipping its service' },
+  { file: 'src/api/routes/probe.ts', code: "import { z } from 'zod';\nexport const body = z.object({});\n", refused: true, why: 'a route defining its schema inline' },
   { file: 'activities/probe.ts', code: "import { ApiError } from '../src/api/errors.js';\nexport const x = ApiError;\n", refused: true, why: 'an activity reaching HTTP' },
   { file: 'src/store/repositories/probe.ts', code: "import type { StationPlanInput } from '../../../workflows/station-plan.messages.js';\nexport type X = StationPlanInput;\n", refused: true, why: 'the store seeing workflows' },
   { file: 'workflows/probe.ts', code: "import { listAudit } from '../src/store/repositories/audit.js';\nexport const x = listAudit;\n", refused: true, why: 'a workflow doing I/O through the store' },
