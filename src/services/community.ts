@@ -2,7 +2,7 @@ import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { getCommunity, listCommunities, upsertCommunities, type CommunityInput, type CommunityView } from '../store/repositories/community.js';
-import { inScope, lockOrgUnits, orgUnitExists, scopedCommunityIds } from '../store/repositories/org-unit.js';
+import { inScope, lockOrgUnits, orgUnitExists, scopedCommunityIds, subtreeIds } from '../store/repositories/org-unit.js';
 import type { ServiceDeps } from './deps.js';
 
 /** The communities in the caller's scope, with their station status. */
@@ -57,8 +57,8 @@ export async function importCommunities(deps: ServiceDeps, principal: Principal,
         { reason: 'not_a_community', values: { orgUnitIds: notCommunities.map((unit) => unit.id) } },
       );
     }
-    const foreign: string[] = [];
-    for (const unit of existing) if (!(await inScope(trx, principal, unit.id))) foreign.push(unit.id);
+    const scope = new Set(await subtreeIds(trx, principal.scopeId));
+    const foreign = existing.filter((unit) => !scope.has(unit.id)).map((unit) => unit.id);
     if (foreign.length > 0) {
       throw forbidden(`communities outside your scope: ${foreign.join(', ')}`, {
         reason: 'community_outside_scope', values: { communityIds: foreign, lines: foreign.map(line) },

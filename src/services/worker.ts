@@ -4,8 +4,8 @@ import { recordAudit } from '../store/repositories/audit.js';
 import { listCommunities } from '../store/repositories/community.js';
 import { inScope, subtreeIds } from '../store/repositories/org-unit.js';
 import { getWorker, listWorkers, lockWorkers, upsertWorkers, type WorkerInput, type WorkerView } from '../store/repositories/worker.js';
-import { assertOrgUnitsInScope, type ImportResult } from './community.js';
 import type { Store } from '../store/connect.js';
+import { assertOrgUnitsInScope, type ImportResult } from './community.js';
 import type { ServiceDeps } from './deps.js';
 
 export interface WorkerFilter {
@@ -65,16 +65,16 @@ export async function importWorkers(deps: ServiceDeps, principal: Principal, row
       { reason: 'unknown_community', values: { communityIds: unknown.map(({ row }) => row.communityId) } },
     );
   }
-  const outside: string[] = [];
-  for (const id of communityIds) if (!(await inScope(deps.store.db, principal, id))) outside.push(id);
-  if (outside.length > 0) {
-    throw forbidden(`communities outside your scope: ${outside.join(', ')}`, { reason: 'org_unit_outside_scope', values: { orgUnitIds: outside } });
-  }
   const changes = await deps.store.db.transaction().execute(async (trx) => {
+    // One read of the caller's subtree answers every row's question, however long the import.
+    const scope = new Set(await subtreeIds(trx, principal.scopeId));
+    const outside = communityIds.filter((id) => !scope.has(id));
+    if (outside.length > 0) {
+      throw forbidden(`communities outside your scope: ${outside.join(', ')}`, { reason: 'org_unit_outside_scope', values: { orgUnitIds: outside } });
+    }
     // The rows being replaced, locked until the change commits, so a concurrent move cannot slip between check and write.
     const existing = await lockWorkers(trx, rows.map((row) => row.id));
-    const foreign: string[] = [];
-    for (const worker of existing) if (!(await workerInScope(trx, principal, worker))) foreign.push(worker.id);
+    const foreign = existing.filter((worker) => !scope.has(worker.orgUnitId) || (worker.communityId !== null && !scope.has(worker.communityId))).map((worker) => worker.id);
     if (foreign.length > 0) {
       throw forbidden(`workers outside your scope: ${foreign.join(', ')}`, {
         reason: 'worker_outside_scope', values: { workerIds: foreign, lines: lines.filter(({ row }) => foreign.includes(row.id)).map(({ line }) => line) },
