@@ -89,7 +89,8 @@ describe("scope matrix: a second community's tokens against the first community'
     };
     foreign = { admin: made.admin.token, station_lead: made.station_lead.token, social_worker: made.social_worker.token };
     foreignActorIds = new Set(Object.values(made).map((token) => token.id));
-  });
+    // A plan and a cycle started and mirrored, on a shared machine: more than the default hook time.
+  }, 300_000);
   afterAll(async () => {
     await api?.call('POST', `/api/stations/${WANMINGYUAN}/plan/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
     await api?.call('POST', `/api/training-cycles/${cycleId}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
