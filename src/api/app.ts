@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { match } from 'path-to-regexp';
 import type { ZodType } from 'zod';
 import type { Principal } from '../domain/principal.js';
-import { auditPersonalDataRead } from '../services/audit.js';
+import { actingAs, auditPersonalDataRead } from '../services/audit.js';
 import { authenticateRequest } from './auth.js';
 import { CSRF_HEADER } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
@@ -135,10 +135,11 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
 
   const requestId = res.locals.requestId as string;
   const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
-  const result = await spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
-    await auditPersonalDataRead(deps, principal, spec.path, JSON.stringify(params ?? {}), requestId);
+    await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
   }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);

@@ -63,7 +63,11 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, options: { auth?: boolean } = {}): Promise<T> {
+  /**
+   * One call. `auth: false` sends no token; `headers` adds headers (a dashboard session's cookie
+   * and CSRF token); `onHeaders` sees the answer's headers (the cookies a sign-in sets).
+   */
+  async request<T = unknown>(method: string, path: string, body?: unknown, options: { auth?: boolean; headers?: Record<string, string>; onHeaders?: (headers: Headers) => void } = {}): Promise<T> {
     const auth = options.auth ?? true;
     if (auth && !this.token) throw usageError('no token: set SHEGONG_TOKEN or pass --token (an admin makes one with `shegong token create`)');
     let response: Response;
@@ -74,6 +78,7 @@ export class ApiClient {
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(auth ? { authorization: `Bearer ${this.token}` } : {}),
+          ...options.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -83,6 +88,7 @@ export class ApiClient {
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CliError(EXIT.unavailable, `cannot reach the API at ${this.url}: ${why}`);
     }
+    options.onHeaders?.(response.headers);
     const text = await response.text();
     let parsed: unknown;
     try {

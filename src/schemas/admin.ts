@@ -34,12 +34,15 @@ export const auditQuery = pageQuery.extend({
   entity: z.string().max(200).optional(),
   entityId: z.string().max(500).optional(),
   action: z.string().max(50).optional(),
+  /** Only entries whose actor is scoped inside this org unit (itself within yours). */
+  scopeId: idSchema.optional(),
   since: isoDateTime.optional(),
   until: isoDateTime.optional(),
 }).strict();
 export const auditView = z.object({
   items: z.array(z.object({
-    id: z.string(), at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string(),
+    id: z.string(), at: z.string(), actor: z.string(), actorId: z.string().nullable(), scopeId: z.string().nullable(),
+    action: z.string(), entity: z.string(), entityId: z.string(),
     before: z.unknown(), after: z.unknown(), requestId: z.string().nullable(),
   })),
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { invalid, notFound, forbidden } from '../domain/errors.js';
+import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { Role } from '../domain/types.js';
 import type { Store } from '../store/connect.js';
@@ -7,6 +7,7 @@ import * as tokens from '../store/repositories/api-token.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { inScope, orgUnitExists } from '../store/repositories/org-unit.js';
 import { getWorker } from '../store/repositories/worker.js';
+import { workerInScope } from './worker.js';
 import type { ServiceDeps } from './deps.js';
 
 // API tokens: minted here, stored as hashes, checked on every request that sends one.
@@ -79,7 +80,10 @@ export async function checkGrant(deps: ServiceDeps, principal: Principal, grant:
   if (!(await inScope(db, principal, grant.scopeId))) {
     throw forbidden('that scope is outside yours', { reason: 'scope_outside_yours', values: { scopeId: grant.scopeId } });
   }
-  if (grant.workerId && !(await getWorker(db, grant.workerId))) {
+  // A worker outside the granter's scope is as good as unknown: a token acting for them would read
+  // their personal data and inbox.
+  const worker = grant.workerId ? await getWorker(db, grant.workerId) : undefined;
+  if (grant.workerId && (!worker || !(await workerInScope(db, principal, worker)))) {
     throw invalid([{ path: 'body.workerId', message: 'unknown worker' }], { reason: 'unknown_worker', values: { workerId: grant.workerId } });
   }
   if ((grant.role === 'social_worker' || grant.role === 'station_lead') && !grant.workerId) {
@@ -121,9 +125,9 @@ export interface TokenView {
   lastUsedAt: string | null;
 }
 
-/** Every token, never the secrets. */
-export async function listTokens(deps: ServiceDeps): Promise<TokenView[]> {
-  const rows = await tokens.listApiTokens(deps.store.db);
+/** The tokens scoped inside the caller's subtree (a token belongs to the org unit of its scope), never the secrets. */
+export async function listTokens(deps: ServiceDeps, principal: Principal): Promise<TokenView[]> {
+  const rows = await tokens.listApiTokens(deps.store.db, { scopeSubtreeOf: principal.scopeId });
   return rows.map((row) => ({
     id: row.id, name: row.name, role: row.role, scopeId: row.scope_id, workerId: row.worker_id,
     createdAt: row.created_at.toISOString(), expiresAt: row.expires_at?.toISOString() ?? null,
@@ -131,11 +135,12 @@ export async function listTokens(deps: ServiceDeps): Promise<TokenView[]> {
   }));
 }
 
-/** Revokes a token (a second revoke answers the first time); audited. */
+/** Revokes a token scoped inside the caller's subtree (a second revoke answers the first time); audited. */
 export async function revokeToken(deps: ServiceDeps, principal: Principal, tokenId: string, requestId: string): Promise<{ id: string; revokedAt: string }> {
   return deps.store.db.transaction().execute(async (trx) => {
     const row = await tokens.findApiToken(trx, tokenId);
-    if (!row) throw notFound(`token ${tokenId}`, { reason: 'token_not_found', values: { tokenId } });
+    // A token scoped outside the caller's subtree (the city admin's, for a community admin) is as good as missing.
+    if (!row || !(await inScope(trx, principal, row.scope_id))) throw notFound(`token ${tokenId}`, { reason: 'token_not_found', values: { tokenId } });
     if (row.revoked_at) return { id: row.id, revokedAt: row.revoked_at.toISOString() };
     const revokedAt = deps.clock();
     await tokens.revokeApiToken(trx, row.id, revokedAt);

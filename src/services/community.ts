@@ -2,7 +2,7 @@ import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { getCommunity, listCommunities, upsertCommunities, type CommunityInput, type CommunityView } from '../store/repositories/community.js';
-import { inScope, orgUnitExists, scopedCommunityIds } from '../store/repositories/org-unit.js';
+import { inScope, lockOrgUnits, orgUnitExists, scopedCommunityIds, subtreeIds } from '../store/repositories/org-unit.js';
 import type { ServiceDeps } from './deps.js';
 
 /** The communities in the caller's scope, with their station status. */
@@ -37,10 +37,33 @@ export interface ImportResult {
   ids: string[];
 }
 
-/** Creates or updates communities (rows already validated), all or nothing, auditing each row's before and after. */
+/**
+ * Creates or updates communities (rows already validated), all or nothing, auditing each row's
+ * before and after. Both the community as it is (its place in the org tree) and as written (its
+ * street) must lie in the caller's scope, so an admin can neither rename another street's community
+ * nor move one out of, or into, their own subtree; an id that names another kind of org unit (a
+ * street, a district) is refused.
+ */
 export async function importCommunities(deps: ServiceDeps, principal: Principal, rows: CommunityInput[], requestId: string): Promise<ImportResult> {
   await assertOrgUnitsInScope(deps, principal, rows.map((row) => row.streetId));
   const changes = await deps.store.db.transaction().execute(async (trx) => {
+    // The org units being replaced, locked until the change commits, so a concurrent move cannot slip between check and write.
+    const existing = await lockOrgUnits(trx, rows.map((row) => row.id));
+    const line = (id: string) => rows.findIndex((row) => row.id === id) + 1;
+    const notCommunities = existing.filter((unit) => unit.kind !== 'community');
+    if (notCommunities.length > 0) {
+      throw invalid(
+        notCommunities.map((unit) => ({ path: `line ${line(unit.id)}.id`, line: line(unit.id), field: 'id', message: `${unit.id} is a ${unit.kind}, not a community` })),
+        { reason: 'not_a_community', values: { orgUnitIds: notCommunities.map((unit) => unit.id) } },
+      );
+    }
+    const scope = new Set(await subtreeIds(trx, principal.scopeId));
+    const foreign = existing.filter((unit) => !scope.has(unit.id)).map((unit) => unit.id);
+    if (foreign.length > 0) {
+      throw forbidden(`communities outside your scope: ${foreign.join(', ')}`, {
+        reason: 'community_outside_scope', values: { communityIds: foreign, lines: foreign.map(line) },
+      });
+    }
     const result = await upsertCommunities(trx, rows);
     for (const change of result) {
       await recordAudit(trx, { actor: principal.name, action: change.before ? 'update' : 'create', entity: 'community', entityId: change.id, before: change.before, after: change.after, requestId });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
-import { notFound } from '../domain/errors.js';
+import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { getOrgUnit, type OrgUnitView } from '../store/repositories/org-unit.js';
@@ -8,7 +8,7 @@ import * as sessions from '../store/repositories/session.js';
 import * as users from '../store/repositories/user.js';
 import { getWorker } from '../store/repositories/worker.js';
 import type { ServiceDeps } from './deps.js';
-import { hashPassword, userView, type UserView } from './user.js';
+import { hashPassword, passwordProblems, userView, type UserView } from './user.js';
 
 // Dashboard sign-in: argon2id password checks with a lock after repeated failures, sessions stored
 // as SHA-256 of their ids, and a CSRF token per session (its hash kept beside the session's).
@@ -38,7 +38,8 @@ const WRONG: SignInRefusal = { ok: false, refusal: 'wrong_credentials' };
 /**
  * Checks a username and password. Every attempt is audited; the n-th failure in a row
  * (SIGN_IN_MAX_ATTEMPTS) locks the account for SIGN_IN_LOCK_MINUTES, during which even the right
- * password is refused.
+ * password is refused. Each check is counted before it is made (users.claimSignInAttempt), so
+ * parallel guesses get exactly SIGN_IN_MAX_ATTEMPTS checks between them, never more.
  */
 export async function signIn(deps: ServiceDeps, credentials: { username: string; password: string }, requestId: string): Promise<SignedIn | SignInRefusal> {
   const { config } = deps;
@@ -48,6 +49,7 @@ export async function signIn(deps: ServiceDeps, credentials: { username: string;
   const row = await users.findUserByUsername(db, username);
   const audit = (action: string, after: Record<string, unknown>) => recordAudit(db, {
     actor: username, action, entity: 'user', entityId: row?.id ?? `username:${username}`, after, requestId,
+    actorId: row ? `user:${row.id}` : null, scopeId: row?.scope_id ?? null,
   });
 
   if (!row) {
@@ -60,26 +62,14 @@ export async function signIn(deps: ServiceDeps, credentials: { username: string;
     await audit('sign_in_failed', { reason: 'disabled' });
     return WRONG;
   }
-  if (row.locked_until && row.locked_until.getTime() > now.getTime()) {
-    await audit('sign_in_failed', { reason: 'locked', lockedUntil: row.locked_until.toISOString() });
-    return { ok: false, refusal: 'locked', lockedUntil: row.locked_until };
+  const check = await checkPassword(deps, row, password);
+  if (check.outcome === 'locked') {
+    await audit('sign_in_failed', { reason: 'locked', lockedUntil: check.lockedUntil.toISOString() });
+    return { ok: false, refusal: 'locked', lockedUntil: check.lockedUntil };
   }
-
-  const good = await verify(row.password_hash, password).catch(() => false);
-  if (!good) {
-    // A lock that has run out starts a fresh count.
-    const previous = row.locked_until ? 0 : row.failed_attempts;
-    const attempts = previous + 1;
-    const lockNow = attempts >= config.SIGN_IN_MAX_ATTEMPTS;
-    const lockedUntil = lockNow ? new Date(now.getTime() + config.SIGN_IN_LOCK_MINUTES * 60_000) : null;
-    await db.transaction().execute(async (trx) => {
-      await users.recordFailedSignIn(trx, row.id, { failedAttempts: lockNow ? 0 : attempts, lockedUntil, at: now });
-      await recordAudit(trx, {
-        actor: username, action: 'sign_in_failed', entity: 'user', entityId: row.id, requestId,
-        after: { reason: 'wrong_password', failedAttempts: attempts, ...(lockedUntil ? { lockedUntil: lockedUntil.toISOString() } : {}) },
-      });
-    });
-    return lockedUntil ? { ok: false, refusal: 'locked', lockedUntil } : WRONG;
+  if (check.outcome === 'wrong') {
+    await audit('sign_in_failed', { reason: 'wrong_password', failedAttempts: check.failedAttempts, ...(check.lockedUntil ? { lockedUntil: check.lockedUntil.toISOString() } : {}) });
+    return check.lockedUntil ? { ok: false, refusal: 'locked', lockedUntil: check.lockedUntil } : WRONG;
   }
 
   const sessionId = randomBytes(32).toString('base64url');
@@ -88,9 +78,80 @@ export async function signIn(deps: ServiceDeps, credentials: { username: string;
   await db.transaction().execute(async (trx) => {
     await users.recordSignIn(trx, row.id, now);
     await sessions.insertUserSession(trx, { idHash: sha256(sessionId), userId: row.id, csrfHash: sha256(csrfToken), createdAt: now, expiresAt });
-    await recordAudit(trx, { actor: username, action: 'sign_in', entity: 'user', entityId: row.id, after: { expiresAt: expiresAt.toISOString() }, requestId });
+    await recordAudit(trx, {
+      actor: username, action: 'sign_in', entity: 'user', entityId: row.id, after: { expiresAt: expiresAt.toISOString() }, requestId,
+      actorId: `user:${row.id}`, scopeId: row.scope_id,
+    });
   });
-  return { ok: true, user: userView({ ...row, last_sign_in_at: now }), sessionId, csrfToken, signedInAt: now, expiresAt };
+  return { ok: true, user: userView({ ...row, last_sign_in_at: now, failed_attempts: 0, locked_until: null }), sessionId, csrfToken, signedInAt: now, expiresAt };
+}
+
+type PasswordCheck =
+  | { outcome: 'right' }
+  | { outcome: 'wrong'; failedAttempts: number; lockedUntil: Date | null }
+  | { outcome: 'locked'; lockedUntil: Date };
+
+/**
+ * Checks a user's password against the lock: the attempt is counted first (atomically), a locked
+ * account gets no check at all, and a right password clears the count (the caller records that).
+ */
+async function checkPassword(deps: ServiceDeps, row: users.UserRow, password: string): Promise<PasswordCheck> {
+  const { config } = deps;
+  const db = deps.store.db;
+  const now = deps.clock();
+  const attempt = await users.claimSignInAttempt(db, row.id, {
+    at: now, maxAttempts: config.SIGN_IN_MAX_ATTEMPTS, lockUntil: new Date(now.getTime() + config.SIGN_IN_LOCK_MINUTES * 60_000),
+  });
+  if (!attempt) {
+    const current = await users.findUser(db, row.id);
+    return { outcome: 'locked', lockedUntil: current?.locked_until ?? now };
+  }
+  if (await verify(row.password_hash, password).catch(() => false)) return { outcome: 'right' };
+  return { outcome: 'wrong', failedAttempts: attempt.failedAttempts, lockedUntil: attempt.lockedUntil };
+}
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/**
+ * A signed-in user changes their own password: the current one is required (a wrong one counts
+ * toward the sign-in lock, so a borrowed session cannot guess it), the new one must pass the
+ * strength rules, and every other session of theirs ends; this one stays. Tokens have no password.
+ */
+export async function changeOwnPassword(deps: ServiceDeps, principal: Principal, change: PasswordChange, requestId: string): Promise<{ user: UserView; endedSessions: number }> {
+  if (!principal.session) {
+    throw forbidden('only a signed-in dashboard user has a password to change: sign in, or ask an admin to reset it', { reason: 'password_change_needs_session' });
+  }
+  const db = deps.store.db;
+  const { userId, idHash } = principal.session;
+  const row = await users.findUser(db, userId);
+  if (!row) throw notFound(`user ${userId}`, { reason: 'user_not_found', values: { userId } });
+  const weak = passwordProblems(change.newPassword, { username: row.username, current: change.currentPassword }, 'body.newPassword');
+  if (weak.length > 0) throw invalid(weak, { reason: 'weak_password' });
+
+  const check = await checkPassword(deps, row, change.currentPassword);
+  if (check.outcome !== 'right') {
+    const lockedUntil = check.lockedUntil?.toISOString();
+    await recordAudit(db, {
+      actor: principal.name, action: 'change_password_failed', entity: 'user', entityId: row.id, requestId,
+      after: check.outcome === 'locked' ? { reason: 'locked', lockedUntil } : { reason: 'wrong_password', failedAttempts: check.failedAttempts, ...(lockedUntil ? { lockedUntil } : {}) },
+    });
+    if (lockedUntil) {
+      throw invalid([{ path: 'body.currentPassword', message: `account locked after too many failed attempts until ${lockedUntil}` }], { reason: 'account_locked', values: { lockedUntil } });
+    }
+    throw invalid([{ path: 'body.currentPassword', message: 'wrong password' }], { reason: 'wrong_current_password' });
+  }
+
+  const passwordHash = await hashPassword(change.newPassword);
+  return db.transaction().execute(async (trx) => {
+    const now = deps.clock();
+    const updated = await users.setPasswordHash(trx, row.id, passwordHash, now);
+    const endedSessions = await sessions.revokeSessionsOfUser(trx, row.id, now, idHash);
+    await recordAudit(trx, { actor: principal.name, action: 'change_password', entity: 'user', entityId: row.id, after: { endedSessions }, requestId });
+    return { user: userView(updated), endedSessions };
+  });
 }
 
 /** Ends the caller's session, if they signed in with one; the cookie stops working at once. */

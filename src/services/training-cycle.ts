@@ -500,7 +500,8 @@ export async function cycleDetail(deps: ServiceDeps, principal: Principal, cycle
     orgUnitId: cycle.org_unit_id,
     status: cycle.status,
     workflowId: workflowIds.trainingCycle(cycle.id),
-    createdBy: cycle.created_by,
+    // Who launched it is a person's name: not for viewers.
+    createdBy: principal.role === 'viewer' ? null : cycle.created_by,
     createdAt: cycle.created_at.toISOString(),
     endedAt: cycle.ended_at?.toISOString() ?? null,
     cancelReason: cycle.cancel_reason,
@@ -522,6 +523,7 @@ export async function listVisibleCycles(deps: ServiceDeps, principal: Principal,
   // (a station lead sees the street's cycles their station takes part in).
   const units = [...new Set([...(await subtreeIds(db, principal.scopeId)), ...(principal.role === 'station_lead' ? await orgAncestors(db, principal.scopeId) : [])])];
   const cycles = await training.listCycles(db, { orgUnitIds: units, ...query });
+  if (principal.role === 'viewer') return { items: cycles.map((cycle) => ({ ...cycle, createdBy: null })) };
   if (principal.role !== 'station_lead') return { items: cycles };
   const visible: typeof cycles = [];
   for (const cycle of cycles) {

@@ -1,9 +1,10 @@
-import { invalid, notFound } from '../domain/errors.js';
+import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { listCommunities } from '../store/repositories/community.js';
 import { inScope, subtreeIds } from '../store/repositories/org-unit.js';
-import { getWorker, listWorkers, upsertWorkers, type WorkerInput, type WorkerView } from '../store/repositories/worker.js';
+import { getWorker, listWorkers, lockWorkers, upsertWorkers, type WorkerInput, type WorkerView } from '../store/repositories/worker.js';
+import type { Store } from '../store/connect.js';
 import { assertOrgUnitsInScope, type ImportResult } from './community.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -42,19 +43,43 @@ export async function assertCanSeeWorker(deps: ServiceDeps, principal: Principal
   if (!(await inScope(deps.store.db, principal, worker.communityId ?? worker.orgUnitId))) throw workerNotFound(worker.id);
 }
 
-/** Creates or updates workers (rows already validated), all or nothing, auditing each row's before and after. */
+/** Whether a worker lies inside the caller's scope: their org unit and, when they have one, their community. */
+export async function workerInScope(db: Store['db'], principal: Principal, worker: { orgUnitId: string; communityId: string | null }): Promise<boolean> {
+  return (await inScope(db, principal, worker.orgUnitId)) && (worker.communityId === null || (await inScope(db, principal, worker.communityId)));
+}
+
+/**
+ * Creates or updates workers (rows already validated), all or nothing, auditing each row's before
+ * and after. Both the row written and the row it replaces must lie in the caller's scope, so an
+ * admin can neither overwrite another community's worker nor move one into or out of their own.
+ */
 export async function importWorkers(deps: ServiceDeps, principal: Principal, rows: WorkerInput[], requestId: string): Promise<ImportResult> {
   await assertOrgUnitsInScope(deps, principal, rows.map((row) => row.orgUnitId));
   const communityIds = [...new Set(rows.map((row) => row.communityId).filter((id): id is string => id !== null))];
   const known = new Set((await listCommunities(deps.store.db, { ids: communityIds })).map((c) => c.id));
-  const unknown = rows.map((row, index) => ({ row, index })).filter(({ row }) => row.communityId !== null && !known.has(row.communityId));
+  const lines = rows.map((row, index) => ({ row, line: index + 1 }));
+  const unknown = lines.filter(({ row }) => row.communityId !== null && !known.has(row.communityId));
   if (unknown.length > 0) {
     throw invalid(
-      unknown.map(({ row, index }) => ({ path: `line ${index + 1}.communityId`, line: index + 1, field: 'communityId', message: `unknown community ${row.communityId}` })),
+      unknown.map(({ row, line }) => ({ path: `line ${line}.communityId`, line, field: 'communityId', message: `unknown community ${row.communityId}` })),
       { reason: 'unknown_community', values: { communityIds: unknown.map(({ row }) => row.communityId) } },
     );
   }
   const changes = await deps.store.db.transaction().execute(async (trx) => {
+    // One read of the caller's subtree answers every row's question, however long the import.
+    const scope = new Set(await subtreeIds(trx, principal.scopeId));
+    const outside = communityIds.filter((id) => !scope.has(id));
+    if (outside.length > 0) {
+      throw forbidden(`communities outside your scope: ${outside.join(', ')}`, { reason: 'org_unit_outside_scope', values: { orgUnitIds: outside } });
+    }
+    // The rows being replaced, locked until the change commits, so a concurrent move cannot slip between check and write.
+    const existing = await lockWorkers(trx, rows.map((row) => row.id));
+    const foreign = existing.filter((worker) => !scope.has(worker.orgUnitId) || (worker.communityId !== null && !scope.has(worker.communityId))).map((worker) => worker.id);
+    if (foreign.length > 0) {
+      throw forbidden(`workers outside your scope: ${foreign.join(', ')}`, {
+        reason: 'worker_outside_scope', values: { workerIds: foreign, lines: lines.filter(({ row }) => foreign.includes(row.id)).map(({ line }) => line) },
+      });
+    }
     const result = await upsertWorkers(trx, rows);
     for (const change of result) {
       await recordAudit(trx, { actor: principal.name, action: change.before ? 'update' : 'create', entity: 'worker', entityId: change.id, before: change.before, after: change.after, requestId });

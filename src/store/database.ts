@@ -342,6 +342,10 @@ export interface AuditLogTable {
   before: Json<unknown> | null;
   after: Json<unknown> | null;
   request_id: string | null;
+  /** The acting token's id, or `user:<id>` for a dashboard user (migration 0110, scope area). */
+  actor_id: string | null;
+  /** The org unit the actor's role is scoped to; null for the system and unknown callers. */
+  scope_id: string | null;
 }
 
 export interface ApiTokenTable {

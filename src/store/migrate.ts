@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_training.js';
 import * as m0005 from './migrations/0005_rollout_runs_and_venture_evaluation.js';
 import * as m0007 from './migrations/0007_users.js';
 import * as m0008 from './migrations/0008_plan_task_escalations.js';
+import * as m0110 from './migrations/0110_audit_scope.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_rollout_runs_and_venture_evaluation': m0005,
   '0007_users': m0007,
   '0008_plan_task_escalations': m0008,
+  '0110_audit_scope': m0110,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

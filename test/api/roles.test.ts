@@ -4,7 +4,8 @@ import { allRoutes } from '../../src/api/routes/index.js';
 import { ROLES, type Role } from '../../src/domain/types.js';
 import { STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, ROLE_WORKERS } from '../helpers/routes.js';
+import { createToken } from '../../src/services/api-token.js';
+import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, recordParams, ROLE_WORKERS, type Records } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
 // Every route × every role, from the same list the app serves: routes added later are covered
@@ -89,6 +90,8 @@ describe('scope: what each role sees and changes', () => {
   const planned = `${STREET}-roles-plan-${suffix}`;
   const rolling = `${STREET}-roles-rollout-${suffix}`;
   const cycleId = `cyc-roles-${suffix}`;
+  // The supervisor who launches the cycle signs with a person's name: a viewer must not see it either.
+  const launcher = '督导张某某';
 
   beforeAll(async () => {
     harness = await startHarness({ name: 'roles', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -113,8 +116,9 @@ describe('scope: what each role sees and changes', () => {
     }), 201);
     ok(await api.call('POST', `/api/stations/${planned}/plan`, { token: tokens.supervisor, body: {} }), 201);
     const day = (days: number, hour: number) => `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+08:00`;
+    const launcherToken = (await createToken(store.db, { name: launcher, role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' })).token;
     ok(await api.call('POST', '/api/training-cycles', {
-      token: tokens.supervisor,
+      token: launcherToken,
       body: {
         id: cycleId, name: '角色测试培训', cohort: { workerIds: [`w-roles-lead-${suffix}`, `w-roles-sw-${suffix}`, 'w-roles-a'] },
         sessions: [{ dimension: 'party_policy', level: 1, startsAt: day(30, 9), endsAt: day(30, 11), place: '中心', trainer: '督导', capacity: 10 }],
@@ -169,34 +173,78 @@ describe('scope: what each role sees and changes', () => {
     }
   });
 
-  it('never shows a viewer personal data: no worker names, e-mails or phones in any answer', async () => {
-    const workers = await store.db.selectFrom('workers').select(['id', 'name', 'email', 'phone']).execute();
+  /** The records a walk over every GET route reads, by path parameter (see PATH_PARAMS). */
+  const walkRecords = (): Array<Partial<Records>> => [
+    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup' },
+    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup' },
+  ];
+  const workerSecrets = async (except: string | null) => (await store.db.selectFrom('workers').select(['id', 'name', 'email', 'phone']).execute())
+    .filter((worker) => worker.id !== except)
+    .flatMap((worker) => [worker.name, worker.email, worker.phone])
+    .filter((value): value is string => Boolean(value));
+
+  it('never shows a viewer personal data: no worker names, e-mails or phones, nor who launched a cycle, in any answer', async () => {
     // A viewer's own record (GET /api/me) is theirs to see.
-    const secrets = workers.filter((worker) => worker.id !== ROLE_WORKERS.viewer)
-      .flatMap((worker) => [worker.name, worker.email, worker.phone])
-      .filter((value): value is string => Boolean(value));
-    expect(secrets).toEqual(expect.arrayContaining(['隐私测试甲', 'privacy-b@example.org']));
-    expect(secrets).toEqual(expect.arrayContaining(['隐私测试站长', 'privacy-sw@example.org']));
+    const secrets = [...await workerSecrets(ROLE_WORKERS.viewer), launcher];
+    expect(secrets).toEqual(expect.arrayContaining(['隐私测试甲', 'privacy-b@example.org', '隐私测试站长', 'privacy-sw@example.org', '+86 130 0000 0004']));
     const readable = routes.filter((spec) => spec.method === 'get' && spec.roles !== 'public' && spec.roles.includes('viewer'));
     expect(readable.length).toBeGreaterThan(0);
-    // Each route with the default path values and with the records made above.
-    const variants = [{}, { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao' }, { communityId: rolling }];
-    let answered = 0;
+    const unanswered = new Set(readable.map(label));
     for (const spec of readable) {
-      for (const variant of variants) {
-        const params = { ...inScopeParams(spec, 'viewer'), ...Object.fromEntries(Object.entries(variant).map(([k, v]) => [k, encodeURIComponent(v)])) };
-        const { status, body } = await api.call('GET', fillPath(spec.path, params), { token: tokens.viewer });
+      // Each route over each set of records; a route with a parameter the table lacks fails here by name.
+      for (const records of walkRecords()) {
+        const { status, body } = await api.call('GET', fillPath(spec.path, recordParams(spec, records)), { token: tokens.viewer });
         expect(status, label(spec)).toBeLessThan(500);
-        if (status === 200) answered += 1;
+        if (status === 200) unanswered.delete(label(spec));
         const text = JSON.stringify(body);
         for (const secret of secrets) expect(text.includes(secret), `${label(spec)} shows ${secret}`).toBe(false);
       }
     }
-    // The records were there to be seen: the viewer read the plan, the cycle and the rollout.
-    expect((await api.call('GET', `/api/stations/${planned}/plan`, { token: tokens.viewer })).status).toBe(200);
-    expect((await api.call('GET', `/api/training-cycles/${cycleId}`, { token: tokens.viewer })).status).toBe(200);
+    // Every route answered the viewer with records in it at least once: none was skipped by a 404.
+    expect([...unanswered]).toEqual([]);
     expect(JSON.stringify((await api.call('GET', '/api/rollout', { token: tokens.viewer })).body)).toContain(rolling);
-    expect(answered).toBeGreaterThan(readable.length);
+    const cycle = await api.call('GET', `/api/training-cycles/${cycleId}`, { token: tokens.viewer });
+    expect(cycle.body).toMatchObject({ id: cycleId, createdBy: null });
+  });
+
+  it('audits every read that shows personal data, recording the path values and query it was asked with', async () => {
+    // Each role's own worker record is theirs to see (GET /api/me); everyone else's is personal data.
+    const secretsOf = Object.fromEntries(await Promise.all((['admin', 'supervisor', 'station_lead', 'social_worker'] as const)
+      .map(async (role) => [role, await workerSecrets(ROLE_WORKERS[role])] as const)));
+    const readable = routes.filter((spec) => spec.method === 'get' && spec.roles !== 'public');
+    const showing: string[] = [];
+    let n = 0;
+    for (const spec of readable) {
+      for (const role of ['admin', 'supervisor', 'station_lead', 'social_worker'] as const) {
+        if (spec.roles === 'public' || !spec.roles.includes(role)) continue;
+        for (const records of walkRecords()) {
+          n += 1;
+          const requestId = `roles-read-${suffix}-${n}`;
+          const path = fillPath(spec.path, recordParams(spec, records));
+          const { status, body } = await api.call('GET', path, { token: tokens[role], headers: { 'x-request-id': requestId } });
+          if (status !== 200 || !secretsOf[role]!.some((secret) => JSON.stringify(body).includes(secret))) continue;
+          showing.push(label(spec));
+          expect(spec.personalData, `${label(spec)} shows personal data to ${role} but is not marked personalData`).toBe(true);
+          const entry = await store.db.selectFrom('audit_log').selectAll().where('request_id', '=', requestId).where('action', '=', 'read').executeTakeFirst();
+          expect(entry, `${label(spec)} as ${role}: no audit entry`).toBeDefined();
+          expect(entry!.entity).toBe(spec.path);
+          expect(entry!.entity_id).not.toBe('{}');
+          expect(entry!.after).toMatchObject({ params: Object.fromEntries(Object.entries(recordParams(spec, records)).map(([k, v]) => [k, decodeURIComponent(v)])) });
+        }
+      }
+    }
+    // The reads that must be audited were among those walked.
+    expect(showing).toEqual(expect.arrayContaining(['GET /api/workers', 'GET /api/workers/:workerId', 'GET /api/training-cycles/:id', 'GET /api/audit']));
+  });
+
+  it('records the filter of an audited list read, not an empty id', async () => {
+    const requestId = `roles-filter-${suffix}`;
+    expect((await api.call('GET', `/api/workers?communityId=${planned}&position=social_worker`, { token: tokens.supervisor, headers: { 'x-request-id': requestId } })).status).toBe(200);
+    const entry = await store.db.selectFrom('audit_log').selectAll().where('request_id', '=', requestId).executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({
+      action: 'read', entity: '/api/workers', entity_id: `?communityId=${planned}&limit=100&offset=0&position=social_worker`,
+      after: { params: {}, query: { communityId: planned, position: 'social_worker' } }, scope_id: STREET,
+    });
   });
 
   it('shows the same records to a supervisor with the names a viewer may not see', async () => {

@@ -140,3 +140,70 @@ export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string
   }
   return snapshot;
 }
+
+// ── Records by path parameter: the route table's second half ─────────────────────────────────
+// Tests that try every route against particular records (the cross-scope matrix, the viewer walk)
+// fill each `:name` of a path from a table of records keyed by parameter name. A route with a
+// parameter the table does not know fails those tests by name, so a new route is never skipped.
+
+/** The path parameters the route table knows how to fill with a record. */
+export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone'] as const;
+export type PathParam = (typeof PATH_PARAMS)[number];
+export type Records = Record<PathParam, string>;
+
+/** The parameters of a route that the table does not know (empty when every one can be filled). */
+export function unknownParams(spec: RouteSpec): string[] {
+  return pathParams(spec.path).filter((name) => !(PATH_PARAMS as readonly string[]).includes(name));
+}
+
+/** A route's path parameters filled (encoded) from records. */
+export function recordParams(spec: RouteSpec, records: Partial<Records>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of pathParams(spec.path)) {
+    const value = records[name as PathParam];
+    if (value === undefined) throw new Error(`${label(spec)}: no record for :${name}; add it to PATH_PARAMS in test/helpers/routes.ts`);
+    values[name] = encodeURIComponent(value);
+  }
+  return values;
+}
+
+/** The keys of a route's query schema (a zod object), for filling filters such as `?communityId=`. */
+export function queryKeys(spec: RouteSpec): string[] {
+  const shape = (spec.query as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** A copy of a value with every property named like a record (workerId, communityId, sessionId …) aimed at that record. */
+export function aimedAt<T>(value: T, records: Partial<Records>): T {
+  if (Array.isArray(value)) return value.map((item) => aimedAt(item, records)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [
+    key,
+    key in records && typeof item === 'string' ? records[key as PathParam] : aimedAt(item, records),
+  ])) as T;
+}
+
+/**
+ * How each route without path parameters that changes something is tried across scopes: the body
+ * that names the other community's records from the caller's own scope (what the scope check must
+ * refuse; the route's example with its ids aimed at those records will do), or why the route
+ * names no scoped record at all. A new such route fails the matrix until it is listed here.
+ */
+export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: string }, ownScope: string) => unknown) | 'example aimed at the records' | { none: string }> = {
+  'POST /api/tokens': (r, own) => ({ name: 'cross-scope', role: 'social_worker', scopeId: own, workerId: r.workerId }),
+  'POST /api/users': (r, own) => ({ username: 'cross.scope.user', displayName: '越权', password: 'a long cross-scope pass', role: 'social_worker', scopeId: own, workerId: r.workerId }),
+  'POST /api/workers': (r, own) => ({ id: r.workerId, orgUnitId: own, communityId: own, name: '越权挪走', position: 'social_worker' }),
+  'POST /api/communities': (r) => ({ id: r.communityId, streetId: r.street, nameZh: '越权改名', nameEn: 'Renamed' }),
+  'POST /api/training-cycles': (r, own) => ({
+    name: 'cross-scope', orgUnitId: own, cohort: { workerIds: [r.workerId] },
+    sessions: [{ dimension: 'party_policy', level: 1, startsAt: '2030-03-01T09:00:00+08:00', endsAt: '2030-03-01T11:00:00+08:00', place: 'x', trainer: 'x', capacity: 5 }],
+    assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
+  }),
+  'POST /api/venture-projects': 'example aimed at the records',
+  'POST /api/digest/run': (r) => ({ streetId: r.street }),
+  'POST /api/rollout': { none: "starts rollouts for the communities in the caller's own scope only" },
+  'POST /api/stations/plans': { none: "starts plans for the stations in the caller's own scope only" },
+  'POST /api/admin/seed': { none: "loads the default data, which names no record of the caller's choosing" },
+  'POST /api/auth/logout': { none: "ends the caller's own session" },
+  'POST /api/auth/password': { none: "changes the caller's own password" },
+};

@@ -4,7 +4,7 @@ import { authenticateToken, createToken } from '../../src/services/api-token.js'
 import { hasMeta, insertMeta } from '../../src/store/repositories/meta.js';
 import { firstRootOrgUnitId, scopedCommunityIds } from '../../src/store/repositories/org-unit.js';
 import { findUserSession, insertUserSession, revokeUserSession } from '../../src/store/repositories/session.js';
-import { findUser, findUserByUsername, insertUser, recordFailedSignIn, recordSignIn } from '../../src/store/repositories/user.js';
+import { findUser, findUserByUsername, insertUser, claimSignInAttempt, recordSignIn } from '../../src/store/repositories/user.js';
 import { loadDefaultData } from '../../src/store/seed/default-data.js';
 import { listAudit, recordAudit } from '../../src/store/repositories/audit.js';
 import { getCommunity, listCommunities, upsertCommunities } from '../../src/store/repositories/community.js';
@@ -100,7 +100,8 @@ describe.each(BACKENDS)('records store on %s', (backend) => {
     });
     expect(await findUserByUsername(store.db, user.username)).toMatchObject({ id: user.id, failed_attempts: 0, locked_until: null });
     const lockedUntil = new Date(at.getTime() + 900_000);
-    await recordFailedSignIn(store.db, user.id, { failedAttempts: 0, lockedUntil, at });
+    expect(await claimSignInAttempt(store.db, user.id, { at, maxAttempts: 1, lockUntil: lockedUntil })).toEqual({ failedAttempts: 1, lockedUntil });
+    expect(await claimSignInAttempt(store.db, user.id, { at, maxAttempts: 1, lockUntil: lockedUntil })).toBeUndefined();
     expect((await findUser(store.db, user.id))?.locked_until).toEqual(lockedUntil);
     await recordSignIn(store.db, user.id, at);
     expect(await findUser(store.db, user.id)).toMatchObject({ locked_until: null, last_sign_in_at: at });

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { api, ApiError, setSignedOutHandler, unwrap } from './api/client.js';
 import { ErrorNote, Loading } from './components.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
+import { AccountPage } from './pages/account.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
@@ -30,6 +31,7 @@ const NAV: NavItem[] = [
   { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
+  { href: '/account', label: 'nav_account', match: '/account' },
 ];
 
 function App() {
@@ -126,6 +128,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
+  if (matchPath('/account', path)) return <AccountPage session={session} />;
   return <OverviewPage session={session} />;
 }
 

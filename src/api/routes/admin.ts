@@ -31,7 +31,7 @@ export const adminRoutes = [
   route({
     method: 'post',
     path: '/api/tokens',
-    summary: 'Create an API token; the token is in this answer only',
+    summary: 'Create an API token within your scope (for a worker in your scope); the token is in this answer only',
     tag: 'admin',
     roles: ['admin'],
     body: tokenCreateBody,
@@ -43,16 +43,16 @@ export const adminRoutes = [
   route({
     method: 'get',
     path: '/api/tokens',
-    summary: 'List API tokens (never the secrets)',
+    summary: 'List the API tokens scoped inside your subtree (never the secrets)',
     tag: 'admin',
     roles: ['admin'],
     response: tokenListView,
-    handler: async ({ deps }) => ({ items: await listTokens(deps) }),
+    handler: async ({ deps, principal }) => ({ items: await listTokens(deps, principal) }),
   }),
   route({
     method: 'post',
     path: '/api/tokens/:tokenId/revoke',
-    summary: 'Revoke an API token',
+    summary: 'Revoke an API token scoped inside your subtree',
     tag: 'admin',
     roles: ['admin'],
     params: tokenIdParams,
@@ -62,13 +62,14 @@ export const adminRoutes = [
   route({
     method: 'get',
     path: '/api/audit',
-    summary: 'The audit log, newest first, filterable',
+    summary: "The audit log of actors scoped inside your subtree, newest first, filterable (entries may hold other people's data: reads are audited)",
     tag: 'admin',
     roles: ['admin'],
+    personalData: true,
     query: auditQuery,
     response: auditView,
-    handler: async ({ deps, query }) => ({
-      items: await listAuditEntries(deps, {
+    handler: async ({ deps, principal, query }) => ({
+      items: await listAuditEntries(deps, principal, {
         ...query,
         since: query.since ? new Date(query.since) : undefined,
         until: query.until ? new Date(query.until) : undefined,

@@ -1,8 +1,11 @@
 import { ALL_ROLES, Reply, route } from '../route.js';
 import { clearedCookies, secureCookies, sessionCookies, signInRefused } from '../session.js';
-import { loginBody, loginView, logoutView, sessionView, userCreateBody, userIdParams, userListQuery, userListView, userView } from '../../schemas/auth.js';
-import { describeSession, signIn, signOut } from '../../services/session.js';
-import { addUser, listUsers, unlockUser } from '../../services/user.js';
+import {
+  loginBody, loginView, logoutView, passwordChangeBody, passwordChangedView, passwordResetView, sessionsEndedView, sessionView, userCreateBody,
+  userDisabledView, userIdParams, userListQuery, userListView, userView,
+} from '../../schemas/auth.js';
+import { changeOwnPassword, describeSession, signIn, signOut } from '../../services/session.js';
+import { addUser, endUserSessions, listUsers, resetUserPassword, setUserDisabled, unlockUser } from '../../services/user.js';
 
 export const authRoutes = [
   route({
@@ -57,23 +60,75 @@ export const authRoutes = [
     handler: ({ deps, principal, body, requestId }) => addUser(deps, principal, body, requestId),
   }),
   route({
+    method: 'post',
+    path: '/api/auth/password',
+    summary: "Change your own password (signed-in dashboard users): the current one is required; your other sessions end",
+    tag: 'auth',
+    roles: ALL_ROLES,
+    body: passwordChangeBody,
+    example: { currentPassword: 'the password you signed in with', newPassword: 'a new long passphrase' },
+    response: passwordChangedView,
+    handler: async ({ deps, principal, body, requestId }) => new Reply(200, await changeOwnPassword(deps, principal, body, requestId), { 'Cache-Control': 'no-store' }),
+  }),
+  route({
     method: 'get',
     path: '/api/users',
-    summary: 'Dashboard users (never their password hashes)',
+    summary: 'Dashboard users scoped inside your subtree (never their password hashes)',
     tag: 'admin',
     roles: ['admin'],
+    personalData: true,
     query: userListQuery,
     response: userListView,
-    handler: async ({ deps, query }) => ({ items: await listUsers(deps, query) }),
+    handler: async ({ deps, principal, query }) => ({ items: await listUsers(deps, principal, query) }),
   }),
   route({
     method: 'post',
     path: '/api/users/:userId/unlock',
-    summary: 'Lift a lock left by failed sign-ins',
+    summary: 'Lift a lock left by failed sign-ins (a user in your subtree)',
     tag: 'admin',
     roles: ['admin'],
     params: userIdParams,
     response: userView,
     handler: ({ deps, principal, params, requestId }) => unlockUser(deps, principal, params.userId, requestId),
+  }),
+  route({
+    method: 'post',
+    path: '/api/users/:userId/disable',
+    summary: 'Disable a user in your subtree: they cannot sign in, and their sessions end now',
+    tag: 'admin',
+    roles: ['admin'],
+    params: userIdParams,
+    response: userDisabledView,
+    handler: ({ deps, principal, params, requestId }) => setUserDisabled(deps, principal, params.userId, true, requestId),
+  }),
+  route({
+    method: 'post',
+    path: '/api/users/:userId/enable',
+    summary: 'Enable a disabled user in your subtree again',
+    tag: 'admin',
+    roles: ['admin'],
+    params: userIdParams,
+    response: userDisabledView,
+    handler: ({ deps, principal, params, requestId }) => setUserDisabled(deps, principal, params.userId, false, requestId),
+  }),
+  route({
+    method: 'post',
+    path: '/api/users/:userId/reset-password',
+    summary: "Reset a user's password to a generated one, shown in this answer only; lifts their lock and ends their sessions",
+    tag: 'admin',
+    roles: ['admin'],
+    params: userIdParams,
+    response: passwordResetView,
+    handler: async ({ deps, principal, params, requestId }) => new Reply(200, await resetUserPassword(deps, principal, params.userId, requestId), { 'Cache-Control': 'no-store' }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/users/:userId/sessions/end',
+    summary: "End a user's sessions (yours but this one, if it is you): they must sign in again",
+    tag: 'admin',
+    roles: ['admin'],
+    params: userIdParams,
+    response: sessionsEndedView,
+    handler: ({ deps, principal, params, requestId }) => endUserSessions(deps, principal, params.userId, requestId),
   }),
 ];

@@ -49,6 +49,7 @@ export const trainingRoutes = [
     summary: 'A cycle and its progress from the records store (participants only for roles that may see them)',
     tag: 'training',
     roles: ALL_ROLES,
+    personalData: true,
     params: cycleParams,
     response: cycleView,
     handler: async ({ deps, principal, params }) => service.cycleDetail(deps, principal, params.id),

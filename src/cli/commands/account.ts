@@ -1,5 +1,5 @@
 import { type Command } from 'commander';
-import { CliError, EXIT } from '../client.js';
+import { CliError, EXIT, usageError } from '../client.js';
 import { describe, keyValues } from '../output.js';
 import { type CliContext, type Me } from '../context.js';
 export function registerAccountCommands(program: Command, ctx: CliContext) {
@@ -14,6 +14,37 @@ export function registerAccountCommands(program: Command, ctx: CliContext) {
         worker: value.worker ? `${value.worker.id} ${value.worker.name}` : null,
         token: value.tokenId,
       }));
+    });
+
+  program.command('password')
+    .description('change your own dashboard password: signs in with the current one, sets the new one and signs out; your other sessions end')
+    .requiredOption('--username <username>', 'your dashboard sign-in name')
+    .addHelpText('after', `
+Passwords come from the environment, never from arguments (shell history keeps those):
+  SHEGONG_PASSWORD      your current password
+  SHEGONG_NEW_PASSWORD  the new one: at least 12 characters, 6 of them different, without your username`)
+    .action(async (options: { username: string }) => {
+      const current = ctx.io.env.SHEGONG_PASSWORD;
+      const next = ctx.io.env.SHEGONG_NEW_PASSWORD;
+      if (!current || !next) throw usageError('set SHEGONG_PASSWORD (your current password) and SHEGONG_NEW_PASSWORD (the new one)');
+      const api = ctx.api();
+      // A dashboard session for this one change: the session cookie from the sign-in, and its CSRF token.
+      let cookie = '';
+      const signedIn = await api.request<{ csrfToken: string }>('POST', '/api/auth/login', { username: options.username, password: current }, {
+        auth: false,
+        onHeaders: (headers) => {
+          cookie = headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+        },
+      });
+      const headers = { cookie, 'x-csrf-token': signedIn.csrfToken };
+      try {
+        const changed = await api.request<{ user: { username: string }; endedSessions: number }>(
+          'POST', '/api/auth/password', { currentPassword: current, newPassword: next }, { auth: false, headers },
+        );
+        ctx.print(changed, (value: typeof changed) => `Changed the password of ${value.user.username}; ${value.endedSessions} other session(s) ended.`);
+      } finally {
+        await api.request('POST', '/api/auth/logout', {}, { auth: false, headers }).catch(() => undefined);
+      }
     });
 
   program.command('health')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role, Row } from '../database.js';
+import { subtreeOf } from './org-unit.js';
 
 // API tokens: only a token's SHA-256 hash is stored, so the secret exists in one answer only.
 
@@ -38,9 +39,11 @@ export async function findApiToken(db: Kysely<Database>, id: string): Promise<Ap
   return db.selectFrom('api_tokens').select(PUBLIC_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
-/** Every token, oldest first, without the hashes. */
-export async function listApiTokens(db: Kysely<Database>): Promise<ApiTokenRow[]> {
-  return db.selectFrom('api_tokens').select(PUBLIC_COLUMNS).orderBy('created_at').execute();
+/** The tokens scoped inside an org unit's subtree, oldest first, without the hashes. */
+export async function listApiTokens(db: Kysely<Database>, filter: { scopeSubtreeOf: string }): Promise<ApiTokenRow[]> {
+  return db.selectFrom('api_tokens').select(PUBLIC_COLUMNS)
+    .where('scope_id', 'in', subtreeOf(filter.scopeSubtreeOf))
+    .orderBy('created_at').orderBy('id').execute();
 }
 
 /**

@@ -52,7 +52,8 @@ export async function upsertCommunities(db: Kysely<Database>, rows: CommunityInp
     const before = await db.selectFrom('communities').selectAll().where('id', '=', row.id).executeTakeFirst();
     await db.insertInto('org_units')
       .values({ id: row.id, parent_id: row.streetId, kind: 'community', name_zh: row.nameZh, name_en: row.nameEn })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ name_zh: row.nameZh, name_en: row.nameEn }))
+      // A community moved to another street moves in the org tree too, so scope follows it.
+      .onConflict((oc) => oc.column('id').doUpdateSet({ parent_id: row.streetId, name_zh: row.nameZh, name_en: row.nameEn }))
       .execute();
     const values = { street_id: row.streetId, name_zh: row.nameZh, name_en: row.nameEn, is_placeholder: row.isPlaceholder ?? false };
     await db.insertInto('communities')

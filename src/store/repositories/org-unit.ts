@@ -24,6 +24,17 @@ export async function inScope(db: Kysely<Database>, principal: Principal, orgUni
   return (await orgAncestors(db, orgUnitId)).includes(principal.scopeId);
 }
 
+/** A subquery of every org unit id in the subtree under (and including) a scope, for `col IN (…)`. */
+export function subtreeOf(scopeId: string) {
+  return sql<string>`(
+    WITH RECURSIVE sub AS (
+      SELECT id FROM org_units WHERE id = ${scopeId}
+      UNION ALL
+      SELECT o.id FROM org_units o JOIN sub ON o.parent_id = sub.id
+    )
+    SELECT id FROM sub)`;
+}
+
 /** Every org unit id in the subtree under (and including) a scope. */
 export async function subtreeIds(db: Kysely<Database>, scopeId: string): Promise<string[]> {
   const result = await sql<{ id: string }>`
@@ -34,6 +45,12 @@ export async function subtreeIds(db: Kysely<Database>, scopeId: string): Promise
     )
     SELECT id FROM sub`.execute(db);
   return result.rows.map((row) => row.id);
+}
+
+/** Whether an org unit is a root of the tree (no parent): its admins see what belongs to no scope. */
+export async function isRootOrgUnit(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db.selectFrom('org_units').select('parent_id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined && row.parent_id === null;
 }
 
 /** The communities under a principal's scope. */
@@ -53,6 +70,13 @@ export interface OrgUnitView {
 export async function getOrgUnit(db: Kysely<Database>, id: string): Promise<OrgUnitView | undefined> {
   const row = await db.selectFrom('org_units').select(['id', 'kind', 'name_zh', 'name_en']).where('id', '=', id).executeTakeFirst();
   return row ? { id: row.id, kind: row.kind, name: { zh: row.name_zh, en: row.name_en } } : undefined;
+}
+
+/** The existing org units among these ids, locked (FOR UPDATE) until the caller's transaction ends. */
+export async function lockOrgUnits(db: Kysely<Database>, ids: string[]): Promise<Array<{ id: string; kind: string; parentId: string | null }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('org_units').select(['id', 'kind', 'parent_id']).where('id', 'in', [...new Set(ids)]).orderBy('id').forUpdate().execute();
+  return rows.map((row) => ({ id: row.id, kind: row.kind, parentId: row.parent_id }));
 }
 
 export async function orgUnitExists(db: Kysely<Database>, id: string): Promise<boolean> {

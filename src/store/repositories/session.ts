@@ -48,3 +48,12 @@ export async function findUserSession(db: Kysely<Database>, idHash: string): Pro
 export async function revokeUserSession(db: Kysely<Database>, idHash: string, at: Date): Promise<void> {
   await db.updateTable('user_sessions').set({ revoked_at: at }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute();
 }
+
+/** Ends every live session of a user but one (the caller's own, when they act on themselves); answers how many ended. */
+export async function revokeSessionsOfUser(db: Kysely<Database>, userId: string, at: Date, exceptIdHash?: string): Promise<number> {
+  let query = db.updateTable('user_sessions').set({ revoked_at: at })
+    .where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', at);
+  if (exceptIdHash) query = query.where('id_hash', '!=', exceptIdHash);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

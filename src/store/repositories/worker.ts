@@ -50,6 +50,13 @@ export async function getWorker(db: Kysely<Database>, id: string): Promise<Worke
   return (await listWorkers(db, { ids: [id] }))[0];
 }
 
+/** The existing workers among these ids, locked (FOR UPDATE) until the caller's transaction ends. */
+export async function lockWorkers(db: Kysely<Database>, ids: string[]): Promise<Array<{ id: string; orgUnitId: string; communityId: string | null }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('workers').select(['id', 'org_unit_id', 'community_id']).where('id', 'in', [...new Set(ids)]).orderBy('id').forUpdate().execute();
+  return rows.map((row) => ({ id: row.id, orgUnitId: row.org_unit_id, communityId: row.community_id }));
+}
+
 export interface WorkerInput {
   id: string;
   orgUnitId: string;

@@ -911,7 +911,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List API tokens (never the secrets)
+         * List the API tokens scoped inside your subtree (never the secrets)
          * @description Roles: admin.
          */
         get: {
@@ -968,7 +968,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create an API token; the token is in this answer only
+         * Create an API token within your scope (for a worker in your scope); the token is in this answer only
          * @description Roles: admin.
          */
         post: {
@@ -1049,7 +1049,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Revoke an API token
+         * Revoke an API token scoped inside your subtree
          * @description Roles: admin.
          */
         post: {
@@ -1110,7 +1110,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit log, newest first, filterable
+         * The audit log of actors scoped inside your subtree, newest first, filterable (entries may hold other people's data: reads are audited)
          * @description Roles: admin.
          */
         get: {
@@ -1122,6 +1122,7 @@ export interface paths {
                     entity?: string;
                     entityId?: string;
                     action?: string;
+                    scopeId?: string;
                     since?: string;
                     until?: string;
                 };
@@ -1142,6 +1143,8 @@ export interface paths {
                                 id: string;
                                 at: string;
                                 actor: string;
+                                actorId: string | null;
+                                scopeId: string | null;
                                 action: string;
                                 entity: string;
                                 entityId: string;
@@ -5214,7 +5217,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Dashboard users (never their password hashes)
+         * Dashboard users scoped inside your subtree (never their password hashes)
          * @description Roles: admin.
          */
         get: {
@@ -5222,6 +5225,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     offset?: number | null;
+                    username?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5363,6 +5367,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password (signed-in dashboard users): the current one is required; your other sessions end
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "currentPassword": "the password you signed in with",
+                     *       "newPassword": "a new long passphrase"
+                     *     }
+                     */
+                    "application/json": {
+                        currentPassword: string;
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                /** @enum {string} */
+                                role: "admin" | "supervisor" | "station_lead" | "social_worker" | "viewer";
+                                scopeId: string;
+                                workerId: string | null;
+                                /** @enum {string} */
+                                locale: "zh-CN" | "en";
+                                lockedUntil: string | null;
+                                disabled: boolean;
+                                lastSignInAt: string | null;
+                                createdAt: string;
+                            };
+                            endedSessions: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{userId}/unlock": {
         parameters: {
             query?: never;
@@ -5373,7 +5465,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Lift a lock left by failed sign-ins
+         * Lift a lock left by failed sign-ins (a user in your subtree)
          * @description Roles: admin.
          */
         post: {
@@ -5407,6 +5499,297 @@ export interface paths {
                             disabled: boolean;
                             lastSignInAt: string | null;
                             createdAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{userId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a user in your subtree: they cannot sign in, and their sessions end now
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "admin" | "supervisor" | "station_lead" | "social_worker" | "viewer";
+                            scopeId: string;
+                            workerId: string | null;
+                            /** @enum {string} */
+                            locale: "zh-CN" | "en";
+                            lockedUntil: string | null;
+                            disabled: boolean;
+                            lastSignInAt: string | null;
+                            createdAt: string;
+                            endedSessions: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{userId}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable a disabled user in your subtree again
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            /** @enum {string} */
+                            role: "admin" | "supervisor" | "station_lead" | "social_worker" | "viewer";
+                            scopeId: string;
+                            workerId: string | null;
+                            /** @enum {string} */
+                            locale: "zh-CN" | "en";
+                            lockedUntil: string | null;
+                            disabled: boolean;
+                            lastSignInAt: string | null;
+                            createdAt: string;
+                            endedSessions: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{userId}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a user's password to a generated one, shown in this answer only; lifts their lock and ends their sessions
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                username: string;
+                                displayName: string;
+                                /** @enum {string} */
+                                role: "admin" | "supervisor" | "station_lead" | "social_worker" | "viewer";
+                                scopeId: string;
+                                workerId: string | null;
+                                /** @enum {string} */
+                                locale: "zh-CN" | "en";
+                                lockedUntil: string | null;
+                                disabled: boolean;
+                                lastSignInAt: string | null;
+                                createdAt: string;
+                            };
+                            password: string;
+                            endedSessions: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{userId}/sessions/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a user's sessions (yours but this one, if it is you): they must sign in again
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            userId: string;
+                            endedSessions: number;
                         };
                     };
                 };

@@ -12,11 +12,23 @@ const ROLES: Role[] = ['supervisor', 'station_lead', 'social_worker', 'viewer', 
 /** The create-user form: the body of `POST /api/users`, with an empty workerId for none. */
 type Form = Required<Pick<Body<'/api/users'>, 'username' | 'displayName' | 'password' | 'role' | 'scopeId'>> & { workerId: string };
 
+/** What the last action on a user said: a generated password (shown once) or how many sessions ended. */
+type Notice = { kind: 'password'; username: string; password: string } | { kind: 'sessions'; username: string; ended: number };
+
 export function UsersPage({ session }: { session: SessionInfo }) {
   const { t, locale } = useI18n();
   const [page, setPage] = useState(0);
   const users = usePolled(() => unwrap(api.GET('/api/users', { params: { query: { limit: PAGE + 1, offset: page * PAGE } } })), `users:${page}`);
-  const unlock = useAction();
+  const action = useAction();
+  const [notice, setNotice] = useState<Notice>();
+  /** Runs an action on a user; `null` means done with nothing to show, a failure shows in the error note. */
+  const act = async (work: () => Promise<Notice | null>) => {
+    setNotice(undefined);
+    const done = await action.run(work);
+    if (done === undefined) return;
+    users.reload();
+    if (done) setNotice(done);
+  };
   return (
     <div className="stack">
       <CreateUser scopeId={session.principal.scopeId} onCreated={users.reload} />
@@ -26,25 +38,48 @@ export function UsersPage({ session }: { session: SessionInfo }) {
             const rows = data.items;
             return (
               <>
+                {notice?.kind === 'password' ? (
+                  <p className="note" role="status" data-testid="new-password">
+                    {t('new_password_once', { user: notice.username })} <code>{notice.password}</code>
+                  </p>
+                ) : null}
+                {notice?.kind === 'sessions' ? <p className="note" role="status">{t('sessions_ended', { user: notice.username, n: notice.ended })}</p> : null}
                 <table className="table">
-                  <thead><tr><th scope="col">{t('username')}</th><th scope="col">{t('display_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('scope')}</th><th scope="col">{t('sign_in')}</th></tr></thead>
+                  <thead><tr><th scope="col">{t('username')}</th><th scope="col">{t('display_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('scope')}</th><th scope="col">{t('sign_in')}</th><th scope="col">{t('actions')}</th></tr></thead>
                   <tbody>
                     {rows.slice(0, PAGE).map((user) => {
                       const locked = user.lockedUntil !== null && Date.parse(user.lockedUntil) > Date.now();
-                      const unlockUser = () => unwrap(api.POST('/api/users/{userId}/unlock', { params: { path: { userId: user.id } } }));
+                      const path = { params: { path: { userId: user.id } } };
+                      const self = session.user?.id === user.id;
+                      const ended = (count: number): Notice => ({ kind: 'sessions', username: user.username, ended: count });
                       return (
                         <tr key={user.id}>
                           <td>{user.username}</td>
                           <td>{user.displayName}</td>
-                          <td>{t(`role_${user.role}`)} {locked ? <><Badge tone="bad">{t('locked')}</Badge> <button type="button" onClick={() => void unlock.run(unlockUser).then((ok) => ok && users.reload())}>{t('unlock')}</button></> : null}</td>
+                          <td>
+                            {t(`role_${user.role}`)}
+                            {user.disabled ? <> <Badge tone="bad">{t('user_disabled')}</Badge></> : null}
+                            {locked ? <> <Badge tone="bad">{t('locked')}</Badge></> : null}
+                          </td>
                           <td>{user.scopeId}</td>
                           <td>{formatDateTime(user.lastSignInAt, locale)}</td>
+                          <td>
+                            {locked ? <button type="button" onClick={() => void act(async () => { await unwrap(api.POST('/api/users/{userId}/unlock', path)); return null; })}>{t('unlock')}</button> : null}
+                            {user.disabled
+                              ? <button type="button" onClick={() => void act(async () => { await unwrap(api.POST('/api/users/{userId}/enable', path)); return null; })}>{t('enable')}</button>
+                              : <button type="button" disabled={self} onClick={() => void act(async () => ended((await unwrap(api.POST('/api/users/{userId}/disable', path))).endedSessions))}>{t('disable')}</button>}
+                            <button type="button" onClick={() => void act(async () => {
+                              const reset = await unwrap(api.POST('/api/users/{userId}/reset-password', path));
+                              return { kind: 'password', username: user.username, password: reset.password };
+                            })}>{t('reset_password')}</button>
+                            <button type="button" onClick={() => void act(async () => ended((await unwrap(api.POST('/api/users/{userId}/sessions/end', path))).endedSessions))}>{t('end_sessions')}</button>
+                          </td>
                         </tr>
                       );
                     })}
                   </tbody>
                 </table>
-                <ErrorNote error={unlock.error} />
+                <ErrorNote error={action.error} />
                 <Pager page={page} hasMore={rows.length > PAGE} onPage={setPage} />
               </>
             );
