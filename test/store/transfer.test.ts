@@ -84,7 +84,7 @@ describe('moving every record to another store', () => {
       actor: 'transfer test', action: 'test', entity: 'test', entity_id: 'x', before: null, after: null, request_id: null, actor_id: null, scope_id: null,
     }).returning('id').executeTakeFirstOrThrow();
     expect(BigInt(inserted.id)).toBeGreaterThan(BigInt(maxAudit?.max ?? 0));
-  });
+  }, 300_000);
 
   it('refuses a store that already holds records, and replaces them only when told', async () => {
     const { text } = await exportText(harness.store);
@@ -146,5 +146,5 @@ describe('moving every record to another store', () => {
     } finally {
       await reopened.close();
     }
-  });
+  }, 300_000);
 });
