@@ -104,6 +104,8 @@ export interface ClusterServerOptions {
   namespaces?: string[];
   searchAttributes: Array<{ name: string; type: string }>;
   onLog?: (line: string) => void;
+  /** Start the server in a process group of its own, so a terminal's Ctrl-C leaves its stopping to the caller. */
+  ownProcessGroup?: boolean;
 }
 
 export interface ClusterServer {
@@ -171,7 +173,7 @@ export async function startClusterServer(options: ClusterServerOptions): Promise
     if (await canConnect(ip, port)) throw new Error(`port ${port} is taken (another Temporal server?): stop it or choose another port`);
     child = spawn(join(options.serverDir, 'temporal-server'), [
       '--root', REPO_ROOT, '--config', 'config/temporal', '--env', CLUSTER_CONFIG_ENV, '--allow-no-auth', 'start',
-    ], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
