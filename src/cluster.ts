@@ -78,11 +78,16 @@ let stopTemporal: (() => Promise<void>) | undefined;
 async function stopAll(code: number): Promise<never> {
   if (stopping) return new Promise(() => undefined);
   stopping = true;
+  // Holds the event loop open until the last step, whatever handles the children leave.
+  const keepAlive = setInterval(() => undefined, 1_000);
   logger.info('stopping: the API, then the workers, then the Temporal server');
   for (const group of [running.filter((p) => p.name === 'api'), running.filter((p) => p.name !== 'api')]) {
     await Promise.all(group.map(stopProcess));
+    logger.info({ stopped: group.map((p) => p.name) }, 'stopped');
   }
   await stopTemporal?.().catch((error: unknown) => logger.error({ err: error }, 'stopping the Temporal server failed'));
+  logger.info('stopped the Temporal server');
+  clearInterval(keepAlive);
   process.exit(code);
 }
 
