@@ -13,6 +13,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { type AppDeps, Reply, type RouteSpec } from './route.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
+import { answerIfNotModified } from './etag.js';
 import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
 
 export const BODY_LIMIT = '256kb';
@@ -135,6 +136,11 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
 
   const requestId = res.locals.requestId as string;
   const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
+  if (spec.etag && spec.method === 'get' && spec.roles !== 'public' && await answerIfNotModified(deps, principal, req, res)) {
+    // Nothing new to show; a personal-data route still records that it was asked.
+    if (spec.personalData) await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
+    return;
+  }
   const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
   const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.

@@ -50,6 +50,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
           description: 'Success',
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
+        ...(spec.etag ? { 304: { description: 'Not Modified: nothing in the caller\'s scope changed since the ETag sent in If-None-Match' } } : {}),
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
       },
     });

@@ -47,6 +47,11 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   status?: number;
   /** Reads personal data: the read is written to the audit log. */
   personalData?: boolean;
+  /**
+   * A GET polled by the dashboard: answers carry an ETag from the caller's scope version, and a
+   * caller sending it back gets 304 Not Modified while nothing in its scope changed (src/api/etag.ts).
+   */
+  etag?: boolean;
   /** A larger JSON body limit than the API's default (bulk imports), e.g. '5mb'. */
   bodyLimit?: string;
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>;
