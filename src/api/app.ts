@@ -10,7 +10,7 @@ import { CSRF_HEADER } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
-import { type AppDeps, Reply, type RouteSpec } from './route.js';
+import { type AppDeps, FileReply, Reply, type RouteSpec } from './route.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
 import { answerIfNotModified } from './etag.js';
@@ -146,6 +146,14 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
+  }
+  if (result instanceof FileReply) {
+    // An ASCII fallback name and the UTF-8 one (RFC 6266 / 5987).
+    const ascii = result.filename.replace(/[^\w.-]/g, '_');
+    res.setHeader('Content-Type', result.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`);
+    res.status(spec.status ?? 200).send(result.body);
+    return;
   }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);

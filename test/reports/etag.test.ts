@@ -20,7 +20,7 @@ describe.each(BACKENDS)('conditional GETs per scope version (%s)', (backend) => 
     api = harness.api!;
     await addSecondDistrict(harness.store, '2026-11-20');
     others = await rollupTokens(harness.store);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await harness?.close();
   });

@@ -17,7 +17,7 @@ describe.each(BACKENDS)('read side in the store (%s)', (backend) => {
       { id: 'cn-bj-dongcheng-jingshan-c1', parent_id: 'cn-bj-dongcheng-jingshan', kind: 'community', name_zh: '景山一社区', name_en: 'Jingshan 1' },
     ]).execute();
     await store.db.insertInto('communities').values({ id: 'cn-bj-dongcheng-jingshan-c1', street_id: 'cn-bj-dongcheng-jingshan', name_zh: '景山一社区', name_en: 'Jingshan 1' }).execute();
-  }, 120_000);
+  }, 300_000);
   afterAll(() => store?.dispose());
 
   it('moves a scope\'s version when something in it changes, and only then', async () => {

@@ -258,3 +258,15 @@ export async function digestRecipients(db: Kysely<Database>, orgUnitIds: string[
     .orderBy('id').execute();
   return rows.map((row) => row.id);
 }
+
+/** Chinese and English names of catalog entries and communities, keyed by key or id, for report labels. */
+export async function reportLabels(db: Kysely<Database>): Promise<{ dimensions: Map<string, { zh: string; en: string }>; themes: Map<string, { zh: string; en: string }>; communities: Map<string, { zh: string; en: string }> }> {
+  const dimensions = await db.selectFrom('dimensions').select(['key', 'name_zh', 'name_en']).orderBy('sort_order').execute();
+  const themes = await db.selectFrom('themes').select(['key', 'name_zh', 'name_en']).orderBy('sort_order').execute();
+  const communities = await db.selectFrom('communities').select(['id', 'name_zh', 'name_en']).orderBy('id').execute();
+  return {
+    dimensions: new Map(dimensions.map((d) => [d.key, { zh: d.name_zh, en: d.name_en }])),
+    themes: new Map(themes.map((t) => [t.key, { zh: t.name_zh, en: t.name_en }])),
+    communities: new Map(communities.map((c) => [c.id, { zh: c.name_zh, en: c.name_en }])),
+  };
+}
