@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { useDimensionNames } from '../catalog.js';
 import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
@@ -75,7 +76,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         </Loadable>
       </Section>
 
-      <Section title={t('stations_by_stage')}>
+      <Section title={t('stations_by_stage')} actions={<Downloads path="/api/exports/station-plans" />}>
         <Loadable state={summary}>{(data) => <StageCounts summary={data} />}</Loadable>
       </Section>
 
@@ -83,7 +84,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         <Loadable state={summary}>{(data) => <TrainingByDimension summary={data} />}</Loadable>
       </Section>
 
-      <Section title={t('residents_by_theme')}>
+      <Section title={t('residents_by_theme')} actions={<Downloads path="/api/exports/summary" />}>
         <Loadable state={summary}>{(data) => <ResidentsByTheme summary={data} />}</Loadable>
       </Section>
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
@@ -27,12 +28,15 @@ export function RolloutPage({ session }: { session: SessionInfo }) {
   const [health, setHealth] = useState<Health | ''>('');
   return (
     <Section title={t('rollout')} actions={
+      <span className="buttons">
+      <Downloads path="/api/exports/coverage" />
       <label className="inline">{t('health')}
         <select value={health} onChange={(event) => { setHealth(event.target.value as Health | ''); setPage(0); }}>
           <option value="">{t('all')}</option>
           {HEALTHS.map((h) => <option key={h} value={h}>{translateKey(t, 'health', h)}</option>)}
         </select>
       </label>
+      </span>
     }>
       <Loadable state={rollout}>
         {(data) => {

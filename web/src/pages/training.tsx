@@ -2,6 +2,7 @@ import { cloneElement, type FormEvent, type ReactElement, useMemo, useState } fr
 import { api, ApiError, unwrap, type Answer, type Body, type Query } from '../api/client.js';
 import { useDimensionNames, useDimensions } from '../catalog.js';
 import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { translateKey, useI18n, localized, type MessageKey } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
@@ -186,7 +187,12 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
           return (
             <>
               <Section title={`${data.name} · ${translateKey(t, 'status', data.status)}`}
-                actions={link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : undefined}>
+                actions={
+                  <span className="buttons">
+                    <Downloads path={`/api/exports/training-cycles/${encodeURIComponent(data.id)}`} />
+                    {link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : null}
+                  </span>
+                }>
                 <Progress cycle={data} />
                 {manage && running ? (
                   <form className="actions" onSubmit={(event) => {
