@@ -264,6 +264,10 @@ export interface RolloutTable {
   opened_at: Timestamp | null;
   /** The first run of the workflow that wrote the row (0005). */
   run_id: string | null;
+  /** Set when the rollout is cancelled (0170). */
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
 }
 
 export type MilestoneName = 'site' | 'staffing' | 'fit_out' | 'opening';

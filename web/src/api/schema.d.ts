@@ -1261,6 +1261,11 @@ export interface paths {
                                     /** @enum {string} */
                                     status: "running" | "opened" | "cancelled";
                                     targetFullCoverage: string | null;
+                                    cancellation: {
+                                        at: string;
+                                        reason?: string;
+                                        by?: string | null;
+                                    } | null;
                                     /** @enum {string} */
                                     health: "on_track" | "at_risk" | "late";
                                     /** @enum {string|null} */
@@ -1667,6 +1672,83 @@ export interface paths {
                                 reason: string;
                                 at: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rollout/{communityId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a community's running rollout with the reason: reminders stop and the station does not open (a new rollout may start later)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "The community merged with its neighbour; its residents are served there"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId: string;
+                            /** @enum {string} */
+                            status: "cancelled";
+                            reason: string;
+                            cancelledAt: string;
                         };
                     };
                 };
@@ -2147,6 +2229,169 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stations/{communityId}/plan/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The station's latest plan as its workflow answers now (status query), or from the records store when the workflow cannot answer (`source` says which)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            planId: string;
+                            workflowId: string | null;
+                            communityId: string;
+                            template: {
+                                id: string;
+                                version: number;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                            /** @enum {string|null} */
+                            currentStage: "guide" | "support" | "supervise" | null;
+                            startedOn: string;
+                            pausedAt: string | null;
+                            pausedTotalMs: number;
+                            cancellation: {
+                                at: string;
+                                by: string | null;
+                                reason: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            stages: {
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "open" | "awaiting_sign_off" | "signed_off" | "cancelled";
+                                startedAt: string | null;
+                                signOffRequestedAt: string | null;
+                                signedOffAt: string | null;
+                                signedOffBy: string | null;
+                                comments: string | null;
+                                sendBacks: {
+                                    at: string;
+                                    by: string | null;
+                                    comments: string | null;
+                                    reopened: string[];
+                                }[];
+                            }[];
+                            tasks: {
+                                id: string;
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                /** @enum {string|null} */
+                                mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services" | null;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                guidance: {
+                                    why: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    how: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    evidence: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                } | null;
+                                required: boolean;
+                                /** @enum {string} */
+                                source: "template" | "follow_up";
+                                /** @enum {string} */
+                                status: "pending" | "open" | "done" | "cancelled";
+                                dueAt: string | null;
+                                completedAt: string | null;
+                                completedBy: string | null;
+                                evidence: {
+                                    note: string;
+                                    links: string[];
+                                } | null;
+                                reopened: number;
+                            }[];
+                            visits: {
+                                no: number;
+                                dueAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "scheduled" | "recorded" | "missed" | "cancelled";
+                                recordedAt: string | null;
+                                recordedBy: string | null;
+                                notes: string | null;
+                                followUpTaskIds: string[];
+                            }[];
+                            evaluation?: unknown;
+                            report?: unknown;
+                            events: {
+                                seq: number;
+                                at: string;
+                                type: string;
+                                by: string | null;
+                                detail?: unknown;
+                            }[];
+                            updatedAt: string;
+                            /** @enum {string} */
+                            source: "workflow" | "store";
+                            asOf: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
