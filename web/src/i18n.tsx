@@ -1,9 +1,11 @@
 import { createContext, useContext } from 'react';
+import { dashEn, dashZh } from './i18n/dash.js';
 
 export type Locale = 'zh-CN' | 'en';
 
 // Every word the page shows, in both languages. Keys are English phrases in snake case.
 const zh = {
+  ...dashZh,
   app_name: '社工 · 展览路街道社会工作',
   skip_to_content: '跳到正文',
   sign_in: '登录',
@@ -218,6 +220,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...dashEn,
   app_name: 'Shegong · Zhanlanlu social work',
   skip_to_content: 'Skip to content',
   sign_in: 'Sign in',

@@ -86,10 +86,44 @@ const session: Middleware = {
   },
 };
 
+// Polling sends conditional reads: a GET whose last answer carried an ETag asks again with
+// If-None-Match, and a 304 is answered from the copy kept here, so an unchanged page costs the
+// server no body. Answers without an ETag are read in full, as before.
+const MAX_KEPT = 200;
+const kept = new Map<string, { etag: string; body: string; contentType: string }>();
+
+const conditional: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET') return request;
+    const copy = kept.get(request.url);
+    if (copy) request.headers.set('if-none-match', copy.etag);
+    return request;
+  },
+  async onResponse({ request, response }) {
+    // Another sign-in may see other fields of the same record: nothing kept outlives a session.
+    if (response.status === 401 || /\/api\/auth\/(login|logout)$/.test(new URL(request.url).pathname)) kept.clear();
+    if (request.method !== 'GET') return undefined;
+    if (response.status === 304) {
+      const copy = kept.get(request.url);
+      if (copy) return new Response(copy.body, { status: 200, headers: { 'content-type': copy.contentType, etag: copy.etag } });
+      return undefined;
+    }
+    const etag = response.headers.get('etag');
+    if (response.ok && etag) {
+      if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
+      kept.set(request.url, { etag, body: await response.clone().text(), contentType: response.headers.get('content-type') ?? 'application/json' });
+    } else {
+      kept.delete(request.url);
+    }
+    return undefined;
+  },
+};
+
 /** A typed client for a set of paths, with the session's cookie, CSRF header and sign-out handling. */
 export function createApiClient<Paths extends object>(): Client<Paths> {
   const client = createClient<Paths>({ credentials: 'same-origin' });
   client.use(session);
+  client.use(conditional);
   return client;
 }
 
