@@ -1,5 +1,10 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { api, unwrap, type Query } from './api/client.js';
+import { FieldError } from './components.js';
+import { usePolled } from './hooks.js';
 import { useI18n } from './i18n.js';
+
+type WorkerPosition = NonNullable<Query<'/api/workers'>['position']>;
 
 // Small pieces the plan, rollout and venture pages share: links people typed (opened safely), a
 // confirmation that names the consequence before a change that cannot be taken back, and a
@@ -75,5 +80,29 @@ export function Disclosure({ label, children, className }: { label: string; chil
       <button type="button" aria-expanded={open} aria-controls={id} onClick={() => setOpen((value) => !value)}>{label}</button>
       {open ? <div id={id}>{children(() => setOpen(false))}</div> : null}
     </div>
+  );
+}
+
+/**
+ * A searchable worker picker: type a name or an id, pick from the matches the list offers. The
+ * list holds the workers the caller may see (one page of the worker list, filtered in the browser).
+ */
+export function WorkerPicker({ id, label, value, onChange, position, error, required }: {
+  id: string; label: string; value: string; onChange(value: string): void; position?: WorkerPosition; error?: string; required?: boolean;
+}) {
+  const workers = usePolled(() => unwrap(api.GET('/api/workers', { params: { query: { limit: 500, ...(position ? { position } : {}) } } })), `workers:${position ?? ''}`, 120_000);
+  const listId = `${id}-list`;
+  const known = workers.data?.items.find((worker) => worker.id === value);
+  return (
+    <label>
+      {label}
+      <input id={id} name={id} type="search" list={listId} value={value} required={required} autoComplete="off" onChange={(event) => onChange(event.target.value.trim())}
+        aria-invalid={error ? true : undefined} aria-describedby={`${id}-who ${id}-error`} />
+      <datalist id={listId}>
+        {(workers.data?.items ?? []).filter((worker) => worker.active).map((worker) => <option key={worker.id} value={worker.id}>{worker.name}</option>)}
+      </datalist>
+      <span id={`${id}-who`} className="muted">{known ? known.name : ''}</span>
+      <FieldError id={`${id}-error`} message={error} />
+    </label>
   );
 }
