@@ -269,6 +269,30 @@ describe('shegong CLI', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ total: expect.any(Number), operating: expect.any(Number), communities: expect.any(Array) });
   });
 
+  it('starts a rollout, replans and completes a milestone with evidence, and cancels it with the reason', async () => {
+    const target = `${STREET}-cli-rollout-${suffix}`;
+    const day = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+    const created = await api.call('POST', '/api/communities', { token: tokens.admin, body: { id: target, streetId: STREET, nameZh: '命令行建站社区', nameEn: 'CLI rollout' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await cli(['rollout', 'start', target, '--site', day(5)])).code).toBe(2);
+    const started = await cli(['rollout', 'start', target, '--site', day(5), '--staffing', day(10), '--fit-out', day(20), '--opening', day(30)], { token: tokens.supervisor });
+    expect(started.stderr).toBe('');
+    expect(started.stdout).toContain(`Started the rollout of ${target}`);
+    expect(started.stdout).toMatch(new RegExp(`opening\\s+${day(30)}`));
+    const replanned = await cli(['rollout', 'replan', target, 'site', '--target', day(7), '--reason', 'Lease signing moved'], { token: tokens.supervisor });
+    expect(replanned.stderr).toBe('');
+    expect(replanned.stdout).toContain(`Replanned site of ${target} to ${day(7)}`);
+    expect((await cli(['rollout', 'complete', target, 'nowhere', '--note', 'x'])).code).toBe(2);
+    const completed = await cli(['rollout', 'complete', target, 'site', '--note', 'Lease signed', '--link', 'https://example.org/lease.pdf'], { token: tokens.supervisor });
+    expect(completed.stderr).toBe('');
+    expect(completed.stdout).toContain(`Completed site of ${target}`);
+    const cancelled = await cli(['rollout', 'cancel', target, '--reason', 'CLI test over'], { token: tokens.supervisor });
+    expect(cancelled.stderr).toBe('');
+    expect(cancelled.stdout).toContain(`Cancelled the rollout of ${target}`);
+    const coverage = JSON.parse((await cli(['--json', 'rollout', 'status'], { token: tokens.supervisor })).stdout) as { communities: Array<{ communityId: string; rollout: { status: string; cancellation: { reason: string } } | null }> };
+    expect(coverage.communities.find((c) => c.communityId === target)?.rollout).toMatchObject({ status: 'cancelled', cancellation: { reason: 'CLI test over' } });
+  });
+
   it('runs the digest only for roles and streets that may (refusals exit 1)', async () => {
     const viewer = await cli(['digest', 'run'], { token: tokens.viewer });
     expect(viewer.code).toBe(1);
