@@ -11,6 +11,7 @@ import { RolloutPage } from './pages/rollout.js';
 import { StationPage } from './pages/station.js';
 import { TrainingPage } from './pages/training.js';
 import { UsersPage } from './pages/users.js';
+import { VenturesPage } from './pages/ventures.js';
 import { WorkerPage } from './pages/worker.js';
 import { linkProps, matchPath, usePath } from './router.js';
 import { can, type Capability, type SessionInfo } from './session.js';
@@ -29,6 +30,7 @@ const NAV: NavItem[] = [
   { href: '/training', label: 'nav_training', capability: 'training.view', match: '/training/:cycleId?' },
   { href: '/workers', label: 'nav_worker', capability: 'worker.view', match: '/workers/:workerId?' },
   { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
+  { href: '/ventures', label: 'nav_ventures', capability: 'venture.view', match: '/ventures/:projectId?' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -126,6 +128,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if ((params = matchPath('/training/:cycleId?', path)) && can(session, 'training.view')) return <TrainingPage session={session} cycleId={params.cycleId || undefined} />;
   if ((params = matchPath('/workers/:workerId?', path)) && can(session, 'worker.view')) return <WorkerPage session={session} workerId={params.workerId || undefined} />;
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
+  if ((params = matchPath('/ventures/:projectId?', path)) && can(session, 'venture.view')) return <VenturesPage session={session} projectId={params.projectId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/account', path)) return <AccountPage session={session} />;

@@ -11,14 +11,15 @@ export type Capability =
   | 'training.view' | 'training.launch' | 'training.manage'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
-  | 'inbox' | 'users.manage' | 'personal_data';
+  | 'inbox' | 'users.manage' | 'personal_data'
+  | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
-  social_worker: ['training.view', 'worker.view', 'inbox'],
-  viewer: ['rollout.view', 'inbox'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record'],
+  social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record'],
+  viewer: ['rollout.view', 'inbox', 'venture.view'],
 };
 
 export function can(session: SessionInfo, capability: Capability): boolean {
