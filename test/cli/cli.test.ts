@@ -293,6 +293,29 @@ describe('shegong CLI', () => {
     expect(coverage.communities.find((c) => c.communityId === target)?.rollout).toMatchObject({ status: 'cancelled', cancellation: { reason: 'CLI test over' } });
   });
 
+  it('takes a venture project from proposal by a station lead through approval, start and a service record to its evaluation', async () => {
+    const projectId = `vp-cli-${suffix}`;
+    const lead = { token: tokens.station_lead };
+    const supervisor = { token: tokens.supervisor };
+    expect((await cli(['venture', 'propose', '--community', WANMINGYUAN, '--theme', 'pets', '--title', 'x'], lead)).code).toBe(2);
+    const proposed = await cli(['venture', 'propose', '--community', WANMINGYUAN, '--theme', 'elderly', '--title', '楼门互助（命令行）', '--budget', '20000', '--id', projectId], lead);
+    expect(proposed.stderr).toBe('');
+    expect(proposed.stdout).toContain(`Proposed venture project ${projectId}`);
+    expect((await cli(['venture', 'approve', projectId], lead)).code).toBe(1);
+    expect((await cli(['venture', 'approve', projectId, '--comments', 'Fits the elderly theme'], supervisor)).stdout).toContain('now approved');
+    expect((await cli(['venture', 'start', projectId], lead)).stdout).toContain('now running');
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const recorded = await cli(['venture', 'record', projectId, '--served-on', day, '--residents', '12', '--note', 'Stairwell day', '--id', `sr-${suffix}`], lead);
+    expect(recorded.stderr).toBe('');
+    expect(recorded.stdout).toContain('Recorded service');
+    expect((await cli(['venture', 'evaluate', projectId, '--score', '9', '--comments', 'x'], supervisor)).code).toBe(2);
+    expect((await cli(['venture', 'evaluate', projectId, '--score', '4', '--comments', 'Reached its residents'], supervisor)).stdout).toContain('now evaluated');
+    const shown = await cli(['venture', 'show', projectId], supervisor);
+    expect(shown.stdout).toMatch(/residents\s+12/);
+    const listed = await cli(['venture', 'list', '--theme', 'elderly', '--status', 'evaluated'], supervisor);
+    expect(listed.stdout).toContain(projectId);
+  });
+
   it('runs the digest only for roles and streets that may (refusals exit 1)', async () => {
     const viewer = await cli(['digest', 'run'], { token: tokens.viewer });
     expect(viewer.code).toBe(1);
