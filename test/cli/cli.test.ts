@@ -178,6 +178,14 @@ describe('shegong CLI', () => {
     const lead = await cli(['user', 'create', '--username', `cli.bad.${suffix}`, '--name', 'x', '--role', 'station_lead', '--scope', WANMINGYUAN]);
     expect(lead.code).toBe(1);
     expect(lead.stderr).toContain('body.workerId');
+
+    // A supervisor tied to no worker is allowed, and told what that means; with --worker the link shows in the list.
+    const unlinked = await cli(['user', 'create', '--username', `cli.sup.${suffix}`, '--name', 'CLI 督导', '--role', 'supervisor', '--scope', STREET]);
+    expect(unlinked.code).toBe(0);
+    expect(unlinked.stderr).toContain('escalations and the inbox will not reach this user');
+    const linked = await cli(['user', 'create', '--username', `cli.sup2.${suffix}`, '--name', 'CLI 督导二', '--role', 'supervisor', '--scope', STREET, '--worker', 'w-zhanlanlu-supervisor-01']);
+    expect(linked.stderr).toBe('');
+    expect((await cli(['user', 'list'])).stdout).toMatch(new RegExp(`cli\\.sup2\\.${suffix}\\s+CLI 督导二\\s+supervisor\\s+\\S+\\s+w-zhanlanlu-supervisor-01`));
   });
 
   it('loads the default data with seed, idempotently, and audits it', async () => {

@@ -5,6 +5,7 @@ import { useAction, usePolled } from '../hooks.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import type { Role, SessionInfo } from '../session.js';
 import { formatDateTime } from '../time.js';
+import { WorkerPicker } from '../widgets.js';
 
 const PAGE = 25;
 const ROLES: Role[] = ['supervisor', 'station_lead', 'social_worker', 'viewer', 'admin'];
@@ -60,6 +61,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                             {t(`role_${user.role}`)}
                             {user.disabled ? <> <Badge tone="bad">{t('user_disabled')}</Badge></> : null}
                             {locked ? <> <Badge tone="bad">{t('locked')}</Badge></> : null}
+                            {!user.workerId ? <> <Badge tone="warn">{t('user_no_worker')}</Badge></> : null}
                           </td>
                           <td>{user.scopeId}</td>
                           <td>{formatDateTime(user.lastSignInAt, locale)}</td>
@@ -119,13 +121,14 @@ function CreateUser({ scopeId, onCreated }: { scopeId: string; onCreated(): void
         {field('username', 'username')}
         {field('displayName', 'display_name')}
         {field('password', 'password', 'password')}
-        <label>{t('status')}
+        <label>{t('user_role')}
           <select name="role" value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value as Role })}>
             {ROLES.map((role) => <option key={role} value={role}>{t(`role_${role}`)}</option>)}
           </select>
         </label>
         {field('scopeId', 'scope')}
-        {field('workerId', 'worker_id')}
+        <WorkerPicker id="workerId" label={t('user_worker')} value={form.workerId} onChange={(workerId) => setForm({ ...form, workerId })} error={action.error?.fieldMessage('workerId')} />
+        {!form.workerId ? <p className="note" role="status" data-testid="no-worker-warning">{t('user_no_worker_warning')}</p> : null}
         <button type="submit" className="primary" disabled={action.running}>{t('submit')}</button>
         {action.error && action.error.details.length === 0 ? <ErrorNote error={action.error} /> : null}
       </form>
