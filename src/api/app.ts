@@ -143,7 +143,8 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
-    res.status(result.status).json(result.body);
+    if (result.contentType && typeof result.body === 'string') res.status(result.status).type(result.contentType).send(result.body);
+    else res.status(result.status).json(result.body);
     return;
   }
   res.status(spec.status ?? 200).json(result ?? null);

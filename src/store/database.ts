@@ -397,6 +397,18 @@ export interface MetaTable {
   updated_at: DefaultTimestamp;
 }
 
+// 0171_calendar_feeds
+export interface CalendarFeedTable {
+  id: string;
+  secret_hash: string;
+  owner_id: string;
+  worker_id: string;
+  locale: Generated<string>;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+  last_read_at: Timestamp | null;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   centers: CenterTable;
@@ -428,6 +440,7 @@ export interface Database {
   users: UserTable;
   user_sessions: UserSessionTable;
   meta: MetaTable;
+  calendar_feeds: CalendarFeedTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
+import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
@@ -27,5 +28,6 @@ export function allRoutes(): RouteSpec[] {
     ...ventureRoutes,
     ...reportRoutes,
     ...authRoutes,
+    ...calendarFeedRoutes,
   ];
 }
