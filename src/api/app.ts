@@ -16,6 +16,8 @@ import { docsPage } from './docs-page.js';
 import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
 
 export const BODY_LIMIT = '256kb';
+/** Routes without a token (signing in) take small bodies only. */
+export const PUBLIC_BODY_LIMIT = '16kb';
 export const API_VERSION = '0.1.0';
 
 const ANONYMOUS: Principal = { tokenId: 'anonymous', name: 'anonymous', role: 'viewer', scopeId: '', workerId: null };
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   // Bodies are parsed per route, so a bulk import may take a larger body than everything else.
   const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
   const defaultJsonBody = jsonBody(BODY_LIMIT);
+  const publicJsonBody = jsonBody(PUBLIC_BODY_LIMIT);
 
   const openApi = buildOpenApiDocument(routes, API_VERSION);
   app.get('/api/openapi.json', (_req, res) => {
@@ -62,10 +65,21 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
 
   app.use(CODEC_PATH, createCodecRouter(deps));
   const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
+  // The caller is authenticated, rate-limited and checked against the route's roles before a byte
+  // of the body is read: an anonymous or unentitled request never costs a parse or an inflate, and
+  // the import-sized limit serves only the roles a bulk route lets through.
   for (const spec of routes) {
-    app[spec.method](spec.path, spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody, async (req: Request, res: Response, next: NextFunction) => {
+    const body = spec.roles === 'public' ? publicJsonBody : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
+    app[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
-        await handle(spec, req, res, deps, limiter);
+        res.locals.principal = await admit(spec, req, deps, limiter);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    }, body, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        await handle(spec, req, res, deps);
       } catch (error) {
         next(error);
       }
@@ -104,22 +118,24 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   return app;
 }
 
-async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>) {
-  let principal = ANONYMOUS;
-  if (spec.roles !== 'public') {
-    principal = await authenticateRequest(deps, {
-      method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
-    });
-    res.locals.principal = principal;
-    const wait = limiter.take(principal.tokenId, Date.now());
-    if (wait > 0) {
-      throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
-    }
-    if (!spec.roles.includes(principal.role)) {
-      throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`);
-    }
+/** The caller of a route: authenticated, within its rate limit and of a role the route lets through. */
+async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>): Promise<Principal> {
+  if (spec.roles === 'public') return ANONYMOUS;
+  const principal = await authenticateRequest(deps, {
+    method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
+  });
+  const wait = limiter.take(principal.tokenId, Date.now());
+  if (wait > 0) {
+    throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
   }
+  if (!spec.roles.includes(principal.role)) {
+    throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`);
+  }
+  return principal;
+}
 
+async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDeps) {
+  const principal = res.locals.principal as Principal;
   const problems: FieldProblem[] = [];
   const parse = (schema: ZodType | undefined, value: unknown, location: string) => {
     if (!schema) return undefined;
