@@ -61,7 +61,7 @@ export async function importWorkers(deps: ServiceDeps, principal: Principal, row
   const unknown = lines.filter(({ row }) => row.communityId !== null && !known.has(row.communityId));
   if (unknown.length > 0) {
     throw invalid(
-      unknown.map(({ row, line }) => ({ path: `line ${line}.communityId`, line, field: 'communityId', message: `unknown community ${row.communityId}` })),
+      unknown.map(({ row, line }) => ({ path: `line ${line}.communityId`, line, field: 'communityId', message: `unknown community ${row.communityId}`, code: 'community_unknown', values: { communityId: row.communityId } })),
       { reason: 'unknown_community', values: { communityIds: unknown.map(({ row }) => row.communityId) } },
     );
   }

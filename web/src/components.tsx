@@ -4,33 +4,29 @@ import { GridComponent, LegendComponent, RadarComponent, TooltipComponent } from
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ApiError } from './api/client.js';
-import { useI18n, type Translate } from './i18n.js';
+import { describeError, describeProblem } from './errors.js';
+import { useI18n, type Locale, type Translate } from './i18n.js';
 
 echarts.use([BarChart, PieChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
 
-/** An API error in words, for the place that caused it. */
-export function errorText(t: Translate, error: ApiError): string {
-  if (error.code === 'network') return t('error_network');
-  if (error.status === 403) return `${t('error_forbidden')} (${error.message})`;
-  if (error.status === 401) return t('error_unauthorized');
-  return error.message;
+export { Field, FieldError } from './errors.js';
+
+/** An API error in words, in the reader's language (web/src/errors.tsx), for the place that caused it. */
+export function errorText(reader: { t: Translate; locale: Locale }, error: ApiError): string {
+  return describeError(reader, error);
 }
 
-export function ErrorNote({ error, onRetry }: { error: ApiError | undefined; onRetry?: () => void }) {
-  const { t } = useI18n();
+/** An error in the reader's language; every field problem too, when no form field shows them. */
+export function ErrorNote({ error, onRetry, withFields = false }: { error: ApiError | undefined; onRetry?: () => void; withFields?: boolean }) {
+  const { t, locale } = useI18n();
   if (!error) return null;
+  const problems = withFields ? error.details.map((problem) => describeProblem({ t, locale }, problem)) : [];
   return (
     <p className="note error" role="alert">
-      {errorText(t, error)}
+      {[describeError({ t, locale }, error), ...problems].join(' ')}
       {onRetry ? <> <button type="button" className="link" onClick={onRetry}>{t('retry')}</button></> : null}
     </p>
   );
-}
-
-/** The error for one field, shown under it and tied to it with aria-describedby. */
-export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return <span id={id} className="field-error" role="alert">{message}</span>;
 }
 
 export function Loading() {

@@ -1,7 +1,8 @@
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, ApiError, setSignedOutHandler, unwrap } from './api/client.js';
+import { api, ApiError, setProblemWriter, setSignedOutHandler, unwrap } from './api/client.js';
 import { ErrorNote, Loading } from './components.js';
+import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
 import { InboxPage } from './pages/inbox.js';
@@ -40,14 +41,19 @@ function App() {
   const [sessionError, setSessionError] = useState<ApiError>();
   const { path, search } = usePath();
 
-  const i18n: I18n = useMemo(() => ({
-    locale,
-    t: translator(locale),
-    setLocale: (next: Locale) => {
-      window.localStorage.setItem('shegong.locale', next);
-      setLocaleState(next);
-    },
-  }), [locale]);
+  const i18n: I18n = useMemo(() => {
+    const t = translator(locale);
+    // Field problems (ApiError.fieldMessage) are phrased in the page's language from their code.
+    setProblemWriter((problem) => describeProblem({ t, locale }, problem));
+    return {
+      locale,
+      t,
+      setLocale: (next: Locale) => {
+        window.localStorage.setItem('shegong.locale', next);
+        setLocaleState(next);
+      },
+    };
+  }, [locale]);
 
   useEffect(() => {
     document.documentElement.lang = locale;

@@ -1,0 +1,24 @@
+// Strings for the dashboard's shared parts: errors, confirmations, navigation and training.
+// Merged into the catalogs in web/src/i18n.tsx.
+
+export const craftZh = {
+  error_http: '服务器返回了意外的答复（HTTP {status}），请稍后再试。',
+  confirm: '确认',
+  confirm_reason: '原因（会告知相关人员）',
+  confirm_reason_required: '请填写原因。',
+  menu: '菜单',
+  close_menu: '关闭菜单',
+  engine_console: '在流程引擎控制台中查看',
+  engine_console_note: '仅管理员可见；控制台时间为 UTC。',
+};
+
+export const craftEn: Record<keyof typeof craftZh, string> = {
+  error_http: 'The server gave an unexpected answer (HTTP {status}); please try again shortly.',
+  confirm: 'Confirm',
+  confirm_reason: 'Reason (the people affected are told)',
+  confirm_reason_required: 'Please give a reason.',
+  menu: 'Menu',
+  close_menu: 'Close menu',
+  engine_console: 'Open in the engine console',
+  engine_console_note: 'Admins only; the console shows UTC.',
+};
