@@ -5,6 +5,7 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ApiError } from './api/client.js';
 import { describeError, describeProblem } from './errors.js';
+import { formatDate, formatDateTime } from './time.js';
 import { useI18n, type Locale, type Translate } from './i18n.js';
 
 echarts.use([BarChart, PieChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
@@ -107,4 +108,15 @@ export function Chart({ option, label, height = 280 }: { option: echarts.ECharts
     chart.current?.setOption(option, true);
   }, [option]);
   return <div ref={ref} className="chart" role="img" aria-label={label} style={{ height }} />;
+}
+
+/**
+ * A date or a date and time, in Beijing time and the reader's language, as one unbreakable value
+ * (`<time>`, white-space: nowrap): never "2027-01-" on one line and "06" on the next.
+ */
+export function When({ at, date }: { at?: string | null; date?: string | null }) {
+  const { locale } = useI18n();
+  const value = at ?? date;
+  if (!value) return <span className="date">—</span>;
+  return <time className="date" dateTime={value}>{at !== undefined ? formatDateTime(value, locale) : formatDate(value, locale)}</time>;
 }

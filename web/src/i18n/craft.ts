@@ -4,6 +4,7 @@
 export const craftZh = {
   error_http: '服务器返回了意外的答复（HTTP {status}），请稍后再试。',
   confirm: '确认',
+  cancel_action: '不，返回',
   confirm_reason: '原因（会告知相关人员）',
   confirm_reason_required: '请填写原因。',
   menu: '菜单',
@@ -15,6 +16,7 @@ export const craftZh = {
 export const craftEn: Record<keyof typeof craftZh, string> = {
   error_http: 'The server gave an unexpected answer (HTTP {status}); please try again shortly.',
   confirm: 'Confirm',
+  cancel_action: 'No, go back',
   confirm_reason: 'Reason (the people affected are told)',
   confirm_reason_required: 'Please give a reason.',
   menu: 'Menu',

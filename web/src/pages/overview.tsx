@@ -1,12 +1,11 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { useDimensionNames } from '../catalog.js';
-import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section } from '../components.js';
+import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section, When } from '../components.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
-import { formatDate, formatDateTime } from '../time.js';
 
 type OverduePage = Answer<'/api/stations/overdue'>;
 
@@ -45,7 +44,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
             return (
               <>
                 <p className="big" data-testid="coverage-count">{t('coverage_of', { n: operating, total: data.items.length })}</p>
-                <p>{t('projected_full')}: <strong data-testid="projected-date">{projected ? formatDate(projected, locale) : t('not_projected')}</strong></p>
+                <p>{t('projected_full')}: <strong data-testid="projected-date">{projected ? <When date={projected} /> : t('not_projected')}</strong></p>
                 {rollout.error ? <ErrorNote error={rollout.error} /> : null}
                 <ul className="community-grid" aria-label={t('coverage')}>
                   {data.items.map((community) => {
@@ -203,7 +202,7 @@ function OverdueList({ page }: { page: OverduePage }) {
           {' '}<Badge tone="bad">{t('days_overdue', { n: task.daysOverdue })}</Badge>
           {task.escalationRounds > 0 ? <> <Badge tone="warn">{t('escalation_rounds', { n: task.escalationRounds })}</Badge></> : null}
           <span className="muted"> · {localized(locale, task.communityName)} · {translateKey(t, 'stage', task.stage)}
-            {task.required ? '' : ` · ${t('optional')}`} · {t('due')} {formatDateTime(task.dueAt, locale)}</span>
+            {task.required ? '' : ` · ${t('optional')}`} · {t('due')} <When at={task.dueAt} /></span>
         </li>
       ))}
     </ul>
@@ -212,7 +211,6 @@ function OverdueList({ page }: { page: OverduePage }) {
 
 /** Unread escalations in the signed-in person's inbox, newest first. */
 function Escalations({ inbox }: { inbox: Inbox }) {
-  const { locale } = useI18n();
   const rows = [...inbox.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   if (rows.length === 0) return <Empty />;
   return (
@@ -220,7 +218,7 @@ function Escalations({ inbox }: { inbox: Inbox }) {
       {rows.map((item) => (
         <li key={item.id}>
           <a {...linkProps('/inbox?unread=1')}>{item.subject}</a>
-          <span className="muted"> · {formatDateTime(item.createdAt, locale)}</span>
+          <span className="muted"> · <When at={item.createdAt} /></span>
         </li>
       ))}
     </ul>
@@ -228,7 +226,7 @@ function Escalations({ inbox }: { inbox: Inbox }) {
 }
 
 function UpcomingSessions({ cycles }: { cycles: CycleDetail[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const dimensions = useDimensionNames();
   const now = Date.now();
   const weekAhead = now + 7 * 86_400_000;
@@ -243,7 +241,7 @@ function UpcomingSessions({ cycles }: { cycles: CycleDetail[] }) {
     <ul className="list">
       {sessions.map(({ cycle, session }) => (
         <li key={session.id}>
-          <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}>{formatDateTime(session.startsAt, locale)}</a>
+          <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}><When at={session.startsAt} /></a>
           {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
           <span className="muted"> · {session.place} · {cycle.name}</span>
         </li>

@@ -1,10 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, unwrap, type Body } from '../api/client.js';
-import { Badge, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Badge, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import type { Role, SessionInfo } from '../session.js';
-import { formatDateTime } from '../time.js';
 
 const PAGE = 25;
 const ROLES: Role[] = ['supervisor', 'station_lead', 'social_worker', 'viewer', 'admin'];
@@ -16,7 +15,7 @@ type Form = Required<Pick<Body<'/api/users'>, 'username' | 'displayName' | 'pass
 type Notice = { kind: 'password'; username: string; password: string } | { kind: 'sessions'; username: string; ended: number };
 
 export function UsersPage({ session }: { session: SessionInfo }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [page, setPage] = useState(0);
   const users = usePolled(() => unwrap(api.GET('/api/users', { params: { query: { limit: PAGE + 1, offset: page * PAGE } } })), `users:${page}`);
   const action = useAction();
@@ -62,7 +61,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                             {locked ? <> <Badge tone="bad">{t('locked')}</Badge></> : null}
                           </td>
                           <td>{user.scopeId}</td>
-                          <td>{formatDateTime(user.lastSignInAt, locale)}</td>
+                          <td><When at={user.lastSignInAt} /></td>
                           <td>
                             {locked ? <button type="button" onClick={() => void act(async () => { await unwrap(api.POST('/api/users/{userId}/unlock', path)); return null; })}>{t('unlock')}</button> : null}
                             {user.disabled
