@@ -6,9 +6,11 @@ import { inScope, lockOrgUnits, orgUnitExists, scopedCommunityIds, subtreeIds } 
 import type { ServiceDeps } from './deps.js';
 
 /** The communities in the caller's scope, with their station status. */
-export async function listCommunitiesInScope(deps: ServiceDeps, principal: Principal, filter: { streetId?: string }): Promise<CommunityView[]> {
+export async function listCommunitiesInScope(
+  deps: ServiceDeps, principal: Principal, filter: { streetId?: string; q?: string; limit?: number; offset?: number },
+): Promise<CommunityView[]> {
   const ids = await scopedCommunityIds(deps.store.db, principal);
-  return listCommunities(deps.store.db, { ids, streetId: filter.streetId });
+  return listCommunities(deps.store.db, { ids, ...filter });
 }
 
 /** One community; one outside the caller's scope is as good as missing. */

@@ -11,6 +11,7 @@ import type { ServiceDeps } from './deps.js';
 export interface WorkerFilter {
   communityId?: string;
   position?: WorkerView['position'];
+  q?: string;
   limit: number;
   offset: number;
 }

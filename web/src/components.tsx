@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { BarChart, PieChart, RadarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, RadarComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -90,23 +90,40 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-/** An ECharts chart; `label` is read by screen readers, and a table beside it carries the numbers. */
-export function Chart({ option, label, height = 280 }: { option: echarts.EChartsCoreOption; label: string; height?: number }) {
+/** A chart's options; a function of the chart's width (px) lays labels out for a phone or a desk. */
+export type ChartOption = echarts.EChartsCoreOption | ((width: number) => echarts.EChartsCoreOption);
+
+/** Below this width a chart is on a phone: labels wrap narrower, legends replace outside labels. */
+export const NARROW_CHART = 480;
+
+/**
+ * An ECharts chart that follows its box's width (a ResizeObserver, not only the window), so labels
+ * are laid out again for the width they get; `label` is read by screen readers, and a table
+ * beside it carries the numbers.
+ */
+export function Chart({ option, label, height = 280 }: { option: ChartOption; label: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts>(undefined);
+  const [width, setWidth] = useState(0);
   useEffect(() => {
-    if (!ref.current) return undefined;
-    chart.current = echarts.init(ref.current, undefined, { renderer: 'canvas' });
-    const resize = () => chart.current?.resize();
-    window.addEventListener('resize', resize);
+    const element = ref.current;
+    if (!element) return undefined;
+    chart.current = echarts.init(element, undefined, { renderer: 'canvas' });
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => {
+      chart.current?.resize();
+      setWidth(element.clientWidth);
+    });
+    observer.observe(element);
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.current?.dispose();
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
-  }, [option]);
+    if (width === 0) return;
+    chart.current?.setOption(typeof option === 'function' ? option(width) : option, true);
+  }, [option, width]);
   return <div ref={ref} className="chart" role="img" aria-label={label} style={{ height }} />;
 }
 

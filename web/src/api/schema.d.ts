@@ -285,6 +285,9 @@ export interface paths {
             parameters: {
                 query?: {
                     streetId?: string;
+                    q?: string;
+                    limit?: number;
+                    offset?: number | null;
                 };
                 header?: never;
                 path?: never;
@@ -474,6 +477,7 @@ export interface paths {
                     offset?: number | null;
                     communityId?: string;
                     position?: "social_worker" | "station_lead" | "center_supervisor" | "leadership" | "trainer" | "admin";
+                    q?: string;
                 };
                 header?: never;
                 path?: never;

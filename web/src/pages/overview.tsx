@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { useDimensionNames } from '../catalog.js';
-import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section, When } from '../components.js';
+import { Badge, Chart, Empty, ErrorNote, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
@@ -125,17 +125,18 @@ function StageCounts({ summary }: { summary: Summary }) {
 function TrainingByDimension({ summary }: { summary: Summary }) {
   const { t, locale } = useI18n();
   const rows = summary.trainingCompletion.map((row) => ({ key: row.dimension, name: localized(locale, row.name), rate: row.completionRate }));
-  const option = useMemo(() => ({
-    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { width: 120, overflow: 'truncate' } },
+  // Dimension names wrap within a third of the chart's width rather than being cut off.
+  const option = useMemo(() => (width: number) => ({
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%', hideOverlap: true } },
+    yAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { width: Math.max(72, Math.min(200, Math.round(width * 0.36))), overflow: 'break', lineHeight: 14 } },
     series: [{ type: 'bar', data: rows.map((row) => Math.round(row.rate * 100)), itemStyle: { color: '#2f6fb0' }, label: { show: true, position: 'right', formatter: '{c}%' } }],
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', confine: true },
   }), [rows]);
   if (rows.length === 0) return <Empty />;
   return (
     <>
-      <Chart option={option} label={t('training_completion')} height={40 + rows.length * 36} />
+      <Chart option={option} label={t('training_completion')} height={40 + rows.length * 48} />
       <table className="table compact sr-table">
         <tbody>{rows.map((row) => <tr key={row.key}><th scope="row">{row.name}</th><td className="num">{Math.round(row.rate * 100)}%</td></tr>)}</tbody>
       </table>
@@ -147,12 +148,21 @@ function ResidentsByTheme({ summary }: { summary: Summary }) {
   const { t, locale } = useI18n();
   const served = summary.residentsServed;
   const rows = served.byTheme.map((row) => ({ key: row.theme, name: localized(locale, row.name), value: row.residentsServed }));
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { bottom: 0, type: 'scroll' },
-    color: ['#2f6fb0', '#e08a2c', '#3a9a5b', '#b8465a', '#7a5aa6'],
-    series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], data: rows.map((row) => ({ name: row.name, value: row.value })), label: { formatter: '{b}\n{c}' } }],
-  }), [rows]);
+  // On a phone the theme names go to the legend below; on a desk they sit beside the ring, wrapped.
+  const option = useMemo(() => (width: number) => {
+    const narrow = width < NARROW_CHART;
+    return {
+      tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)', confine: true },
+      legend: { bottom: 0, type: 'scroll', show: narrow },
+      color: ['#2f6fb0', '#e08a2c', '#3a9a5b', '#b8465a', '#7a5aa6'],
+      series: [{
+        type: 'pie', radius: narrow ? ['30%', '58%'] : ['35%', '62%'], center: ['50%', narrow ? '42%' : '50%'], avoidLabelOverlap: true,
+        data: rows.map((row) => ({ name: row.name, value: row.value })),
+        label: narrow ? { show: true, position: 'inside', formatter: '{c}', color: '#fff' } : { formatter: '{b}\n{c}', width: Math.min(140, Math.round(width * 0.22)), overflow: 'break' },
+        labelLine: { show: !narrow },
+      }],
+    };
+  }, [rows]);
   if (rows.length === 0) return <Empty />;
   return (
     <>

@@ -242,7 +242,7 @@ function Visits({ plan }: { plan: Plan }) {
         <table className="table compact">
           <tbody>
             {evaluation.scores.map(([key, value]) => <tr key={key}><th scope="row">{translateKey(t, 'main_task', key)}</th><td className="num">{value}</td></tr>)}
-            <tr><th scope="row">Σ</th><td className="num">{evaluation.average}</td></tr>
+            <tr><th scope="row">{t('average_score')}</th><td className="num">{evaluation.average}</td></tr>
           </tbody>
         </table>
       )}

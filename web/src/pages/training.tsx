@@ -239,16 +239,17 @@ function Progress({ cycle }: { cycle: Cycle }) {
       const came = sessions.reduce((sum, s) => sum + s.attendance.present + s.attendance.late, 0);
       return { key: dimension, name: dimensionName(dimension), attended: taking ? came / taking : 0, passed: 0 };
     });
-  const option = useMemo(() => ({
+  const option = useMemo(() => (width: number) => ({
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
     legend: { top: 0 },
-    xAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { interval: 0, width: 80, overflow: 'truncate' } },
+    // Each dimension's name wraps within its own column's width.
+    xAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { interval: 0, width: Math.max(48, Math.floor((width - 60) / Math.max(1, rows.length)) - 6), overflow: 'break', lineHeight: 13 } },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
       { name: t('attendance'), type: 'bar', data: rows.map((row) => Math.round(row.attended * 100)) },
       { name: t('passed'), type: 'bar', data: rows.map((row) => Math.round(row.passed * 100)) },
     ],
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', confine: true },
   }), [rows, t]);
   if (rows.length === 0) return null;
   return (

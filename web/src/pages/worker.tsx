@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
-import { Badge, Chart, Empty, Loadable, Pager, Section, When } from '../components.js';
+import { Badge, Chart, Empty, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
 import { usePolled } from '../hooks.js';
 import { localized, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
@@ -101,9 +101,14 @@ function LadderView({ workerId }: { workerId: string }) {
 
 function RadarChart({ rows }: { rows: Array<{ name: string; level: number; max: number }> }) {
   const { t } = useI18n();
-  const option = useMemo(() => ({
+  const option = useMemo(() => (width: number) => ({
     tooltip: {},
-    radar: { indicator: rows.map((row) => ({ name: row.name, max: row.max })), radius: '62%', axisName: { color: '#333', fontSize: 11 } },
+    radar: {
+      indicator: rows.map((row) => ({ name: row.name, max: row.max })),
+      radius: width < NARROW_CHART ? '48%' : '60%',
+      // Long dimension names wrap inside the space left around the web instead of being clipped.
+      axisName: { color: '#333', fontSize: 11, width: width < NARROW_CHART ? 66 : 120, overflow: 'break', lineHeight: 13 },
+    },
     series: [{ type: 'radar', data: [{ value: rows.map((row) => row.level), name: t('current_level'), areaStyle: { opacity: 0.25 } }] }],
   }), [rows, t]);
   return <Chart option={option} label={`${t('ladder')}: ${rows.map((row) => `${row.name} ${row.level}`).join(', ')}`} height={300} />;
