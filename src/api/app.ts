@@ -97,14 +97,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     const allowed = matchers.filter((m) => m.test(req.path) !== false).map((m) => m.method);
     if (allowed.length > 0) {
       res.setHeader('Allow', [...new Set(allowed)].join(', '));
-      next(new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${[...new Set(allowed)].join(', ')}`));
+      next(new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${[...new Set(allowed)].join(', ')}`, undefined, {}, { values: { method: req.method, allowed: [...new Set(allowed)] } }));
       return;
     }
     if (options.staticDir && req.method === 'GET' && !req.path.startsWith('/api/') && req.accepts('html')) {
       res.sendFile('index.html', { root: options.staticDir });
       return;
     }
-    next(new ApiError('not_found', `no route for ${req.method} ${req.path}`));
+    next(new ApiError('not_found', `no route for ${req.method} ${req.path}`, undefined, {}, { reason: 'route_not_found', values: { method: req.method, path: req.path } }));
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -129,7 +129,9 @@ async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: Retu
     throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
   }
   if (!spec.roles.includes(principal.role)) {
-    throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`);
+    throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`, undefined, {}, {
+      reason: 'role_forbidden', values: { role: principal.role, method: spec.method.toUpperCase(), path: spec.path },
+    });
   }
   return principal;
 }

@@ -77,9 +77,12 @@ export function milestoneTargetProblems(milestones: MilestoneRequest[], today: s
   for (const name of MILESTONES) {
     const m = milestones.find((entry) => entry.milestone === name);
     if (!m) continue;
-    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})` });
+    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})`, code: 'target_before_today', values: { targetDate: m.targetDate, today } });
     if (previous && m.targetDate < previous.targetDate) {
-      problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening` });
+      problems.push({
+        path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening`,
+        code: 'target_before_previous', values: { targetDate: m.targetDate, previous: previous.milestone, previousDate: previous.targetDate },
+      });
     }
     previous = m;
   }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
-import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { formatDate, shanghaiToday } from '../time.js';
+import { shanghaiToday } from '../time.js';
 
 type Coverage = Answer<'/api/rollout'>;
 type CommunityRollout = Coverage['communities'][number];
@@ -21,7 +21,7 @@ const HEALTH_ORDER: Record<Health, number> = { late: 0, at_risk: 1, on_track: 2 
 const PAGE = 10;
 
 export function RolloutPage({ session }: { session: SessionInfo }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const rollout = usePolled(() => unwrap(api.GET('/api/rollout')), 'rollout');
   const [page, setPage] = useState(0);
   const [health, setHealth] = useState<Health | ''>('');
@@ -43,7 +43,7 @@ export function RolloutPage({ session }: { session: SessionInfo }) {
           return (
             <>
               <p className="big">{t('coverage_of', { n: data.operating, total: data.total })}</p>
-              <p>{t('projected_full')}: <strong>{data.projectedFullCoverage ? formatDate(data.projectedFullCoverage, locale) : t('not_projected')}</strong></p>
+              <p>{t('projected_full')}: <strong>{data.projectedFullCoverage ? <When date={data.projectedFullCoverage} /> : t('not_projected')}</strong></p>
               {rows.length === 0 ? <Empty /> : (
                 <ul className="rollouts">
                   {rows.slice(page * PAGE, page * PAGE + PAGE).map((row) => (
@@ -70,7 +70,7 @@ function RolloutItem({ session, community, rollout, onChange }: { session: Sessi
         <strong>{localized(locale, community.name)}</strong>
         <Badge tone={HEALTH_TONE[rollout.health]}>{translateKey(t, 'health', rollout.health)}</Badge>
         <span className="muted">{translateKey(t, 'status', rollout.status)}</span>
-        {link ? <a href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : null}
+        {link ? <a href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : null}
       </div>
       <ol className="timeline milestones">
         {MILESTONES.map((name) => (
@@ -84,7 +84,7 @@ function RolloutItem({ session, community, rollout, onChange }: { session: Sessi
 function MilestoneStep({ session, communityId, name, milestone, onChange }: {
   session: SessionInfo; communityId: string; name: MilestoneName; milestone: Milestone | undefined; onChange(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const done = milestone?.status === 'done' || Boolean(milestone?.completedAt);
   const complete = useAction();
   const replan = useAction();
@@ -98,8 +98,8 @@ function MilestoneStep({ session, communityId, name, milestone, onChange }: {
   return (
     <li className={`step step-${done ? 'done' : late ? 'late' : 'pending'}`} data-milestone={name}>
       <span className="step-name">{translateKey(t, 'milestone', name)}</span>
-      <span>{t('planned')}: {formatDate(milestone?.targetDate, locale)}</span>
-      <span>{t('actual')}: {formatDate(milestone?.completedAt, locale)}</span>
+      <span>{t('planned')}: <When date={milestone?.targetDate} /></span>
+      <span>{t('actual')}: <When date={milestone?.completedAt} /></span>
       {replans > 0 ? <span className="muted">{t('replan')} ×{replans}{milestone?.lastReplanReason ? `: ${milestone.lastReplanReason}` : ''}</span> : null}
       {manage ? (
         <span className="buttons">

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
-import { Badge, Empty, ErrorNote, FieldError, Loadable, Section } from '../components.js';
+import { Badge, Empty, ErrorNote, FieldError, Loadable, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { formatDate, formatDateTime } from '../time.js';
 
 type Community = Answer<'/api/communities'>['items'][number];
 type Plan = Answer<'/api/stations/{communityId}/plan'>;
@@ -73,11 +72,11 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
           <>
             <Section
               title={`${t('plan')} · ${community ? localized(locale, community.name) : communityId}`}
-              actions={link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : <span className="muted">{t('temporal_unavailable')}</span>}
+              actions={link ? <a className="button" href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : undefined}
             >
               <p>
                 <Badge tone={STATUS_TONE[data.status] ?? 'info'}>{translateKey(t, 'status', data.status)}</Badge>
-                {' '}{formatDate(data.startedOn, locale)}
+                {' '}<When date={data.startedOn} />
               </p>
               <ol className="timeline" aria-label={t('plan')}>
                 {STAGES.map((stageName) => {
@@ -87,7 +86,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
                     <li key={stageName} className={`step step-${status}`} aria-current={data.currentStage === stageName ? 'step' : undefined}>
                       <span className="step-name">{stage ? localized(locale, stage.name) : t(`stage_${stageName}`)}</span>
                       <Badge tone={STATUS_TONE[status] ?? 'muted'}>{translateKey(t, 'status', status)}</Badge>
-                      <span className="muted">{formatDateTime(stage?.signedOffAt ?? stage?.startedAt, locale)}</span>
+                      <span className="muted"><When at={stage?.signedOffAt ?? stage?.startedAt} /></span>
                     </li>
                   );
                 })}
@@ -109,7 +108,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
 function StageCard({ session, communityId, stageName, stage, tasks, onChange }: {
   session: SessionInfo; communityId: string; stageName: StageName; stage: Stage | undefined; tasks: Task[]; onChange(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const status = stage?.status ?? 'pending';
   const path = { communityId, stage: stageName };
   const signOff = useAction();
@@ -128,7 +127,7 @@ function StageCard({ session, communityId, stageName, stage, tasks, onChange }: 
       )}
       {sendBacks.length > 0 ? (
         <ul className="list muted">
-          {sendBacks.map((item, index) => <li key={index}>{t('send_back')} · {formatDateTime(item.at, locale)} · {item.by ?? ''}: {item.comments ?? ''}</li>)}
+          {sendBacks.map((item, index) => <li key={index}>{t('send_back')} · <When at={item.at} /> · {item.by ?? ''}: {item.comments ?? ''}</li>)}
         </ul>
       ) : null}
       {canSign ? (
@@ -170,7 +169,7 @@ function TaskItem({ session, communityId, task, onChange }: { session: SessionIn
         <strong>{localized(locale, task.title)}</strong>
         <Badge tone={overdue ? 'bad' : STATUS_TONE[status] ?? 'muted'}>{translateKey(t, 'status', status)}</Badge>
         <span className="muted">{task.required ? t('required') : t('optional')} · {translateKey(t, 'main_task', task.mainTask)}</span>
-        <span className={overdue ? 'due overdue' : 'due'}>{t('due')} {formatDateTime(task.dueAt, locale)}</span>
+        <span className={overdue ? 'due overdue' : 'due'}>{t('due')} <When at={task.dueAt} /></span>
       </div>
       {guidance ? (
         <details>
@@ -184,7 +183,7 @@ function TaskItem({ session, communityId, task, onChange }: { session: SessionIn
       ) : null}
       {status === 'done' ? (
         <p className="evidence">{t('evidence')}: {evidence?.note ?? ''} {evidence?.links.join(' ') ?? ''}
-          <span className="muted"> · {task.completedBy ?? ''} · {formatDateTime(task.completedAt, locale)}</span></p>
+          <span className="muted"> · {task.completedBy ?? ''} · <When at={task.completedAt} /></span></p>
       ) : null}
       {status === 'open' && can(session, 'task.complete') ? (
         <form className="actions" onSubmit={(event) => {
@@ -219,7 +218,7 @@ function evaluationOf(value: unknown): { scores: Array<[MainTask, number]>; aver
 }
 
 function Visits({ plan }: { plan: Plan }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const evaluation = evaluationOf(plan.evaluation);
   return (
     <Section title={`${t('supervision_visits')} · ${t('evaluation')}`}>
@@ -230,7 +229,7 @@ function Visits({ plan }: { plan: Plan }) {
             {plan.visits.map((visit) => (
               <tr key={visit.no}>
                 <td>{visit.no}</td>
-                <td>{formatDateTime(visit.dueAt, locale)}</td>
+                <td><When at={visit.dueAt} /></td>
                 <td><Badge tone={STATUS_TONE[visit.status] ?? 'muted'}>{translateKey(t, 'status', visit.status)}</Badge></td>
                 <td>{visit.notes ?? ''}</td>
               </tr>
@@ -243,7 +242,7 @@ function Visits({ plan }: { plan: Plan }) {
         <table className="table compact">
           <tbody>
             {evaluation.scores.map(([key, value]) => <tr key={key}><th scope="row">{translateKey(t, 'main_task', key)}</th><td className="num">{value}</td></tr>)}
-            <tr><th scope="row">Σ</th><td className="num">{evaluation.average}</td></tr>
+            <tr><th scope="row">{t('average_score')}</th><td className="num">{evaluation.average}</td></tr>
           </tbody>
         </table>
       )}
