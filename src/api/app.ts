@@ -10,9 +10,10 @@ import { CSRF_HEADER } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
-import { type AppDeps, Reply, type RouteSpec } from './route.js';
+import { type AppDeps, FileReply, Reply, type RouteSpec } from './route.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
+import { answerIfNotModified } from './etag.js';
 import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
 
 export const BODY_LIMIT = '256kb';
@@ -153,11 +154,24 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
 
   const requestId = res.locals.requestId as string;
   const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
+  if (spec.etag && spec.method === 'get' && spec.roles !== 'public' && await answerIfNotModified(deps, principal, req, res)) {
+    // Nothing new to show; a personal-data route still records that it was asked.
+    if (spec.personalData) await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
+    return;
+  }
   const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
   const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
+  }
+  if (result instanceof FileReply) {
+    // An ASCII fallback name and the UTF-8 one (RFC 6266 / 5987).
+    const ascii = result.filename.replace(/[^\w.-]/g, '_');
+    res.setHeader('Content-Type', result.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`);
+    res.status(spec.status ?? 200).send(result.body);
+    return;
   }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);

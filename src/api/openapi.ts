@@ -56,7 +56,9 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
         [status]: {
           description: 'Success',
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
+          ...(spec.files ? { content: Object.fromEntries(spec.files.map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }])) } : {}),
         },
+        ...(spec.etag ? { 304: { description: 'Not Modified: nothing in the caller\'s scope changed since the ETag sent in If-None-Match' } } : {}),
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
       },
     });

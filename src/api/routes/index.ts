@@ -2,6 +2,7 @@ import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
+import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
@@ -26,6 +27,7 @@ export function allRoutes(): RouteSpec[] {
     ...catalogRoutes,
     ...ventureRoutes,
     ...reportRoutes,
+    ...exportRoutes,
     ...authRoutes,
   ];
 }

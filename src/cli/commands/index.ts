@@ -6,6 +6,7 @@ import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
+import { registerReportCommands } from './report.js';
 import { registerRolloutCommands } from './rollout.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
@@ -17,4 +18,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCycleCommands,
   registerPlanCommands,
   registerRolloutCommands,
+  registerReportCommands,
 ];
