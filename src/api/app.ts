@@ -15,6 +15,8 @@ import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
 import { answerIfNotModified } from './etag.js';
 import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
+import { httpRequestDuration } from '../observability/metrics.js';
+import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
 
 export const BODY_LIMIT = '256kb';
 /** Routes without a token (signing in) take small bodies only. */
@@ -48,6 +50,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const actor = (res.locals.principal as Principal | undefined)?.name;
       res.locals.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, actor }, 'request');
+      // Labelled by the route table's path, never the concrete URL, so ids do not multiply series.
+      const route = (req.route as { path?: string } | undefined)?.path ?? (req.path === METRICS_PATH ? METRICS_PATH : 'unmatched');
+      httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, ms / 1000);
     });
     next();
   });
@@ -65,6 +70,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   });
 
   app.use(CODEC_PATH, createCodecRouter(deps));
+  app.get(METRICS_PATH, serveMetrics(deps));
   const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
   // The caller is authenticated, rate-limited and checked against the route's roles before a byte
   // of the body is read: an anonymous or unentitled request never costs a parse or an inflate, and
