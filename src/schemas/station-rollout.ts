@@ -13,7 +13,7 @@ export const rolloutReminderPolicySchema = z.object({
   offsetsMs: z.array(z.number().int().min(0).max(90 * DAY_MS)).max(10),
   quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable(),
   workingDaysOnly: z.boolean(),
-  overdueRepeatMs: z.number().int().min(1000).nullable(),
+  overdueRepeatMs: z.number().int().min(1000).max(90 * DAY_MS).nullable(),
   escalation: z.object({
     graceMs: z.number().int().min(0).max(90 * DAY_MS),
     cadenceMs: z.number().int().min(1000).max(90 * DAY_MS),

@@ -372,7 +372,7 @@ async function assertOwners(store: Store, milestones: MilestoneRequest[], pathOf
     if (!m.owner) continue;
     const worker = await getWorker(store.db, m.owner);
     if (!worker || !worker.active) {
-      problems.push({ path: pathOf(m.milestone), message: `unknown or inactive worker ${m.owner}` });
+      problems.push({ path: pathOf(m.milestone), message: `unknown or inactive worker ${m.owner}`, code: 'owner_unknown', values: { workerId: m.owner } });
       unknown.push(m.owner);
     }
   }

@@ -12,6 +12,8 @@ export interface Store {
   backend: Backend;
   /** Where the data lives, for logs and /healthz (no credentials). */
   location: string;
+  /** The PostgreSQL pool's connections (for /metrics); PGlite has none. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
     db,
     backend: 'postgres',
     location: `postgres://${url.host}${url.pathname}${schema ? `#${schema}` : ''}`,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 10 }),
     close: () => db.destroy(),
   };
 }

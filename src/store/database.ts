@@ -409,6 +409,20 @@ export interface CalendarFeedTable {
   last_read_at: Timestamp | null;
 }
 
+/** A street's read-side version ('*': changes that belong to no one street), 0190_read_side. */
+export interface ScopeVersionTable {
+  scope_id: string;
+  version: ColumnType<string, number | string, number | string>;
+}
+
+/** Residents served and records per venture project and month, kept by a trigger (0190_read_side). */
+export interface ServiceMonthlyTable {
+  project_id: string;
+  month: DateOnly;
+  residents_served: ColumnType<string, number | string, number | string>;
+  records: number;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   centers: CenterTable;
@@ -441,6 +455,8 @@ export interface Database {
   user_sessions: UserSessionTable;
   meta: MetaTable;
   calendar_feeds: CalendarFeedTable;
+  scope_versions: ScopeVersionTable;
+  service_monthly: ServiceMonthlyTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

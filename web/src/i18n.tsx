@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { dashEn, dashZh } from './i18n/dash.js';
+import { craftEn, craftZh } from './i18n/craft.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -215,6 +216,7 @@ const zh = {
   venture_projects: '公益创投项目',
   theme: '主题',
   time_zone_note: '时间均为北京时间',
+  ...craftZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -430,6 +432,7 @@ const en: Record<MessageKey, string> = {
   venture_projects: 'Venture projects',
   theme: 'Theme',
   time_zone_note: 'All times are Beijing time',
+  ...craftEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

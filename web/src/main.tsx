@@ -1,7 +1,8 @@
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, ApiError, setSignedOutHandler, unwrap } from './api/client.js';
+import { api, ApiError, setProblemWriter, setSignedOutHandler, unwrap } from './api/client.js';
 import { ErrorNote, Loading } from './components.js';
+import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
 import { InboxPage } from './pages/inbox.js';
@@ -42,14 +43,19 @@ function App() {
   const [sessionError, setSessionError] = useState<ApiError>();
   const { path, search } = usePath();
 
-  const i18n: I18n = useMemo(() => ({
-    locale,
-    t: translator(locale),
-    setLocale: (next: Locale) => {
-      window.localStorage.setItem('shegong.locale', next);
-      setLocaleState(next);
-    },
-  }), [locale]);
+  const i18n: I18n = useMemo(() => {
+    const t = translator(locale);
+    // Field problems (ApiError.fieldMessage) are phrased in the page's language from their code.
+    setProblemWriter((problem) => describeProblem({ t, locale }, problem));
+    return {
+      locale,
+      t,
+      setLocale: (next: Locale) => {
+        window.localStorage.setItem('shegong.locale', next);
+        setLocaleState(next);
+      },
+    };
+  }, [locale]);
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -80,6 +86,9 @@ function App() {
   };
 
   const { t } = i18n;
+  // On a phone the navigation folds behind a menu button; it closes when a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
   let body;
   if (session === undefined) {
     body = sessionError ? <ErrorNote error={sessionError} onRetry={() => void loadSession()} /> : <Loading />;
@@ -93,28 +102,33 @@ function App() {
     <I18nContext.Provider value={i18n}>
       <a className="skip" href="#main">{t('skip_to_content')}</a>
       <header className="top">
-        <div className="brand">{t('app_name')}</div>
-        {session ? (
-          <nav className="nav" aria-label="main">
-            {NAV.filter((item) => !item.capability || can(session, item.capability)).map((item) => (
-              <a key={item.href} {...linkProps(item.href)} aria-current={matchPath(item.match, path) ? 'page' : undefined}>{t(item.label)}</a>
-            ))}
-          </nav>
-        ) : null}
-        <div className="who">
+        <div className="bar">
+          <div className="brand" title={t('app_name')}>{t('app_name')}</div>
           <button type="button" className="lang" onClick={() => i18n.setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')} aria-label={`${t('language')}: ${t('switch_language')}`} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
             {t('switch_language')}
           </button>
           {session ? (
-            <>
+            <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-menu" onClick={() => setMenuOpen((open) => !open)}>
+              <span aria-hidden="true">☰</span> {menuOpen ? t('close_menu') : t('menu')}
+            </button>
+          ) : null}
+        </div>
+        {session ? (
+          <div id="main-menu" className={menuOpen ? 'menu open' : 'menu'}>
+            <nav className="nav" aria-label={t('menu')}>
+              {NAV.filter((item) => !item.capability || can(session, item.capability)).map((item) => (
+                <a key={item.href} {...linkProps(item.href)} aria-current={matchPath(item.match, path) ? 'page' : undefined}>{t(item.label)}</a>
+              ))}
+            </nav>
+            <div className="who">
               <span className="user" data-testid="signed-in-as">
                 {session.user?.displayName ?? session.principal.name} · {t(`role_${session.principal.role}` as MessageKey)}
                 {session.scope ? ` · ${localized(locale, session.scope.name)}` : ''}
               </span>
               <button type="button" onClick={() => void signOut()}>{t('sign_out')}</button>
-            </>
-          ) : null}
-        </div>
+            </div>
+          </div>
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>{body}</main>
       <footer className="foot">{t('time_zone_note')}</footer>

@@ -28,9 +28,12 @@ export function can(session: SessionInfo, capability: Capability): boolean {
   return GRANTS[session.principal.role].includes(capability);
 }
 
-/** The Temporal UI page of a workflow, when the API told us where the UI is. */
+/**
+ * The engine console's (Temporal UI's) page of a workflow, for admins only: it can reset and
+ * terminate workflows and shows UTC, so it is an operator's tool, not a user's.
+ */
 export function workflowLink(session: SessionInfo, workflowId: string): string | undefined {
   const ui = session.temporalUi;
-  if (!ui) return undefined;
+  if (!ui || session.principal.role !== 'admin') return undefined;
   return `${ui.baseUrl}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

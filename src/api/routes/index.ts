@@ -3,6 +3,7 @@ import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
 import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
+import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
@@ -27,6 +28,7 @@ export function allRoutes(): RouteSpec[] {
     ...catalogRoutes,
     ...ventureRoutes,
     ...reportRoutes,
+    ...exportRoutes,
     ...authRoutes,
     ...calendarFeedRoutes,
   ];

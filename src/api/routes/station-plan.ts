@@ -23,6 +23,7 @@ export const stationPlanRoutes = [
   route({
     method: 'get',
     path: '/api/stations/overdue',
+    etag: true,
     summary: 'Overdue tasks of the running plans in your scope, oldest due first, with the escalations sent so far (a page at a time)',
     tag: 'stations',
     roles: ['admin', 'supervisor', 'station_lead', 'viewer'],
@@ -33,6 +34,7 @@ export const stationPlanRoutes = [
   route({
     method: 'get',
     path: '/api/stations/plans',
+    etag: true,
     summary: 'The latest plan of every station in your scope, summarised (from the records store)',
     tag: 'stations',
     roles: ALL_ROLES,

@@ -15,6 +15,7 @@ export const rolloutRoutes = [
   route({
     method: 'get',
     path: '/api/rollout',
+    etag: true,
     summary: 'Coverage: operating / all communities, by date; each rollout\'s current milestone and health; projected full coverage',
     tag: 'rollout',
     roles: ALL_ROLES,

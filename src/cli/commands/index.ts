@@ -6,6 +6,7 @@ import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
+import { registerReportCommands } from './report.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 
@@ -19,4 +20,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerPlanCommands,
   registerRolloutCommands,
   registerVentureCommands,
+  registerReportCommands,
 ];

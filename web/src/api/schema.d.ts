@@ -54,17 +54,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -134,17 +124,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -207,17 +187,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -287,17 +257,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -325,6 +285,9 @@ export interface paths {
             parameters: {
                 query?: {
                     streetId?: string;
+                    q?: string;
+                    limit?: number;
+                    offset?: number | null;
                 };
                 header?: never;
                 path?: never;
@@ -362,17 +325,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -432,17 +385,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -503,17 +446,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -544,6 +477,7 @@ export interface paths {
                     offset?: number | null;
                     communityId?: string;
                     position?: "social_worker" | "station_lead" | "center_supervisor" | "leadership" | "trainer" | "admin";
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -579,17 +513,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -662,17 +586,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -731,17 +645,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -808,17 +712,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -882,17 +776,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -951,17 +835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1018,17 +892,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1081,17 +945,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1161,17 +1015,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1296,17 +1140,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1384,17 +1218,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1500,17 +1324,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1593,17 +1407,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1681,17 +1485,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1838,17 +1632,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1924,17 +1708,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1993,17 +1767,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2151,17 +1915,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2214,17 +1968,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2495,17 +2239,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2574,17 +2308,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2656,17 +2380,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2746,17 +2460,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2837,17 +2541,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2912,17 +2606,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2981,17 +2665,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3057,17 +2731,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3131,17 +2795,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3204,17 +2858,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3355,17 +2999,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3519,17 +3153,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3617,17 +3241,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3711,17 +3325,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3796,17 +3400,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3872,17 +3466,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -3948,17 +3532,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4032,17 +3606,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4109,17 +3673,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4206,17 +3760,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4279,17 +3823,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4365,17 +3899,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4460,17 +3984,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4546,17 +4060,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4641,17 +4145,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4734,17 +4228,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4821,17 +4305,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4916,17 +4390,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5000,17 +4464,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5115,17 +4569,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5191,17 +4635,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5280,17 +4714,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5340,17 +4764,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5431,17 +4845,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5509,17 +4913,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5591,17 +4985,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5679,17 +5063,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5753,17 +5127,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5828,17 +5192,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5903,17 +5257,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5981,17 +5325,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6044,17 +5378,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6305,7 +5629,45 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        Error: {
+            error: {
+                /**
+                 * @description the kind of error; the HTTP status follows from it
+                 * @enum {string}
+                 */
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
+                /** @description the error in English, for logs and API users; clients show `reason` in their reader's language */
+                message: string;
+                /** @description for invalid_request: every field problem */
+                details?: components["schemas"]["FieldProblem"][] | unknown | null;
+                /**
+                 * @description a stable machine code for this refusal (never renamed); see ERROR_REASONS in src/domain/error-reasons.ts
+                 * @enum {string}
+                 */
+                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
+                /** @description the ids, times (ISO, UTC) and numbers the refusal concerns */
+                values?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        FieldProblem: {
+            /** @description where the problem is: `body.sessions.0.startsAt`, `query.limit` */
+            path: string;
+            /** @description the problem in English, for logs and API users */
+            message: string;
+            /**
+             * @description a stable code for the problem, to phrase it in the reader's language
+             * @enum {string}
+             */
+            code?: "required" | "too_small" | "too_big" | "invalid_type" | "invalid_format" | "invalid_value" | "unrecognized_keys" | "not_multiple_of" | "invalid_union" | "invalid_key" | "invalid_element" | "custom" | "body_malformed" | "more_problems" | "station_not_found" | "station_outside_scope" | "station_not_operating" | "station_without_workers" | "worker_unknown" | "worker_inactive" | "worker_outside_scope" | "org_unit_unknown" | "org_unit_outside_scope" | "community_unknown" | "not_a_community" | "session_id_taken" | "session_id_duplicate" | "cohort_empty" | "participants_change_empty" | "worker_cannot_rejoin" | "worker_already_in_cycle" | "worker_not_in_cycle" | "worker_not_enrolled" | "session_not_in_cycle" | "worker_not_taking_session" | "session_not_yours" | "dimension_unknown" | "level_unknown" | "instant_invalid" | "ends_before_start" | "starts_in_past" | "level_before_previous" | "level_after_next" | "worker_not_eligible" | "worker_holds_every_level" | "sessions_overlap" | "session_over_capacity" | "target_before_today" | "target_before_previous" | "owner_unknown" | "password_contains_username" | "password_unchanged";
+            /** @description the limits, formats and ids the problem concerns */
+            values?: {
+                [key: string]: unknown;
+            };
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;

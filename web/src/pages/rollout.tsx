@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
-import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { formatDate, formatDateTime, shanghaiToday } from '../time.js';
+import { formatDateTime, shanghaiToday } from '../time.js';
 import { ConfirmDialog, Disclosure, EvidenceLinks, linksFrom, notLinksIn, WorkerPicker } from '../widgets.js';
 
 // Station rollout to every community: coverage and the projected full-coverage date; every
@@ -27,7 +27,7 @@ const HEALTH_ORDER: Record<Health, number> = { late: 0, at_risk: 1, on_track: 2 
 const PAGE = 10;
 
 export function RolloutPage({ session }: { session: SessionInfo }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const rollout = usePolled(() => unwrap(api.GET('/api/rollout')), 'rollout');
   const [page, setPage] = useState(0);
   const [health, setHealth] = useState<Health | ''>('');
@@ -51,8 +51,8 @@ export function RolloutPage({ session }: { session: SessionInfo }) {
               <>
                 <p className="big">{t('coverage_of', { n: data.operating, total: data.total })}</p>
                 <p>
-                  {t('projected_full')}: <strong className="nowrap" data-testid="projected-full-coverage">{data.projectedFullCoverage ? formatDate(data.projectedFullCoverage, locale) : t('not_projected')}</strong>
-                  {data.targetFullCoverage ? <> · {t('rollout_target_full')}: <span className="nowrap">{formatDate(data.targetFullCoverage, locale)}</span></> : null}
+                  {t('projected_full')}: <strong className="nowrap" data-testid="projected-full-coverage">{data.projectedFullCoverage ? <When date={data.projectedFullCoverage} /> : t('not_projected')}</strong>
+                  {data.targetFullCoverage ? <> · {t('rollout_target_full')}: <When date={data.targetFullCoverage} /></> : null}
                 </p>
                 <p className="muted">{t('rollout_counts', { inRollout: data.inRollout, notPlanned: data.notPlanned })}</p>
                 {rows.length === 0 ? <Empty>{t('rollout_none_running')}</Empty> : (
@@ -152,8 +152,8 @@ function RolloutItem({ session, community, rollout, onChange }: { session: Sessi
       <div className="task-head">
         <strong>{localized(locale, community.name)}</strong>
         <Badge tone={HEALTH_TONE[rollout.health]}>{translateKey(t, 'health', rollout.health)}</Badge>
-        <span className="muted">{t('rollout_projected_opening')}: <span className="nowrap">{formatDate(rollout.projectedOpening, locale)}</span></span>
-        {link ? <a href={link} target="_blank" rel="noopener noreferrer">{t('open_in_temporal')}</a> : null}
+        <span className="muted">{t('rollout_projected_opening')}: <When date={rollout.projectedOpening} /></span>
+        {link ? <a href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : null}
       </div>
       <ol className="timeline milestones">
         {MILESTONES.map((name) => (
@@ -169,7 +169,7 @@ function RolloutItem({ session, community, rollout, onChange }: { session: Sessi
 function MilestoneStep({ session, communityId, name, current, milestone, onChange }: {
   session: SessionInfo; communityId: string; name: MilestoneName; current: boolean; milestone: Milestone | undefined; onChange(): void;
 }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const done = milestone?.status === 'done';
   const replans = milestone?.replans ?? 0;
   const manage = can(session, 'rollout.manage') && !done;
@@ -177,8 +177,8 @@ function MilestoneStep({ session, communityId, name, current, milestone, onChang
   return (
     <li className={`step step-${done ? 'done' : late ? 'late' : 'pending'}`} data-milestone={name} aria-current={current ? 'step' : undefined}>
       <span className="step-name">{translateKey(t, 'milestone', name)}</span>
-      <span>{t('planned')}: <span className="nowrap">{formatDate(milestone?.targetDate, locale)}</span></span>
-      <span>{t('actual')}: <span className="nowrap">{formatDate(milestone?.completedAt, locale)}</span></span>
+      <span>{t('planned')}: <When date={milestone?.targetDate} /></span>
+      <span>{t('actual')}: <When date={milestone?.completedAt} /></span>
       {replans > 0 ? <span className="muted">{t('replan')} ×{replans}{milestone?.lastReplanReason ? `: ${milestone.lastReplanReason}` : ''}</span> : null}
       {manage && current ? <CompleteMilestone communityId={communityId} name={name} onChange={onChange} /> : null}
       {manage ? <Replan communityId={communityId} name={name} onChange={onChange} /> : null}

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer, type Body } from '../api/client.js';
-import { Badge, Empty, ErrorNote, FieldError, Loadable, Section } from '../components.js';
+import { Badge, Empty, ErrorNote, FieldError, Loadable, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n, type Translate } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { formatDate, formatDateTime } from '../time.js';
+import { formatDateTime } from '../time.js';
 import { ConfirmDialog, Disclosure, EvidenceLinks, linksFrom, notLinksIn } from '../widgets.js';
 
 // A station's three-stage plan, end to end: tasks with the work manual's guidance and evidence
@@ -85,10 +85,10 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
         const active = data.status === 'running' || data.status === 'paused';
         return (
           <>
-            <Section title={title} actions={link ? <a className="button" href={link} target="_blank" rel="noopener noreferrer">{t('open_in_temporal')}</a> : undefined}>
+            <Section title={title} actions={link ? <a className="button" href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : undefined}>
               <p className="task-head">
                 <Badge tone={STATUS_TONE[data.status] ?? 'info'}>{translateKey(t, 'status', data.status)}</Badge>
-                <span>{t('plan_started_on')} <span className="nowrap">{formatDate(data.startedOn, locale)}</span></span>
+                <span>{t('plan_started_on')} <When date={data.startedOn} /></span>
                 <span className="muted">{data.source === 'workflow' ? t('plan_source_workflow') : t('plan_source_store')}</span>
               </p>
               {data.status === 'paused' && data.pausedAt ? <p className="note">{t('plan_paused_since', { at: formatDateTime(data.pausedAt, locale) })}</p> : null}
@@ -103,7 +103,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
                     <li key={stageName} className={`step step-${status}`} aria-current={data.currentStage === stageName ? 'step' : undefined}>
                       <span className="step-name">{stage ? localized(locale, stage.name) : t(`stage_${stageName}`)}</span>
                       <Badge tone={STATUS_TONE[status] ?? 'muted'}>{translateKey(t, 'status', status)}</Badge>
-                      <span className="muted nowrap">{formatDateTime(stage?.signedOffAt ?? stage?.startedAt, locale)}</span>
+                      <When at={stage?.signedOffAt ?? stage?.startedAt} />
                     </li>
                   );
                 })}
@@ -238,7 +238,7 @@ function StageCard({ session, communityId, stageName, stage, tasks, planActive, 
           <ul className="list">
             {sendBacks.map((item, index) => (
               <li key={index}>
-                <span className="nowrap">{formatDateTime(item.at, locale)}</span> · {item.by ?? '—'}: {item.comments ?? ''}
+                <When at={item.at} /> · {item.by ?? '—'}: {item.comments ?? ''}
                 {item.reopened.length > 0 ? <span className="muted"> · {t('reopened_tasks')}: {item.reopened.map((id) => taskTitle(tasks, id, locale)).join('、')}</span> : null}
               </li>
             ))}
@@ -358,7 +358,7 @@ function TaskItem({ session, communityId, task, planActive, onChange }: { sessio
         <strong>{localized(locale, task.title)}</strong>
         <Badge tone={overdue ? 'bad' : STATUS_TONE[status] ?? 'muted'}>{overdue ? t('overdue') : translateKey(t, 'status', status)}</Badge>
         <span className="muted">{task.required ? t('required') : t('optional')}{task.mainTask ? ` · ${translateKey(t, 'main_task', task.mainTask)}` : ''}{task.source === 'follow_up' ? ` · ${t('follow_up')}` : ''}</span>
-        <span className={overdue ? 'due overdue' : 'due'}>{t('due')} <span className="nowrap">{formatDateTime(task.dueAt, locale)}</span></span>
+        <span className={overdue ? 'due overdue' : 'due'}>{t('due')} <When at={task.dueAt} /></span>
       </div>
       {guidance ? (
         <details>
@@ -425,9 +425,9 @@ function Visits({ session, communityId, plan, onChange }: { session: SessionInfo
               {plan.visits.map((visit) => (
                 <tr key={visit.no} data-visit={visit.no}>
                   <td>{visit.no}</td>
-                  <td className="nowrap">{formatDateTime(visit.dueAt, locale)}</td>
+                  <td><When at={visit.dueAt} /></td>
                   <td><Badge tone={STATUS_TONE[visit.status] ?? 'muted'}>{translateKey(t, 'status', visit.status)}</Badge></td>
-                  <td className="nowrap">{formatDateTime(visit.recordedAt, locale)}</td>
+                  <td><When at={visit.recordedAt} /></td>
                   <td>{visit.recordedBy ?? '—'}</td>
                   <td>{visit.notes ?? '—'}</td>
                   <td>{visit.followUpTaskIds.length === 0 ? '—' : visit.followUpTaskIds.map((id) => taskTitle(plan.tasks, id, locale)).join('、')}</td>

@@ -1,12 +1,12 @@
 import { cloneElement, type FormEvent, type ReactElement, useMemo, useState } from 'react';
 import { api, ApiError, unwrap, type Answer, type Body, type Query } from '../api/client.js';
 import { useDimensionNames, useDimensions } from '../catalog.js';
-import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { translateKey, useI18n, localized, type MessageKey } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { formatDateTime, isoToLocalInput, localInputToIso } from '../time.js';
+import { isoToLocalInput, localInputToIso } from '../time.js';
 
 type CycleStatus = NonNullable<Query<'/api/training-cycles'>['status']>;
 type Cycle = Answer<'/api/training-cycles/{id}'>;
@@ -24,7 +24,7 @@ export function TrainingPage({ session, cycleId }: { session: SessionInfo; cycle
 }
 
 function CycleList({ session }: { session: SessionInfo }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [page, setPage] = useState(0);
   const [status, setStatus] = useState<CycleStatus | ''>('');
   const query = { status: status || undefined, limit: PAGE + 1, offset: page * PAGE };
@@ -51,7 +51,7 @@ function CycleList({ session }: { session: SessionInfo }) {
                       <td><a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}>{cycle.name}</a></td>
                       <td><Badge tone={cycle.status === 'running' ? 'info' : 'muted'}>{translateKey(t, 'status', cycle.status)}</Badge></td>
                       <td className="num">{cycle.participants}</td>
-                      <td>{formatDateTime(cycle.createdAt, locale)}</td>
+                      <td><When at={cycle.createdAt} /></td>
                     </tr>
                   ))}
                 </tbody>
@@ -170,7 +170,7 @@ function LaunchForm() {
 }
 
 function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: string }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const path = { id: cycleId };
   const cycle = usePolled(() => unwrap(api.GET('/api/training-cycles/{id}', { params: { path } })), `cycle:${cycleId}`);
   const cancel = useAction();
@@ -186,7 +186,7 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
           return (
             <>
               <Section title={`${data.name} · ${translateKey(t, 'status', data.status)}`}
-                actions={link ? <a className="button" href={link} target="_blank" rel="noreferrer">{t('open_in_temporal')}</a> : undefined}>
+                actions={link ? <a className="button" href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : undefined}>
                 <Progress cycle={data} />
                 {manage && running ? (
                   <form className="actions" onSubmit={(event) => {
@@ -217,7 +217,7 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
               <Section title={t('participants')}>
                 <Participants cycle={data} session={session} />
               </Section>
-              <p className="muted">{formatDateTime(data.createdAt, locale)}</p>
+              <p className="muted"><When at={data.createdAt} /></p>
             </>
           );
         }}
@@ -239,16 +239,17 @@ function Progress({ cycle }: { cycle: Cycle }) {
       const came = sessions.reduce((sum, s) => sum + s.attendance.present + s.attendance.late, 0);
       return { key: dimension, name: dimensionName(dimension), attended: taking ? came / taking : 0, passed: 0 };
     });
-  const option = useMemo(() => ({
+  const option = useMemo(() => (width: number) => ({
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
     legend: { top: 0 },
-    xAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { interval: 0, width: 80, overflow: 'truncate' } },
+    // Each dimension's name wraps within its own column's width.
+    xAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { interval: 0, width: Math.max(48, Math.floor((width - 60) / Math.max(1, rows.length)) - 6), overflow: 'break', lineHeight: 13 } },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
       { name: t('attendance'), type: 'bar', data: rows.map((row) => Math.round(row.attended * 100)) },
       { name: t('passed'), type: 'bar', data: rows.map((row) => Math.round(row.passed * 100)) },
     ],
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', confine: true },
   }), [rows, t]);
   if (rows.length === 0) return null;
   return (
@@ -260,7 +261,7 @@ function Progress({ cycle }: { cycle: Cycle }) {
 }
 
 function SessionItem({ session, cycle, item, onChange, running }: { session: SessionInfo; cycle: Cycle; item: CycleSession; onChange(): void; running: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const dimensionName = useDimensionNames();
   const manage = can(session, 'training.manage') && running;
   const [moving, setMoving] = useState(false);
@@ -272,7 +273,7 @@ function SessionItem({ session, cycle, item, onChange, running }: { session: Ses
   return (
     <li className="session" data-session={item.id}>
       <div className="task-head">
-        <strong>{formatDateTime(item.startsAt, locale)} – {formatDateTime(item.endsAt, locale)}</strong>
+        <strong><When at={item.startsAt} /> – <When at={item.endsAt} /></strong>
         <span>{dimensionName(item.dimension)} · {t('level')} {item.level}</span>
         <span className="muted">{item.place} · {item.trainer}</span>
         <Badge tone={item.status === 'cancelled' ? 'muted' : 'info'}>{translateKey(t, 'status', item.status)}</Badge>

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { api, unwrap, type Body } from '../api/client.js';
-import { Badge, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Badge, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { nameOf } from '../names.js';
 import type { Role, SessionInfo } from '../session.js';
-import { formatDateTime } from '../time.js';
 import { WorkerPicker } from '../widgets.js';
 
 const PAGE = 25;
@@ -46,7 +46,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                 ) : null}
                 {notice?.kind === 'sessions' ? <p className="note" role="status">{t('sessions_ended', { user: notice.username, n: notice.ended })}</p> : null}
                 <table className="table">
-                  <thead><tr><th scope="col">{t('username')}</th><th scope="col">{t('display_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('scope')}</th><th scope="col">{t('sign_in')}</th><th scope="col">{t('actions')}</th></tr></thead>
+                  <thead><tr><th scope="col">{t('username')}</th><th scope="col">{t('display_name')}</th><th scope="col">{t('role_and_status')}</th><th scope="col">{t('scope')}</th><th scope="col">{t('sign_in')}</th><th scope="col">{t('actions')}</th></tr></thead>
                   <tbody>
                     {rows.slice(0, PAGE).map((user) => {
                       const locked = user.lockedUntil !== null && Date.parse(user.lockedUntil) > Date.now();
@@ -63,8 +63,8 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                             {locked ? <> <Badge tone="bad">{t('locked')}</Badge></> : null}
                             {!user.workerId ? <> <Badge tone="warn">{t('user_no_worker')}</Badge></> : null}
                           </td>
-                          <td>{user.scopeId}</td>
-                          <td>{formatDateTime(user.lastSignInAt, locale)}</td>
+                          <td>{nameOf(user.scopeId, locale) ?? user.scopeId}</td>
+                          <td><When at={user.lastSignInAt} /></td>
                           <td>
                             {locked ? <button type="button" onClick={() => void act(async () => { await unwrap(api.POST('/api/users/{userId}/unlock', path)); return null; })}>{t('unlock')}</button> : null}
                             {user.disabled

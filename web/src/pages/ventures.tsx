@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer, type Query } from '../api/client.js';
-import { Badge, Empty, ErrorNote, FieldError, Loadable, Section } from '../components.js';
+import { Badge, Empty, ErrorNote, FieldError, Loadable, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
-import { formatDate, shanghaiToday } from '../time.js';
+import { shanghaiToday } from '../time.js';
 import { ConfirmDialog, Disclosure } from '../widgets.js';
 
 // Venture projects (公益创投): the list by theme and status; a station lead proposes, a supervisor
@@ -168,7 +168,7 @@ function ProjectView({ session, projectId }: { session: SessionInfo; projectId: 
                   <span className="muted">{localized(locale, data.communityName)}</span>
                 </p>
                 <dl className="guidance">
-                  <dt>{t('venture_period')}</dt><dd><span className="nowrap">{formatDate(data.startsOn, locale)}</span> – <span className="nowrap">{formatDate(data.endsOn, locale)}</span></dd>
+                  <dt>{t('venture_period')}</dt><dd><When date={data.startsOn} /> – <When date={data.endsOn} /></dd>
                   <dt>{t('venture_budget')}</dt><dd>{data.budgetYuan === null ? '—' : data.budgetYuan.toLocaleString(locale)}</dd>
                   <dt>{t('venture_residents_label')}</dt><dd data-testid="residents-served">{data.residentsServed}</dd>
                   {data.proposedBy ? <><dt>{t('venture_proposed_by')}</dt><dd>{data.proposedBy}</dd></> : null}
@@ -185,7 +185,7 @@ function ProjectView({ session, projectId }: { session: SessionInfo; projectId: 
                     <thead><tr><th scope="col">{t('venture_served_on')}</th><th scope="col" className="num">{t('venture_residents_label')}</th><th scope="col">{t('venture_note')}</th></tr></thead>
                     <tbody>
                       {data.records.map((record) => (
-                        <tr key={record.id}><td className="nowrap">{formatDate(record.servedOn, locale)}</td><td className="num">{record.residentsServed}</td><td>{record.note ?? ''}</td></tr>
+                        <tr key={record.id}><td><When date={record.servedOn} /></td><td className="num">{record.residentsServed}</td><td>{record.note ?? ''}</td></tr>
                       ))}
                     </tbody>
                   </table>
