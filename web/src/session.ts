@@ -8,15 +8,15 @@ export type Role = SessionInfo['principal']['role'];
 
 export type Capability =
   | 'station.view' | 'task.complete' | 'stage.sign_off' | 'plan.start'
-  | 'training.view' | 'training.launch' | 'training.manage'
+  | 'training.view' | 'training.launch' | 'training.manage' | 'training.record'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
   | 'inbox' | 'users.manage' | 'personal_data';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
   social_worker: ['training.view', 'worker.view', 'inbox'],
   viewer: ['rollout.view', 'inbox'],
 };
