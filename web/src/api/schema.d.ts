@@ -2848,6 +2848,10 @@ export interface paths {
                                 endedAt: string | null;
                                 sessions: number;
                                 participants: number;
+                                /** @description when the first session that is not cancelled starts */
+                                firstSessionAt: string | null;
+                                /** @description when the last session that is not cancelled ends */
+                                lastSessionEndsAt: string | null;
                             }[];
                         };
                     };

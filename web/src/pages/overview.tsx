@@ -6,6 +6,7 @@ import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
+import { beijingWeek, sessionPhase } from '../time.js';
 
 type OverduePage = Answer<'/api/stations/overdue'>;
 
@@ -238,24 +239,25 @@ function Escalations({ inbox }: { inbox: Inbox }) {
 function UpcomingSessions({ cycles }: { cycles: CycleDetail[] }) {
   const { t } = useI18n();
   const dimensions = useDimensionNames();
-  const now = Date.now();
-  const weekAhead = now + 7 * 86_400_000;
+  // The current Beijing week, Monday to Sunday: today's sessions, running or over, count too.
+  const week = beijingWeek();
   const sessions = cycles.flatMap((cycle) => cycle.sessions.map((session) => ({ cycle, session })))
-    .filter(({ session }) => {
-      const at = Date.parse(session.startsAt);
-      return at >= now && at <= weekAhead && session.status !== 'cancelled';
-    })
+    .filter(({ session }) => Date.parse(session.startsAt) < week.end && Date.parse(session.endsAt) > week.start && session.status !== 'cancelled')
     .sort((a, b) => a.session.startsAt.localeCompare(b.session.startsAt));
   if (sessions.length === 0) return <Empty />;
   return (
-    <ul className="list">
-      {sessions.map(({ cycle, session }) => (
-        <li key={session.id}>
-          <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}><When at={session.startsAt} /></a>
-          {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
-          <span className="muted"> · {session.place} · {cycle.name}</span>
-        </li>
-      ))}
+    <ul className="list" data-testid="week-sessions">
+      {sessions.map(({ cycle, session }) => {
+        const phase = sessionPhase(session);
+        return (
+          <li key={`${cycle.id}:${session.id}`}>
+            <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}><When at={session.startsAt} /></a>
+            {' '}<Badge tone={phase === 'in_progress' ? 'warn' : phase === 'ended' ? 'ok' : 'info'}>{t(`phase_${phase}`)}</Badge>
+            {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
+            <span className="muted"> · {session.place} · {cycle.name}</span>
+          </li>
+        );
+      })}
     </ul>
   );
 }
