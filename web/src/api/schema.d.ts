@@ -118,6 +118,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -318,6 +325,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1134,6 +1148,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -1626,6 +1647,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -1701,6 +1729,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -2856,6 +2891,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -3821,6 +3863,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -3896,6 +3945,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -4567,6 +4623,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -4644,6 +4707,593 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The summary report as .xlsx or .csv: figures, residents served by theme and station, plans by stage, training completion, venture projects
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coverage and rollout as .xlsx or .csv: figures, every community, every milestone (owners not for viewers)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/station-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Station plans as .xlsx or .csv: each station's latest plan, its stage and task counts
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/training-cycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A training cycle's report as .xlsx or .csv: attendance, pass rate and promotions overall, per dimension and per station
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/workers/{workerId}/ladder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A worker's ladder as .xlsx or .csv: level per dimension, assessments, cycles taken part in
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    workerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/venture-projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Venture projects as .xlsx or .csv, with residents served and a totals row
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    theme?: "elderly" | "youth" | "community_governance" | "disabled" | "poverty_relief";
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, notable overdue items
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            street: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            month: string;
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            asOf: string;
+                            coverage: {
+                                communities: number;
+                                operating: number;
+                                remaining: number;
+                                inRollout: number;
+                                ratio: number;
+                                openedThisMonth: number;
+                                projectedFullCoverage: string | null;
+                                targetFullCoverage: string | null;
+                            };
+                            plansByStage: {
+                                guide: number;
+                                support: number;
+                                supervise: number;
+                                completed: number;
+                                cancelled: number;
+                                paused: number;
+                                notStarted: number;
+                            };
+                            training: {
+                                dimension: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                workers: number;
+                                passedByLevel: {
+                                    level: number;
+                                    workers: number;
+                                }[];
+                                completionRate: number;
+                            }[];
+                            residentsServed: {
+                                month: number;
+                                yearToDate: number;
+                                byTheme: {
+                                    theme: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    residentsServed: number;
+                                    records: number;
+                                }[];
+                            };
+                            ventureProjects: {
+                                total: number;
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                            };
+                            overdue: {
+                                count: number;
+                                items: {
+                                    communityId: string;
+                                    community: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    title: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    dueAt: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A street's monthly report as .xlsx, .csv or a printable PDF (embedded Chinese font)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    month?: string;
+                    format?: "xlsx" | "csv" | "pdf";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
