@@ -14,6 +14,8 @@ export interface Store {
   location: string;
   /** The PostgreSQL pool's connections (for /metrics); PGlite has none. */
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /** PGlite only: its whole data folder as a gzipped tarball (`shegong store backup`). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ async function openPglite(dataDir?: string): Promise<Store> {
     db,
     backend: 'pglite',
     location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    dumpDataDir: () => client.dumpDataDir('gzip'),
     close: async () => {
       await db.destroy();
       if (!client.closed) await client.close();
