@@ -1,15 +1,18 @@
-// `npm test`: installs what is missing, then typecheck, lint and the whole vitest suite. The
-// suite's global setup starts one Temporal dev server for the run and stops it at the end.
-import { ensureNodeModules, ensureTemporalCli, run } from './lib/ensure.mjs';
+// `npm test`: installs what is missing (npm packages, the Temporal CLI, the Temporal server for
+// the cluster tests), then typecheck, lint and the whole vitest suite. The suite's global setup
+// starts one Temporal dev server for the run and stops it at the end.
+import { ensureNodeModules, ensureTemporalCli, ensureTemporalServer, run } from './lib/ensure.mjs';
 import { ensurePdftotext } from './lib/poppler.mjs';
 import { ensureChromium, ensureWebBuild } from './lib/web.mjs';
 
 ensureNodeModules();
 const temporalCli = ensureTemporalCli();
+// The cluster's server (test/cluster/ runs the fault tests against it): built once, like the CLI.
+const temporalServerDir = ensureTemporalServer();
 ensureWebBuild();
 ensureChromium();
 ensurePdftotext();
-const env = { ...process.env, TEMPORAL_CLI: temporalCli };
+const env = { ...process.env, TEMPORAL_CLI: temporalCli, TEMPORAL_SERVER_DIR: temporalServerDir };
 const extra = process.argv.slice(2);
 
 const steps = [

@@ -51,6 +51,18 @@ export const configSchema = z.object({
   SEED_DEFAULT_DATA: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** Payload codec keys, `id:base64key` newest first; see docs/security.md. */
   SHEGONG_PAYLOAD_KEYS: payloadKeys,
+  /**
+   * /metrics answers loopback callers only, unless this is set: then anyone presenting it as a
+   * bearer token (and loopback callers still without one).
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** host:port where a worker serves the Temporal SDK's own Prometheus metrics; unset means none. */
+  TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  /** OpenTelemetry tracing is off unless this is `otlp` (or `console`); the other OTEL_* variables are read by the OTel SDK. */
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: z.string().optional(),
   /** A file of such keys, one a line; read once at start. */
   SHEGONG_PAYLOAD_KEY_FILE: payloadKeyFile,
 }).superRefine((config, ctx) => {

@@ -12,6 +12,7 @@ import { openConfiguredStore } from './runtime.js';
 import { loadDefaultData } from './store/seed/default-data.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
+import { installTracing } from './observability/tracing.js';
 import { createPayloadCodec } from './temporal/codec.js';
 import { requirePayloadKeys, withPayloadKeys } from './temporal/payload-keys.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
@@ -73,7 +74,9 @@ async function main() {
       uiUrl = server.uiUrl;
       config = { ...config, TEMPORAL_ADDRESS: address, TEMPORAL_UI_URL: uiUrl };
     }
-    const temporal = await connectTemporal(address, config.TEMPORAL_NAMESPACE, payloadCodec);
+    const tracing = installTracing(config, 'worker');
+    if (tracing) cleanups.push(() => tracing.shutdown());
+    const temporal = await connectTemporal(address, config.TEMPORAL_NAMESPACE, payloadCodec, undefined, { tracing: Boolean(tracing) });
     cleanups.push(() => temporal.connection.close());
 
     const store = await openConfiguredStore(config, logger);
@@ -87,13 +90,14 @@ async function main() {
     const adminSignIn = await ensureAdminUser(store, resolve(config.DATA_DIR));
 
     const deps: AppDeps = { store, temporal, config, logger, clock };
-    installRuntime(logger);
+    installRuntime(logger, undefined, { sdkMetricsAddress: config.TEMPORAL_SDK_METRICS_ADDRESS });
     const { worker } = await createWorker({
       address,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       activityDeps: { store, config, logger, temporal, clock },
       payloadCodec,
+      tracing,
     });
     const workerRun = worker.run();
     cleanups.push(async () => {

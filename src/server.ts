@@ -2,6 +2,7 @@
 import { createApp } from './api/app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { installTracing } from './observability/tracing.js';
 import { openConfiguredStore } from './runtime.js';
 import { runStartupSteps } from './startup.js';
 import { connectTemporal } from './temporal/client.js';
@@ -13,7 +14,8 @@ import { requireProductionSettings } from './entry.js';
 const config = requireProductionSettings(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const payloadCodec = createPayloadCodec(requirePayloadKeys(config));
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, payloadCodec);
+const tracing = installTracing(config, 'api');
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, payloadCodec, undefined, { tracing: Boolean(tracing) });
 const store = await openConfiguredStore(config, logger);
 const deps = { store, temporal, config, logger, clock: () => new Date() };
 const app = createApp(deps, { staticDir: staticDashboardDir() });
@@ -26,6 +28,7 @@ const shutdown = () => {
   server.close(async () => {
     await store.close();
     await temporal.connection.close();
+    await tracing?.shutdown();
     process.exit(0);
   });
 };

@@ -3,6 +3,7 @@
 import { loadConfig } from './config.js';
 import { requireProductionSettings } from './entry.js';
 import { createLogger } from './logger.js';
+import { installTracing } from './observability/tracing.js';
 import { openConfiguredStore } from './runtime.js';
 import { connectTemporal } from './temporal/client.js';
 import { createPayloadCodec } from './temporal/codec.js';
@@ -12,15 +13,17 @@ import { createWorker, installRuntime } from './temporal/worker.js';
 const config = requireProductionSettings(loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const payloadCodec = createPayloadCodec(requirePayloadKeys(config));
-const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, payloadCodec);
+const tracing = installTracing(config, 'worker');
+const temporal = await connectTemporal(config.TEMPORAL_ADDRESS!, config.TEMPORAL_NAMESPACE, payloadCodec, undefined, { tracing: Boolean(tracing) });
 const store = await openConfiguredStore(config, logger);
-installRuntime(logger);
+installRuntime(logger, undefined, { sdkMetricsAddress: config.TEMPORAL_SDK_METRICS_ADDRESS });
 const { worker } = await createWorker({
   address: config.TEMPORAL_ADDRESS!,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   activityDeps: { store, config, logger, temporal, clock: () => new Date() },
   payloadCodec,
+  tracing,
 });
 logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -31,3 +34,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 await worker.run();
 await store.close();
 await temporal.connection.close();
+await tracing?.shutdown();

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     runId: string;
+    /** The cluster's server and SQL tool (scripts/install-temporal-server), for test/cluster/. */
+    temporalServerDir: string;
   }
 }
 
@@ -28,10 +31,22 @@ export async function setup(project: TestProject) {
     namespaces: allTestNamespaces(),
   });
   project.provide('temporalAddress', server.address);
+  project.provide('temporalServerDir', ensureTemporalServer());
   project.provide('runId', `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);
 }
 
 export async function teardown() {
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The directory with temporal-server and temporal-sql-tool: TEMPORAL_SERVER_DIR (set by `npm test`)
+ * or the cached build, built here when missing, so the cluster tests never skip.
+ */
+function ensureTemporalServer(): string {
+  if (process.env.TEMPORAL_SERVER_DIR) return process.env.TEMPORAL_SERVER_DIR;
+  const result = spawnSync(join(process.cwd(), 'scripts', 'install-temporal-server'), [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (result.status !== 0) throw new Error('scripts/install-temporal-server failed: the cluster tests need the Temporal server (see its output above)');
+  return result.stdout.trim().split('\n').at(-1)!;
 }

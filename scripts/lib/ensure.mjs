@@ -43,4 +43,23 @@ export function ensureTemporalCli() {
   return lines[lines.length - 1];
 }
 
+/**
+ * Finds or builds the Temporal server and its SQL tool (go.temporal.io/server, for the cluster
+ * topology: `npm run cluster` and the fault tests) and returns the directory holding them.
+ */
+export function ensureTemporalServer() {
+  const result = spawnSync(join(root, 'scripts', 'install-temporal-server'), [], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    console.error('shegong: could not find or build the Temporal server (see above)');
+    process.exit(result.status ?? 1);
+  }
+  const lines = result.stdout.trim().split('\n');
+  return lines[lines.length - 1];
+}
+
 export { run };

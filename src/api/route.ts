@@ -18,9 +18,9 @@ export interface RouteContext<P, Q, B> {
   deps: AppDeps;
 }
 
-/** A handler's answer when it needs a status other than the route's `status`. */
+/** A handler's answer when it needs a status other than the route's `status`, or a body that is not JSON (`contentType` with a string body). */
 export class Reply {
-  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string | string[]> = {}) {}
+  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string | string[]> = {}, readonly contentType?: string) {}
 }
 
 /** A handler's answer that is a file (an export): sent as an attachment with its content type. */

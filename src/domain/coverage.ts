@@ -1,8 +1,8 @@
-import { isWorkingDay, nextWorkingDay, type WorkCalendar } from './calendar.js';
+import { nthWorkingDayAfter, previousWorkingDay, workingDaysBetween, type WorkCalendar } from './calendar.js';
 import type { FieldProblem } from './errors.js';
 import type { ReminderPolicy } from './reminders.js';
 import type { MilestoneRequest } from './station-rollout.js';
-import { addDays, DAY_MS, shanghaiInstant } from './time.js';
+import { DAY_MS, shanghaiInstant } from './time.js';
 import { MILESTONES, type Milestone } from './types.js';
 
 // Rollout arithmetic: spreading milestone targets over working days, a rollout's health against
@@ -40,32 +40,7 @@ export function milestoneDueAt(targetDate: string): number {
   return shanghaiInstant(targetDate, MILESTONE_DUE_TIME);
 }
 
-/** The last working day on or before a date (the date itself when nothing earlier is found within a year). */
-export function previousWorkingDay(date: string, calendar: WorkCalendar): string {
-  let day = date;
-  for (let guard = 0; guard < 366; guard += 1) {
-    if (isWorkingDay(day, calendar)) return day;
-    day = addDays(day, -1);
-  }
-  return date;
-}
-
-/** The `count`-th working day after a date (the date itself not counted); count 0 is the date. */
-export function nthWorkingDayAfter(date: string, count: number, calendar: WorkCalendar): string {
-  let day = date;
-  for (let left = count; left > 0; left -= 1) day = nextWorkingDay(addDays(day, 1), calendar);
-  return day;
-}
-
-/** Working days after `from` up to and including `to`; negative when `to` is before `from`. */
-export function workingDaysBetween(from: string, to: string, calendar: WorkCalendar): number {
-  if (to < from) return -workingDaysBetween(to, from, calendar);
-  let count = 0;
-  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
-    if (isWorkingDay(day, calendar)) count += 1;
-  }
-  return count;
-}
+export { nthWorkingDayAfter, previousWorkingDay, workingDaysBetween };
 
 export type MilestoneTargets = Record<Milestone, string>;
 
@@ -102,9 +77,12 @@ export function milestoneTargetProblems(milestones: MilestoneRequest[], today: s
   for (const name of MILESTONES) {
     const m = milestones.find((entry) => entry.milestone === name);
     if (!m) continue;
-    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})` });
+    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})`, code: 'target_before_today', values: { targetDate: m.targetDate, today } });
     if (previous && m.targetDate < previous.targetDate) {
-      problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening` });
+      problems.push({
+        path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening`,
+        code: 'target_before_previous', values: { targetDate: m.targetDate, previous: previous.milestone, previousDate: previous.targetDate },
+      });
     }
     previous = m;
   }

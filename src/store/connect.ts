@@ -12,6 +12,10 @@ export interface Store {
   backend: Backend;
   /** Where the data lives, for logs and /healthz (no credentials). */
   location: string;
+  /** The PostgreSQL pool's connections (for /metrics); PGlite has none. */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /** PGlite only: its whole data folder as a gzipped tarball (`shegong store backup`). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,7 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
     db,
     backend: 'postgres',
     location: `postgres://${url.host}${url.pathname}${schema ? `#${schema}` : ''}`,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: options.poolSize ?? 10 }),
     close: () => db.destroy(),
   };
 }
@@ -89,6 +94,7 @@ async function openPglite(dataDir?: string): Promise<Store> {
     db,
     backend: 'pglite',
     location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    dumpDataDir: () => client.dumpDataDir('gzip'),
     close: async () => {
       await db.destroy();
       if (!client.closed) await client.close();

@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { PayloadCodec } from '@temporalio/common';
+import { OpenTelemetryActivityInboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { Tracing } from '../observability/tracing.js';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { encryptedDataConverter } from './codec.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+const TRACING_INTERCEPTORS_PATH = fileURLToPath(new URL('../../workflows/tracing-interceptors.ts', import.meta.url));
 
 export interface WorkerSetup {
   address: string;
@@ -18,6 +21,8 @@ export interface WorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tuning, explicit in benchmarks. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'>>;
+  /** OpenTelemetry tracing (src/observability/tracing.ts), when on. Needs the worker to bundle workflows itself. */
+  tracing?: Tracing;
 }
 
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -29,6 +34,13 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     activities: createActivities(setup.activityDeps),
     dataConverter: encryptedDataConverter(setup.payloadCodec),
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(setup.tracing ? {
+      interceptors: {
+        workflowModules: [TRACING_INTERCEPTORS_PATH],
+        activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx) })],
+      },
+      sinks: { exporter: makeWorkflowExporter(setup.tracing.exporter, setup.tracing.resource) },
+    } : {}),
     ...setup.tuning,
   });
   return { worker, connection };
@@ -41,12 +53,17 @@ let runtimeInstalled = false;
  * webpack's bundle report) and leaves SIGINT/SIGTERM to our entry points, which stop the worker,
  * the API, the store and the dev server in order.
  */
-export function installRuntime(logger: Logger, level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN'): void {
+export function installRuntime(logger: Logger, level: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN', options: { sdkMetricsAddress?: string } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const sdkLogger = new DefaultLogger(level, (entry) => {
     const method = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : entry.level === 'INFO' ? 'info' : 'debug';
     logger[method]({ sdk: true, ...entry.meta }, entry.message);
   });
-  Runtime.install({ logger: sdkLogger, shutdownSignals: [] });
+  // The SDK's own metrics (task slots, schedule-to-start latency, sticky cache hits, polls) on their
+  // own Prometheus endpoint, when TEMPORAL_SDK_METRICS_ADDRESS names one.
+  const telemetryOptions = options.sdkMetricsAddress
+    ? { metrics: { prometheus: { bindAddress: options.sdkMetricsAddress, countersTotalSuffix: true } } }
+    : undefined;
+  Runtime.install({ logger: sdkLogger, shutdownSignals: [], ...(telemetryOptions ? { telemetryOptions } : {}) });
 }

@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
+import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
 import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
@@ -29,5 +30,6 @@ export function allRoutes(): RouteSpec[] {
     ...reportRoutes,
     ...exportRoutes,
     ...authRoutes,
+    ...calendarFeedRoutes,
   ];
 }

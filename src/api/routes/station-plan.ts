@@ -1,12 +1,12 @@
 import { ALL_ROLES, route } from '../route.js';
 import {
-  bulkStartView, cancelBody, cancelView, communityParams, completeTaskBody, evaluationBody, evaluationView, listPlansQuery, overdueTasksQuery,
+  bulkStartView, cancelBody, cancelView, communityParams, completeTaskBody, evaluationBody, evaluationView, listPlansQuery, livePlanView, overdueTasksQuery,
   overdueTasksView, pauseBody, pauseView, planListView, planTaskView, planView, rescheduleBody, rescheduleView, resumeBody, resumeView,
   sendBackBody, sendBackView, signOffBody, signOffView, stageParams, startedPlanView, startPlanBody, startPlansBody, taskParams, visitBody,
   visitView,
 } from '../../schemas/station-plan.js';
 import {
-  cancelStationPlan, completePlanTask, listOverduePlanTasks, listStationPlans, pauseStationPlan, readStationPlan, recordPlanVisit,
+  cancelStationPlan, completePlanTask, listOverduePlanTasks, listStationPlans, pauseStationPlan, readLiveStationPlan, readStationPlan, recordPlanVisit,
   rescheduleStationPlan, resumeStationPlan, sendBackPlanStage, signOffPlanStage, startScopedStationPlan, startScopedStationPlans,
   submitPlanEvaluation,
 } from '../../services/station-plan.js';
@@ -77,6 +77,17 @@ export const stationPlanRoutes = [
     params: communityParams,
     response: planView,
     handler: ({ deps, principal, params }) => readStationPlan(deps, principal, params.communityId),
+  }),
+  route({
+    method: 'get',
+    path: '/api/stations/:communityId/plan/live',
+    summary: 'The station\'s latest plan as its workflow answers now (status query), or from the records store when the workflow cannot answer (`source` says which)',
+    tag: 'stations',
+    roles: ALL_ROLES,
+    personalData: true,
+    params: communityParams,
+    response: livePlanView,
+    handler: ({ deps, principal, params }) => readLiveStationPlan(deps, principal, params.communityId),
   }),
   route({
     method: 'post',

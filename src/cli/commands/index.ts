@@ -8,6 +8,8 @@ import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
 import { registerReportCommands } from './report.js';
 import { registerRolloutCommands } from './rollout.js';
+import { registerVentureCommands } from './venture.js';
+import { registerStoreCommands } from './store.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -18,5 +20,7 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCycleCommands,
   registerPlanCommands,
   registerRolloutCommands,
+  registerVentureCommands,
   registerReportCommands,
+  registerStoreCommands,
 ];
