@@ -10,6 +10,7 @@ const SERIAL = [
   'test/notifications/worker-crash.test.ts',
   // The cluster topology (a Temporal server on PostgreSQL of its own, stopped and started).
   'test/cluster/server-restart.test.ts',
+  'test/cluster/store-outage.test.ts',
 ];
 
 export default defineConfig({

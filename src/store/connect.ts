@@ -69,6 +69,9 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
     types: pgTypes(),
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle connection the server closes (a restart, a failover) is reported here and dropped from
+  // the pool; the next query opens a new one. Without a listener the event would end the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {

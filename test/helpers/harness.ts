@@ -30,6 +30,8 @@ export interface HarnessOptions {
   tokens?: boolean;
   /** Another Temporal server than the run's dev server (the cluster, test/cluster/). */
   temporalAddress?: string;
+  /** A store made by the test (e.g. on a PostgreSQL it stops); the harness disposes of it on close. */
+  store?: TestStore;
 }
 
 export interface Harness {
@@ -50,7 +52,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const store = await createTestStore(options.backend ?? 'pglite', { seed: options.seed, today: options.today });
+  const store = options.store ?? await createTestStore(options.backend ?? 'pglite', { seed: options.seed, today: options.today });
   const address = options.temporalAddress;
   const client = await connectClient({ address });
   const taskQueue = uniqueTaskQueue(options.name);

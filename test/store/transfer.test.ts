@@ -138,8 +138,8 @@ describe('moving every record to another store', () => {
     const backedUp = await cli(['store', 'backup', backup, '--data-dir', copy]);
     expect(backedUp.code, backedUp.stderr).toBe(0);
     const restored = join(dir, 'restored');
-    mkdirSync(restored);
-    execFileSync('tar', ['-xzf', backup, '-C', restored]);
+    mkdirSync(join(restored, 'records'), { recursive: true });
+    execFileSync('tar', ['-xzf', backup, '-C', join(restored, 'records')]);
     const reopened = await openStore({ dataDir: join(restored, 'records') });
     try {
       expect((await summarizeStore(reopened.db)).tables).toEqual(expected.tables);

@@ -106,7 +106,7 @@ export function registerStoreCommands(program: Command, ctx: CliContext) {
         const blob = await source.dumpDataDir!();
         await mkdir(dirname(resolve(file)), { recursive: true });
         await writeFile(file, Buffer.from(await blob.arrayBuffer()));
-        ctx.print({ file, bytes: blob.size }, () => `Backed up ${join(dataDir, 'records')} to ${file} (${blob.size} bytes). Restore: stop Shegong, move ${join(dataDir, 'records')} away, then \`tar -xzf ${file} -C ${dataDir}\` (it holds the folder records/).`);
+        ctx.print({ file, bytes: blob.size }, () => `Backed up ${join(dataDir, 'records')} to ${file} (${blob.size} bytes). Restore: stop Shegong, move ${join(dataDir, 'records')} away, then \`mkdir -p ${join(dataDir, 'records')} && tar -xzf ${file} -C ${join(dataDir, 'records')}\`.`);
       } finally {
         await source.close();
       }
