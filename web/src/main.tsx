@@ -5,6 +5,7 @@ import { ErrorNote, Loading } from './components.js';
 import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
+import { CalendarFeedSection } from './pages/calendar-feed.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { MonthlyPage } from './pages/monthly.js';
@@ -148,7 +149,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/reports/monthly', path)) return <MonthlyPage search={search} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
-  if (matchPath('/account', path)) return <AccountPage session={session} />;
+  if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;
   return <OverviewPage session={session} />;
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAccountCommands } from './account.js';
+import { registerCalendarCommands } from './calendar.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
@@ -23,4 +24,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerVentureCommands,
   registerReportCommands,
   registerStoreCommands,
+  registerCalendarCommands,
 ];
