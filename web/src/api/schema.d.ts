@@ -1082,6 +1082,7 @@ export interface paths {
                                 on_track: number;
                                 at_risk: number;
                                 late: number;
+                                implausible: number;
                             };
                             projectedFullCoverage: string | null;
                             targetFullCoverage: string | null;
@@ -1105,8 +1106,11 @@ export interface paths {
                                     /** @enum {string} */
                                     status: "running" | "opened" | "cancelled";
                                     targetFullCoverage: string | null;
-                                    /** @enum {string} */
-                                    health: "on_track" | "at_risk" | "late";
+                                    /**
+                                     * @description implausible: a pending target lies more than three years ahead
+                                     * @enum {string}
+                                     */
+                                    health: "on_track" | "at_risk" | "late" | "implausible";
                                     /** @enum {string|null} */
                                     currentMilestone: "site" | "staffing" | "fit_out" | "opening" | null;
                                     expectedByToday: number;
