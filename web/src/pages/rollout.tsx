@@ -21,10 +21,10 @@ type Milestone = Rollout['milestones'][number];
 type MilestoneName = Milestone['milestone'];
 
 const MILESTONES: readonly MilestoneName[] = ['site', 'staffing', 'fit_out', 'opening'];
-const HEALTH_TONE: Record<Health, string> = { on_track: 'ok', at_risk: 'warn', late: 'bad' };
+const HEALTH_TONE: Record<Health, string> = { on_track: 'ok', at_risk: 'warn', late: 'bad', implausible: 'bad' };
 const HEALTHS = Object.keys(HEALTH_TONE) as Health[];
-// Communities with a rollout, newest trouble first: late, at risk, then on track.
-const HEALTH_ORDER: Record<Health, number> = { late: 0, at_risk: 1, on_track: 2 };
+// Communities with a rollout, newest trouble first: late, an implausible target, at risk, then on track.
+const HEALTH_ORDER: Record<Health, number> = { late: 0, implausible: 1, at_risk: 2, on_track: 3 };
 const PAGE = 10;
 
 export function RolloutPage({ session }: { session: SessionInfo }) {
