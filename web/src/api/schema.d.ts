@@ -118,6 +118,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -318,6 +325,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1106,6 +1120,11 @@ export interface paths {
                                     /** @enum {string} */
                                     status: "running" | "opened" | "cancelled";
                                     targetFullCoverage: string | null;
+                                    cancellation: {
+                                        at: string;
+                                        reason?: string;
+                                        by?: string | null;
+                                    } | null;
                                     /**
                                      * @description implausible: a pending target lies more than three years ahead
                                      * @enum {string}
@@ -1132,6 +1151,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1495,6 +1521,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rollout/{communityId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a community's running rollout with the reason: reminders stop and the station does not open (a new rollout may start later)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "The community merged with its neighbour; its residents are served there"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId: string;
+                            /** @enum {string} */
+                            status: "cancelled";
+                            reason: string;
+                            cancelledAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stations/overdue": {
         parameters: {
             query?: never;
@@ -1547,6 +1640,13 @@ export interface paths {
                             nextCursor: string | null;
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1623,6 +1723,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1895,6 +2002,159 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stations/{communityId}/plan/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The station's latest plan as its workflow answers now (status query), or from the records store when the workflow cannot answer (`source` says which)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            planId: string;
+                            workflowId: string | null;
+                            communityId: string;
+                            template: {
+                                id: string;
+                                version: number;
+                            };
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                            /** @enum {string|null} */
+                            currentStage: "guide" | "support" | "supervise" | null;
+                            startedOn: string;
+                            pausedAt: string | null;
+                            pausedTotalMs: number;
+                            cancellation: {
+                                at: string;
+                                by: string | null;
+                                reason: string | null;
+                            } | null;
+                            completedAt: string | null;
+                            stages: {
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "open" | "awaiting_sign_off" | "signed_off" | "cancelled";
+                                startedAt: string | null;
+                                signOffRequestedAt: string | null;
+                                signedOffAt: string | null;
+                                signedOffBy: string | null;
+                                comments: string | null;
+                                sendBacks: {
+                                    at: string;
+                                    by: string | null;
+                                    comments: string | null;
+                                    reopened: string[];
+                                }[];
+                            }[];
+                            tasks: {
+                                id: string;
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                /** @enum {string|null} */
+                                mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services" | null;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                guidance: {
+                                    why: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    how: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    evidence: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                } | null;
+                                required: boolean;
+                                /** @enum {string} */
+                                source: "template" | "follow_up";
+                                /** @enum {string} */
+                                status: "pending" | "open" | "done" | "cancelled";
+                                dueAt: string | null;
+                                completedAt: string | null;
+                                completedBy: string | null;
+                                evidence: {
+                                    note: string;
+                                    links: string[];
+                                } | null;
+                                reopened: number;
+                            }[];
+                            visits: {
+                                no: number;
+                                dueAt: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "scheduled" | "recorded" | "missed" | "cancelled";
+                                recordedAt: string | null;
+                                recordedBy: string | null;
+                                notes: string | null;
+                                followUpTaskIds: string[];
+                            }[];
+                            evaluation?: unknown;
+                            report?: unknown;
+                            events: {
+                                seq: number;
+                                at: string;
+                                type: string;
+                                by: string | null;
+                                detail?: unknown;
+                            }[];
+                            updatedAt: string;
+                            /** @enum {string} */
+                            source: "workflow" | "store";
+                            asOf: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2614,6 +2874,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -3580,6 +3847,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -3655,6 +3929,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -4326,6 +4607,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -4403,6 +4691,513 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The summary report as .xlsx or .csv: figures, residents served by theme and station, plans by stage, training completion, venture projects
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coverage and rollout as .xlsx or .csv: figures, every community, every milestone (owners not for viewers)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/station-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Station plans as .xlsx or .csv: each station's latest plan, its stage and task counts
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/training-cycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A training cycle's report as .xlsx or .csv: attendance, pass rate and promotions overall, per dimension and per station
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/workers/{workerId}/ladder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A worker's ladder as .xlsx or .csv: level per dimension, assessments, cycles taken part in
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    workerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/venture-projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Venture projects as .xlsx or .csv, with residents served and a totals row
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    theme?: "elderly" | "youth" | "community_governance" | "disabled" | "poverty_relief";
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, notable overdue items
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            street: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            month: string;
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            asOf: string;
+                            coverage: {
+                                communities: number;
+                                operating: number;
+                                remaining: number;
+                                inRollout: number;
+                                ratio: number;
+                                openedThisMonth: number;
+                                projectedFullCoverage: string | null;
+                                targetFullCoverage: string | null;
+                            };
+                            plansByStage: {
+                                guide: number;
+                                support: number;
+                                supervise: number;
+                                completed: number;
+                                cancelled: number;
+                                paused: number;
+                                notStarted: number;
+                            };
+                            training: {
+                                dimension: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                workers: number;
+                                passedByLevel: {
+                                    level: number;
+                                    workers: number;
+                                }[];
+                                completionRate: number;
+                            }[];
+                            residentsServed: {
+                                month: number;
+                                yearToDate: number;
+                                byTheme: {
+                                    theme: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    residentsServed: number;
+                                    records: number;
+                                }[];
+                            };
+                            ventureProjects: {
+                                total: number;
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                            };
+                            overdue: {
+                                count: number;
+                                items: {
+                                    communityId: string;
+                                    community: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    title: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    dueAt: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A street's monthly report as .xlsx, .csv or a printable PDF (embedded Chinese font)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    month?: string;
+                    format?: "xlsx" | "csv" | "pdf";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5146,6 +5941,203 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether you have an active calendar feed link (its secret is shown only when made)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            createdAt: string | null;
+                            lastReadAt: string | null;
+                            workerId: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make your calendar feed link (a secret URL, shown once), revoking any earlier one; needs a sign-in linked to a worker
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            path: string;
+                            url: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar-feed/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke your calendar feed link: its URL stops working at once
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            revoked: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/{feedToken}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An iCalendar feed (text/calendar) of one person's training sessions, supervision visits, milestone targets and task due dates; the secret in the URL is the only key
+         * @description No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    feedToken: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
