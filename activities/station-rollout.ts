@@ -2,7 +2,7 @@ import type { EscalationStep } from '../src/domain/reminders.js';
 import type { Milestone } from '../src/domain/types.js';
 import { startPlanOnOpening } from '../src/services/station-rollout.js';
 import {
-  centerSupervisorsFor, communityName, countSocialWorkers, markMilestoneDone, markStationOpened, mirrorRolloutStarted,
+  centerSupervisorsFor, communityName, countSocialWorkers, markMilestoneDone, markRolloutCancelled, markStationOpened, mirrorRolloutStarted,
   recordReplan, stationLeadsOf, type MilestoneRowInput, type ReplanEntry,
 } from '../src/store/repositories/station-rollout.js';
 import type { ActivityDeps } from './deps.js';
@@ -45,6 +45,11 @@ export function createRolloutActivities(deps: ActivityDeps) {
         case 'center_supervisor':
           return supervisors();
       }
+    },
+
+    /** The rollout is cancelled: its row says so, with the reason (a retry finds it cancelled and changes nothing). */
+    async recordRolloutCancelled(input: { communityId: string; reason: string; by: string; at: number }): Promise<void> {
+      await markRolloutCancelled(db, { communityId: input.communityId, reason: input.reason, by: input.by, at: new Date(input.at) });
     },
 
     async openStation(input: { communityId: string; openedOn: string; openedAt: number }): Promise<void> {

@@ -4,13 +4,15 @@
 
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
-  CompleteMilestoneRequest, MilestoneEvidence, MilestonePlan, MilestoneProgress, MilestoneReplan, ReplanMilestoneRequest,
+  CancelRolloutRequest, CompleteMilestoneRequest, MilestoneEvidence, MilestonePlan, MilestoneProgress, MilestoneReplan, ReplanMilestoneRequest,
   StationRolloutInput, StationRolloutStatus,
 } from '../src/domain/station-rollout.js';
 export type {
-  CompleteMilestoneRequest, MilestoneEvidence, MilestonePlan, MilestoneProgress, MilestoneReplan, ReplanMilestoneRequest,
+  CancelRolloutRequest, CompleteMilestoneRequest, MilestoneEvidence, MilestonePlan, MilestoneProgress, MilestoneReplan, ReplanMilestoneRequest,
   StationRolloutInput, StationRolloutStatus,
 };
+import type { RolloutCancellation } from '../src/domain/station-rollout.js';
+export type { RolloutCancellation };
 
 export const STATION_ROLLOUT_WORKFLOW = 'stationRollout';
 
@@ -21,4 +23,6 @@ export const rolloutQueries = {
 export const rolloutUpdates = {
   completeMilestone: defineUpdate<MilestoneProgress, [CompleteMilestoneRequest]>('completeMilestone'),
   replanMilestone: defineUpdate<MilestoneProgress, [ReplanMilestoneRequest]>('replanMilestone'),
+  /** Stops the rollout with a reason: no more reminders or escalations, and the station does not open. */
+  cancel: defineUpdate<StationRolloutStatus, [CancelRolloutRequest]>('cancelRollout'),
 };

@@ -8,13 +8,13 @@ import {
   eventSent, milestoneNotice, nextRolloutEvent, startFollowing, syncRounds, type MilestoneNotice,
 } from '../src/domain/station-rollout-schedule.js';
 import {
-  applyReplan, carriedInput, completeMilestoneRejection, initialRolloutState, markMilestoneDone, openingOf, replanMilestoneRejection,
+  applyReplan, cancelRolloutRejection, carriedInput, completeMilestoneRejection, initialRolloutState, markMilestoneDone, openingOf, replanMilestoneRejection,
   replanOf, rolloutStatusView, staffingRejection, type MilestoneProgress,
 } from '../src/domain/station-rollout.js';
 import { NOTIFY_ACTIVITY, RECORDS_ACTIVITY } from './activity-options.js';
 import { nowMs } from './clock.js';
 import {
-  rolloutQueries, rolloutUpdates, type CompleteMilestoneRequest, type ReplanMilestoneRequest, type StationRolloutInput,
+  rolloutQueries, rolloutUpdates, type CancelRolloutRequest, type CompleteMilestoneRequest, type ReplanMilestoneRequest, type StationRolloutInput,
   type StationRolloutStatus,
 } from './station-rollout.messages.js';
 
@@ -76,6 +76,17 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
     validator: (request: ReplanMilestoneRequest) => rejectIf(replanMilestoneRejection(state, request)),
   });
 
+  setHandler(rolloutUpdates.cancel, async (request: CancelRolloutRequest) => {
+    await condition(() => state.mirrored);
+    const at = nowMs();
+    await store.recordRolloutCancelled({ communityId, reason: request.reason, by: request.by, at });
+    state.cancellation = { reason: request.reason, by: request.by, at };
+    log.info('rollout cancelled', { communityId, by: request.by });
+    return rolloutStatusView(state);
+  }, {
+    validator: (request: CancelRolloutRequest) => rejectIf(cancelRolloutRejection(state, request)),
+  });
+
   if (!state.mirrored) {
     const started = await store.recordRolloutStarted({
       communityId,
@@ -90,8 +101,14 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
 
   for (const milestone of state.milestones) {
     if (milestone.status === 'done') continue;
+    if (state.cancellation) break;
     upsertSearchAttributes([{ key: MILESTONE_ATTRIBUTE, value: milestone.milestone }]);
     await follow(milestone);
+  }
+  if (state.cancellation) {
+    upsertSearchAttributes([{ key: MILESTONE_ATTRIBUTE, value: 'cancelled' }]);
+    await condition(allHandlersFinished);
+    return rolloutStatusView(state);
   }
   upsertSearchAttributes([{ key: MILESTONE_ATTRIBUTE, value: 'opened' }]);
 
@@ -108,7 +125,7 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
   /** Reminders before the milestone's target, then escalations while it slips, until it is done. */
   async function follow(milestone: MilestoneProgress): Promise<void> {
     const following = startFollowing(milestone);
-    while (milestone.status === 'pending') {
+    while (milestone.status === 'pending' && !state.cancellation) {
       if (workflowInfo().continueAsNewSuggested) {
         await condition(allHandlersFinished);
         await continueAsNew<typeof stationRollout>(carriedInput(input, state));
@@ -117,7 +134,7 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
       syncRounds(following, milestone);
       const now = nowMs();
       const next = nextRolloutEvent(milestone, now, following, input.reminderPolicy, input.calendar);
-      const changed = () => milestone.status !== 'pending' || state.planVersion !== version;
+      const changed = () => milestone.status !== 'pending' || state.planVersion !== version || state.cancellation !== null;
       if (!next) {
         await condition(changed);
         continue;

@@ -10,14 +10,17 @@ import { CSRF_HEADER } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
-import { type AppDeps, Reply, type RouteSpec } from './route.js';
+import { type AppDeps, FileReply, Reply, type RouteSpec } from './route.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
+import { answerIfNotModified } from './etag.js';
 import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
 import { httpRequestDuration } from '../observability/metrics.js';
 import { METRICS_PATH, serveMetrics } from './metrics-endpoint.js';
 
 export const BODY_LIMIT = '256kb';
+/** Routes without a token (signing in) take small bodies only. */
+export const PUBLIC_BODY_LIMIT = '16kb';
 export const API_VERSION = '0.1.0';
 
 const ANONYMOUS: Principal = { tokenId: 'anonymous', name: 'anonymous', role: 'viewer', scopeId: '', workerId: null };
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   // Bodies are parsed per route, so a bulk import may take a larger body than everything else.
   const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
   const defaultJsonBody = jsonBody(BODY_LIMIT);
+  const publicJsonBody = jsonBody(PUBLIC_BODY_LIMIT);
 
   const openApi = buildOpenApiDocument(routes, API_VERSION);
   app.get('/api/openapi.json', (_req, res) => {
@@ -68,10 +72,21 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(CODEC_PATH, createCodecRouter(deps));
   app.get(METRICS_PATH, serveMetrics(deps));
   const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
+  // The caller is authenticated, rate-limited and checked against the route's roles before a byte
+  // of the body is read: an anonymous or unentitled request never costs a parse or an inflate, and
+  // the import-sized limit serves only the roles a bulk route lets through.
   for (const spec of routes) {
-    app[spec.method](spec.path, spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody, async (req: Request, res: Response, next: NextFunction) => {
+    const body = spec.roles === 'public' ? publicJsonBody : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
+    app[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
-        await handle(spec, req, res, deps, limiter);
+        res.locals.principal = await admit(spec, req, deps, limiter);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    }, body, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        await handle(spec, req, res, deps);
       } catch (error) {
         next(error);
       }
@@ -89,14 +104,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     const allowed = matchers.filter((m) => m.test(req.path) !== false).map((m) => m.method);
     if (allowed.length > 0) {
       res.setHeader('Allow', [...new Set(allowed)].join(', '));
-      next(new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${[...new Set(allowed)].join(', ')}`));
+      next(new ApiError('method_not_allowed', `${req.method} is not allowed on ${req.path}; use ${[...new Set(allowed)].join(', ')}`, undefined, {}, { values: { method: req.method, allowed: [...new Set(allowed)] } }));
       return;
     }
     if (options.staticDir && req.method === 'GET' && !req.path.startsWith('/api/') && req.accepts('html')) {
       res.sendFile('index.html', { root: options.staticDir });
       return;
     }
-    next(new ApiError('not_found', `no route for ${req.method} ${req.path}`));
+    next(new ApiError('not_found', `no route for ${req.method} ${req.path}`, undefined, {}, { reason: 'route_not_found', values: { method: req.method, path: req.path } }));
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -110,22 +125,26 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   return app;
 }
 
-async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>) {
-  let principal = ANONYMOUS;
-  if (spec.roles !== 'public') {
-    principal = await authenticateRequest(deps, {
-      method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
-    });
-    res.locals.principal = principal;
-    const wait = limiter.take(principal.tokenId, Date.now());
-    if (wait > 0) {
-      throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
-    }
-    if (!spec.roles.includes(principal.role)) {
-      throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`);
-    }
+/** The caller of a route: authenticated, within its rate limit and of a role the route lets through. */
+async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>): Promise<Principal> {
+  if (spec.roles === 'public') return ANONYMOUS;
+  const principal = await authenticateRequest(deps, {
+    method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
+  });
+  const wait = limiter.take(principal.tokenId, Date.now());
+  if (wait > 0) {
+    throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
   }
+  if (!spec.roles.includes(principal.role)) {
+    throw new ApiError('forbidden', `role ${principal.role} may not ${spec.method.toUpperCase()} ${spec.path}`, undefined, {}, {
+      reason: 'role_forbidden', values: { role: principal.role, method: spec.method.toUpperCase(), path: spec.path },
+    });
+  }
+  return principal;
+}
 
+async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDeps) {
+  const principal = res.locals.principal as Principal;
   const problems: FieldProblem[] = [];
   const parse = (schema: ZodType | undefined, value: unknown, location: string) => {
     if (!schema) return undefined;
@@ -141,15 +160,29 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
 
   const requestId = res.locals.requestId as string;
   const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
+  if (spec.etag && spec.method === 'get' && spec.roles !== 'public' && await answerIfNotModified(deps, principal, req, res)) {
+    // Nothing new to show; a personal-data route still records that it was asked.
+    if (spec.personalData) await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
+    return;
+  }
   const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
   const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
   }
+  if (result instanceof FileReply) {
+    // An ASCII fallback name and the UTF-8 one (RFC 6266 / 5987).
+    const ascii = result.filename.replace(/[^\w.-]/g, '_');
+    res.setHeader('Content-Type', result.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`);
+    res.status(spec.status ?? 200).send(result.body);
+    return;
+  }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
-    res.status(result.status).json(result.body);
+    if (result.contentType && typeof result.body === 'string') res.status(result.status).type(result.contentType).send(result.body);
+    else res.status(result.status).json(result.body);
     return;
   }
   res.status(spec.status ?? 200).json(result ?? null);

@@ -22,8 +22,8 @@ export async function authenticateRequest(deps: ServiceDeps, headers: Credential
   const fromSession = !header && parseCookies(headers.cookie).has(SESSION_COOKIE)
     ? await authenticateSession(deps, { method: headers.method, cookieHeader: headers.cookie, csrfHeader: headers.csrf })
     : undefined;
-  if (!token && !fromSession) throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>, or sign in');
+  if (!token && !fromSession) throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>, or sign in', undefined, {}, { reason: 'token_missing' });
   const found = fromSession ?? (token ? await authenticateToken(deps, token) : undefined);
-  if (!found) throw new ApiError('unauthorized', 'token is unknown, expired or revoked');
+  if (!found) throw new ApiError('unauthorized', 'token is unknown, expired or revoked', undefined, {}, { reason: 'token_invalid' });
   return found;
 }

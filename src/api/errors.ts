@@ -2,10 +2,13 @@ import {
   ActivityFailure, ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ZodError } from 'zod';
+import type { ErrorReason } from '../domain/error-reasons.js';
 import { DomainError, ErrorType, type DomainErrorKind, type FieldProblem } from '../domain/errors.js';
 
 // The one place that turns what the layers below throw — domain errors, Temporal failures, body
-// parser errors, an unreachable store — into the API's answer `{ error: { code, message, details } }`.
+// parser errors, an unreachable store — into the API's answer `{ error: { code, message, details, reason, values } }`.
+// Every answer carries a `reason` from src/domain/error-reasons.ts (the code itself when nothing more
+// precise applies) and every field problem a `code`, so clients phrase them in their reader's language.
 
 export type { FieldProblem };
 
@@ -46,10 +49,15 @@ export class ApiError extends Error {
     readonly details?: unknown,
     readonly headers: Record<string, string> = {},
     /** A stable machine code for this refusal, and the values it concerns (for clients to phrase it). */
-    readonly extra: { reason?: string; values?: Record<string, unknown> } = {},
+    readonly extra: { reason?: ErrorReason | (string & {}); values?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.status = STATUS[code];
+  }
+
+  /** The stable reason: the one given, or the error code itself. */
+  get reason(): string {
+    return this.extra.reason ?? this.code;
   }
 
   body(): { error: Record<string, unknown> } {
@@ -58,7 +66,7 @@ export class ApiError extends Error {
         code: this.code,
         message: this.message,
         ...(this.details !== undefined ? { details: this.details } : {}),
-        ...(this.extra.reason ? { reason: this.extra.reason } : {}),
+        reason: this.reason,
         ...(this.extra.values ? { values: this.extra.values } : {}),
       },
     };
@@ -69,11 +77,37 @@ export const notFound = (what: string) => new ApiError('not_found', `${what} not
 export const forbidden = (why = 'your role may not do this') => new ApiError('forbidden', why);
 export const conflict = (message: string, details?: unknown) => new ApiError('conflict', message, details);
 
+type Issue = ZodError['issues'][number];
+
+/** A zod issue's stable code and the values a client needs to phrase it (FIELD_PROBLEM_CODES). */
+function issueCode(issue: Issue): Pick<FieldProblem, 'code' | 'values'> {
+  switch (issue.code) {
+    case 'invalid_type':
+      // zod 4 says "received undefined" for a missing field; that is "required" to a reader.
+      return /received undefined/.test(issue.message) ? { code: 'required' } : { code: issue.code, values: { expected: issue.expected } };
+    case 'too_small':
+      return { code: issue.code, values: { origin: issue.origin, minimum: Number(issue.minimum), inclusive: issue.inclusive ?? true } };
+    case 'too_big':
+      return { code: issue.code, values: { origin: issue.origin, maximum: Number(issue.maximum), inclusive: issue.inclusive ?? true } };
+    case 'invalid_format':
+      return { code: issue.code, values: { format: issue.format } };
+    case 'invalid_value':
+      return { code: issue.code, values: { allowed: issue.values.map(String) } };
+    case 'unrecognized_keys':
+      return { code: issue.code, values: { keys: issue.keys } };
+    case 'not_multiple_of':
+      return { code: issue.code, values: { divisor: Number(issue.divisor) } };
+    default:
+      return { code: issue.code };
+  }
+}
+
 /** Turns zod issues into field problems with dotted paths, prefixed by where the value came from. */
 export function fieldProblems(error: ZodError, location: string): FieldProblem[] {
   return error.issues.map((issue) => ({
     path: [location, ...issue.path.map(String)].join('.'),
     message: issue.message,
+    ...issueCode(issue),
   }));
 }
 
@@ -85,7 +119,9 @@ export function invalidRequest(problems: FieldProblem[]): ApiError {
   return new ApiError(
     'invalid_request',
     `invalid request: ${named}${problems.length > 5 ? ', …' : ''}${more > 0 ? ` (${problems.length} problems; the first ${MAX_PROBLEMS} are listed)` : ''}`,
-    more > 0 ? [...listed, { path: 'body', message: `${more} more problem(s) not listed` }] : listed,
+    more > 0 ? [...listed, { path: 'body', message: `${more} more problem(s) not listed`, code: 'more_problems', values: { count: more } }] : listed,
+    {},
+    { reason: 'invalid_request' },
   );
 }
 
@@ -103,7 +139,7 @@ function fromDomain(error: DomainError): ApiError {
   const { reason, values, problems, details } = error.options;
   if (error.kind === 'invalid') {
     const answer = invalidRequest(problems ?? [{ path: 'body', message: error.message }]);
-    return new ApiError('invalid_request', error.message, answer.details, {}, { reason, values });
+    return new ApiError('invalid_request', error.message, answer.details, {}, { reason: reason ?? 'invalid_request', values });
   }
   return new ApiError(KIND_TO_CODE[error.kind], error.message, details, error.kind === 'unavailable' ? RETRY_LATER : {}, { reason, values });
 }
@@ -123,7 +159,7 @@ function fromApplicationFailure(failure: ApplicationFailure): ApiError {
     case ErrorType.NotFound:
       return new ApiError('not_found', failure.message, undefined, {}, { reason: reason ?? 'workflow_item_not_found', values });
     case ErrorType.InvalidInput:
-      return new ApiError('invalid_request', failure.message, [{ path: 'body', message: failure.message }], {}, { reason: reason ?? 'workflow_invalid_input', values });
+      return new ApiError('invalid_request', failure.message, [{ path: 'body', message: failure.message, code: 'custom' }], {}, { reason: reason ?? 'workflow_invalid_input', values });
     default:
       return new ApiError('conflict', failure.message, { reason: failure.message }, {}, { reason: reason ?? 'workflow_refused', values });
   }
@@ -140,7 +176,7 @@ function fromTemporal(error: unknown): ApiError | undefined {
   if (error instanceof WorkflowUpdateFailedError) {
     const cause = error.cause;
     if (cause instanceof ApplicationFailure) return fromApplicationFailure(cause);
-    if (cause instanceof ActivityFailure) return new ApiError('unavailable', 'the records store did not take the change; retry shortly', undefined, RETRY_LATER);
+    if (cause instanceof ActivityFailure) return new ApiError('unavailable', 'the records store did not take the change; retry shortly', undefined, RETRY_LATER, { reason: 'store_unavailable' });
     return new ApiError('conflict', error.message, undefined, {}, { reason: 'workflow_refused' });
   }
   if (error instanceof Error && /workflow execution already completed/i.test(error.message)) {
@@ -160,17 +196,19 @@ export function toApiError(error: unknown, bodyLimit = '256kb'): ApiError {
   if (temporal) return temporal;
   const http = error as HttpError;
   if (http?.type === 'entity.too.large') return new ApiError('payload_too_large', `request body is larger than ${http.limit ?? bodyLimit} bytes`);
-  if (http?.type === 'entity.parse.failed') return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON' }]);
+  if (http?.type === 'entity.parse.failed') {
+    return new ApiError('invalid_request', 'request body is not valid JSON', [{ path: 'body', message: 'malformed JSON', code: 'body_malformed' }], {}, { reason: 'body_malformed' });
+  }
   if (error instanceof URIError) {
-    return new ApiError('invalid_request', 'the path has a malformed percent-escape', [{ path: 'params', message: 'malformed percent-encoding' }]);
+    return new ApiError('invalid_request', 'the path has a malformed percent-escape', [{ path: 'params', message: 'malformed percent-encoding', code: 'custom' }], {}, { reason: 'path_malformed' });
   }
   if (http?.type === 'encoding.unsupported' || http?.type === 'charset.unsupported') {
-    return new ApiError('invalid_request', 'unsupported request encoding', [{ path: 'body', message: 'unsupported encoding' }]);
+    return new ApiError('invalid_request', 'unsupported request encoding', [{ path: 'body', message: 'unsupported encoding', code: 'custom' }], {}, { reason: 'body_encoding_unsupported' });
   }
   const status = http?.status ?? http?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 413) return new ApiError('payload_too_large', `request body is larger than ${bodyLimit}`);
-    return new ApiError('invalid_request', 'bad request', [{ path: 'request', message: (error as Error)?.message || 'unreadable request' }]);
+    return new ApiError('invalid_request', 'bad request', [{ path: 'request', message: (error as Error)?.message || 'unreadable request', code: 'custom' }]);
   }
   if (isUnavailable(error)) return new ApiError('unavailable', 'a backing service (Temporal or the records store) is unavailable; retry shortly', undefined, RETRY_LATER);
   return new ApiError('internal', 'internal error');

@@ -1,18 +1,25 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ERROR_REASON_CODES, FIELD_PROBLEM_CODE_LIST } from '../domain/error-reasons.js';
 import type { RouteSpec } from './route.js';
+
+const fieldProblemSchema = z.object({
+  path: z.string().meta({ description: 'where the problem is: `body.sessions.0.startsAt`, `query.limit`' }),
+  message: z.string().meta({ description: 'the problem in English, for logs and API users' }),
+  code: z.enum(FIELD_PROBLEM_CODE_LIST).optional().meta({ description: 'a stable code for the problem, to phrase it in the reader\'s language' }),
+  values: z.record(z.string(), z.unknown()).optional().meta({ description: 'the limits, formats and ids the problem concerns' }),
+}).meta({ id: 'FieldProblem' });
 
 const errorSchema = z.object({
   error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-    /** A stable machine code for the refusal, for clients to phrase it in their reader's language. */
-    reason: z.string().optional(),
-    /** The ids, times and numbers the refusal concerns. */
-    values: z.record(z.string(), z.unknown()).optional(),
+    code: z.enum(['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'method_not_allowed', 'conflict', 'payload_too_large', 'rate_limited', 'unavailable', 'internal'])
+      .meta({ description: 'the kind of error; the HTTP status follows from it' }),
+    message: z.string().meta({ description: 'the error in English, for logs and API users; clients show `reason` in their reader\'s language' }),
+    details: z.union([z.array(fieldProblemSchema), z.unknown()]).optional().meta({ description: 'for invalid_request: every field problem' }),
+    reason: z.enum(ERROR_REASON_CODES).meta({ description: 'a stable machine code for this refusal (never renamed); see ERROR_REASONS in src/domain/error-reasons.ts' }),
+    values: z.record(z.string(), z.unknown()).optional().meta({ description: 'the ids, times (ISO, UTC) and numbers the refusal concerns' }),
   }),
-});
+}).meta({ id: 'Error' });
 
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -49,7 +56,9 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
         [status]: {
           description: 'Success',
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
+          ...(spec.files ? { content: Object.fromEntries(spec.files.map((type) => [type, { schema: z.string().meta({ format: 'binary' }) }])) } : {}),
         },
+        ...(spec.etag ? { 304: { description: 'Not Modified: nothing in the caller\'s scope changed since the ETag sent in If-None-Match' } } : {}),
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
       },
     });

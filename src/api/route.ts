@@ -18,9 +18,14 @@ export interface RouteContext<P, Q, B> {
   deps: AppDeps;
 }
 
-/** A handler's answer when it needs a status other than the route's `status`. */
+/** A handler's answer when it needs a status other than the route's `status`, or a body that is not JSON (`contentType` with a string body). */
 export class Reply {
-  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string | string[]> = {}) {}
+  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string | string[]> = {}, readonly contentType?: string) {}
+}
+
+/** A handler's answer that is a file (an export): sent as an attachment with its content type. */
+export class FileReply {
+  constructor(readonly filename: string, readonly contentType: string, readonly body: Buffer) {}
 }
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -47,6 +52,13 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   status?: number;
   /** Reads personal data: the read is written to the audit log. */
   personalData?: boolean;
+  /**
+   * A GET polled by the dashboard: answers carry an ETag from the caller's scope version, and a
+   * caller sending it back gets 304 Not Modified while nothing in its scope changed (src/api/etag.ts).
+   */
+  etag?: boolean;
+  /** The success answer is a file (FileReply) of these content types, not JSON. */
+  files?: readonly string[];
   /** A larger JSON body limit than the API's default (bulk imports), e.g. '5mb'. */
   bodyLimit?: string;
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>;

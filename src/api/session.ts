@@ -59,14 +59,14 @@ export interface CookieRequest {
 export async function authenticateSession(deps: ServiceDeps, request: CookieRequest): Promise<Principal> {
   const cookies = parseCookies(request.cookieHeader);
   const sessionId = cookies.get(SESSION_COOKIE);
-  if (!sessionId) throw new ApiError('unauthorized', 'not signed in: sign in, or send Authorization: Bearer <token>');
+  if (!sessionId) throw new ApiError('unauthorized', 'not signed in: sign in, or send Authorization: Bearer <token>', undefined, {}, { reason: 'token_missing' });
   const session = await findLiveSession(deps, sessionId);
-  if (!session) throw new ApiError('unauthorized', 'your session has ended: sign in again');
+  if (!session) throw new ApiError('unauthorized', 'your session has ended: sign in again', undefined, {}, { reason: 'session_ended' });
   if (!SAFE_METHODS.has(request.method.toUpperCase())) {
     const header = request.csrfHeader ?? '';
     const cookie = cookies.get(CSRF_COOKIE) ?? '';
     if (!header || header !== cookie || !session.csrfMatches(header)) {
-      throw new ApiError('forbidden', `missing or wrong CSRF token: send the ${CSRF_COOKIE} cookie's value in the ${CSRF_HEADER} header`);
+      throw new ApiError('forbidden', `missing or wrong CSRF token: send the ${CSRF_COOKIE} cookie's value in the ${CSRF_HEADER} header`, undefined, {}, { reason: 'csrf_invalid' });
     }
   }
   return session.principal;

@@ -68,14 +68,37 @@ export class ApiClient {
    * and CSRF token); `onHeaders` sees the answer's headers (the cookies a sign-in sets).
    */
   async request<T = unknown>(method: string, path: string, body?: unknown, options: { auth?: boolean; headers?: Record<string, string>; onHeaders?: (headers: Headers) => void } = {}): Promise<T> {
+    const response = await this.send(method, path, body, options, 'application/json');
+    options.onHeaders?.(response.headers);
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = undefined;
+    }
+    if (response.ok) {
+      if (parsed === undefined) throw new CliError(EXIT.unavailable, `${method} ${path}: the answer is not JSON (is ${this.url} a Shegong API?)`);
+      return parsed as T;
+    }
+    return this.failure(response, method, path, text);
+  }
+
+  /** A file the API answers with (an export): its bytes, or the API's error as a CliError. */
+  async download(path: string): Promise<Buffer> {
+    const response = await this.send('GET', path, undefined, {}, '*/*');
+    if (response.ok) return Buffer.from(await response.arrayBuffer());
+    return this.failure(response, 'GET', path, await response.text());
+  }
+
+  private async send(method: string, path: string, body: unknown, options: { auth?: boolean; headers?: Record<string, string> }, accept: string): Promise<Response> {
     const auth = options.auth ?? true;
     if (auth && !this.token) throw usageError('no token: set SHEGONG_TOKEN or pass --token (an admin makes one with `shegong token create`)');
-    let response: Response;
     try {
-      response = await fetch(`${this.url}${path}`, {
+      return await fetch(`${this.url}${path}`, {
         method,
         headers: {
-          accept: 'application/json',
+          accept,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(auth ? { authorization: `Bearer ${this.token}` } : {}),
           ...options.headers,
@@ -88,17 +111,14 @@ export class ApiClient {
       const why = cause?.code ?? cause?.message ?? (error as Error).message;
       throw new CliError(EXIT.unavailable, `cannot reach the API at ${this.url}: ${why}`);
     }
-    options.onHeaders?.(response.headers);
-    const text = await response.text();
+  }
+
+  private failure(response: Response, method: string, path: string, text: string): never {
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       parsed = undefined;
-    }
-    if (response.ok) {
-      if (parsed === undefined) throw new CliError(EXIT.unavailable, `${method} ${path}: the answer is not JSON (is ${this.url} a Shegong API?)`);
-      return parsed as T;
     }
     const apiError = (parsed as { error?: ErrorBody } | undefined)?.error;
     const code = response.status >= 500 || apiError === undefined ? EXIT.unavailable : EXIT.refused;

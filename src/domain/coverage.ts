@@ -1,14 +1,14 @@
-import { isWorkingDay, nextWorkingDay, type WorkCalendar } from './calendar.js';
+import { nthWorkingDayAfter, previousWorkingDay, workingDaysBetween, type WorkCalendar } from './calendar.js';
 import type { FieldProblem } from './errors.js';
 import type { ReminderPolicy } from './reminders.js';
 import type { MilestoneRequest } from './station-rollout.js';
-import { addDays, DAY_MS, shanghaiInstant } from './time.js';
+import { DAY_MS, shanghaiInstant } from './time.js';
 import { MILESTONES, type Milestone } from './types.js';
 
 // Rollout arithmetic: spreading milestone targets over working days, a rollout's health against
 // today, and the street's coverage and its projection. Pure: "today" and the calendar are inputs.
 
-export type RolloutHealth = 'on_track' | 'at_risk' | 'late';
+export type RolloutHealth = 'on_track' | 'at_risk' | 'late' | 'implausible';
 
 /**
  * Where each milestone's target falls within a rollout's window, as a share of its working days.
@@ -22,6 +22,8 @@ export const MILESTONE_DUE_TIME = '18:00';
 
 /** A pending milestone due within this many working days (today included) is at risk. */
 export const AT_RISK_WORKING_DAYS = 2;
+/** A pending target further out than this many years is no plan (2999-12-31): flagged, not "on track". */
+export const PLAUSIBLE_HORIZON_YEARS = 3;
 
 /**
  * The default reminder policy of a rollout: reminders three days and one day before a target, an
@@ -40,32 +42,7 @@ export function milestoneDueAt(targetDate: string): number {
   return shanghaiInstant(targetDate, MILESTONE_DUE_TIME);
 }
 
-/** The last working day on or before a date (the date itself when nothing earlier is found within a year). */
-export function previousWorkingDay(date: string, calendar: WorkCalendar): string {
-  let day = date;
-  for (let guard = 0; guard < 366; guard += 1) {
-    if (isWorkingDay(day, calendar)) return day;
-    day = addDays(day, -1);
-  }
-  return date;
-}
-
-/** The `count`-th working day after a date (the date itself not counted); count 0 is the date. */
-export function nthWorkingDayAfter(date: string, count: number, calendar: WorkCalendar): string {
-  let day = date;
-  for (let left = count; left > 0; left -= 1) day = nextWorkingDay(addDays(day, 1), calendar);
-  return day;
-}
-
-/** Working days after `from` up to and including `to`; negative when `to` is before `from`. */
-export function workingDaysBetween(from: string, to: string, calendar: WorkCalendar): number {
-  if (to < from) return -workingDaysBetween(to, from, calendar);
-  let count = 0;
-  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
-    if (isWorkingDay(day, calendar)) count += 1;
-  }
-  return count;
-}
+export { nthWorkingDayAfter, previousWorkingDay, workingDaysBetween };
 
 export type MilestoneTargets = Record<Milestone, string>;
 
@@ -102,9 +79,12 @@ export function milestoneTargetProblems(milestones: MilestoneRequest[], today: s
   for (const name of MILESTONES) {
     const m = milestones.find((entry) => entry.milestone === name);
     if (!m) continue;
-    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})` });
+    if (m.targetDate < today) problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before today (${today})`, code: 'target_before_today', values: { targetDate: m.targetDate, today } });
     if (previous && m.targetDate < previous.targetDate) {
-      problems.push({ path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening` });
+      problems.push({
+        path: pathOf(name), message: `target ${m.targetDate} is before the ${previous.milestone} target ${previous.targetDate}; milestones run site → staffing → fit_out → opening`,
+        code: 'target_before_previous', values: { targetDate: m.targetDate, previous: previous.milestone, previousDate: previous.targetDate },
+      });
     }
     previous = m;
   }
@@ -151,8 +131,9 @@ export interface RolloutHealthReport {
 }
 
 /**
- * A rollout's health today: late when a pending milestone's target has passed, at risk when the
- * current milestone is due within AT_RISK_WORKING_DAYS working days, on track otherwise.
+ * A rollout's health today: late when a pending milestone's target has passed; implausible when a
+ * pending target lies beyond PLAUSIBLE_HORIZON_YEARS (a placeholder date, not a plan); at risk when
+ * the current milestone is due within AT_RISK_WORKING_DAYS working days; on track otherwise.
  */
 export function rolloutHealth(milestones: MilestoneState[], today: string, calendar: WorkCalendar, atRiskWorkingDays = AT_RISK_WORKING_DAYS): RolloutHealthReport {
   const ordered = MILESTONES.map((name) => milestones.find((m) => m.milestone === name)).filter((m): m is MilestoneState => m !== undefined);
@@ -169,7 +150,9 @@ export function rolloutHealth(milestones: MilestoneState[], today: string, calen
   const openingTarget = opening?.targetDate ?? current.targetDate;
   const projectedOpening = maxDate(nthWorkingDayAfter(openingTarget, workingDaysLate, calendar), today);
   let health: RolloutHealth = 'on_track';
+  const horizon = `${Number(today.slice(0, 4)) + PLAUSIBLE_HORIZON_YEARS}${today.slice(4)}`;
   if (slipping.length > 0) health = 'late';
+  else if (ordered.some((m) => m.status === 'pending' && m.targetDate > horizon)) health = 'implausible';
   else if (workingDaysBetween(today, current.targetDate, calendar) < atRiskWorkingDays) health = 'at_risk';
   return { health, currentMilestone: current.milestone, expectedByToday, actual, workingDaysLate, projectedOpening };
 }

@@ -23,10 +23,16 @@ export interface Rejection {
 
 export const refuse = (type: ErrorType, reason: string, message: string, values?: Record<string, unknown>): Rejection => ({ type, reason, message, values });
 
-/** One field's problem: a dotted path (`body.sessions.0.startsAt`) and what is wrong with it. */
+/**
+ * One field's problem: a dotted path (`body.sessions.0.startsAt`), what is wrong with it in English,
+ * and a stable `code` (FIELD_PROBLEM_CODES in error-reasons.ts) with the `values` a client needs to
+ * phrase it in its reader's language.
+ */
 export interface FieldProblem {
   path: string;
   message: string;
+  code?: string;
+  values?: Record<string, unknown>;
 }
 
 export type DomainErrorKind = 'not_found' | 'conflict' | 'invalid' | 'forbidden' | 'unavailable';
@@ -54,5 +60,5 @@ export const unavailable = (message: string, options: DomainError['options'] = {
 /** Invalid input with every problem found; the message names the first few fields. */
 export function invalid(problems: FieldProblem[], options: Omit<DomainError['options'], 'problems'> = {}): DomainError {
   const named = problems.slice(0, 5).map((problem) => problem.path).join(', ');
-  return new DomainError('invalid', `invalid request: ${named}${problems.length > 5 ? ', …' : ''}`, { ...options, problems });
+  return new DomainError('invalid', `invalid request: ${named}${problems.length > 5 ? ', …' : ''}`, { reason: 'invalid_request', ...options, problems });
 }

@@ -1,5 +1,5 @@
-import { addDays, DAY_MS, shanghaiDate, shanghaiInstant } from './time.js';
-import { addWorkingDays, isWorkingDay, WEEKDAY_CALENDAR, type WorkCalendar } from './calendar.js';
+import { DAY_MS, shanghaiDate, shanghaiInstant } from './time.js';
+import { addWorkingDays, nthWorkingDayAfter, nthWorkingDayBefore, WEEKDAY_CALENDAR, type WorkCalendar } from './calendar.js';
 import type { PlanTemplate, TaskGuidance } from './plan-template.js';
 import type { ReminderPolicy } from './reminders.js';
 import { MAIN_TASKS, STAGES, type Localized, type MainTask, type Stage } from './types.js';
@@ -223,13 +223,7 @@ export function dueAfterWorkingDays(schedule: PlanSchedule, fromMs: number, days
 
 /** Moves a date by whole working days, forward or back (0 leaves it where it is). */
 export function shiftWorkingDays(date: string, delta: number, calendar: WorkCalendar): string {
-  let day = date;
-  const step = delta < 0 ? -1 : 1;
-  for (let left = Math.abs(delta); left > 0; left -= 1) {
-    day = addDays(day, step);
-    for (let guard = 0; guard < 366 && !isWorkingDay(day, calendar); guard += 1) day = addDays(day, step);
-  }
-  return day;
+  return delta < 0 ? nthWorkingDayBefore(date, -delta, calendar) : nthWorkingDayAfter(date, delta, calendar);
 }
 
 /** Shifts an instant by working days, keeping its time of day (calendar mode) or by delta × dayMs. */

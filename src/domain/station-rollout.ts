@@ -63,6 +63,21 @@ export interface StationRolloutStatus {
   openedOn: string | null;
   /** The station plan started on opening. */
   stationPlanWorkflowId: string | null;
+  /** Set once the rollout is cancelled: it follows no milestone and opens nothing after that. */
+  cancellation?: RolloutCancellation | null;
+}
+
+/** Why and by whom a rollout was cancelled; `at` is epoch ms. */
+export interface RolloutCancellation {
+  reason: string;
+  by: string;
+  at: number;
+}
+
+export interface CancelRolloutRequest {
+  reason: string;
+  /** Who cancels it (the principal's name). */
+  by: string;
 }
 
 export interface CompleteMilestoneRequest {
@@ -102,6 +117,8 @@ export interface RolloutState {
   planVersion: number;
   /** Milestones with an update in flight: a second update for the same one is refused meanwhile. */
   busy: Set<Milestone>;
+  /** Set by a cancellation: the workflow stops following milestones and ends without opening. */
+  cancellation: RolloutCancellation | null;
 }
 
 export type { Rejection };
@@ -118,6 +135,7 @@ export function initialRolloutState(input: StationRolloutInput): RolloutState {
     stationPlanWorkflowId: null,
     planVersion: 0,
     busy: new Set(),
+    cancellation: null,
   };
 }
 
@@ -142,6 +160,7 @@ export function rolloutStatusView(state: RolloutState): StationRolloutStatus {
     milestones: state.milestones,
     openedOn: state.openedOn,
     stationPlanWorkflowId: state.stationPlanWorkflowId,
+    cancellation: state.cancellation,
   };
 }
 
@@ -149,6 +168,7 @@ const rejection = (reason: string, message: string, values: Record<string, unkno
 
 /** Unknown, done or busy milestones refuse every change the same way. */
 function changeRejection(state: RolloutState, name: Milestone, doneMessage: string): Rejection | MilestoneProgress {
+  if (state.cancellation) return rejection('rollout_cancelled', `the rollout of ${state.communityId} was cancelled`, { communityId: state.communityId, milestone: name });
   const milestone = findMilestone(state, name);
   if (!milestone) {
     return rejection('milestone_unknown', `unknown milestone ${String(name)}; milestones are ${MILESTONES.join(', ')}`, { milestone: name }, ErrorType.NotFound);
@@ -210,6 +230,19 @@ export function replanMilestoneRejection(state: RolloutState, request: ReplanMil
       milestone: request.milestone, targetDate: request.targetDate, later: first.milestone, laterTargetDate: first.targetDate,
     });
   }
+  return null;
+}
+
+/**
+ * Why cancelling is refused now, or null: it needs a reason, and a rollout that has opened its
+ * station, was cancelled already, or has a milestone change in flight is not cancelled.
+ */
+export function cancelRolloutRejection(state: RolloutState, request: CancelRolloutRequest): Rejection | null {
+  const values = { communityId: state.communityId };
+  if (!request.reason || request.reason.trim() === '') return rejection('cancel_reason_missing', 'cancelling a rollout needs a reason', values, ErrorType.InvalidInput);
+  if (state.cancellation) return rejection('rollout_cancelled', `the rollout of ${state.communityId} was cancelled already`, values);
+  if (!currentMilestone(state)) return rejection('rollout_already_opened', `the rollout of ${state.communityId} has completed every milestone; its station opens`, values);
+  if (state.busy.size > 0) return rejection('milestone_busy', 'a milestone is being changed by another request; try again', values);
   return null;
 }
 

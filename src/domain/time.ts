@@ -6,6 +6,16 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;
 export const MINUTE_MS = 60 * 1000;
 
+/**
+ * The years the service schedules in. Every date and instant the API accepts falls inside them,
+ * so calendar arithmetic always works on four-digit years (after 9999-12-31 comes "+010000-01-01",
+ * which sorts before it) and no computation can run for long.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+export const FIRST_DATE = `${FIRST_YEAR}-01-01`;
+export const LAST_DATE = `${LAST_YEAR}-12-31`;
+
 /** The Asia/Shanghai calendar date (YYYY-MM-DD) of an instant. */
 export function shanghaiDate(instant: Date | number): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
@@ -24,9 +34,17 @@ export function shanghaiInstant(date: string, time = '00:00'): number {
   return Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS + ((hours ?? 0) * 60 + (minutes ?? 0)) * MINUTE_MS;
 }
 
-/** Adds whole calendar days to a YYYY-MM-DD date. */
+/** Adds whole calendar days to a YYYY-MM-DD date; throws when the result has no four-digit year. */
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  const ms = Date.parse(`${date}T00:00:00Z`) + days * DAY_MS;
+  const result = Number.isFinite(ms) ? new Date(ms).toISOString() : '';
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(result)) throw new RangeError(`${date} plus ${days} days is outside the years 0000–9999`);
+  return result.slice(0, 10);
+}
+
+/** Whole calendar days from one YYYY-MM-DD date to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 /** ISO weekday of a YYYY-MM-DD date: 1 = Monday … 7 = Sunday. */

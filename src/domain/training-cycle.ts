@@ -25,6 +25,9 @@ export interface CycleSession {
 export interface Problem {
   path: string;
   message: string;
+  /** A stable code (FIELD_PROBLEM_CODES in error-reasons.ts) and the values to phrase it with. */
+  code?: string;
+  values?: Record<string, unknown>;
 }
 
 export function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
@@ -118,14 +121,14 @@ export function checkSessions(sessions: CycleSession[], catalog: Record<string, 
     const start = Date.parse(session.startsAt);
     const end = Date.parse(session.endsAt);
     const levels = catalog[session.dimension];
-    if (!levels) problems.push({ path: `${path}.dimension`, message: `unknown dimension ${session.dimension}` });
-    else if (!levels.includes(session.level)) problems.push({ path: `${path}.level`, message: `${session.dimension} has no level ${session.level} (levels: ${levels.join(', ')})` });
-    if (Number.isNaN(start)) problems.push({ path: `${path}.startsAt`, message: 'not a valid instant' });
-    if (Number.isNaN(end)) problems.push({ path: `${path}.endsAt`, message: 'not a valid instant' });
-    if (!Number.isNaN(start) && !Number.isNaN(end) && end <= start) problems.push({ path: `${path}.endsAt`, message: 'must be after startsAt' });
-    if (!upcomingOnly && !Number.isNaN(start) && start <= now) problems.push({ path: `${path}.startsAt`, message: 'is in the past' });
+    if (!levels) problems.push({ path: `${path}.dimension`, message: `unknown dimension ${session.dimension}`, code: 'dimension_unknown', values: { dimension: session.dimension } });
+    else if (!levels.includes(session.level)) problems.push({ path: `${path}.level`, message: `${session.dimension} has no level ${session.level} (levels: ${levels.join(', ')})`, code: 'level_unknown', values: { dimension: session.dimension, level: session.level, levels } });
+    if (Number.isNaN(start)) problems.push({ path: `${path}.startsAt`, message: 'not a valid instant', code: 'instant_invalid' });
+    if (Number.isNaN(end)) problems.push({ path: `${path}.endsAt`, message: 'not a valid instant', code: 'instant_invalid' });
+    if (!Number.isNaN(start) && !Number.isNaN(end) && end <= start) problems.push({ path: `${path}.endsAt`, message: 'must be after startsAt', code: 'ends_before_start' });
+    if (!upcomingOnly && !Number.isNaN(start) && start <= now) problems.push({ path: `${path}.startsAt`, message: 'is in the past', code: 'starts_in_past', values: { startsAt: session.startsAt } });
     const first = seen.get(session.id);
-    if (first !== undefined) problems.push({ path: `${path}.id`, message: `duplicates ${sessionPath(first)}.id (${session.id})` });
+    if (first !== undefined) problems.push({ path: `${path}.id`, message: `duplicates ${sessionPath(first)}.id (${session.id})`, code: 'session_id_duplicate', values: { sessionId: session.id } });
     else seen.set(session.id, index);
   });
   // Within a dimension, level N+1 starts only after every session of level N has ended.
@@ -139,6 +142,8 @@ export function checkSessions(sessions: CycleSession[], catalog: Record<string, 
       problems.push({
         path: `${sessionPath(index)}.startsAt`,
         message: `level ${session.level} of ${session.dimension} starts before level ${session.level - 1} ends (${before.map(({ otherIndex }) => sessionPath(otherIndex)).join(', ')})`,
+        code: 'level_before_previous',
+        values: { dimension: session.dimension, level: session.level, previousLevel: session.level - 1, sessionId: before[0]!.other.id },
       });
     }
   });
@@ -172,10 +177,10 @@ export function checkCohort(check: CohortCheck): CohortResult {
     const plan = planForWorker(offered, group.levels);
     for (const worker of group.workers) {
       for (const reason of plan.ineligible) {
-        problems.push({ path: worker.path, message: `worker ${worker.workerId} is not eligible for level ${reason.level} of ${reason.dimension}: ${reason.reason}` });
+        problems.push({ path: worker.path, message: `worker ${worker.workerId} is not eligible for level ${reason.level} of ${reason.dimension}: ${reason.reason}`, code: 'worker_not_eligible', values: { workerId: worker.workerId, level: reason.level, dimension: reason.dimension } });
       }
       if (plan.sessionIds.length === 0 && plan.ineligible.length === 0) {
-        problems.push({ path: worker.path, message: `worker ${worker.workerId} already holds every level this cycle offers${check.upcomingOnly ? ' (in its sessions still to come)' : ''}` });
+        problems.push({ path: worker.path, message: `worker ${worker.workerId} already holds every level this cycle offers${check.upcomingOnly ? ' (in its sessions still to come)' : ''}`, code: 'worker_holds_every_level', values: { workerId: worker.workerId } });
       }
       plans.set(worker.workerId, plan.sessionIds);
     }
@@ -198,12 +203,14 @@ export function checkCohort(check: CohortCheck): CohortResult {
     problems.push({
       path: `${sessionPath(second)}.startsAt`,
       message: `overlaps ${sessionPath(first)} for ${workerIds.length} worker(s) who take both: ${nameSome(workerIds.sort())}`,
+      code: 'sessions_overlap',
+      values: { sessionId: check.sessions[first]?.id, count: workerIds.length, workerIds: workerIds.slice(0, MAX_NAMED) },
     });
   }
   check.sessions.forEach((session, index) => {
     const count = taking.get(session.id) ?? 0;
     if (count > session.capacity) {
-      problems.push({ path: `${sessionPath(index)}.capacity`, message: `${count} workers take this session; its capacity is ${session.capacity}` });
+      problems.push({ path: `${sessionPath(index)}.capacity`, message: `${count} workers take this session; its capacity is ${session.capacity}`, code: 'session_over_capacity', values: { count, capacity: session.capacity } });
     }
   });
   return { problems, plans };
@@ -240,19 +247,19 @@ export function checkSessionMove(input: {
 }): Problem[] {
   const { session, others, start, end, now } = input;
   const problems: Problem[] = [];
-  if (end <= start) problems.push({ path: 'body.endsAt', message: 'must be after startsAt' });
-  if (start <= now) problems.push({ path: 'body.startsAt', message: 'is in the past' });
+  if (end <= start) problems.push({ path: 'body.endsAt', message: 'must be after startsAt', code: 'ends_before_start' });
+  if (start <= now) problems.push({ path: 'body.startsAt', message: 'is in the past', code: 'starts_in_past' });
   for (const other of others.filter((row) => row.dimension === session.dimension)) {
     if (other.level === session.level - 1 && other.end > start) {
-      problems.push({ path: 'body.startsAt', message: `level ${session.level} would start before level ${other.level} session ${other.id} ends` });
+      problems.push({ path: 'body.startsAt', message: `level ${session.level} would start before level ${other.level} session ${other.id} ends`, code: 'level_before_previous', values: { level: session.level, previousLevel: other.level, sessionId: other.id } });
     }
     if (other.level === session.level + 1 && other.start < end) {
-      problems.push({ path: 'body.endsAt', message: `level ${session.level} would end after level ${other.level} session ${other.id} starts` });
+      problems.push({ path: 'body.endsAt', message: `level ${session.level} would end after level ${other.level} session ${other.id} starts`, code: 'level_after_next', values: { level: session.level, nextLevel: other.level, sessionId: other.id } });
     }
   }
   for (const other of sessionsOverlapping(others, start, end)) {
     const both = (input.takersOf.get(other.id) ?? []).filter((id) => input.takers.has(id));
-    if (both.length > 0) problems.push({ path: 'body.startsAt', message: `overlaps session ${other.id} for ${both.length} worker(s) who take both: ${both.slice(0, MAX_NAMED).join(', ')}` });
+    if (both.length > 0) problems.push({ path: 'body.startsAt', message: `overlaps session ${other.id} for ${both.length} worker(s) who take both: ${both.slice(0, MAX_NAMED).join(', ')}`, code: 'sessions_overlap', values: { sessionId: other.id, count: both.length, workerIds: both.slice(0, MAX_NAMED) } });
   }
   return problems;
 }

@@ -405,7 +405,8 @@ export class LadderMachine {
     return this.notice('session_changed', `session-changed:${session.id}:${cancelled ? 'cancelled' : change.startsAt}`, this.workerId, {
       sessionId: session.id, dimension: session.dimension, level: session.level,
       startsAt: change.startsAt, endsAt: change.endsAt, place: change.place,
-      change: cancelled ? `cancelled${change.reason ? `: ${change.reason}` : ''}` : (change.reason ?? 'moved'),
+      // A word the template translates per recipient, and the person's own reason beside it.
+      change: cancelled ? 'cancelled' : 'moved', reason: change.reason ?? null,
     });
   }
 

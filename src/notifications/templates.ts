@@ -295,7 +295,8 @@ export const TEMPLATES: Record<NotificationKind, Record<Locale, Template>> = {
         l('您参加的培训有变更。'),
         l('时间：{startsAt} 至 {endsAt}（北京时间）'),
         l('地点：{place}'),
-        opt('变更说明：{change}'),
+        opt('变更：{change}'),
+        opt('原因：{reason}'),
       ],
     },
     en: {
@@ -306,6 +307,7 @@ export const TEMPLATES: Record<NotificationKind, Record<Locale, Template>> = {
         l('Time: {startsAt} to {endsAt} (Beijing time)'),
         l('Place: {place}'),
         opt('What changed: {change}'),
+        opt('Reason: {reason}'),
       ],
     },
   },
@@ -327,6 +329,11 @@ const VOCABULARY: Record<string, Record<string, Record<Locale, string>>> = {
     staffing: { 'zh-CN': '人员配备', en: 'staffing' },
     fit_out: { 'zh-CN': '装修布置', en: 'fit-out' },
     opening: { 'zh-CN': '开站运营', en: 'opening' },
+  },
+  change: {
+    cancelled: { 'zh-CN': '本次课程已取消，不再举行', en: 'this session is cancelled and will not take place' },
+    moved: { 'zh-CN': '时间或地点已调整', en: 'the time or place has changed' },
+    restored: { 'zh-CN': '此前取消的课程已恢复，照常举行', en: 'the session cancelled earlier is restored and takes place as planned' },
   },
   mainTask: {
     post_building: { 'zh-CN': '岗位建设', en: 'post building' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIRST_DATE, FIRST_YEAR, LAST_DATE, LAST_YEAR } from '../domain/time.js';
 
 /** Ids: letters, digits, dash, underscore and dot; globally unique by the org-path convention. */
 export const idSchema = z.string().trim().min(1).max(120).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" and "-"');
@@ -6,12 +7,20 @@ export const idSchema = z.string().trim().min(1).max(120).regex(/^[A-Za-z0-9][A-
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 export const nameSchema = z.string().trim().min(1).max(200).refine((value) => !CONTROL.test(value), 'control characters are not allowed');
+const YEARS = `years ${FIRST_YEAR}–${LAST_YEAR}`;
+/** A calendar date in the years the service schedules in (src/domain/time.ts), so no calendar computation runs long. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((value) => {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}, 'not a real calendar date');
-/** An instant with an explicit offset (Z or ±HH:MM), so no time zone is ever guessed. */
-export const isoDateTime = z.iso.datetime({ offset: true });
+}, 'not a real calendar date').refine((value) => value >= FIRST_DATE && value <= LAST_DATE, `must be within the ${YEARS}`);
+/**
+ * An instant with an explicit offset (Z or ±HH:MM), so no time zone is ever guessed, in the years
+ * the service schedules in.
+ */
+export const isoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
+  const ms = Date.parse(value);
+  return ms >= Date.parse(`${FIRST_DATE}T00:00:00Z`) && ms < Date.parse(`${LAST_YEAR + 1}-01-01T00:00:00Z`);
+}, `must be within the ${YEARS}`);
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

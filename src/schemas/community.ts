@@ -23,7 +23,14 @@ export const communityView = z.object({
   station: z.object({ id: z.string(), status: z.string(), openedOn: z.string().nullable() }).nullable(),
 });
 
-export const communityListQuery = z.object({ streetId: idSchema.optional() }).strict();
+export const communityListQuery = z.object({
+  streetId: idSchema.optional(),
+  /** Search: part of the name (zh or en) or id. */
+  q: z.string().trim().min(1).max(100).optional(),
+  /** A page of the list; without limit, every community in scope (a street has a few dozen). */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+}).strict();
 export const communityIdParams = z.object({ communityId: idSchema });
 export const communityImportBody = importBody(communityInputSchema);
 export const communityListView = z.object({ items: z.array(communityView) });

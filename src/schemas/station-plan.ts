@@ -120,6 +120,12 @@ export const planView = z.object({
   updatedAt: z.string(),
 });
 
+export const livePlanView = planView.extend({
+  /** `workflow` when the running workflow answered its status query; `store` when the records store stood in. */
+  source: z.enum(['workflow', 'store']),
+  asOf: z.string(),
+});
+
 export const planSummaryView = z.object({
   planId: z.string(), communityId: z.string(), communityName: localized, status: z.enum(['running', 'paused', 'completed', 'cancelled']),
   currentStage: stageSchema.nullable(), startedOn: z.string(), templateVersion: z.number(),

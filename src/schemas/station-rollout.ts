@@ -13,7 +13,7 @@ export const rolloutReminderPolicySchema = z.object({
   offsetsMs: z.array(z.number().int().min(0).max(90 * DAY_MS)).max(10),
   quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable(),
   workingDaysOnly: z.boolean(),
-  overdueRepeatMs: z.number().int().min(1000).nullable(),
+  overdueRepeatMs: z.number().int().min(1000).max(90 * DAY_MS).nullable(),
   escalation: z.object({
     graceMs: z.number().int().min(0).max(90 * DAY_MS),
     cadenceMs: z.number().int().min(1000).max(90 * DAY_MS),
@@ -58,6 +58,9 @@ export const completeMilestoneBody = z.object({
   }).strict(),
 }).strict();
 
+export const cancelRolloutBody = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();
+export const cancelledRolloutView = z.object({ communityId: z.string(), status: z.literal('cancelled'), reason: z.string(), cancelledAt: z.string() });
+
 export const replanMilestoneBody = z.object({ targetDate: isoDate, reason: z.string().trim().min(1).max(1000) }).strict();
 
 export const plannedMilestoneView = z.object({
@@ -82,7 +85,7 @@ export const coverageView = z.object({
   byDate: z.array(z.object({ date: z.string(), operating: z.number() })),
   projectedByDate: z.array(z.object({ date: z.string(), operating: z.number() })),
   expectedByToday: z.object({ operatingExpected: z.number(), operatingActual: z.number(), milestonesExpected: z.number(), milestonesDone: z.number() }),
-  health: z.object({ on_track: z.number(), at_risk: z.number(), late: z.number() }),
+  health: z.object({ on_track: z.number(), at_risk: z.number(), late: z.number(), implausible: z.number() }),
   projectedFullCoverage: z.string().nullable(),
   targetFullCoverage: z.string().nullable(),
   calendar: z.object({ source: z.string(), coversYear: z.boolean(), note: z.string().nullable() }),
@@ -91,7 +94,8 @@ export const coverageView = z.object({
     station: z.enum(['operating', 'rollout', 'closed', 'none']), openedOn: z.string().nullable(),
     rollout: z.object({
       workflowId: z.string(), status: z.enum(['running', 'opened', 'cancelled']), targetFullCoverage: z.string().nullable(),
-      health: z.enum(['on_track', 'at_risk', 'late']), currentMilestone: milestoneSchema.nullable(),
+      cancellation: z.object({ at: z.string(), reason: z.string().optional(), by: z.string().nullable().optional() }).nullable(),
+      health: z.enum(['on_track', 'at_risk', 'late', 'implausible']).meta({ description: 'implausible: a pending target lies more than three years ahead' }), currentMilestone: milestoneSchema.nullable(),
       expectedByToday: z.number(), actual: z.number(), workingDaysLate: z.number(), projectedOpening: z.string(),
       milestones: z.array(z.object({
         milestone: milestoneSchema, targetDate: z.string(), owner: z.string().nullable().optional(), status: z.enum(['pending', 'done']),

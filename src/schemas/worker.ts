@@ -33,7 +33,12 @@ export const workerView = z.object({
   active: z.boolean(),
 });
 
-export const workerListQuery = pageQuery.extend({ communityId: idSchema.optional(), position: workerInputSchema.shape.position.optional() }).strict();
+export const workerListQuery = pageQuery.extend({
+  communityId: idSchema.optional(),
+  position: workerInputSchema.shape.position.optional(),
+  /** Search: part of the name or id, or of the station's (community's) name or id. */
+  q: z.string().trim().min(1).max(100).optional(),
+}).strict();
 export const workerIdParams = z.object({ workerId: idSchema });
 export const workerImportBody = importBody(workerInputSchema);
 export const workerListView = z.object({ items: z.array(workerView) });

@@ -6,9 +6,11 @@ import { inScope, lockOrgUnits, orgUnitExists, scopedCommunityIds, subtreeIds } 
 import type { ServiceDeps } from './deps.js';
 
 /** The communities in the caller's scope, with their station status. */
-export async function listCommunitiesInScope(deps: ServiceDeps, principal: Principal, filter: { streetId?: string }): Promise<CommunityView[]> {
+export async function listCommunitiesInScope(
+  deps: ServiceDeps, principal: Principal, filter: { streetId?: string; q?: string; limit?: number; offset?: number },
+): Promise<CommunityView[]> {
   const ids = await scopedCommunityIds(deps.store.db, principal);
-  return listCommunities(deps.store.db, { ids, streetId: filter.streetId });
+  return listCommunities(deps.store.db, { ids, ...filter });
 }
 
 /** One community; one outside the caller's scope is as good as missing. */
@@ -24,7 +26,7 @@ export async function getCommunityInScope(deps: ServiceDeps, principal: Principa
 export async function assertOrgUnitsInScope(deps: ServiceDeps, principal: Principal, orgUnitIds: string[]): Promise<void> {
   for (const id of new Set(orgUnitIds)) {
     if (!(await orgUnitExists(deps.store.db, id))) {
-      throw invalid([{ path: 'body.streetId', message: `unknown org unit ${id}` }], { reason: 'unknown_org_unit', values: { orgUnitId: id } });
+      throw invalid([{ path: 'body.streetId', message: `unknown org unit ${id}`, code: 'org_unit_unknown', values: { orgUnitId: id } }], { reason: 'unknown_org_unit', values: { orgUnitId: id } });
     }
     if (!(await inScope(deps.store.db, principal, id))) {
       throw forbidden(`org unit ${id} is outside your scope`, { reason: 'org_unit_outside_scope', values: { orgUnitId: id } });
@@ -53,7 +55,7 @@ export async function importCommunities(deps: ServiceDeps, principal: Principal,
     const notCommunities = existing.filter((unit) => unit.kind !== 'community');
     if (notCommunities.length > 0) {
       throw invalid(
-        notCommunities.map((unit) => ({ path: `line ${line(unit.id)}.id`, line: line(unit.id), field: 'id', message: `${unit.id} is a ${unit.kind}, not a community` })),
+        notCommunities.map((unit) => ({ path: `line ${line(unit.id)}.id`, line: line(unit.id), field: 'id', message: `${unit.id} is a ${unit.kind}, not a community`, code: 'not_a_community', values: { id: unit.id, kind: unit.kind } })),
         { reason: 'not_a_community', values: { orgUnitIds: notCommunities.map((unit) => unit.id) } },
       );
     }

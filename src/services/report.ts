@@ -3,10 +3,9 @@ import type { Principal } from '../domain/principal.js';
 import { shanghaiDate } from '../domain/time.js';
 import { inScope, scopedCommunityIds, subtreeIds } from '../store/repositories/org-unit.js';
 import {
-  communityIdsInStreet, countCenters, plansByStage, residentsServed, stationCounts, streetIdsOf, trainingCompletion,
+  communityIdsInStreet, countCenters, plansByStage, residentsServed, stationCounts, streetIdsOf, trainingCompletion, ventureProjectsByStatus,
   type PlansByStage, type ResidentsServed, type TrainingCompletion,
 } from '../store/repositories/report.js';
-import { listVentureProjects } from '../store/repositories/venture-project.js';
 import type { ServiceDeps } from './deps.js';
 
 // The summary report: the figures the source report gives, for the caller's scope. Aggregates
@@ -40,9 +39,6 @@ export async function summaryReport(deps: Pick<ServiceDeps, 'store' | 'clock'>, 
   // The centers serving these communities: their streets' (a community-scoped caller sees its own).
   const streets = await streetIdsOf(db, communityIds);
   const counts = await stationCounts(db, communityIds);
-  const projects = await listVentureProjects(db, { communityIds });
-  const byStatus: Record<string, number> = { proposed: 0, approved: 0, running: 0, evaluated: 0, rejected: 0 };
-  for (const project of projects) byStatus[project.status] = (byStatus[project.status] ?? 0) + 1;
   return {
     asOf: shanghaiDate(deps.clock()),
     scopeId: streetId ?? principal.scopeId,
@@ -52,7 +48,7 @@ export async function summaryReport(deps: Pick<ServiceDeps, 'store' | 'clock'>, 
     communitiesRemaining: counts.communities - counts.operating,
     stationsInRollout: counts.inRollout,
     residentsServed: await residentsServed(db, communityIds),
-    ventureProjects: { total: projects.length, byStatus },
+    ventureProjects: await ventureProjectsByStatus(db, communityIds),
     plansByStage: await plansByStage(db, communityIds),
     trainingCompletion: await trainingCompletion(db, units),
   };

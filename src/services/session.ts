@@ -208,7 +208,8 @@ export async function describeSession(deps: ServiceDeps, principal: Principal): 
     principal: { name: principal.name, role: principal.role, scopeId: principal.scopeId, workerId: principal.workerId },
     user: user ? userView(user) : null,
     scope: scope ?? null,
-    temporalUi: baseUrl ? { baseUrl: baseUrl.replace(/\/$/, ''), namespace: deps.config.TEMPORAL_NAMESPACE } : null,
+    // The engine console resets and terminates workflows: it is offered to admins only.
+    temporalUi: baseUrl && principal.role === 'admin' ? { baseUrl: baseUrl.replace(/\/$/, ''), namespace: deps.config.TEMPORAL_NAMESPACE } : null,
   };
 }
 

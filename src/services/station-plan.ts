@@ -23,7 +23,7 @@ import {
   listOperatingStationIds, listOverdueTasks, listPlanSummaries, recordPlanStart, type OverdueTaskPosition, type PlanRecord,
 } from '../store/repositories/station-plan.js';
 import { CommunityIdKey, StageKey } from '../temporal/search-attributes.js';
-import { planUpdates, STATION_PLAN_WORKFLOW } from '../../workflows/station-plan.messages.js';
+import { planQueries, planUpdates, STATION_PLAN_WORKFLOW, type StationPlanStatusView } from '../../workflows/station-plan.messages.js';
 import type { ServiceDeps } from './deps.js';
 
 // The station plan's operations, one per API route, plus the start the rollout and the CLI share.
@@ -281,6 +281,38 @@ export async function readStationPlan(deps: PlanServiceDeps, principal: Principa
   const plan = await getLatestPlan(deps.store.db, communityId);
   if (!plan) throw notFound(`station plan for ${communityId}`, { reason: 'plan_not_found', values: { communityId } });
   return planForReader(plan, principal.role === 'viewer');
+}
+
+const LIVE_QUERY_DEADLINE_MS = 3000;
+
+/**
+ * The station's latest plan as its workflow sees it now (the getStatus query), with the records
+ * store as the fallback when the workflow cannot answer (it has ended and its history is gone, or
+ * Temporal is unreachable): `source` says which. One query for one station, never a fan-out.
+ */
+export async function readLiveStationPlan(deps: PlanServiceDeps, principal: Principal, communityId: string) {
+  await assertCommunityInScope(deps, principal, communityId);
+  const plan = await getLatestPlan(deps.store.db, communityId);
+  if (!plan) throw notFound(`station plan for ${communityId}`, { reason: 'plan_not_found', values: { communityId } });
+  let live: StationPlanStatusView | undefined;
+  try {
+    // A real-time deadline (not the service clock): a worker that is down must not hold the page.
+    const handle = deps.temporal.workflow.getHandle(plan.workflowId ?? workflowIds.stationPlan(communityId));
+    live = await deps.temporal.withDeadline(Date.now() + LIVE_QUERY_DEADLINE_MS, () => handle.query(planQueries.getStatus));
+  } catch {
+    // The store's copy answers instead; `source` tells the reader.
+  }
+  const asOf = deps.clock().toISOString();
+  if (!live || live.planId !== plan.planId) return { source: 'store' as const, asOf, ...planForReader(plan, principal.role === 'viewer') };
+  const merged: PlanRecord = {
+    ...plan,
+    status: live.status, currentStage: live.currentStage, pausedAt: live.pausedAt, pausedTotalMs: live.pausedTotalMs,
+    cancellation: live.cancellation, completedAt: live.completedAt, evaluation: live.evaluation, report: live.report,
+    stages: live.stages.map(({ blockers: _blockers, ...stage }) => stage),
+    tasks: live.tasks,
+    visits: live.visits,
+  };
+  return { source: 'workflow' as const, asOf, ...planForReader(merged, principal.role === 'viewer') };
 }
 
 function planForReader(plan: PlanRecord, viewer: boolean) {

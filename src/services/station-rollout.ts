@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import {
   rolloutUpdates, STATION_ROLLOUT_WORKFLOW, type CompleteMilestoneRequest, type MilestonePlan, type MilestoneProgress,
   type ReplanMilestoneRequest, type StationRolloutInput,
@@ -21,7 +21,7 @@ import { recordAudit, type AuditEntry } from '../store/repositories/audit.js';
 import { inScope, scopedCommunityIds } from '../store/repositories/org-unit.js';
 import { communityIdsInStreet } from '../store/repositories/report.js';
 import {
-  communityStations, countSocialWorkers, getRolloutStatus, listRollouts, milestoneOwner, mirrorRolloutStarted, rolloutCandidates,
+  communityStations, countSocialWorkers, getRolloutStatus, listRollouts, markRolloutCancelled, milestoneOwner, mirrorRolloutStarted, rolloutCandidates,
   type CommunityStationRow, type RolloutRow,
 } from '../store/repositories/station-rollout.js';
 import { getWorker } from '../store/repositories/worker.js';
@@ -112,24 +112,26 @@ export async function startRollout(
   const today = shanghaiDate(deps.clock());
   const input = buildRolloutInput(request, today);
   const workflowId = workflowIds.stationRollout(request.communityId);
+  const alreadyExists = () => conflict(`a rollout for ${request.communityId} already exists (${workflowId})`, {
+    reason: 'rollout_already_exists', values: { communityId: request.communityId, workflowId }, details: { workflowId },
+  });
+  // A cancelled, failed or terminated rollout may start again; an opened one may not (the store
+  // says which: a cancelled rollout's workflow completes, so the id-reuse policy cannot tell).
+  if ((await getRolloutStatus(deps.store.db, request.communityId)) === 'opened') throw alreadyExists();
   let runId: string;
   try {
     const handle = await deps.temporal.workflow.start(STATION_ROLLOUT_WORKFLOW, {
       workflowId,
       taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
       args: [input],
-      // A rollout that ended in failure or was terminated may start again; an opened one may not.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: [{ key: CommunityIdKey, value: request.communityId }],
     });
     runId = handle.firstExecutionRunId;
   } catch (error) {
-    // Not a translation for HTTP: the id-reuse policy is how "this community has a rollout" is decided.
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw conflict(`a rollout for ${request.communityId} already exists (${workflowId})`, {
-        reason: 'rollout_already_exists', values: { communityId: request.communityId, workflowId }, details: { workflowId },
-      });
-    }
+    // Not a translation for HTTP: a running execution of the id is how "this community has a rollout" is decided.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw alreadyExists();
     throw error;
   }
   const entry: AuditEntry | undefined = audit && {
@@ -293,6 +295,38 @@ export async function replanRolloutMilestone(
 }
 
 /**
+ * Cancels a community's running rollout with the reason: the workflow stops following milestones
+ * and ends without opening the station, and the store's row says `cancelled` (with who and why).
+ * A rollout whose workflow is gone (terminated by an operator) while its row still says running is
+ * marked cancelled in the store directly. Audited.
+ */
+export async function cancelCommunityRollout(
+  deps: RolloutDeps, principal: Principal, communityId: string, body: { reason: string }, requestId?: string,
+): Promise<{ communityId: string; status: 'cancelled'; reason: string; cancelledAt: string }> {
+  const { db } = deps.store;
+  await communityInScope(deps.store, principal, communityId);
+  await assertRolloutExists(deps.store, communityId);
+  const status = await getRolloutStatus(db, communityId);
+  if (status === 'cancelled') throw conflict(`the rollout of ${communityId} was cancelled already`, { reason: 'rollout_cancelled', values: { communityId } });
+  if (status === 'opened') throw conflict(`the rollout of ${communityId} has opened its station`, { reason: 'rollout_already_opened', values: { communityId } });
+  let cancelledAt: Date;
+  try {
+    const view = await deps.temporal.workflow.getHandle(workflowIds.stationRollout(communityId))
+      .executeUpdate(rolloutUpdates.cancel, { args: [{ reason: body.reason, by: principal.name }] });
+    cancelledAt = new Date(view.cancellation?.at ?? deps.clock().getTime());
+  } catch (error) {
+    // Not a translation for HTTP: a workflow that no longer runs leaves only the store to correct.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    cancelledAt = deps.clock();
+    await markRolloutCancelled(db, { communityId, reason: body.reason, by: principal.name, at: cancelledAt });
+  }
+  await recordAudit(db, {
+    actor: principal.name, action: 'cancel', entity: 'rollout', entityId: communityId, before: { status }, after: { status: 'cancelled', reason: body.reason }, requestId,
+  });
+  return { communityId, status: 'cancelled', reason: body.reason, cancelledAt: cancelledAt.toISOString() };
+}
+
+/**
  * Starts the station plan of a community whose station just opened. A plan already running for it
  * (a retried activity, or a supervisor who started it by hand) is fine; a plan that cannot start
  * (no center supervisor above the station, no template) is reported, not retried: the station has
@@ -338,7 +372,7 @@ async function assertOwners(store: Store, milestones: MilestoneRequest[], pathOf
     if (!m.owner) continue;
     const worker = await getWorker(store.db, m.owner);
     if (!worker || !worker.active) {
-      problems.push({ path: pathOf(m.milestone), message: `unknown or inactive worker ${m.owner}` });
+      problems.push({ path: pathOf(m.milestone), message: `unknown or inactive worker ${m.owner}`, code: 'owner_unknown', values: { workerId: m.owner } });
       unknown.push(m.owner);
     }
   }
@@ -369,6 +403,8 @@ export interface CommunityCoverage {
     workflowId: string;
     status: 'running' | 'opened' | 'cancelled';
     targetFullCoverage: string | null;
+    /** When a rollout was cancelled; who and why are left out for viewers. */
+    cancellation: { at: string; reason?: string; by?: string | null } | null;
     milestones: MilestoneView[];
   } & RolloutHealthReport);
 }
@@ -422,7 +458,7 @@ export async function coverageReport(store: Store, communityIds: string[], today
   const operating = communities.filter((c) => c.station === 'operating');
   const active = communities.filter((c) => c.station !== 'operating' && c.rollout?.status === 'running');
   const notPlanned = communities.filter((c) => c.station !== 'operating' && c.rollout?.status !== 'running').length;
-  const health: Record<RolloutHealth, number> = { on_track: 0, at_risk: 0, late: 0 };
+  const health: Record<RolloutHealth, number> = { on_track: 0, at_risk: 0, late: 0, implausible: 0 };
   for (const c of active) health[c.rollout!.health] += 1;
   const pendingOpenings = active.map((c) => c.rollout!.projectedOpening);
   const openedDates = operating.map((c) => c.openedOn);
@@ -470,5 +506,8 @@ function rolloutView(rollout: RolloutRow, today: string, calendar: WorkCalendar,
     }
     return [view];
   });
-  return { workflowId: rollout.workflowId, status: rollout.status, targetFullCoverage: rollout.targetFullCoverage, milestones, ...report };
+  const cancellation = rollout.cancellation
+    ? { at: rollout.cancellation.at.toISOString(), ...(personal ? { reason: rollout.cancellation.reason, by: rollout.cancellation.by } : {}) }
+    : null;
+  return { workflowId: rollout.workflowId, status: rollout.status, targetFullCoverage: rollout.targetFullCoverage, cancellation, milestones, ...report };
 }

@@ -85,25 +85,25 @@ async function resolveCohort(deps: ServiceDeps, principal: Principal, cohort: { 
     const path = `${prefix}.stationIds.${index}`;
     const station = await training.findStation(db, stationId);
     if (!station) {
-      problems.push({ path, message: `no station for ${stationId}` });
+      problems.push({ path, message: `no station for ${stationId}`, code: 'station_not_found', values: { stationId } });
       continue;
     }
     if (!scope.has(station.community_id)) {
-      problems.push({ path, message: `station ${stationId} is outside your scope` });
+      problems.push({ path, message: `station ${stationId} is outside your scope`, code: 'station_outside_scope', values: { stationId } });
       continue;
     }
-    if (station.status !== 'operating') problems.push({ path, message: `station ${stationId} is ${station.status}, not operating` });
+    if (station.status !== 'operating') problems.push({ path, message: `station ${stationId} is ${station.status}, not operating`, code: 'station_not_operating', values: { stationId, status: station.status } });
     const team = await training.stationTeam(db, station.community_id);
-    if (team.length === 0) problems.push({ path, message: `station ${stationId} has no active social workers` });
+    if (team.length === 0) problems.push({ path, message: `station ${stationId} has no active social workers`, code: 'station_without_workers', values: { stationId } });
     for (const memberId of team) if (!chosen.has(memberId)) chosen.set(memberId, path);
   }
   const listed = await training.cohortCandidates(db, cohort.workerIds);
   for (const [index, workerId] of cohort.workerIds.entries()) {
     const path = `${prefix}.workerIds.${index}`;
     const worker = listed.find((row) => row.id === workerId);
-    if (!worker) problems.push({ path, message: `unknown worker ${workerId}` });
-    else if (!worker.active) problems.push({ path, message: `worker ${workerId} is inactive` });
-    else if (!scope.has(worker.community_id ?? worker.org_unit_id)) problems.push({ path, message: `worker ${workerId} is outside your scope` });
+    if (!worker) problems.push({ path, message: `unknown worker ${workerId}`, code: 'worker_unknown', values: { workerId } });
+    else if (!worker.active) problems.push({ path, message: `worker ${workerId} is inactive`, code: 'worker_inactive', values: { workerId } });
+    else if (!scope.has(worker.community_id ?? worker.org_unit_id)) problems.push({ path, message: `worker ${workerId} is outside your scope`, code: 'worker_outside_scope', values: { workerId } });
     else if (!chosen.has(workerId)) chosen.set(workerId, path);
   }
   const levels = await training.levelsOf(db, [...chosen.keys()]);
@@ -169,14 +169,14 @@ export async function launchCycle(deps: ServiceDeps, principal: Principal, body:
   const cycleId = body.id ?? newCycleId();
   const exists = () => conflict(`training cycle ${cycleId} already exists`, { reason: 'cycle_exists', values: { cycleId } });
   const orgUnitId = body.orgUnitId ?? principal.scopeId;
-  if (!(await training.orgUnitExists(db, orgUnitId))) problems.push({ path: 'body.orgUnitId', message: `unknown org unit ${orgUnitId}` });
-  else if (!(await inScope(db, principal, orgUnitId))) problems.push({ path: 'body.orgUnitId', message: `org unit ${orgUnitId} is outside your scope` });
+  if (!(await training.orgUnitExists(db, orgUnitId))) problems.push({ path: 'body.orgUnitId', message: `unknown org unit ${orgUnitId}`, code: 'org_unit_unknown', values: { orgUnitId } });
+  else if (!(await inScope(db, principal, orgUnitId))) problems.push({ path: 'body.orgUnitId', message: `org unit ${orgUnitId} is outside your scope`, code: 'org_unit_outside_scope', values: { orgUnitId } });
   if (body.id && (await training.getCycleRow(db, body.id))) throw exists();
 
   const sessions: CycleSession[] = body.sessions.map((session, index) => ({ ...session, id: session.id ?? `${cycleId}-s${index + 1}` }));
   const taken = await training.takenSessionIds(db, sessions.map((s) => s.id));
   sessions.forEach((session, index) => {
-    if (taken.has(session.id)) problems.push({ path: `body.sessions.${index}.id`, message: `session id ${session.id} is already used` });
+    if (taken.has(session.id)) problems.push({ path: `body.sessions.${index}.id`, message: `session id ${session.id} is already used`, code: 'session_id_taken', values: { sessionId: session.id } });
   });
 
   const catalog = await training.catalogLevels(db);
@@ -185,7 +185,7 @@ export async function launchCycle(deps: ServiceDeps, principal: Principal, body:
   problems.push(...checkSessions(sessions, catalog, now, sessionPath));
   const cohort = await resolveCohort(deps, principal, body.cohort, 'body.cohort');
   problems.push(...cohort.problems);
-  if (cohort.workers.length === 0 && cohort.problems.length === 0) problems.push({ path: 'body.cohort', message: 'name at least one station or worker' });
+  if (cohort.workers.length === 0 && cohort.problems.length === 0) problems.push({ path: 'body.cohort', message: 'name at least one station or worker', code: 'cohort_empty' });
   const checked = checkCohort({ sessions, sessionPath, workers: cohort.workers, catalog, now });
   problems.push(...checked.problems);
   if (problems.length > 0) throw invalid(problems);
@@ -259,7 +259,7 @@ export async function changeParticipants(deps: ServiceDeps, principal: Principal
   const cycle = await manageableCycle(deps, principal, cycleId);
   requireRunning(cycle);
   if (body.add.stationIds.length === 0 && body.add.workerIds.length === 0 && body.withdraw.length === 0) {
-    throw invalid([{ path: 'body', message: 'add or withdraw at least one worker' }]);
+    throw invalid([{ path: 'body', message: 'add or withdraw at least one worker', code: 'participants_change_empty' }]);
   }
   const problems: FieldProblem[] = [];
   const cohort = await resolveCohort(deps, principal, body.add, 'body.add');
@@ -275,6 +275,8 @@ export async function changeParticipants(deps: ServiceDeps, principal: Principal
         message: status === 'withdrawn' || status === 'cancelled'
           ? `worker ${worker.workerId} was ${status} from this cycle and cannot rejoin it`
           : `worker ${worker.workerId} is already in this cycle (${status})`,
+        code: status === 'withdrawn' || status === 'cancelled' ? 'worker_cannot_rejoin' : 'worker_already_in_cycle',
+        values: { workerId: worker.workerId, status },
       });
     }
     return false;
@@ -289,8 +291,8 @@ export async function changeParticipants(deps: ServiceDeps, principal: Principal
   const enrolled = await training.enrolmentStatuses(db, cycleId, body.withdraw);
   body.withdraw.forEach((workerId, index) => {
     const status = enrolled.get(workerId);
-    if (!status) problems.push({ path: `body.withdraw.${index}`, message: `worker ${workerId} is not in this cycle` });
-    else if (status !== 'enrolled') problems.push({ path: `body.withdraw.${index}`, message: `worker ${workerId} is ${status}, not enrolled` });
+    if (!status) problems.push({ path: `body.withdraw.${index}`, message: `worker ${workerId} is not in this cycle`, code: 'worker_not_in_cycle', values: { workerId } });
+    else if (status !== 'enrolled') problems.push({ path: `body.withdraw.${index}`, message: `worker ${workerId} is ${status}, not enrolled`, code: 'worker_not_enrolled', values: { workerId, status } });
   });
   if (problems.length > 0) throw invalid(problems);
 
@@ -408,13 +410,13 @@ export async function recordAttendance(deps: ServiceDeps, principal: Principal, 
   const db = deps.store.db;
   const cycle = await visibleCycle(deps, principal, cycleId);
   const session = (await training.listSessions(db, cycleId)).find((row) => row.id === body.sessionId);
-  if (!session) throw invalid([{ path: 'body.sessionId', message: `no session ${body.sessionId} in cycle ${cycleId}` }]);
+  if (!session) throw invalid([{ path: 'body.sessionId', message: `no session ${body.sessionId} in cycle ${cycleId}`, code: 'session_not_in_cycle', values: { sessionId: body.sessionId } }]);
   const problems: FieldProblem[] = [];
   for (const [index, record] of body.records.entries()) {
     const path = `body.records.${index}.workerId`;
     const enrolment = await training.enrolmentWithWorker(db, cycleId, record.workerId);
-    if (!enrolment) problems.push({ path, message: `worker ${record.workerId} is not in this cycle` });
-    else if (!enrolment.plan.includes(body.sessionId)) problems.push({ path, message: `worker ${record.workerId} does not take session ${body.sessionId}` });
+    if (!enrolment) problems.push({ path, message: `worker ${record.workerId} is not in this cycle`, code: 'worker_not_in_cycle', values: { workerId: record.workerId } });
+    else if (!enrolment.plan.includes(body.sessionId)) problems.push({ path, message: `worker ${record.workerId} does not take session ${body.sessionId}`, code: 'worker_not_taking_session', values: { workerId: record.workerId, sessionId: body.sessionId } });
     else if (!(await mayRecordFor(deps, principal, cycle, enrolment, session.trainer))) {
       throw forbidden(`you may not record attendance for worker ${record.workerId}`, { reason: 'may_not_record_for_worker', values: { workerId: record.workerId } });
     }
@@ -448,7 +450,7 @@ export async function recordAttendance(deps: ServiceDeps, principal: Principal, 
 export async function recordAssessment(deps: ServiceDeps, principal: Principal, cycleId: string, body: AssessmentBody, requestId: string): Promise<AssessmentResult & { workerId: string }> {
   const cycle = await visibleCycle(deps, principal, cycleId);
   const enrolment = await training.enrolmentWithWorker(deps.store.db, cycleId, body.workerId);
-  if (!enrolment) throw invalid([{ path: 'body.workerId', message: `worker ${body.workerId} is not in this cycle` }]);
+  if (!enrolment) throw invalid([{ path: 'body.workerId', message: `worker ${body.workerId} is not in this cycle`, code: 'worker_not_in_cycle', values: { workerId: body.workerId } }]);
   const trainers = (await training.listSessions(deps.store.db, cycleId))
     .filter((row) => row.dimension_key === body.dimension && row.level === body.level).map((row) => row.trainer);
   const allowed = await mayRecordFor(deps, principal, cycle, enrolment) || (principal.role === 'station_lead' && principal.workerId !== null && trainers.includes(principal.workerId));
@@ -471,7 +473,7 @@ export async function checkIn(deps: ServiceDeps, principal: Principal, cycleId: 
   await visibleCycle(deps, principal, cycleId);
   const enrolment = await training.enrolmentWithWorker(deps.store.db, cycleId, workerId);
   if (!enrolment) throw notFound(`your enrolment in cycle ${cycleId}`, { reason: 'enrolment_not_found', values: { cycleId, workerId } });
-  if (!enrolment.plan.includes(sessionId)) throw invalid([{ path: 'body.sessionId', message: `you do not take session ${sessionId}` }]);
+  if (!enrolment.plan.includes(sessionId)) throw invalid([{ path: 'body.sessionId', message: `you do not take session ${sessionId}`, code: 'session_not_yours', values: { sessionId } }]);
   const result = await deps.temporal.workflow.getHandle(workflowIds.workerLadder(cycleId, workerId)).executeUpdate(ladderUpdates.recordAttendance, {
     args: [{ sessionId, source: 'check_in', recordedBy: workerId }],
   });

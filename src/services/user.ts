@@ -77,8 +77,8 @@ export async function createUser(db: Store['db'], input: NewUser): Promise<UserV
  */
 export function passwordProblems(password: string, context: { username: string; current?: string }, path: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (password.toLowerCase().includes(context.username.toLowerCase())) problems.push({ path, message: 'must not contain the username' });
-  if (context.current !== undefined && password === context.current) problems.push({ path, message: 'must differ from the current password' });
+  if (password.toLowerCase().includes(context.username.toLowerCase())) problems.push({ path, message: 'must not contain the username', code: 'password_contains_username' });
+  if (context.current !== undefined && password === context.current) problems.push({ path, message: 'must differ from the current password', code: 'password_unchanged' });
   return problems;
 }
 

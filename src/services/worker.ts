@@ -11,6 +11,7 @@ import type { ServiceDeps } from './deps.js';
 export interface WorkerFilter {
   communityId?: string;
   position?: WorkerView['position'];
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -61,7 +62,7 @@ export async function importWorkers(deps: ServiceDeps, principal: Principal, row
   const unknown = lines.filter(({ row }) => row.communityId !== null && !known.has(row.communityId));
   if (unknown.length > 0) {
     throw invalid(
-      unknown.map(({ row, line }) => ({ path: `line ${line}.communityId`, line, field: 'communityId', message: `unknown community ${row.communityId}` })),
+      unknown.map(({ row, line }) => ({ path: `line ${line}.communityId`, line, field: 'communityId', message: `unknown community ${row.communityId}`, code: 'community_unknown', values: { communityId: row.communityId } })),
       { reason: 'unknown_community', values: { communityIds: unknown.map(({ row }) => row.communityId) } },
     );
   }

@@ -264,6 +264,10 @@ export interface RolloutTable {
   opened_at: Timestamp | null;
   /** The first run of the workflow that wrote the row (0005). */
   run_id: string | null;
+  /** Set when the rollout is cancelled (0170). */
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
 }
 
 export type MilestoneName = 'site' | 'staffing' | 'fit_out' | 'opening';
@@ -393,6 +397,32 @@ export interface MetaTable {
   updated_at: DefaultTimestamp;
 }
 
+// 0171_calendar_feeds
+export interface CalendarFeedTable {
+  id: string;
+  secret_hash: string;
+  owner_id: string;
+  worker_id: string;
+  locale: Generated<string>;
+  created_at: DefaultTimestamp;
+  revoked_at: Timestamp | null;
+  last_read_at: Timestamp | null;
+}
+
+/** A street's read-side version ('*': changes that belong to no one street), 0190_read_side. */
+export interface ScopeVersionTable {
+  scope_id: string;
+  version: ColumnType<string, number | string, number | string>;
+}
+
+/** Residents served and records per venture project and month, kept by a trigger (0190_read_side). */
+export interface ServiceMonthlyTable {
+  project_id: string;
+  month: DateOnly;
+  residents_served: ColumnType<string, number | string, number | string>;
+  records: number;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   centers: CenterTable;
@@ -424,6 +454,9 @@ export interface Database {
   users: UserTable;
   user_sessions: UserSessionTable;
   meta: MetaTable;
+  calendar_feeds: CalendarFeedTable;
+  scope_versions: ScopeVersionTable;
+  service_monthly: ServiceMonthlyTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

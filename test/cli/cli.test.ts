@@ -178,6 +178,14 @@ describe('shegong CLI', () => {
     const lead = await cli(['user', 'create', '--username', `cli.bad.${suffix}`, '--name', 'x', '--role', 'station_lead', '--scope', WANMINGYUAN]);
     expect(lead.code).toBe(1);
     expect(lead.stderr).toContain('body.workerId');
+
+    // A supervisor tied to no worker is allowed, and told what that means; with --worker the link shows in the list.
+    const unlinked = await cli(['user', 'create', '--username', `cli.sup.${suffix}`, '--name', 'CLI 督导', '--role', 'supervisor', '--scope', STREET]);
+    expect(unlinked.code).toBe(0);
+    expect(unlinked.stderr).toContain('escalations and the inbox will not reach this user');
+    const linked = await cli(['user', 'create', '--username', `cli.sup2.${suffix}`, '--name', 'CLI 督导二', '--role', 'supervisor', '--scope', STREET, '--worker', 'w-zhanlanlu-supervisor-01']);
+    expect(linked.stderr).toBe('');
+    expect((await cli(['user', 'list'])).stdout).toMatch(new RegExp(`cli\\.sup2\\.${suffix}\\s+CLI 督导二\\s+supervisor\\s+\\S+\\s+w-zhanlanlu-supervisor-01`));
   });
 
   it('loads the default data with seed, idempotently, and audits it', async () => {
@@ -231,13 +239,16 @@ describe('shegong CLI', () => {
     expect((await cli(['plan', 'status', 'cn-bj-nowhere'])).code).toBe(1);
   });
 
-  it('launches a training cycle from a JSON file, shows it, lists it and cancels it', async () => {
+  it('launches a training cycle from a JSON file, shows it, lists it, moves and cancels a session, changes participants and cancels it', async () => {
     const at = (days: number, hour: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10) + `T${String(hour).padStart(2, '0')}:00:00+08:00`;
     const definition = file('cycle.json', JSON.stringify({
       id: cycleId,
       name: 'CLI 测试培训',
       cohort: { workerIds: [`w-cli-${suffix}-1`, `w-cli-${suffix}-2`] },
-      sessions: [{ dimension: 'party_policy', level: 1, startsAt: at(30, 9), endsAt: at(30, 11), place: '中心', trainer: '督导', capacity: 10 }],
+      sessions: [
+        { id: 's-1', dimension: 'party_policy', level: 1, startsAt: at(30, 9), endsAt: at(30, 11), place: '中心', trainer: '督导', capacity: 10 },
+        { id: 's-2', dimension: 'professional_methods', level: 1, startsAt: at(31, 9), endsAt: at(31, 11), place: '中心', trainer: '督导', capacity: 10 },
+      ],
       assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
     }));
     const launched = await cli(['cycle', 'launch', definition], { token: tokens.supervisor });
@@ -252,6 +263,21 @@ describe('shegong CLI', () => {
     const refused = await cli(['cycle', 'launch', file('bad-cycle.json', JSON.stringify({ name: '', cohort: {}, sessions: [] }))], { token: tokens.supervisor });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('body.sessions');
+    // Every training route has its command: sessions move and cancel, participants change, and the
+    // recording commands reach their routes (refused here, as the sessions are a month away).
+    const moved = await cli(['cycle', 'move-session', cycleId, 's-2', '--starts-at', at(32, 14), '--ends-at', at(32, 16), '--reason', '讲师时间冲突'], { token: tokens.supervisor });
+    expect(moved.stderr).toBe('');
+    expect(moved.stdout).toContain('Moved session s-2');
+    const cancelledSession = await cli(['cycle', 'cancel-session', cycleId, 's-2', '--reason', '场地维修'], { token: tokens.supervisor });
+    expect(cancelledSession.stdout).toContain('Cancelled session s-2');
+    const withdrawn = await cli(['cycle', 'participants', cycleId, '--withdraw', `w-cli-${suffix}-2`, '--reason', '调岗'], { token: tokens.supervisor });
+    expect(withdrawn.stdout).toContain('withdrew 1');
+    expect((await cli(['cycle', 'attendance', cycleId, 's-1', 'no-status'], { token: tokens.supervisor })).code).toBe(2);
+    const early = await cli(['cycle', 'attendance', cycleId, 's-1', `w-cli-${suffix}-1=present`], { token: tokens.supervisor });
+    expect(early.code).toBe(1);
+    const assess = await cli(['cycle', 'assess', cycleId, '--worker', `w-cli-${suffix}-1`, '--dimension', 'party_policy', '--level', '1', '--score', '80'], { token: tokens.supervisor });
+    expect(assess.code).toBe(1);
+    expect((await cli(['cycle', 'check-in', cycleId, 's-1'], { token: tokens.supervisor })).code).toBe(1);
     expect((await cli(['cycle', 'cancel', cycleId], { token: tokens.supervisor })).code).toBe(2);
     const cancelled = await cli(['cycle', 'cancel', cycleId, '--reason', 'CLI test over'], { token: tokens.supervisor });
     expect(cancelled.code).toBe(0);
@@ -267,6 +293,53 @@ describe('shegong CLI', () => {
     expect(human.stdout).toContain('万明园社区');
     const json = await cli(['rollout', 'status', '--json', '--street', STREET], { token: tokens.viewer });
     expect(JSON.parse(json.stdout)).toMatchObject({ total: expect.any(Number), operating: expect.any(Number), communities: expect.any(Array) });
+  });
+
+  it('starts a rollout, replans and completes a milestone with evidence, and cancels it with the reason', async () => {
+    const target = `${STREET}-cli-rollout-${suffix}`;
+    const day = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+    const created = await api.call('POST', '/api/communities', { token: tokens.admin, body: { id: target, streetId: STREET, nameZh: '命令行建站社区', nameEn: 'CLI rollout' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await cli(['rollout', 'start', target, '--site', day(5)])).code).toBe(2);
+    const started = await cli(['rollout', 'start', target, '--site', day(5), '--staffing', day(10), '--fit-out', day(20), '--opening', day(30)], { token: tokens.supervisor });
+    expect(started.stderr).toBe('');
+    expect(started.stdout).toContain(`Started the rollout of ${target}`);
+    expect(started.stdout).toMatch(new RegExp(`opening\\s+${day(30)}`));
+    const replanned = await cli(['rollout', 'replan', target, 'site', '--target', day(7), '--reason', 'Lease signing moved'], { token: tokens.supervisor });
+    expect(replanned.stderr).toBe('');
+    expect(replanned.stdout).toContain(`Replanned site of ${target} to ${day(7)}`);
+    expect((await cli(['rollout', 'complete', target, 'nowhere', '--note', 'x'])).code).toBe(2);
+    const completed = await cli(['rollout', 'complete', target, 'site', '--note', 'Lease signed', '--link', 'https://example.org/lease.pdf'], { token: tokens.supervisor });
+    expect(completed.stderr).toBe('');
+    expect(completed.stdout).toContain(`Completed site of ${target}`);
+    const cancelled = await cli(['rollout', 'cancel', target, '--reason', 'CLI test over'], { token: tokens.supervisor });
+    expect(cancelled.stderr).toBe('');
+    expect(cancelled.stdout).toContain(`Cancelled the rollout of ${target}`);
+    const coverage = JSON.parse((await cli(['--json', 'rollout', 'status'], { token: tokens.supervisor })).stdout) as { communities: Array<{ communityId: string; rollout: { status: string; cancellation: { reason: string } } | null }> };
+    expect(coverage.communities.find((c) => c.communityId === target)?.rollout).toMatchObject({ status: 'cancelled', cancellation: { reason: 'CLI test over' } });
+  });
+
+  it('takes a venture project from proposal by a station lead through approval, start and a service record to its evaluation', async () => {
+    const projectId = `vp-cli-${suffix}`;
+    const lead = { token: tokens.station_lead };
+    const supervisor = { token: tokens.supervisor };
+    expect((await cli(['venture', 'propose', '--community', WANMINGYUAN, '--theme', 'pets', '--title', 'x'], lead)).code).toBe(2);
+    const proposed = await cli(['venture', 'propose', '--community', WANMINGYUAN, '--theme', 'elderly', '--title', '楼门互助（命令行）', '--budget', '20000', '--id', projectId], lead);
+    expect(proposed.stderr).toBe('');
+    expect(proposed.stdout).toContain(`Proposed venture project ${projectId}`);
+    expect((await cli(['venture', 'approve', projectId], lead)).code).toBe(1);
+    expect((await cli(['venture', 'approve', projectId, '--comments', 'Fits the elderly theme'], supervisor)).stdout).toContain('now approved');
+    expect((await cli(['venture', 'start', projectId], lead)).stdout).toContain('now running');
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const recorded = await cli(['venture', 'record', projectId, '--served-on', day, '--residents', '12', '--note', 'Stairwell day', '--id', `sr-${suffix}`], lead);
+    expect(recorded.stderr).toBe('');
+    expect(recorded.stdout).toContain('Recorded service');
+    expect((await cli(['venture', 'evaluate', projectId, '--score', '9', '--comments', 'x'], supervisor)).code).toBe(2);
+    expect((await cli(['venture', 'evaluate', projectId, '--score', '4', '--comments', 'Reached its residents'], supervisor)).stdout).toContain('now evaluated');
+    const shown = await cli(['venture', 'show', projectId], supervisor);
+    expect(shown.stdout).toMatch(/residents\s+12/);
+    const listed = await cli(['venture', 'list', '--theme', 'elderly', '--status', 'evaluated'], supervisor);
+    expect(listed.stdout).toContain(projectId);
   });
 
   it('runs the digest only for roles and streets that may (refusals exit 1)', async () => {

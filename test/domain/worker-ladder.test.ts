@@ -74,7 +74,7 @@ describe('session changes', () => {
     const version = ladder.version;
     const moved = T0 + 30 * MINUTE;
     const notice = ladder.sessionChanged({ sessionId: 'a', status: 'moved', startsAt: moved, endsAt: moved + 60 * MINUTE, place: 'room 2', reason: '讲师时间冲突' }, T0 - 3 * 60 * MINUTE);
-    expect(notice).toMatchObject({ key: `${WORKFLOW_ID}:session-changed:a:${moved}`, kind: 'session_changed', recipientId: 'w-1', data: { change: '讲师时间冲突', cycleName: '六维培训', workerName: '张三' } });
+    expect(notice).toMatchObject({ key: `${WORKFLOW_ID}:session-changed:a:${moved}`, kind: 'session_changed', recipientId: 'w-1', data: { change: 'moved', reason: '讲师时间冲突', cycleName: '六维培训', workerName: '张三' } });
     expect(ladder.version).toBeGreaterThan(version);
     expect(ladder.nextReminder(T0 - 2 * 60 * MINUTE, new Set())?.key).toBe(`${WORKFLOW_ID}:reminder:a:${moved}:${60 * MINUTE}`);
   });

@@ -201,4 +201,41 @@ describe('station rollout', () => {
     expect(twice.body.started).toEqual([]);
     expect(twice.body.skipped).toHaveLength(11);
   });
+
+  it('cancels a running rollout with its reason: it stops, refuses later changes, shows as cancelled, and may start again', async () => {
+    const cancelled = community(14);
+    const workflowId = workflowIds.stationRollout(cancelled);
+    const reason = 'The community merged with its neighbour';
+    expect((await api.call('POST', `/api/rollout/${cancelled}/cancel`, { token: tokens.viewer, body: { reason } })).status).toBe(403);
+    const noReason = await api.call('POST', `/api/rollout/${cancelled}/cancel`, { token: tokens.supervisor, body: { reason: ' ' } });
+    expect(noReason.status).toBe(400);
+    expect(JSON.stringify(noReason.body.error.details)).toContain('reason');
+
+    const cancel = await api.call('POST', `/api/rollout/${cancelled}/cancel`, { token: tokens.supervisor, body: { reason } });
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(cancel.body).toMatchObject({ communityId: cancelled, status: 'cancelled', reason });
+    const result: StationRolloutStatus = await client.workflow.getHandle(workflowId).result();
+    expect(result).toMatchObject({ openedOn: null, cancellation: expect.objectContaining({ reason }) });
+    await saveHistoryIfRequested(client, workflowId, 'stationRollout--cancelled');
+
+    const row = await store.db.selectFrom('rollouts').selectAll().where('community_id', '=', cancelled).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'cancelled', cancel_reason: reason, cancelled_by: expect.any(String) });
+    const again = await api.call('POST', `/api/rollout/${cancelled}/cancel`, { token: tokens.supervisor, body: { reason } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.reason).toBe('rollout_cancelled');
+    const late = await api.call('POST', `/api/rollout/${cancelled}/milestones/site/complete`, { token: tokens.supervisor, body: { evidence: { note: 'too late', links: [] } } });
+    expect(late.status).toBe(409);
+
+    const coverage = await api.call('GET', '/api/rollout', { token: tokens.supervisor });
+    const entry = coverage.body.communities.find((c: { communityId: string }) => c.communityId === cancelled);
+    expect(entry.rollout).toMatchObject({ status: 'cancelled', cancellation: expect.objectContaining({ reason }) });
+    expect(coverage.body).toMatchObject({ inRollout: 10, notPlanned: 1 });
+    const forViewer = await api.call('GET', '/api/rollout', { token: tokens.viewer });
+    expect(JSON.stringify(forViewer.body)).not.toContain(reason);
+
+    const restart = await api.call('POST', `/api/rollout/${cancelled}`, { token: tokens.supervisor, body: { targetDate: addDays(today, 60), reminderPolicy: QUIET_POLICY } });
+    expect(restart.status, JSON.stringify(restart.body)).toBe(201);
+    expect((await store.db.selectFrom('rollouts').select(['status', 'cancel_reason']).where('community_id', '=', cancelled).executeTakeFirstOrThrow()))
+      .toEqual({ status: 'running', cancel_reason: null });
+  });
 });

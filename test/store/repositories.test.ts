@@ -32,6 +32,23 @@ describe.each(BACKENDS)('records store on %s', (backend) => {
     expect(centers).toHaveLength(1);
   });
 
+  it('lists real communities before the placeholders, and searches communities and workers by name, id or station', async () => {
+    const communities = await listCommunities(store.db);
+    const firstPlaceholder = communities.findIndex((c) => c.isPlaceholder);
+    expect(communities.slice(firstPlaceholder).every((c) => c.isPlaceholder)).toBe(true);
+    expect(firstPlaceholder).toBe(4);
+    const wanmingyuan = communities.find((c) => c.name.zh === '万明园社区')!;
+    expect((await listCommunities(store.db, { q: '万明' })).map((c) => c.id)).toEqual([wanmingyuan.id]);
+    expect(await listCommunities(store.db, { q: '100%_' })).toEqual([]);
+    expect(await listCommunities(store.db, { limit: 2, offset: 1 })).toEqual(communities.slice(1, 3));
+    const team = await listWorkers(store.db, { communityId: wanmingyuan.id });
+    expect(team.length).toBeGreaterThan(0);
+    // Searching by the station's name finds its team; by a worker's name, that worker.
+    expect((await listWorkers(store.db, { q: '万明园' })).map((w) => w.id)).toEqual(expect.arrayContaining(team.map((w) => w.id)));
+    expect((await listWorkers(store.db, { q: team[0]!.name })).map((w) => w.id)).toContain(team[0]!.id);
+    expect(await listWorkers(store.db, { q: 'no such worker at all' })).toEqual([]);
+  });
+
   it('holds six dimensions of three levels, five themes and 1,100 residents served', async () => {
     const levels = await store.db.selectFrom('levels').select(['dimension_key', 'level']).execute();
     expect(new Set(levels.map((l) => l.dimension_key)).size).toBe(6);

@@ -1,36 +1,33 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { BarChart, PieChart, RadarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, RadarComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ApiError } from './api/client.js';
-import { useI18n, type Translate } from './i18n.js';
+import { describeError, describeProblem } from './errors.js';
+import { formatDate, formatDateTime } from './time.js';
+import { useI18n, type Locale, type Translate } from './i18n.js';
 
 echarts.use([BarChart, PieChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
 
-/** An API error in words, for the place that caused it. */
-export function errorText(t: Translate, error: ApiError): string {
-  if (error.code === 'network') return t('error_network');
-  if (error.status === 403) return `${t('error_forbidden')} (${error.message})`;
-  if (error.status === 401) return t('error_unauthorized');
-  return error.message;
+export { Field, FieldError } from './errors.js';
+
+/** An API error in words, in the reader's language (web/src/errors.tsx), for the place that caused it. */
+export function errorText(reader: { t: Translate; locale: Locale }, error: ApiError): string {
+  return describeError(reader, error);
 }
 
-export function ErrorNote({ error, onRetry }: { error: ApiError | undefined; onRetry?: () => void }) {
-  const { t } = useI18n();
+/** An error in the reader's language; every field problem too, when no form field shows them. */
+export function ErrorNote({ error, onRetry, withFields = false }: { error: ApiError | undefined; onRetry?: () => void; withFields?: boolean }) {
+  const { t, locale } = useI18n();
   if (!error) return null;
+  const problems = withFields ? error.details.map((problem) => describeProblem({ t, locale }, problem)) : [];
   return (
     <p className="note error" role="alert">
-      {errorText(t, error)}
+      {[describeError({ t, locale }, error), ...problems].join(' ')}
       {onRetry ? <> <button type="button" className="link" onClick={onRetry}>{t('retry')}</button></> : null}
     </p>
   );
-}
-
-/** The error for one field, shown under it and tied to it with aria-describedby. */
-export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return <span id={id} className="field-error" role="alert">{message}</span>;
 }
 
 export function Loading() {
@@ -93,22 +90,50 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
-/** An ECharts chart; `label` is read by screen readers, and a table beside it carries the numbers. */
-export function Chart({ option, label, height = 280 }: { option: echarts.EChartsCoreOption; label: string; height?: number }) {
+/** A chart's options; a function of the chart's width (px) lays labels out for a phone or a desk. */
+export type ChartOption = echarts.EChartsCoreOption | ((width: number) => echarts.EChartsCoreOption);
+
+/** Below this width a chart is on a phone: labels wrap narrower, legends replace outside labels. */
+export const NARROW_CHART = 480;
+
+/**
+ * An ECharts chart that follows its box's width (a ResizeObserver, not only the window), so labels
+ * are laid out again for the width they get; `label` is read by screen readers, and a table
+ * beside it carries the numbers.
+ */
+export function Chart({ option, label, height = 280 }: { option: ChartOption; label: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts>(undefined);
+  const [width, setWidth] = useState(0);
   useEffect(() => {
-    if (!ref.current) return undefined;
-    chart.current = echarts.init(ref.current, undefined, { renderer: 'canvas' });
-    const resize = () => chart.current?.resize();
-    window.addEventListener('resize', resize);
+    const element = ref.current;
+    if (!element) return undefined;
+    chart.current = echarts.init(element, undefined, { renderer: 'canvas' });
+    setWidth(element.clientWidth);
+    const observer = new ResizeObserver(() => {
+      chart.current?.resize();
+      setWidth(element.clientWidth);
+    });
+    observer.observe(element);
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.current?.dispose();
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
-  }, [option]);
+    if (width === 0) return;
+    chart.current?.setOption(typeof option === 'function' ? option(width) : option, true);
+  }, [option, width]);
   return <div ref={ref} className="chart" role="img" aria-label={label} style={{ height }} />;
+}
+
+/**
+ * A date or a date and time, in Beijing time and the reader's language, as one unbreakable value
+ * (`<time>`, white-space: nowrap): never "2027-01-" on one line and "06" on the next.
+ */
+export function When({ at, date }: { at?: string | null; date?: string | null }) {
+  const { locale } = useI18n();
+  const value = at ?? date;
+  if (!value) return <span className="date">—</span>;
+  return <time className="date" dateTime={value}>{at !== undefined ? formatDateTime(value, locale) : formatDate(value, locale)}</time>;
 }

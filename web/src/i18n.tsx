@@ -1,9 +1,13 @@
 import { createContext, useContext } from 'react';
+import { dashEn, dashZh } from './i18n/dash.js';
+import { craftEn, craftZh } from './i18n/craft.js';
+import { reportsEn, reportsZh } from './i18n/reports.js';
 
 export type Locale = 'zh-CN' | 'en';
 
 // Every word the page shows, in both languages. Keys are English phrases in snake case.
 const zh = {
+  ...dashZh,
   app_name: '社工 · 展览路街道社会工作',
   skip_to_content: '跳到正文',
   sign_in: '登录',
@@ -213,11 +217,14 @@ const zh = {
   venture_projects: '公益创投项目',
   theme: '主题',
   time_zone_note: '时间均为北京时间',
+  ...craftZh,
+  ...reportsZh,
 };
 
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...dashEn,
   app_name: 'Shegong · Zhanlanlu social work',
   skip_to_content: 'Skip to content',
   sign_in: 'Sign in',
@@ -427,6 +434,8 @@ const en: Record<MessageKey, string> = {
   venture_projects: 'Venture projects',
   theme: 'Theme',
   time_zone_note: 'All times are Beijing time',
+  ...craftEn,
+  ...reportsEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -1,16 +1,20 @@
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { api, ApiError, setSignedOutHandler, unwrap } from './api/client.js';
+import { api, ApiError, setProblemWriter, setSignedOutHandler, unwrap } from './api/client.js';
 import { ErrorNote, Loading } from './components.js';
+import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
+import { CalendarFeedSection } from './pages/calendar-feed.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
+import { MonthlyPage } from './pages/monthly.js';
 import { OverviewPage } from './pages/overview.js';
 import { RolloutPage } from './pages/rollout.js';
 import { StationPage } from './pages/station.js';
 import { TrainingPage } from './pages/training.js';
 import { UsersPage } from './pages/users.js';
+import { VenturesPage } from './pages/ventures.js';
 import { WorkerPage } from './pages/worker.js';
 import { linkProps, matchPath, usePath } from './router.js';
 import { can, type Capability, type SessionInfo } from './session.js';
@@ -29,6 +33,8 @@ const NAV: NavItem[] = [
   { href: '/training', label: 'nav_training', capability: 'training.view', match: '/training/:cycleId?' },
   { href: '/workers', label: 'nav_worker', capability: 'worker.view', match: '/workers/:workerId?' },
   { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
+  { href: '/ventures', label: 'nav_ventures', capability: 'venture.view', match: '/ventures/:projectId?' },
+  { href: '/reports/monthly', label: 'monthly_report', match: '/reports/monthly' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -40,14 +46,19 @@ function App() {
   const [sessionError, setSessionError] = useState<ApiError>();
   const { path, search } = usePath();
 
-  const i18n: I18n = useMemo(() => ({
-    locale,
-    t: translator(locale),
-    setLocale: (next: Locale) => {
-      window.localStorage.setItem('shegong.locale', next);
-      setLocaleState(next);
-    },
-  }), [locale]);
+  const i18n: I18n = useMemo(() => {
+    const t = translator(locale);
+    // Field problems (ApiError.fieldMessage) are phrased in the page's language from their code.
+    setProblemWriter((problem) => describeProblem({ t, locale }, problem));
+    return {
+      locale,
+      t,
+      setLocale: (next: Locale) => {
+        window.localStorage.setItem('shegong.locale', next);
+        setLocaleState(next);
+      },
+    };
+  }, [locale]);
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -78,6 +89,9 @@ function App() {
   };
 
   const { t } = i18n;
+  // On a phone the navigation folds behind a menu button; it closes when a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
   let body;
   if (session === undefined) {
     body = sessionError ? <ErrorNote error={sessionError} onRetry={() => void loadSession()} /> : <Loading />;
@@ -91,28 +105,33 @@ function App() {
     <I18nContext.Provider value={i18n}>
       <a className="skip" href="#main">{t('skip_to_content')}</a>
       <header className="top">
-        <div className="brand">{t('app_name')}</div>
-        {session ? (
-          <nav className="nav" aria-label="main">
-            {NAV.filter((item) => !item.capability || can(session, item.capability)).map((item) => (
-              <a key={item.href} {...linkProps(item.href)} aria-current={matchPath(item.match, path) ? 'page' : undefined}>{t(item.label)}</a>
-            ))}
-          </nav>
-        ) : null}
-        <div className="who">
+        <div className="bar">
+          <div className="brand" title={t('app_name')}>{t('app_name')}</div>
           <button type="button" className="lang" onClick={() => i18n.setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')} aria-label={`${t('language')}: ${t('switch_language')}`} lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}>
             {t('switch_language')}
           </button>
           {session ? (
-            <>
+            <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-menu" onClick={() => setMenuOpen((open) => !open)}>
+              <span aria-hidden="true">☰</span> {menuOpen ? t('close_menu') : t('menu')}
+            </button>
+          ) : null}
+        </div>
+        {session ? (
+          <div id="main-menu" className={menuOpen ? 'menu open' : 'menu'}>
+            <nav className="nav" aria-label={t('menu')}>
+              {NAV.filter((item) => !item.capability || can(session, item.capability)).map((item) => (
+                <a key={item.href} {...linkProps(item.href)} aria-current={matchPath(item.match, path) ? 'page' : undefined}>{t(item.label)}</a>
+              ))}
+            </nav>
+            <div className="who">
               <span className="user" data-testid="signed-in-as">
                 {session.user?.displayName ?? session.principal.name} · {t(`role_${session.principal.role}` as MessageKey)}
                 {session.scope ? ` · ${localized(locale, session.scope.name)}` : ''}
               </span>
               <button type="button" onClick={() => void signOut()}>{t('sign_out')}</button>
-            </>
-          ) : null}
-        </div>
+            </div>
+          </div>
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>{body}</main>
       <footer className="foot">{t('time_zone_note')}</footer>
@@ -126,9 +145,11 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if ((params = matchPath('/training/:cycleId?', path)) && can(session, 'training.view')) return <TrainingPage session={session} cycleId={params.cycleId || undefined} />;
   if ((params = matchPath('/workers/:workerId?', path)) && can(session, 'worker.view')) return <WorkerPage session={session} workerId={params.workerId || undefined} />;
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
+  if ((params = matchPath('/ventures/:projectId?', path)) && can(session, 'venture.view')) return <VenturesPage session={session} projectId={params.projectId || undefined} />;
+  if (matchPath('/reports/monthly', path)) return <MonthlyPage search={search} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
-  if (matchPath('/account', path)) return <AccountPage session={session} />;
+  if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;
   return <OverviewPage session={session} />;
 }
 

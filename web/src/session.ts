@@ -8,17 +8,18 @@ export type Role = SessionInfo['principal']['role'];
 
 export type Capability =
   | 'station.view' | 'task.complete' | 'stage.sign_off' | 'plan.start'
-  | 'training.view' | 'training.launch' | 'training.manage'
+  | 'training.view' | 'training.launch' | 'training.manage' | 'training.record'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
-  | 'inbox' | 'users.manage' | 'personal_data';
+  | 'inbox' | 'users.manage' | 'personal_data'
+  | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
-  social_worker: ['training.view', 'worker.view', 'inbox'],
-  viewer: ['rollout.view', 'inbox'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record'],
+  social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record'],
+  viewer: ['rollout.view', 'inbox', 'venture.view'],
 };
 
 export function can(session: SessionInfo, capability: Capability): boolean {
@@ -27,9 +28,12 @@ export function can(session: SessionInfo, capability: Capability): boolean {
   return GRANTS[session.principal.role].includes(capability);
 }
 
-/** The Temporal UI page of a workflow, when the API told us where the UI is. */
+/**
+ * The engine console's (Temporal UI's) page of a workflow, for admins only: it can reset and
+ * terminate workflows and shows UTC, so it is an operator's tool, not a user's.
+ */
 export function workflowLink(session: SessionInfo, workflowId: string): string | undefined {
   const ui = session.temporalUi;
-  if (!ui) return undefined;
+  if (!ui || session.principal.role !== 'admin') return undefined;
   return `${ui.baseUrl}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

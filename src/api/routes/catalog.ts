@@ -8,6 +8,7 @@ export const catalogRoutes = [
   route({
     method: 'get',
     path: '/api/dimensions',
+    etag: true,
     summary: 'The dimension catalog: every dimension with its levels, names in zh and en, in catalog order',
     tag: 'catalog',
     roles: ALL_ROLES,

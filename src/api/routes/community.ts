@@ -8,6 +8,7 @@ export const communityRoutes = [
   route({
     method: 'get',
     path: '/api/communities',
+    etag: true,
     summary: 'Communities in your scope with their station status',
     tag: 'directory',
     roles: ALL_ROLES,

@@ -1,7 +1,9 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { authRoutes } from './auth.js';
+import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
+import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
@@ -26,6 +28,8 @@ export function allRoutes(): RouteSpec[] {
     ...catalogRoutes,
     ...ventureRoutes,
     ...reportRoutes,
+    ...exportRoutes,
     ...authRoutes,
+    ...calendarFeedRoutes,
   ];
 }

@@ -6,6 +6,7 @@ export const notificationRoutes = [
   route({
     method: 'get',
     path: '/api/notifications',
+    etag: true,
     summary: 'An inbox, newest first: your own, or (supervisors, admins) a worker\'s in your scope with ?recipientId=',
     tag: 'notifications',
     roles: ALL_ROLES,

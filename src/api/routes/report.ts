@@ -10,6 +10,7 @@ export const reportRoutes = [
   route({
     method: 'get',
     path: '/api/reports/summary',
+    etag: true,
     summary: 'Summary figures: centers, stations operating, communities remaining, residents served by theme and station, plans by stage, training completion',
     tag: 'reports',
     roles: ALL_ROLES,

@@ -1,12 +1,12 @@
 import { ALL_ROLES, route } from '../route.js';
 import {
-  bulkStartView, cancelBody, cancelView, communityParams, completeTaskBody, evaluationBody, evaluationView, listPlansQuery, overdueTasksQuery,
+  bulkStartView, cancelBody, cancelView, communityParams, completeTaskBody, evaluationBody, evaluationView, listPlansQuery, livePlanView, overdueTasksQuery,
   overdueTasksView, pauseBody, pauseView, planListView, planTaskView, planView, rescheduleBody, rescheduleView, resumeBody, resumeView,
   sendBackBody, sendBackView, signOffBody, signOffView, stageParams, startedPlanView, startPlanBody, startPlansBody, taskParams, visitBody,
   visitView,
 } from '../../schemas/station-plan.js';
 import {
-  cancelStationPlan, completePlanTask, listOverduePlanTasks, listStationPlans, pauseStationPlan, readStationPlan, recordPlanVisit,
+  cancelStationPlan, completePlanTask, listOverduePlanTasks, listStationPlans, pauseStationPlan, readLiveStationPlan, readStationPlan, recordPlanVisit,
   rescheduleStationPlan, resumeStationPlan, sendBackPlanStage, signOffPlanStage, startScopedStationPlan, startScopedStationPlans,
   submitPlanEvaluation,
 } from '../../services/station-plan.js';
@@ -23,6 +23,7 @@ export const stationPlanRoutes = [
   route({
     method: 'get',
     path: '/api/stations/overdue',
+    etag: true,
     summary: 'Overdue tasks of the running plans in your scope, oldest due first, with the escalations sent so far (a page at a time)',
     tag: 'stations',
     roles: ['admin', 'supervisor', 'station_lead', 'viewer'],
@@ -33,6 +34,7 @@ export const stationPlanRoutes = [
   route({
     method: 'get',
     path: '/api/stations/plans',
+    etag: true,
     summary: 'The latest plan of every station in your scope, summarised (from the records store)',
     tag: 'stations',
     roles: ALL_ROLES,
@@ -75,6 +77,17 @@ export const stationPlanRoutes = [
     params: communityParams,
     response: planView,
     handler: ({ deps, principal, params }) => readStationPlan(deps, principal, params.communityId),
+  }),
+  route({
+    method: 'get',
+    path: '/api/stations/:communityId/plan/live',
+    summary: 'The station\'s latest plan as its workflow answers now (status query), or from the records store when the workflow cannot answer (`source` says which)',
+    tag: 'stations',
+    roles: ALL_ROLES,
+    personalData: true,
+    params: communityParams,
+    response: livePlanView,
+    handler: ({ deps, principal, params }) => readLiveStationPlan(deps, principal, params.communityId),
   }),
   route({
     method: 'post',

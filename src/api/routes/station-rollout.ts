@@ -1,10 +1,10 @@
 import { ALL_ROLES, route } from '../route.js';
 import {
-  communityParams, completeMilestoneBody, coverageQuery, coverageView, milestoneParams, milestoneProgressView, replanMilestoneBody,
+  cancelledRolloutView, cancelRolloutBody, communityParams, completeMilestoneBody, coverageQuery, coverageView, milestoneParams, milestoneProgressView, replanMilestoneBody,
   startedRolloutView, startedStreetRolloutView, startRolloutBody, startStreetRolloutBody,
 } from '../../schemas/station-rollout.js';
 import {
-  completeRolloutMilestone, replanRolloutMilestone, rolloutCoverage, startCommunityRollout, startStreetRollouts,
+  cancelCommunityRollout, completeRolloutMilestone, replanRolloutMilestone, rolloutCoverage, startCommunityRollout, startStreetRollouts,
 } from '../../services/station-rollout.js';
 
 // Station rollout: start one community's rollout or every remaining one toward a full-coverage
@@ -15,6 +15,7 @@ export const rolloutRoutes = [
   route({
     method: 'get',
     path: '/api/rollout',
+    etag: true,
     summary: 'Coverage: operating / all communities, by date; each rollout\'s current milestone and health; projected full coverage',
     tag: 'rollout',
     roles: ALL_ROLES,
@@ -74,5 +75,17 @@ export const rolloutRoutes = [
     handler: async ({ deps, principal, params, body, requestId }) => replanRolloutMilestone(deps, principal, {
       communityId: params.communityId, milestone: params.milestone, targetDate: body.targetDate, reason: body.reason,
     }, requestId),
+  }),
+  route({
+    method: 'post',
+    path: '/api/rollout/:communityId/cancel',
+    summary: 'Cancel a community\'s running rollout with the reason: reminders stop and the station does not open (a new rollout may start later)',
+    tag: 'rollout',
+    roles: ['admin', 'supervisor'],
+    params: communityParams,
+    body: cancelRolloutBody,
+    example: { reason: 'The community merged with its neighbour; its residents are served there' },
+    response: cancelledRolloutView,
+    handler: async ({ deps, principal, params, body, requestId }) => cancelCommunityRollout(deps, principal, params.communityId, body, requestId),
   }),
 ];

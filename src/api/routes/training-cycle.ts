@@ -36,6 +36,7 @@ export const trainingRoutes = [
   route({
     method: 'get',
     path: '/api/training-cycles',
+    etag: true,
     summary: 'Training cycles you can see, newest first',
     tag: 'training',
     roles: ALL_ROLES,

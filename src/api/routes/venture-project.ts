@@ -15,6 +15,7 @@ export const ventureRoutes = [
   route({
     method: 'get',
     path: '/api/venture-projects',
+    etag: true,
     summary: 'Venture projects in your scope with residents served',
     tag: 'venture projects',
     roles: ALL_ROLES,

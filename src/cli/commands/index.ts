@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAccountCommands } from './account.js';
+import { registerCalendarCommands } from './calendar.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
+import { registerReportCommands } from './report.js';
 import { registerRolloutCommands } from './rollout.js';
+import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
@@ -18,5 +21,8 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCycleCommands,
   registerPlanCommands,
   registerRolloutCommands,
+  registerVentureCommands,
+  registerReportCommands,
   registerStoreCommands,
+  registerCalendarCommands,
 ];

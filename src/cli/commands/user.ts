@@ -25,7 +25,7 @@ export function registerUserCommands(program: Command, ctx: CliContext) {
     .requiredOption('--name <displayName>', 'the name shown on the dashboard')
     .addOption(new Option('--role <role>', 'the role the user acts with').choices(ROLES).makeOptionMandatory())
     .option('--scope <orgUnitId>', 'the org unit the role is scoped to (default: your own scope)')
-    .option('--worker <workerId>', 'the worker the user is (required for station_lead and social_worker)')
+    .option('--worker <workerId>', 'the worker the user is: escalations and the inbox reach a user through it (required for station_lead and social_worker)')
     .option('--password <password>', 'at least 12 characters; prefer the generated one (shell history keeps this)')
     .addOption(new Option('--locale <locale>', 'the dashboard language').choices(['zh-CN', 'en']))
     .action(async (options: { username: string; name: string; role: string; scope?: string; worker?: string; password?: string; locale?: string }) => {
@@ -42,6 +42,8 @@ export function registerUserCommands(program: Command, ctx: CliContext) {
         `Created user ${value.username} (${value.role} at ${value.scopeId}).`,
         ...(options.password ? [] : ['Generated password, shown only this once:', password]),
       ].join('\n'));
+      // Escalations and the inbox are addressed to workers: a user tied to none never gets them.
+      if (!options.worker) ctx.io.stderr('Note: no --worker given, so escalations and the inbox will not reach this user.\n');
     });
 
   user.command('list')

@@ -9,12 +9,30 @@ export interface CommunityView {
   station: { id: string; status: string; openedOn: string | null } | null;
 }
 
-export async function listCommunities(db: Kysely<Database>, options: { streetId?: string; ids?: string[] } = {}): Promise<CommunityView[]> {
+/** `%text%` for LIKE, with LIKE's own wildcards in the text taken literally. */
+export function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/**
+ * Communities with their station, real ones before the placeholders that stand in for the names
+ * the source does not give; `q` matches part of the id or either name.
+ */
+export async function listCommunities(
+  db: Kysely<Database>, options: { streetId?: string; ids?: string[]; q?: string; limit?: number; offset?: number } = {},
+): Promise<CommunityView[]> {
   let query = db.selectFrom('communities as c')
     .leftJoin('stations as s', 's.community_id', 'c.id')
     .select(['c.id', 'c.street_id', 'c.name_zh', 'c.name_en', 'c.is_placeholder', 's.id as station_id', 's.status as station_status', 's.opened_on'])
+    .orderBy('c.is_placeholder')
     .orderBy('c.id');
   if (options.streetId) query = query.where('c.street_id', '=', options.streetId);
+  if (options.q) {
+    const like = containing(options.q);
+    query = query.where((eb) => eb.or([eb('c.id', 'ilike', like), eb('c.name_zh', 'ilike', like), eb('c.name_en', 'ilike', like)]));
+  }
+  if (options.limit !== undefined) query = query.limit(options.limit);
+  if (options.offset !== undefined) query = query.offset(options.offset);
   if (options.ids) {
     if (options.ids.length === 0) return [];
     query = query.where('c.id', 'in', options.ids);

@@ -40,23 +40,34 @@ export interface ResidentsServed {
   byStation: Array<{ communityId: string; name: { zh: string; en: string }; residentsServed: number; projects: number }>;
 }
 
+/**
+ * Residents served per venture project in scope: from the monthly aggregate (0190), or, for a
+ * recent window (`since`, exclusive), from the records of that window through their date index.
+ */
+async function servedByProject(db: Kysely<Database>, communityIds: string[], options: { since?: string }): Promise<Map<string, number>> {
+  const inScope = db.selectFrom('venture_projects').select('id').where('community_id', 'in', communityIds);
+  const rows = options.since === undefined
+    ? await db.selectFrom('service_monthly').select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents')])
+      .where('project_id', 'in', inScope).groupBy('project_id').execute()
+    : await db.selectFrom('service_records').select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents')])
+      .where('served_on', '>', options.since).where('project_id', 'in', inScope).groupBy('project_id').execute();
+  return new Map(rows.map((row) => [row.project_id, Number(row.residents ?? 0)]));
+}
+
 /** Residents served by venture projects (the sum of their service records), by theme and by station. */
 export async function residentsServed(db: Kysely<Database>, communityIds: string[], options: { since?: string } = {}): Promise<ResidentsServed> {
   if (communityIds.length === 0) return { total: 0, byTheme: [], byStation: [] };
-  const served = db.selectFrom('service_records')
-    .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents')])
-    .$if(options.since !== undefined, (qb) => qb.where('served_on', '>', options.since!))
-    .groupBy('project_id')
-    .as('s');
+  const served = await servedByProject(db, communityIds, options);
+  // One row per project in scope (not per record): bounded by the projects, whatever the history.
   const projects = await db.selectFrom('venture_projects as p')
     .innerJoin('communities as c', 'c.id', 'p.community_id')
-    .leftJoin(served, 's.project_id', 'p.id')
-    .select(['p.id', 'p.community_id', 'p.theme_key', 'c.name_zh', 'c.name_en', 's.residents'])
+    .select(['p.id', 'p.community_id', 'p.theme_key', 'c.name_zh', 'c.name_en'])
     .where('p.community_id', 'in', communityIds)
     .where('p.status', '<>', 'rejected')
+    .orderBy('p.id')
     .execute();
   const themes = await db.selectFrom('themes').selectAll().orderBy('sort_order').execute();
-  const residentsOf = (row: { residents: string | number | null }) => Number(row.residents ?? 0);
+  const residentsOf = (row: { id: string }) => served.get(row.id) ?? 0;
   const byTheme = themes.map((theme) => {
     const rows = projects.filter((p) => p.theme_key === theme.key);
     return { theme: theme.key, name: { zh: theme.name_zh, en: theme.name_en }, residentsServed: rows.reduce((sum, row) => sum + residentsOf(row), 0), projects: rows.length };
@@ -75,6 +86,35 @@ export async function residentsServed(db: Kysely<Database>, communityIds: string
   };
 }
 
+export interface ResidentsByMonth {
+  month: string;
+  theme: string;
+  residentsServed: number;
+  records: number;
+}
+
+/** Residents served per month and theme from the monthly aggregate, months in [from, to] (YYYY-MM-01), oldest first. */
+export async function residentsByMonth(db: Kysely<Database>, communityIds: string[], from: string, to: string): Promise<ResidentsByMonth[]> {
+  if (communityIds.length === 0) return [];
+  const rows = await db.selectFrom('service_monthly as m').innerJoin('venture_projects as p', 'p.id', 'm.project_id')
+    .select(['m.month', 'p.theme_key', (eb) => eb.fn.sum<string>('m.residents_served').as('residents'), (eb) => eb.fn.sum<string>('m.records').as('records')])
+    .where('p.community_id', 'in', communityIds).where('p.status', '<>', 'rejected')
+    .where('m.month', '>=', from).where('m.month', '<=', to)
+    .groupBy(['m.month', 'p.theme_key']).orderBy('m.month').orderBy('p.theme_key')
+    .execute();
+  return rows.map((row) => ({ month: row.month, theme: row.theme_key, residentsServed: Number(row.residents ?? 0), records: Number(row.records ?? 0) }));
+}
+
+/** Venture projects by status, counted in SQL. */
+export async function ventureProjectsByStatus(db: Kysely<Database>, communityIds: string[]): Promise<{ total: number; byStatus: Record<string, number> }> {
+  const byStatus: Record<string, number> = { proposed: 0, approved: 0, running: 0, evaluated: 0, rejected: 0 };
+  if (communityIds.length === 0) return { total: 0, byStatus };
+  const rows = await db.selectFrom('venture_projects').select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('community_id', 'in', communityIds).groupBy('status').execute();
+  for (const row of rows) byStatus[row.status] = Number(row.n);
+  return { total: Object.values(byStatus).reduce((sum, n) => sum + n, 0), byStatus };
+}
+
 export interface PlansByStage {
   guide: number;
   support: number;
@@ -86,24 +126,24 @@ export interface PlansByStage {
   notStarted: number;
 }
 
-/** Station plans by stage (the latest plan per community), from the plans table. */
+/** Station plans by stage (the latest plan per community): one row per community, through plans(community_id, created_at). */
 export async function plansByStage(db: Kysely<Database>, communityIds: string[]): Promise<PlansByStage> {
   const result: PlansByStage = { guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 };
   if (communityIds.length === 0) return result;
-  const plans = await db.selectFrom('plans').select(['community_id', 'status', 'current_stage', 'created_at'])
-    .where('community_id', 'in', communityIds).orderBy('created_at', 'desc').execute();
-  const latest = new Map<string, (typeof plans)[number]>();
-  for (const plan of plans) if (!latest.has(plan.community_id)) latest.set(plan.community_id, plan);
-  for (const plan of latest.values()) {
+  const latest = await db.selectFrom('plans').distinctOn('community_id').select(['community_id', 'status', 'current_stage'])
+    .where('community_id', 'in', communityIds).orderBy('community_id').orderBy('created_at', 'desc').execute();
+  for (const plan of latest) {
     if (plan.status === 'completed' || plan.status === 'cancelled') result[plan.status] += 1;
     else {
       if (plan.status === 'paused') result.paused += 1;
       if (plan.current_stage) result[plan.current_stage] += 1;
     }
   }
-  const operating = await db.selectFrom('stations').select('community_id')
-    .where('community_id', 'in', communityIds).where('status', '=', 'operating').execute();
-  result.notStarted = operating.filter((row) => !latest.has(row.community_id)).length;
+  const row = await db.selectFrom('stations as s').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('s.community_id', 'in', communityIds).where('s.status', '=', 'operating')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('plans as p').select('p.id').whereRef('p.community_id', '=', 's.community_id'))))
+    .executeTakeFirst();
+  result.notStarted = Number(row?.n ?? 0);
   return result;
 }
 
@@ -118,26 +158,30 @@ export interface TrainingCompletion {
   completionRate: number;
 }
 
-/** Training completion per dimension, from the ladder (worker_levels). */
+/** Training completion per dimension, from the ladder (worker_levels), counted in SQL. */
 export async function trainingCompletion(db: Kysely<Database>, orgUnitIds: string[]): Promise<TrainingCompletion[]> {
   const dimensions = await db.selectFrom('dimensions').selectAll().orderBy('sort_order').execute();
-  const levels = await db.selectFrom('levels').select(['dimension_key', 'level']).execute();
+  const levels = await db.selectFrom('levels').select(['dimension_key', 'level']).orderBy('dimension_key').orderBy('level').execute();
   if (orgUnitIds.length === 0) return [];
-  const workers = await db.selectFrom('workers').select('id')
-    .where('org_unit_id', 'in', orgUnitIds).where('active', '=', true).where('position', 'in', ['social_worker', 'station_lead'])
+  const workersQuery = () => db.selectFrom('workers as w')
+    .where('w.org_unit_id', 'in', orgUnitIds).where('w.active', '=', true).where('w.position', 'in', ['social_worker', 'station_lead']);
+  const countRow = await workersQuery().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst();
+  const workers = Number(countRow?.n ?? 0);
+  const passed = workers === 0 ? [] : await workersQuery()
+    .innerJoin('worker_levels as wl', 'wl.worker_id', 'w.id')
+    .innerJoin('levels as l', (join) => join.onRef('l.dimension_key', '=', 'wl.dimension_key').onRef('l.level', '<=', 'wl.level'))
+    .select(['l.dimension_key', 'l.level', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy(['l.dimension_key', 'l.level'])
     .execute();
-  const workerIds = workers.map((w) => w.id);
-  const passed = workerIds.length === 0 ? [] : await db.selectFrom('worker_levels').select(['dimension_key', 'level'])
-    .where('worker_id', 'in', workerIds).where('level', '>=', 1).execute();
+  const count = (dimension: string, level: number) => Number(passed.find((row) => row.dimension_key === dimension && row.level === level)?.n ?? 0);
   return dimensions.map((dimension) => {
-    const mine = passed.filter((row) => row.dimension_key === dimension.key);
-    const dimensionLevels = levels.filter((l) => l.dimension_key === dimension.key).map((l) => l.level).sort((a, b) => a - b);
+    const dimensionLevels = levels.filter((l) => l.dimension_key === dimension.key).map((l) => l.level);
     return {
       dimension: dimension.key,
       name: { zh: dimension.name_zh, en: dimension.name_en },
-      workers: workerIds.length,
-      passedByLevel: dimensionLevels.map((level) => ({ level, workers: mine.filter((row) => row.level >= level).length })),
-      completionRate: workerIds.length === 0 ? 0 : Math.round((mine.length / workerIds.length) * 1000) / 1000,
+      workers,
+      passedByLevel: dimensionLevels.map((level) => ({ level, workers: count(dimension.key, level) })),
+      completionRate: workers === 0 ? 0 : Math.round((count(dimension.key, dimensionLevels[0] ?? 1) / workers) * 1000) / 1000,
     };
   });
 }
@@ -213,4 +257,25 @@ export async function digestRecipients(db: Kysely<Database>, orgUnitIds: string[
     .where('org_unit_id', 'in', orgUnitIds).where('active', '=', true).where('position', 'in', ['leadership', 'center_supervisor'])
     .orderBy('id').execute();
   return rows.map((row) => row.id);
+}
+
+/** Chinese and English names of catalog entries and communities, keyed by key or id, for report labels. */
+export async function reportLabels(db: Kysely<Database>): Promise<{ dimensions: Map<string, { zh: string; en: string }>; themes: Map<string, { zh: string; en: string }>; communities: Map<string, { zh: string; en: string }> }> {
+  const dimensions = await db.selectFrom('dimensions').select(['key', 'name_zh', 'name_en']).orderBy('sort_order').execute();
+  const themes = await db.selectFrom('themes').select(['key', 'name_zh', 'name_en']).orderBy('sort_order').execute();
+  const communities = await db.selectFrom('communities').select(['id', 'name_zh', 'name_en']).orderBy('id').execute();
+  return {
+    dimensions: new Map(dimensions.map((d) => [d.key, { zh: d.name_zh, en: d.name_en }])),
+    themes: new Map(themes.map((t) => [t.key, { zh: t.name_zh, en: t.name_en }])),
+    communities: new Map(communities.map((c) => [c.id, { zh: c.name_zh, en: c.name_en }])),
+  };
+}
+
+/** Operating stations of these communities that opened in [from, to] (dates). */
+export async function stationsOpenedBetween(db: Kysely<Database>, communityIds: string[], from: string, to: string): Promise<number> {
+  if (communityIds.length === 0) return 0;
+  const row = await db.selectFrom('stations').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('community_id', 'in', communityIds).where('status', '=', 'operating').where('opened_on', '>=', from).where('opened_on', '<=', to)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }

@@ -41,6 +41,7 @@ export async function mirrorRolloutStarted(db: Kysely<Database>, input: RolloutM
       .values({ community_id: input.communityId, workflow_id: input.workflowId, run_id: input.runId, status: 'running', target_full_coverage: input.targetFullCoverage })
       .onConflict((oc) => oc.column('community_id').doUpdateSet({
         workflow_id: input.workflowId, run_id: input.runId, status: 'running', target_full_coverage: input.targetFullCoverage, started_at: new Date(), opened_at: null,
+        cancelled_at: null, cancelled_by: null, cancel_reason: null,
       }))
       .execute();
     await trx.deleteFrom('rollout_milestones').where('community_id', '=', input.communityId).execute();
@@ -118,6 +119,14 @@ export async function markStationOpened(db: Kysely<Database>, input: { community
   });
 }
 
+/** The rollout is cancelled, with the reason and who cancelled it; only a running one changes. */
+export async function markRolloutCancelled(db: Kysely<Database>, input: { communityId: string; reason: string; by: string; at: Date }): Promise<void> {
+  await db.updateTable('rollouts')
+    .set({ status: 'cancelled', cancelled_at: input.at, cancelled_by: input.by, cancel_reason: input.reason })
+    .where('community_id', '=', input.communityId).where('status', '=', 'running')
+    .execute();
+}
+
 /** The rollout of a community (any status), or undefined when it never had one. */
 export async function getRolloutStatus(db: Kysely<Database>, communityId: string): Promise<RolloutRow['status'] | undefined> {
   const row = await db.selectFrom('rollouts').select('status').where('community_id', '=', communityId).executeTakeFirst();
@@ -190,6 +199,7 @@ export interface RolloutRow {
   targetFullCoverage: string | null;
   startedAt: Date;
   openedAt: Date | null;
+  cancellation: { reason: string; by: string | null; at: Date } | null;
   milestones: MilestoneRow[];
 }
 
@@ -207,6 +217,7 @@ export async function listRollouts(db: Kysely<Database>, communityIds: string[])
     targetFullCoverage: r.target_full_coverage,
     startedAt: r.started_at,
     openedAt: r.opened_at,
+    cancellation: r.status === 'cancelled' && r.cancelled_at ? { reason: r.cancel_reason ?? '', by: r.cancelled_by, at: r.cancelled_at } : null,
     milestones: milestones.filter((m) => m.community_id === r.community_id).map((m) => ({
       milestone: m.milestone, targetDate: m.target_date, owner: m.owner, status: m.status, completedAt: m.completed_at,
       replans: (m.replans ?? []) as ReplanEntry[],

@@ -29,8 +29,11 @@ export async function listVentureProjects(
   filter: { communityIds?: string[]; ids?: string[]; theme?: string; status?: VentureStatus },
 ): Promise<VentureProjectView[]> {
   if (filter.communityIds?.length === 0 || filter.ids?.length === 0) return [];
-  const served = db.selectFrom('service_records')
-    .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents'), (eb) => eb.fn.countAll<string>().as('records')])
+  // From the monthly aggregate (0190): a project's months, not its every record.
+  const served = db.selectFrom('service_monthly')
+    .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents'), (eb) => eb.fn.sum<string>('records').as('records')])
+    .$if(filter.communityIds !== undefined, (qb) => qb.where('project_id', 'in', (eb) => eb.selectFrom('venture_projects').select('id').where('community_id', 'in', filter.communityIds!)))
+    .$if(filter.ids !== undefined, (qb) => qb.where('project_id', 'in', filter.ids!))
     .groupBy('project_id').as('s');
   let query = db.selectFrom('venture_projects as p').innerJoin('communities as c', 'c.id', 'p.community_id').leftJoin(served, 's.project_id', 'p.id')
     .select([

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Channel, Database, Locale, Position } from '../database.js';
+import { containing } from './community.js';
 
 export interface WorkerView {
   id: string;
@@ -16,9 +17,20 @@ export interface WorkerView {
 
 export async function listWorkers(
   db: Kysely<Database>,
-  filter: { communityId?: string; orgUnitIds?: string[]; position?: Position; ids?: string[]; limit?: number; offset?: number } = {},
+  filter: { communityId?: string; orgUnitIds?: string[]; position?: Position; ids?: string[]; q?: string; limit?: number; offset?: number } = {},
 ): Promise<WorkerView[]> {
   let query = db.selectFrom('workers').selectAll().orderBy('id');
+  if (filter.q) {
+    // A name, an id, or the station (community) a worker belongs to, by its name or id.
+    const like = containing(filter.q);
+    query = query.where((eb) => eb.or([
+      eb('name', 'ilike', like),
+      eb('id', 'ilike', like),
+      eb('community_id', 'in', eb.selectFrom('communities').select('id').where((inner) => inner.or([
+        inner('id', 'ilike', like), inner('name_zh', 'ilike', like), inner('name_en', 'ilike', like),
+      ]))),
+    ]));
+  }
   if (filter.communityId) query = query.where('community_id', '=', filter.communityId);
   if (filter.orgUnitIds) {
     if (filter.orgUnitIds.length === 0) return [];

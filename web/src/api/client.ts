@@ -1,4 +1,5 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { rememberNames } from '../names.js';
 import type { paths } from './schema.js';
 
 // The one way the page talks to the API: a client typed from the API's OpenAPI document
@@ -23,11 +24,19 @@ export type Body<P extends keyof paths, M extends Method = 'post'> = Operation<P
 /** The API's error answer (src/api/errors.ts), as the OpenAPI document describes it. */
 export type ErrorBody = Json<paths['/api/auth/session']['get']['responses']['default']>;
 
-/** One entry of an invalid request's `details`: where the problem is and what it is. */
+/** One entry of an invalid request's `details`: where the problem is, its stable code and values. */
 export interface FieldProblem {
   path: string;
   message: string;
+  code?: string;
+  values?: Record<string, unknown>;
   [extra: string]: unknown;
+}
+
+let writeProblem: (problem: FieldProblem) => string = (problem) => problem.message;
+/** How a field problem is phrased: the page installs its reader's language (web/src/errors.tsx). */
+export function setProblemWriter(writer: (problem: FieldProblem) => string) {
+  writeProblem = writer;
 }
 
 export class ApiError extends Error {
@@ -42,9 +51,15 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The message for one field, matched on the end of its path (`body.name` ~ `name`). */
+  /** The problem with one field, matched on the end of its path (`body.name` ~ `name`). */
+  fieldProblem(field: string): FieldProblem | undefined {
+    return this.details.find((detail) => detail.path === field || detail.path.endsWith(`.${field}`));
+  }
+
+  /** The problem with one field in the reader's language (see `setProblemWriter`). */
   fieldMessage(field: string): string | undefined {
-    return this.details.find((detail) => detail.path === field || detail.path.endsWith(`.${field}`))?.message;
+    const problem = this.fieldProblem(field);
+    return problem ? writeProblem(problem) : undefined;
   }
 }
 
@@ -86,10 +101,44 @@ const session: Middleware = {
   },
 };
 
+// Polling sends conditional reads: a GET whose last answer carried an ETag asks again with
+// If-None-Match, and a 304 is answered from the copy kept here, so an unchanged page costs the
+// server no body. Answers without an ETag are read in full, as before.
+const MAX_KEPT = 200;
+const kept = new Map<string, { etag: string; body: string; contentType: string }>();
+
+const conditional: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET') return request;
+    const copy = kept.get(request.url);
+    if (copy) request.headers.set('if-none-match', copy.etag);
+    return request;
+  },
+  async onResponse({ request, response }) {
+    // Another sign-in may see other fields of the same record: nothing kept outlives a session.
+    if (response.status === 401 || /\/api\/auth\/(login|logout)$/.test(new URL(request.url).pathname)) kept.clear();
+    if (request.method !== 'GET') return undefined;
+    if (response.status === 304) {
+      const copy = kept.get(request.url);
+      if (copy) return new Response(copy.body, { status: 200, headers: { 'content-type': copy.contentType, etag: copy.etag } });
+      return undefined;
+    }
+    const etag = response.headers.get('etag');
+    if (response.ok && etag) {
+      if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
+      kept.set(request.url, { etag, body: await response.clone().text(), contentType: response.headers.get('content-type') ?? 'application/json' });
+    } else {
+      kept.delete(request.url);
+    }
+    return undefined;
+  },
+};
+
 /** A typed client for a set of paths, with the session's cookie, CSRF header and sign-out handling. */
 export function createApiClient<Paths extends object>(): Client<Paths> {
   const client = createClient<Paths>({ credentials: 'same-origin' });
   client.use(session);
+  client.use(conditional);
   return client;
 }
 
@@ -112,5 +161,7 @@ export async function unwrap<D>(pending: Promise<Outcome<D>>): Promise<D> {
     throw new ApiError(0, 'internal', String(caught));
   }
   if (!outcome.response.ok) throw toApiError(outcome.response.status, outcome.error);
+  // Refusals name ids; the page shows the names it has seen for them (web/src/names.ts).
+  rememberNames(outcome.data);
   return outcome.data as D;
 }

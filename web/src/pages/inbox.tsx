@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { api, unwrap } from '../api/client.js';
-import { Badge, ErrorNote, Loadable, Pager, Section } from '../components.js';
+import { Badge, ErrorNote, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
 import type { SessionInfo } from '../session.js';
-import { formatDateTime } from '../time.js';
 
 const PAGE = 20;
 
 export function InboxPage({ onlyUnread }: { session: SessionInfo; onlyUnread: boolean }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [page, setPage] = useState(0);
   const query = { unread: onlyUnread ? 'true' : undefined, limit: PAGE + 1, offset: page * PAGE } as const;
   const inbox = usePolled(() => unwrap(api.GET('/api/notifications', { params: { query } })), `inbox:${onlyUnread}:${page}`);
@@ -35,7 +34,7 @@ export function InboxPage({ onlyUnread }: { session: SessionInfo; onlyUnread: bo
                       <div className="task-head">
                         <Badge tone={unread ? 'info' : 'muted'}>{unread ? t('unread') : t('read')}</Badge>
                         <strong>{item.subject}</strong>
-                        <span className="muted">{formatDateTime(item.createdAt, locale)}</span>
+                        <span className="muted"><When at={item.createdAt} /></span>
                       </div>
                       <p className="body">{item.bodyText}</p>
                       {unread ? (

@@ -25,7 +25,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn(): void }) {
   const lockedUntil = error?.details.map((detail) => detail.lockedUntil).find((value): value is string => typeof value === 'string');
   const usernameError = lockedUntil ? t('account_locked', { until: formatDateTime(lockedUntil, locale) }) : error?.fieldMessage('username');
   const passwordError = error?.status === 401 && !lockedUntil ? t('wrong_credentials') : error?.fieldMessage('password');
-  const general = error && !usernameError && !passwordError ? errorText(t, error) : undefined;
+  const general = error && !usernameError && !passwordError ? errorText({ t, locale }, error) : undefined;
   return (
     <form className="card login" onSubmit={(event) => void submit(event)} aria-labelledby="login-title" noValidate>
       <h1 id="login-title">{t('sign_in_title')}</h1>

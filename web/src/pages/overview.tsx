@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { useDimensionNames } from '../catalog.js';
-import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section } from '../components.js';
+import { Badge, Chart, Empty, ErrorNote, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
-import { formatDate, formatDateTime } from '../time.js';
+import { beijingWeek, sessionPhase } from '../time.js';
 
 type OverduePage = Answer<'/api/stations/overdue'>;
 
@@ -45,7 +46,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
             return (
               <>
                 <p className="big" data-testid="coverage-count">{t('coverage_of', { n: operating, total: data.items.length })}</p>
-                <p>{t('projected_full')}: <strong data-testid="projected-date">{projected ? formatDate(projected, locale) : t('not_projected')}</strong></p>
+                <p>{t('projected_full')}: <strong data-testid="projected-date">{projected ? <When date={projected} /> : t('not_projected')}</strong></p>
                 {rollout.error ? <ErrorNote error={rollout.error} /> : null}
                 <ul className="community-grid" aria-label={t('coverage')}>
                   {data.items.map((community) => {
@@ -75,7 +76,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         </Loadable>
       </Section>
 
-      <Section title={t('stations_by_stage')}>
+      <Section title={t('stations_by_stage')} actions={<Downloads path="/api/exports/station-plans" />}>
         <Loadable state={summary}>{(data) => <StageCounts summary={data} />}</Loadable>
       </Section>
 
@@ -83,7 +84,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         <Loadable state={summary}>{(data) => <TrainingByDimension summary={data} />}</Loadable>
       </Section>
 
-      <Section title={t('residents_by_theme')}>
+      <Section title={t('residents_by_theme')} actions={<Downloads path="/api/exports/summary" />}>
         <Loadable state={summary}>{(data) => <ResidentsByTheme summary={data} />}</Loadable>
       </Section>
 
@@ -126,17 +127,18 @@ function StageCounts({ summary }: { summary: Summary }) {
 function TrainingByDimension({ summary }: { summary: Summary }) {
   const { t, locale } = useI18n();
   const rows = summary.trainingCompletion.map((row) => ({ key: row.dimension, name: localized(locale, row.name), rate: row.completionRate }));
-  const option = useMemo(() => ({
-    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-    yAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { width: 120, overflow: 'truncate' } },
+  // Dimension names wrap within a third of the chart's width rather than being cut off.
+  const option = useMemo(() => (width: number) => ({
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%', hideOverlap: true } },
+    yAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { width: Math.max(72, Math.min(200, Math.round(width * 0.36))), overflow: 'break', lineHeight: 14 } },
     series: [{ type: 'bar', data: rows.map((row) => Math.round(row.rate * 100)), itemStyle: { color: '#2f6fb0' }, label: { show: true, position: 'right', formatter: '{c}%' } }],
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', confine: true },
   }), [rows]);
   if (rows.length === 0) return <Empty />;
   return (
     <>
-      <Chart option={option} label={t('training_completion')} height={40 + rows.length * 36} />
+      <Chart option={option} label={t('training_completion')} height={40 + rows.length * 48} />
       <table className="table compact sr-table">
         <tbody>{rows.map((row) => <tr key={row.key}><th scope="row">{row.name}</th><td className="num">{Math.round(row.rate * 100)}%</td></tr>)}</tbody>
       </table>
@@ -148,12 +150,21 @@ function ResidentsByTheme({ summary }: { summary: Summary }) {
   const { t, locale } = useI18n();
   const served = summary.residentsServed;
   const rows = served.byTheme.map((row) => ({ key: row.theme, name: localized(locale, row.name), value: row.residentsServed }));
-  const option = useMemo(() => ({
-    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { bottom: 0, type: 'scroll' },
-    color: ['#2f6fb0', '#e08a2c', '#3a9a5b', '#b8465a', '#7a5aa6'],
-    series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], data: rows.map((row) => ({ name: row.name, value: row.value })), label: { formatter: '{b}\n{c}' } }],
-  }), [rows]);
+  // On a phone the theme names go to the legend below; on a desk they sit beside the ring, wrapped.
+  const option = useMemo(() => (width: number) => {
+    const narrow = width < NARROW_CHART;
+    return {
+      tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)', confine: true },
+      legend: { bottom: 0, type: 'scroll', show: narrow },
+      color: ['#2f6fb0', '#e08a2c', '#3a9a5b', '#b8465a', '#7a5aa6'],
+      series: [{
+        type: 'pie', radius: narrow ? ['30%', '58%'] : ['35%', '62%'], center: ['50%', narrow ? '42%' : '50%'], avoidLabelOverlap: true,
+        data: rows.map((row) => ({ name: row.name, value: row.value })),
+        label: narrow ? { show: true, position: 'inside', formatter: '{c}', color: '#fff' } : { formatter: '{b}\n{c}', width: Math.min(140, Math.round(width * 0.22)), overflow: 'break' },
+        labelLine: { show: !narrow },
+      }],
+    };
+  }, [rows]);
   if (rows.length === 0) return <Empty />;
   return (
     <>
@@ -203,7 +214,7 @@ function OverdueList({ page }: { page: OverduePage }) {
           {' '}<Badge tone="bad">{t('days_overdue', { n: task.daysOverdue })}</Badge>
           {task.escalationRounds > 0 ? <> <Badge tone="warn">{t('escalation_rounds', { n: task.escalationRounds })}</Badge></> : null}
           <span className="muted"> · {localized(locale, task.communityName)} · {translateKey(t, 'stage', task.stage)}
-            {task.required ? '' : ` · ${t('optional')}`} · {t('due')} {formatDateTime(task.dueAt, locale)}</span>
+            {task.required ? '' : ` · ${t('optional')}`} · {t('due')} <When at={task.dueAt} /></span>
         </li>
       ))}
     </ul>
@@ -212,7 +223,6 @@ function OverdueList({ page }: { page: OverduePage }) {
 
 /** Unread escalations in the signed-in person's inbox, newest first. */
 function Escalations({ inbox }: { inbox: Inbox }) {
-  const { locale } = useI18n();
   const rows = [...inbox.items].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   if (rows.length === 0) return <Empty />;
   return (
@@ -220,7 +230,7 @@ function Escalations({ inbox }: { inbox: Inbox }) {
       {rows.map((item) => (
         <li key={item.id}>
           <a {...linkProps('/inbox?unread=1')}>{item.subject}</a>
-          <span className="muted"> · {formatDateTime(item.createdAt, locale)}</span>
+          <span className="muted"> · <When at={item.createdAt} /></span>
         </li>
       ))}
     </ul>
@@ -228,26 +238,27 @@ function Escalations({ inbox }: { inbox: Inbox }) {
 }
 
 function UpcomingSessions({ cycles }: { cycles: CycleDetail[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const dimensions = useDimensionNames();
-  const now = Date.now();
-  const weekAhead = now + 7 * 86_400_000;
+  // The current Beijing week, Monday to Sunday: today's sessions, running or over, count too.
+  const week = beijingWeek();
   const sessions = cycles.flatMap((cycle) => cycle.sessions.map((session) => ({ cycle, session })))
-    .filter(({ session }) => {
-      const at = Date.parse(session.startsAt);
-      return at >= now && at <= weekAhead && session.status !== 'cancelled';
-    })
+    .filter(({ session }) => Date.parse(session.startsAt) < week.end && Date.parse(session.endsAt) > week.start && session.status !== 'cancelled')
     .sort((a, b) => a.session.startsAt.localeCompare(b.session.startsAt));
   if (sessions.length === 0) return <Empty />;
   return (
-    <ul className="list">
-      {sessions.map(({ cycle, session }) => (
-        <li key={session.id}>
-          <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}>{formatDateTime(session.startsAt, locale)}</a>
-          {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
-          <span className="muted"> · {session.place} · {cycle.name}</span>
-        </li>
-      ))}
+    <ul className="list" data-testid="week-sessions">
+      {sessions.map(({ cycle, session }) => {
+        const phase = sessionPhase(session);
+        return (
+          <li key={`${cycle.id}:${session.id}`}>
+            <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}><When at={session.startsAt} /></a>
+            {' '}<Badge tone={phase === 'in_progress' ? 'warn' : phase === 'ended' ? 'ok' : 'info'}>{t(`phase_${phase}`)}</Badge>
+            {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
+            <span className="muted"> · {session.place} · {cycle.name}</span>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { api, unwrap, type Body } from '../api/client.js';
-import { Badge, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Badge, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { nameOf } from '../names.js';
 import type { Role, SessionInfo } from '../session.js';
-import { formatDateTime } from '../time.js';
+import { WorkerPicker } from '../widgets.js';
 
 const PAGE = 25;
 const ROLES: Role[] = ['supervisor', 'station_lead', 'social_worker', 'viewer', 'admin'];
@@ -45,7 +46,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                 ) : null}
                 {notice?.kind === 'sessions' ? <p className="note" role="status">{t('sessions_ended', { user: notice.username, n: notice.ended })}</p> : null}
                 <table className="table">
-                  <thead><tr><th scope="col">{t('username')}</th><th scope="col">{t('display_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('scope')}</th><th scope="col">{t('sign_in')}</th><th scope="col">{t('actions')}</th></tr></thead>
+                  <thead><tr><th scope="col">{t('username')}</th><th scope="col">{t('display_name')}</th><th scope="col">{t('role_and_status')}</th><th scope="col">{t('scope')}</th><th scope="col">{t('sign_in')}</th><th scope="col">{t('actions')}</th></tr></thead>
                   <tbody>
                     {rows.slice(0, PAGE).map((user) => {
                       const locked = user.lockedUntil !== null && Date.parse(user.lockedUntil) > Date.now();
@@ -60,9 +61,10 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                             {t(`role_${user.role}`)}
                             {user.disabled ? <> <Badge tone="bad">{t('user_disabled')}</Badge></> : null}
                             {locked ? <> <Badge tone="bad">{t('locked')}</Badge></> : null}
+                            {!user.workerId ? <> <Badge tone="warn">{t('user_no_worker')}</Badge></> : null}
                           </td>
-                          <td>{user.scopeId}</td>
-                          <td>{formatDateTime(user.lastSignInAt, locale)}</td>
+                          <td>{nameOf(user.scopeId, locale) ?? user.scopeId}</td>
+                          <td><When at={user.lastSignInAt} /></td>
                           <td>
                             {locked ? <button type="button" onClick={() => void act(async () => { await unwrap(api.POST('/api/users/{userId}/unlock', path)); return null; })}>{t('unlock')}</button> : null}
                             {user.disabled
@@ -119,13 +121,14 @@ function CreateUser({ scopeId, onCreated }: { scopeId: string; onCreated(): void
         {field('username', 'username')}
         {field('displayName', 'display_name')}
         {field('password', 'password', 'password')}
-        <label>{t('status')}
+        <label>{t('user_role')}
           <select name="role" value={form.role} onChange={(event) => setForm({ ...form, role: event.target.value as Role })}>
             {ROLES.map((role) => <option key={role} value={role}>{t(`role_${role}`)}</option>)}
           </select>
         </label>
         {field('scopeId', 'scope')}
-        {field('workerId', 'worker_id')}
+        <WorkerPicker id="workerId" label={t('user_worker')} value={form.workerId} onChange={(workerId) => setForm({ ...form, workerId })} error={action.error?.fieldMessage('workerId')} />
+        {!form.workerId ? <p className="note" role="status" data-testid="no-worker-warning">{t('user_no_worker_warning')}</p> : null}
         <button type="submit" className="primary" disabled={action.running}>{t('submit')}</button>
         {action.error && action.error.details.length === 0 ? <ErrorNote error={action.error} /> : null}
       </form>

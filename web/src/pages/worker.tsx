@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
-import { Badge, Chart, Empty, Loadable, Pager, Section } from '../components.js';
+import { Badge, Chart, Empty, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
 import { localized, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
-import { formatDateTime } from '../time.js';
 
 type Ladder = Answer<'/api/workers/{workerId}/ladder'>;
 type LadderDimension = Ladder['dimensions'][number];
@@ -71,7 +71,7 @@ function LadderView({ workerId }: { workerId: string }) {
           .sort((a, b) => b.assessedAt.localeCompare(a.assessedAt));
         return (
           <>
-            <Section title={`${t('ladder')} · ${worker.data?.name ?? workerId}`}>
+            <Section title={`${t('ladder')} · ${worker.data?.name ?? workerId}`} actions={<Downloads path={`/api/exports/workers/${encodeURIComponent(workerId)}/ladder`} />}>
               {dimensions.length === 0 ? <Empty /> : (
                 <div className="two">
                   <RadarChart rows={dimensions} />
@@ -90,7 +90,7 @@ function LadderView({ workerId }: { workerId: string }) {
             </Section>
             <Section title={t('coaching_flags')}>
               {flags.length === 0 ? <Empty>{t('no_coaching')}</Empty> : (
-                <ul className="list">{flags.map((flag) => <li key={flag.cycleId}><Badge tone="warn">{flag.cycleName}</Badge> {flag.coachingFlag} <span className="muted">{formatDateTime(flag.finishedAt ?? flag.enrolledAt, locale)}</span></li>)}</ul>
+                <ul className="list">{flags.map((flag) => <li key={flag.cycleId}><Badge tone="warn">{flag.cycleName}</Badge> {flag.coachingFlag} <span className="muted"><When at={flag.finishedAt ?? flag.enrolledAt} /></span></li>)}</ul>
               )}
             </Section>
           </>
@@ -102,16 +102,21 @@ function LadderView({ workerId }: { workerId: string }) {
 
 function RadarChart({ rows }: { rows: Array<{ name: string; level: number; max: number }> }) {
   const { t } = useI18n();
-  const option = useMemo(() => ({
+  const option = useMemo(() => (width: number) => ({
     tooltip: {},
-    radar: { indicator: rows.map((row) => ({ name: row.name, max: row.max })), radius: '62%', axisName: { color: '#333', fontSize: 11 } },
+    radar: {
+      indicator: rows.map((row) => ({ name: row.name, max: row.max })),
+      radius: width < NARROW_CHART ? '48%' : '60%',
+      // Long dimension names wrap inside the space left around the web instead of being clipped.
+      axisName: { color: '#333', fontSize: 11, width: width < NARROW_CHART ? 66 : 120, overflow: 'break', lineHeight: 13 },
+    },
     series: [{ type: 'radar', data: [{ value: rows.map((row) => row.level), name: t('current_level'), areaStyle: { opacity: 0.25 } }] }],
   }), [rows, t]);
   return <Chart option={option} label={`${t('ladder')}: ${rows.map((row) => `${row.name} ${row.level}`).join(', ')}`} height={300} />;
 }
 
 function History({ rows }: { rows: Enrolment[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [page, setPage] = useState(0);
   if (rows.length === 0) return <Empty />;
   return (
@@ -123,7 +128,7 @@ function History({ rows }: { rows: Enrolment[] }) {
             <tr key={row.cycleId}>
               <td><a {...linkProps(`/training/${encodeURIComponent(row.cycleId)}`)}>{row.cycleName}</a></td>
               <td>{row.status}</td>
-              <td>{formatDateTime(row.enrolledAt, locale)}</td>
+              <td><When at={row.enrolledAt} /></td>
             </tr>
           ))}
         </tbody>
@@ -147,7 +152,7 @@ function Assessments({ rows }: { rows: Assessment[] }) {
               <td>{localized(locale, row.dimensionName)} L{row.level} #{row.attempt}</td>
               <td className="num">{row.score}</td>
               <td><Badge tone={row.passed ? 'ok' : 'bad'}>{row.passed ? t('passed') : t('failed')}</Badge></td>
-              <td>{formatDateTime(row.assessedAt, locale)}</td>
+              <td><When at={row.assessedAt} /></td>
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,92 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { type Command } from 'commander';
+import { usageError } from '../client.js';
+import { type CliContext, seg } from '../context.js';
+
+// Exports of the reports to .xlsx or .csv files (the format follows the file's extension).
+
+function formatOf(file: string): 'xlsx' | 'csv' {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.xlsx') return 'xlsx';
+  if (extension === '.csv') return 'csv';
+  throw usageError(`${file}: the output file must end in .xlsx or .csv`);
+}
+
+async function save(ctx: CliContext, path: string, file: string): Promise<void> {
+  const body = await ctx.api().download(path);
+  try {
+    await writeFile(file, body);
+  } catch (error) {
+    throw usageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  ctx.print({ file, bytes: body.length }, (value: { file: string; bytes: number }) => `Wrote ${value.file} (${value.bytes} bytes).`);
+}
+
+const query = (values: Record<string, string | undefined>) => {
+  const entries = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return entries.length === 0 ? '' : `?${entries.map(([name, value]) => `${name}=${seg(value)}`).join('&')}`;
+};
+
+export function registerReportCommands(program: Command, ctx: CliContext) {
+  const exportCommand = program.command('export').description('reports as .xlsx or .csv files (the format follows --out\'s extension)');
+  const scoped: Array<[name: string, path: string, description: string]> = [
+    ['summary', '/api/exports/summary', 'the summary: figures, residents served, plans by stage, training completion, venture projects'],
+    ['coverage', '/api/exports/coverage', 'coverage and rollout: every community and milestone'],
+    ['station-plans', '/api/exports/station-plans', "each station's latest plan, its stage and task counts"],
+  ];
+  for (const [name, path, description] of scoped) {
+    exportCommand.command(name).description(description)
+      .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+      .option('--street <streetId>', 'only this street')
+      .action(async (options: { out: string; street?: string }) => save(ctx, `${path}${query({ streetId: options.street, format: formatOf(options.out) })}`, options.out));
+  }
+  exportCommand.command('venture-projects').description('venture projects with residents served')
+    .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+    .option('--community <communityId>', 'only this community')
+    .option('--theme <theme>', 'only this theme')
+    .action(async (options: { out: string; community?: string; theme?: string }) =>
+      save(ctx, `/api/exports/venture-projects${query({ communityId: options.community, theme: options.theme, format: formatOf(options.out) })}`, options.out));
+  exportCommand.command('cycle').description("a training cycle's report: attendance, pass rate, promotions per dimension and station")
+    .argument('<cycleId>')
+    .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+    .action(async (cycleId: string, options: { out: string }) => save(ctx, `/api/exports/training-cycles/${seg(cycleId)}${query({ format: formatOf(options.out) })}`, options.out));
+  exportCommand.command('ladder').description("a worker's ladder (personal data: the read is audited)")
+    .argument('<workerId>')
+    .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+    .action(async (workerId: string, options: { out: string }) => save(ctx, `/api/exports/workers/${seg(workerId)}/ladder${query({ format: formatOf(options.out) })}`, options.out));
+
+  program.command('report').description("reports handed upward")
+    .command('monthly')
+    .description("a street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, overdue items")
+    .option('--month <YYYY-MM>', 'the month (default: this month)')
+    .option('--street <streetId>', 'the street (default: your own)')
+    .option('--xlsx <file>', 'write it as an Excel workbook')
+    .option('--csv <file>', 'write it as CSV')
+    .option('--pdf <file>', 'write it as a printable PDF')
+    .action(async (options: { month?: string; street?: string; xlsx?: string; csv?: string; pdf?: string }) => {
+      const files = (['xlsx', 'csv', 'pdf'] as const).filter((format) => options[format] !== undefined);
+      if (files.length === 0) {
+        const report = await ctx.api().get<MonthlyReport>(`/api/reports/monthly${query({ streetId: options.street, month: options.month })}`);
+        ctx.print(report, (value: MonthlyReport) => [
+          `${value.street.name.zh} ${value.month} (as of ${value.asOf})`,
+          `Coverage: ${value.coverage.operating} / ${value.coverage.communities} operating, ${value.coverage.remaining} remaining, ${value.coverage.openedThisMonth} opened this month.`,
+          `Residents served: ${value.residentsServed.month} this month, ${value.residentsServed.yearToDate} this year.`,
+          `Overdue tasks: ${value.overdue.count}.`,
+        ].join('\n'));
+        return;
+      }
+      for (const format of files) {
+        await save(ctx, `/api/exports/monthly${query({ streetId: options.street, month: options.month, format })}`, options[format]!);
+      }
+    });
+}
+
+interface MonthlyReport {
+  street: { id: string; name: { zh: string; en: string } };
+  month: string;
+  asOf: string;
+  coverage: { communities: number; operating: number; remaining: number; openedThisMonth: number };
+  residentsServed: { month: number; yearToDate: number };
+  overdue: { count: number };
+}
