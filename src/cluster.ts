@@ -3,7 +3,6 @@
 // two worker processes and the API as a separate process, all on PostgreSQL for the records.
 // Prints the addresses; Ctrl-C stops the API, then the workers, then the Temporal server.
 // scripts/cluster.mjs builds the server when missing and sets TEMPORAL_SERVER_DIR.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureAdminToken, ensureAdminUser } from './bootstrap.js';
 import { loadConfig } from './config.js';
@@ -16,6 +15,7 @@ import { loadDefaultData } from './store/seed/default-data.js';
 import { DEFAULT_TEMPORAL_POSTGRES_URL, parseTemporalPostgresUrl, REPO_ROOT, startClusterServer } from './temporal/cluster-server.js';
 import { ensureGeneratedKeyFile } from './temporal/payload-keys.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from './temporal/search-attributes.js';
+import { type ChildSpec, createSupervisor, type Supervisor } from './supervisor.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
@@ -31,60 +31,19 @@ const workerCount = Number(process.env.CLUSTER_WORKERS ?? 2);
 const frontendPort = config.TEMPORAL_DEV_PORT;
 const temporalAddress = `127.0.0.1:${frontendPort}`;
 
-interface Supervised {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-const running: Supervised[] = [];
+let supervisor: Supervisor | undefined;
+let stopTemporal: (() => Promise<void>) | undefined;
 let stopping = false;
 
-/** Starts one child process, its output prefixed with its name; an unexpected exit stops everything. */
-function startProcess(name: string, script: string, env: NodeJS.ProcessEnv): Supervised {
-  // A process group of its own: the terminal's Ctrl-C reaches only this supervisor, which then
-  // stops the processes in order.
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`[${name}] ${line}\n`);
-  };
-  child.stdout?.on('data', prefix(process.stdout));
-  child.stderr?.on('data', prefix(process.stderr));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  void exited.then((code) => {
-    if (!stopping) {
-      logger.error({ process: name, code }, 'a cluster process exited: stopping the rest');
-      void stopAll(1);
-    }
-  });
-  const supervised = { name, child, exited };
-  running.push(supervised);
-  return supervised;
-}
-
-async function stopProcess(target: Supervised): Promise<void> {
-  if (target.child.exitCode !== null || target.child.signalCode !== null) return;
-  target.child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), 20_000).unref());
-  if ((await Promise.race([target.exited, timeout])) === 'timeout') {
-    logger.warn({ process: target.name }, 'did not stop within 20 s: killing it');
-    target.child.kill('SIGKILL');
-    await target.exited;
-  }
-}
-
-let stopTemporal: (() => Promise<void>) | undefined;
-
+/** The API, then the workers (the supervisor stops its children in reverse order), then Temporal. */
 async function stopAll(code: number): Promise<never> {
   if (stopping) return new Promise(() => undefined);
   stopping = true;
   // Holds the event loop open until the last step, whatever handles the children leave.
   const keepAlive = setInterval(() => undefined, 1_000);
   logger.info('stopping: the API, then the workers, then the Temporal server');
-  for (const group of [running.filter((p) => p.name === 'api'), running.filter((p) => p.name !== 'api')]) {
-    await Promise.all(group.map(stopProcess));
-    logger.info({ stopped: group.map((p) => p.name) }, 'stopped');
-  }
+  await supervisor?.stop();
+  logger.info('stopped the API and the workers');
   await stopTemporal?.().catch((error: unknown) => logger.error({ err: error }, 'stopping the Temporal server failed'));
   logger.info('stopped the Temporal server');
   clearInterval(keepAlive);
@@ -119,6 +78,10 @@ try {
     ownProcessGroup: true,
   });
   stopTemporal = temporal.stop;
+  if (stopping) {
+    await temporal.stop(); // Ctrl-C came while it started
+    process.exit(0);
+  }
 
   const shared: NodeJS.ProcessEnv = {
     NODE_ENV: 'production',
@@ -126,18 +89,27 @@ try {
     DATABASE_URL: databaseUrl,
     ...(keyFile ? { SHEGONG_PAYLOAD_KEY_FILE: keyFile } : {}),
   };
+  // The workers, then the API, under the process supervisor npm start uses (src/supervisor.ts):
+  // each starts once the one before it says it is ready, one that crashes is restarted with a
+  // back-off, and they stop in reverse order.
+  const node = (script: string, env: NodeJS.ProcessEnv, ready: string): ChildSpec => ({
+    name: '', command: process.execPath, args: ['--import', 'tsx', script], cwd: REPO_ROOT, env: { ...process.env, ...env }, ready,
+  });
   const workerMetrics: string[] = [];
+  const specs: ChildSpec[] = [];
   for (let index = 1; index <= workerCount; index += 1) {
     const metricsAddress = `127.0.0.1:${9463 + index}`;
     workerMetrics.push(metricsAddress);
-    startProcess(`worker-${index}`, 'src/worker.ts', { ...shared, TEMPORAL_SDK_METRICS_ADDRESS: metricsAddress });
+    specs.push({ ...node('src/worker.ts', { ...shared, TEMPORAL_SDK_METRICS_ADDRESS: metricsAddress }, 'worker running'), name: `worker-${index}` });
   }
-  startProcess('api', 'src/server.ts', shared);
+  specs.push({ ...node('src/server.ts', shared, 'API listening'), name: 'api' });
+  supervisor = createSupervisor(specs, { stopTimeoutMs: 20_000 });
+  await supervisor.start();
 
   const base = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   const lines = [
     '',
-    'Shegong cluster is starting (the API is ready once it logs "API listening").',
+    'Shegong cluster is ready.',
     `  Dashboard and API     ${base}/`,
     `  Health                ${base}/healthz`,
     `  API metrics           ${base}/metrics  (loopback only unless METRICS_TOKEN is set)`,
