@@ -89,8 +89,9 @@ describe('a worker process killed during a 500-worker fan-out on the cluster', (
     expect(launch.status, JSON.stringify(launch.body)).toBe(201);
     expect(launch.body.enrolled).toBe(WORKERS);
 
+    // The namespace is on this file's own server: every ladder in it is this cycle's.
     const ladderCount = async () => {
-      const { count } = await harness.client.workflow.count(`WorkflowType = 'workerLadder' AND CycleId = '${cycleId}'`);
+      const { count } = await harness.client.workflow.count(`WorkflowType = 'workerLadder'`);
       return count;
     };
     // Kill one worker once the fan-out is under way.
@@ -100,7 +101,7 @@ describe('a worker process killed during a 500-worker fan-out on the cluster', (
     await eventually(`all ${WORKERS} ladders started`, async () => (await ladderCount()) === WORKERS, { timeoutMs: 600_000, everyMs: 2_000 });
     // Each ladder once: ids are business ids, and no second run of any.
     const listed: string[] = [];
-    for await (const execution of harness.client.workflow.list({ query: `WorkflowType = 'workerLadder' AND CycleId = '${cycleId}'` })) listed.push(execution.workflowId);
+    for await (const execution of harness.client.workflow.list({ query: `WorkflowType = 'workerLadder'` })) listed.push(execution.workflowId);
     expect(listed).toHaveLength(WORKERS);
     expect(new Set(listed).size).toBe(WORKERS);
 
