@@ -8,6 +8,9 @@ const SERIAL = [
   'test/training-cycle/restart.test.ts',
   'test/training-cycle/cycle.test.ts',
   'test/notifications/worker-crash.test.ts',
+  // The cluster topology (a Temporal server on PostgreSQL of its own, stopped and started).
+  'test/cluster/server-restart.test.ts',
+  'test/cluster/store-outage.test.ts',
 ];
 
 export default defineConfig({

@@ -2,6 +2,7 @@
 // the cluster tests), then typecheck, lint and the whole vitest suite. The suite's global setup
 // starts one Temporal dev server for the run and stops it at the end.
 import { ensureNodeModules, ensureTemporalCli, ensureTemporalServer, run } from './lib/ensure.mjs';
+import { ensurePdftotext } from './lib/poppler.mjs';
 import { ensureChromium, ensureWebBuild } from './lib/web.mjs';
 
 ensureNodeModules();
@@ -10,6 +11,7 @@ const temporalCli = ensureTemporalCli();
 const temporalServerDir = ensureTemporalServer();
 ensureWebBuild();
 ensureChromium();
+ensurePdftotext();
 const env = { ...process.env, TEMPORAL_CLI: temporalCli, TEMPORAL_SERVER_DIR: temporalServerDir };
 const extra = process.argv.slice(2);
 

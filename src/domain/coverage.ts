@@ -8,7 +8,7 @@ import { MILESTONES, type Milestone } from './types.js';
 // Rollout arithmetic: spreading milestone targets over working days, a rollout's health against
 // today, and the street's coverage and its projection. Pure: "today" and the calendar are inputs.
 
-export type RolloutHealth = 'on_track' | 'at_risk' | 'late';
+export type RolloutHealth = 'on_track' | 'at_risk' | 'late' | 'implausible';
 
 /**
  * Where each milestone's target falls within a rollout's window, as a share of its working days.
@@ -22,6 +22,8 @@ export const MILESTONE_DUE_TIME = '18:00';
 
 /** A pending milestone due within this many working days (today included) is at risk. */
 export const AT_RISK_WORKING_DAYS = 2;
+/** A pending target further out than this many years is no plan (2999-12-31): flagged, not "on track". */
+export const PLAUSIBLE_HORIZON_YEARS = 3;
 
 /**
  * The default reminder policy of a rollout: reminders three days and one day before a target, an
@@ -129,8 +131,9 @@ export interface RolloutHealthReport {
 }
 
 /**
- * A rollout's health today: late when a pending milestone's target has passed, at risk when the
- * current milestone is due within AT_RISK_WORKING_DAYS working days, on track otherwise.
+ * A rollout's health today: late when a pending milestone's target has passed; implausible when a
+ * pending target lies beyond PLAUSIBLE_HORIZON_YEARS (a placeholder date, not a plan); at risk when
+ * the current milestone is due within AT_RISK_WORKING_DAYS working days; on track otherwise.
  */
 export function rolloutHealth(milestones: MilestoneState[], today: string, calendar: WorkCalendar, atRiskWorkingDays = AT_RISK_WORKING_DAYS): RolloutHealthReport {
   const ordered = MILESTONES.map((name) => milestones.find((m) => m.milestone === name)).filter((m): m is MilestoneState => m !== undefined);
@@ -147,7 +150,9 @@ export function rolloutHealth(milestones: MilestoneState[], today: string, calen
   const openingTarget = opening?.targetDate ?? current.targetDate;
   const projectedOpening = maxDate(nthWorkingDayAfter(openingTarget, workingDaysLate, calendar), today);
   let health: RolloutHealth = 'on_track';
+  const horizon = `${Number(today.slice(0, 4)) + PLAUSIBLE_HORIZON_YEARS}${today.slice(4)}`;
   if (slipping.length > 0) health = 'late';
+  else if (ordered.some((m) => m.status === 'pending' && m.targetDate > horizon)) health = 'implausible';
   else if (workingDaysBetween(today, current.targetDate, calendar) < atRiskWorkingDays) health = 'at_risk';
   return { health, currentMilestone: current.milestone, expectedByToday, actual, workingDaysLate, projectedOpening };
 }

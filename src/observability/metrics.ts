@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'shegong_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'shegong_' });
 
 export const httpRequestDuration = new Histogram({
   name: 'shegong_http_request_duration_seconds',

@@ -85,7 +85,7 @@ export const coverageView = z.object({
   byDate: z.array(z.object({ date: z.string(), operating: z.number() })),
   projectedByDate: z.array(z.object({ date: z.string(), operating: z.number() })),
   expectedByToday: z.object({ operatingExpected: z.number(), operatingActual: z.number(), milestonesExpected: z.number(), milestonesDone: z.number() }),
-  health: z.object({ on_track: z.number(), at_risk: z.number(), late: z.number() }),
+  health: z.object({ on_track: z.number(), at_risk: z.number(), late: z.number(), implausible: z.number() }),
   projectedFullCoverage: z.string().nullable(),
   targetFullCoverage: z.string().nullable(),
   calendar: z.object({ source: z.string(), coversYear: z.boolean(), note: z.string().nullable() }),
@@ -95,7 +95,7 @@ export const coverageView = z.object({
     rollout: z.object({
       workflowId: z.string(), status: z.enum(['running', 'opened', 'cancelled']), targetFullCoverage: z.string().nullable(),
       cancellation: z.object({ at: z.string(), reason: z.string().optional(), by: z.string().nullable().optional() }).nullable(),
-      health: z.enum(['on_track', 'at_risk', 'late']), currentMilestone: milestoneSchema.nullable(),
+      health: z.enum(['on_track', 'at_risk', 'late', 'implausible']).meta({ description: 'implausible: a pending target lies more than three years ahead' }), currentMilestone: milestoneSchema.nullable(),
       expectedByToday: z.number(), actual: z.number(), workingDaysLate: z.number(), projectedOpening: z.string(),
       milestones: z.array(z.object({
         milestone: milestoneSchema, targetDate: z.string(), owner: z.string().nullable().optional(), status: z.enum(['pending', 'done']),

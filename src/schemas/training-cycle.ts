@@ -126,6 +126,8 @@ export const cycleReportView = rateFigures.extend({
 export const cycleSummaryView = z.object({
   id: z.string(), orgUnitId: z.string(), name: z.string(), status: z.enum(['running', 'completed', 'cancelled']),
   createdBy: z.string().nullable(), createdAt: z.string(), endedAt: z.string().nullable(), sessions: z.number(), participants: z.number(),
+  firstSessionAt: z.string().nullable().meta({ description: 'when the first session that is not cancelled starts' }),
+  lastSessionEndsAt: z.string().nullable().meta({ description: 'when the last session that is not cancelled ends' }),
 });
 
 export const cycleListView = z.object({ items: z.array(cycleSummaryView) });

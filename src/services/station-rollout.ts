@@ -458,7 +458,7 @@ export async function coverageReport(store: Store, communityIds: string[], today
   const operating = communities.filter((c) => c.station === 'operating');
   const active = communities.filter((c) => c.station !== 'operating' && c.rollout?.status === 'running');
   const notPlanned = communities.filter((c) => c.station !== 'operating' && c.rollout?.status !== 'running').length;
-  const health: Record<RolloutHealth, number> = { on_track: 0, at_risk: 0, late: 0 };
+  const health: Record<RolloutHealth, number> = { on_track: 0, at_risk: 0, late: 0, implausible: 0 };
   for (const c of active) health[c.rollout!.health] += 1;
   const pendingOpenings = active.map((c) => c.rollout!.projectedOpening);
   const openedDates = operating.map((c) => c.openedOn);

@@ -14,6 +14,8 @@ export interface Store {
   location: string;
   /** The PostgreSQL pool's connections (for /metrics); PGlite has none. */
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /** PGlite only: its whole data folder as a gzipped tarball (`shegong store backup`). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,9 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
     types: pgTypes(),
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle connection the server closes (a restart, a failover) is reported here and dropped from
+  // the pool; the next query opens a new one. Without a listener the event would end the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {
@@ -92,6 +97,7 @@ async function openPglite(dataDir?: string): Promise<Store> {
     db,
     backend: 'pglite',
     location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    dumpDataDir: () => client.dumpDataDir('gzip'),
     close: async () => {
       await db.destroy();
       if (!client.closed) await client.close();

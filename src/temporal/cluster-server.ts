@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
-import { canConnect, freePort, waitForPort } from './dev-server.js';
+import proto from '@temporalio/proto';
+import { createServer } from 'node:net';
+import { canConnect, waitForPort } from './dev-server.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLUSTER_CONFIG_DIR = join(REPO_ROOT, 'config', 'temporal');
@@ -103,6 +104,8 @@ export interface ClusterServerOptions {
   namespaces?: string[];
   searchAttributes: Array<{ name: string; type: string }>;
   onLog?: (line: string) => void;
+  /** Start the server in a process group of its own, so a terminal's Ctrl-C leaves its stopping to the caller. */
+  ownProcessGroup?: boolean;
 }
 
 export interface ClusterServer {
@@ -114,14 +117,15 @@ export interface ClusterServer {
   start(): Promise<void>;
 }
 
-const KEYWORD_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-  DOUBLE: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
-  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const KEYWORD_TYPES: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
 /**
@@ -140,7 +144,7 @@ export async function startClusterServer(options: ClusterServerOptions): Promise
       'TEMPORAL_FRONTEND_HTTP_PORT', 'TEMPORAL_FRONTEND_MEMBERSHIP_PORT', 'TEMPORAL_HISTORY_PORT', 'TEMPORAL_HISTORY_MEMBERSHIP_PORT',
       'TEMPORAL_MATCHING_PORT', 'TEMPORAL_MATCHING_MEMBERSHIP_PORT', 'TEMPORAL_WORKER_PORT', 'TEMPORAL_WORKER_MEMBERSHIP_PORT',
     ]) {
-      ports[name] = String(await freePort());
+      ports[name] = String(await freeLowPort(new Set(Object.values(ports).map(Number))));
     }
   }
   const { postgres } = options.databases;
@@ -169,7 +173,7 @@ export async function startClusterServer(options: ClusterServerOptions): Promise
     if (await canConnect(ip, port)) throw new Error(`port ${port} is taken (another Temporal server?): stop it or choose another port`);
     child = spawn(join(options.serverDir, 'temporal-server'), [
       '--root', REPO_ROOT, '--config', 'config/temporal', '--env', CLUSTER_CONFIG_ENV, '--allow-no-auth', 'start',
-    ], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
@@ -206,6 +210,24 @@ export async function startClusterServer(options: ClusterServerOptions): Promise
     throw error;
   }
   return { address: `${ip}:${port}`, metricsUrl: `http://${metricsAddress}/metrics`, stop, start };
+}
+
+/**
+ * A free port below 32768: the server records membership ports in a smallint column, and the
+ * ports the OS hands out for port 0 lie above that.
+ */
+async function freeLowPort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port below 32768');
 }
 
 /** Waits until the frontend answers a health check (the port opens before the services have joined). */

@@ -16,8 +16,8 @@ function sample(text: string, series: string): number | undefined {
 }
 
 const outboxRow = (key: string, dueAt: Date) => ({
-  idempotency_key: key, recipient_id: RECIPIENT, channel: 'email' as const, kind: 'reminder', locale: 'en',
-  subject: key, body_text: key, body_html: null, payload: {}, workflow_id: null, status: 'pending' as const, due_at: dueAt,
+  id: key, idempotency_key: key, recipient_id: RECIPIENT, channel: 'email' as const, kind: 'reminder', locale: 'en',
+  subject: key, body_text: key, body_html: null, payload: JSON.stringify({}), workflow_id: null, status: 'pending' as const, due_at: dueAt,
 });
 
 describe('/metrics', () => {

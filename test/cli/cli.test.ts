@@ -239,13 +239,16 @@ describe('shegong CLI', () => {
     expect((await cli(['plan', 'status', 'cn-bj-nowhere'])).code).toBe(1);
   });
 
-  it('launches a training cycle from a JSON file, shows it, lists it and cancels it', async () => {
+  it('launches a training cycle from a JSON file, shows it, lists it, moves and cancels a session, changes participants and cancels it', async () => {
     const at = (days: number, hour: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10) + `T${String(hour).padStart(2, '0')}:00:00+08:00`;
     const definition = file('cycle.json', JSON.stringify({
       id: cycleId,
       name: 'CLI 测试培训',
       cohort: { workerIds: [`w-cli-${suffix}-1`, `w-cli-${suffix}-2`] },
-      sessions: [{ dimension: 'party_policy', level: 1, startsAt: at(30, 9), endsAt: at(30, 11), place: '中心', trainer: '督导', capacity: 10 }],
+      sessions: [
+        { id: 's-1', dimension: 'party_policy', level: 1, startsAt: at(30, 9), endsAt: at(30, 11), place: '中心', trainer: '督导', capacity: 10 },
+        { id: 's-2', dimension: 'professional_methods', level: 1, startsAt: at(31, 9), endsAt: at(31, 11), place: '中心', trainer: '督导', capacity: 10 },
+      ],
       assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
     }));
     const launched = await cli(['cycle', 'launch', definition], { token: tokens.supervisor });
@@ -260,6 +263,21 @@ describe('shegong CLI', () => {
     const refused = await cli(['cycle', 'launch', file('bad-cycle.json', JSON.stringify({ name: '', cohort: {}, sessions: [] }))], { token: tokens.supervisor });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('body.sessions');
+    // Every training route has its command: sessions move and cancel, participants change, and the
+    // recording commands reach their routes (refused here, as the sessions are a month away).
+    const moved = await cli(['cycle', 'move-session', cycleId, 's-2', '--starts-at', at(32, 14), '--ends-at', at(32, 16), '--reason', '讲师时间冲突'], { token: tokens.supervisor });
+    expect(moved.stderr).toBe('');
+    expect(moved.stdout).toContain('Moved session s-2');
+    const cancelledSession = await cli(['cycle', 'cancel-session', cycleId, 's-2', '--reason', '场地维修'], { token: tokens.supervisor });
+    expect(cancelledSession.stdout).toContain('Cancelled session s-2');
+    const withdrawn = await cli(['cycle', 'participants', cycleId, '--withdraw', `w-cli-${suffix}-2`, '--reason', '调岗'], { token: tokens.supervisor });
+    expect(withdrawn.stdout).toContain('withdrew 1');
+    expect((await cli(['cycle', 'attendance', cycleId, 's-1', 'no-status'], { token: tokens.supervisor })).code).toBe(2);
+    const early = await cli(['cycle', 'attendance', cycleId, 's-1', `w-cli-${suffix}-1=present`], { token: tokens.supervisor });
+    expect(early.code).toBe(1);
+    const assess = await cli(['cycle', 'assess', cycleId, '--worker', `w-cli-${suffix}-1`, '--dimension', 'party_policy', '--level', '1', '--score', '80'], { token: tokens.supervisor });
+    expect(assess.code).toBe(1);
+    expect((await cli(['cycle', 'check-in', cycleId, 's-1'], { token: tokens.supervisor })).code).toBe(1);
     expect((await cli(['cycle', 'cancel', cycleId], { token: tokens.supervisor })).code).toBe(2);
     const cancelled = await cli(['cycle', 'cancel', cycleId, '--reason', 'CLI test over'], { token: tokens.supervisor });
     expect(cancelled.code).toBe(0);

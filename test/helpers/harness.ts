@@ -28,6 +28,10 @@ export interface HarnessOptions {
   api?: boolean | { app?: AppOptions };
   /** Create a token per role over the default data (default: when seeded). */
   tokens?: boolean;
+  /** Another Temporal server than the run's dev server (the cluster, test/cluster/). */
+  temporalAddress?: string;
+  /** A store made by the test (e.g. on a PostgreSQL it stops); the harness disposes of it on close. */
+  store?: TestStore;
 }
 
 export interface Harness {
@@ -48,12 +52,13 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const store = await createTestStore(options.backend ?? 'pglite', { seed: options.seed, today: options.today });
-  const client = await connectClient();
+  const store = options.store ?? await createTestStore(options.backend ?? 'pglite', { seed: options.seed, today: options.today });
+  const address = options.temporalAddress;
+  const client = await connectClient({ address });
   const taskQueue = uniqueTaskQueue(options.name);
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...options.env });
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...(address ? { TEMPORAL_ADDRESS: address } : {}), ...options.env });
   const workerOptions = typeof options.worker === 'object' ? options.worker : {};
-  const startWorker = () => startTestWorker({ store, client, taskQueue, config, clock: options.clock, activities: workerOptions.activities });
+  const startWorker = () => startTestWorker({ store, client, taskQueue, config, clock: options.clock, activities: workerOptions.activities, address });
   let worker = options.worker === false ? undefined : await startWorker();
   const api = options.api === false
     ? undefined

@@ -39,8 +39,8 @@ export function uniqueTaskQueue(name: string): string {
 }
 
 /** A client on the test file's namespace that encrypts payloads with the test keys (or the given converter). */
-export async function connectClient(options: { dataConverter?: DataConverter } = {}): Promise<Client> {
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+export async function connectClient(options: { dataConverter?: DataConverter; address?: string } = {}): Promise<Client> {
+  const connection = await Connection.connect({ address: options.address ?? inject('temporalAddress') });
   return new Client({ connection, namespace: testNamespace(), dataConverter: options.dataConverter ?? testDataConverter() });
 }
 
@@ -68,9 +68,11 @@ export async function startTestWorker(options: {
   activities?: (deps: ActivityDeps) => object;
   /** Payload encryption; the test keys unless given (a rotation test passes its own). */
   dataConverter?: DataConverter;
+  /** Another Temporal server than the run's dev server (test/cluster/). */
+  address?: string;
 }): Promise<RunningWorker> {
   installTestRuntime();
-  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const connection = await NativeConnection.connect({ address: options.address ?? inject('temporalAddress') });
   const deps: ActivityDeps = {
     store: options.store,
     config: options.config ?? testConfig({ TEMPORAL_TASK_QUEUE: options.taskQueue }),

@@ -63,6 +63,11 @@ describe('rollout health', () => {
     });
   });
 
+  it('flags a target beyond any plausible horizon (a placeholder 2999-12-31) instead of calling it on track', () => {
+    expect(rolloutHealth(pending({ ...targets, opening: '2999-12-31' }), '2027-03-01', WEEKDAY_CALENDAR).health).toBe('implausible');
+    expect(rolloutHealth(pending({ ...targets, opening: '2029-12-31' }), '2027-03-01', WEEKDAY_CALENDAR).health).toBe('on_track');
+  });
+
   it('is at risk when the current milestone is due within two working days', () => {
     // Tuesday 9 March: site is due tomorrow.
     expect(rolloutHealth(pending(targets), '2027-03-09', WEEKDAY_CALENDAR).health).toBe('at_risk');

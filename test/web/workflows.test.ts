@@ -37,27 +37,36 @@ describe('dashboard actions that run workflows', () => {
     await store?.dispose();
   });
 
-  it('launches a training cycle: a validation error next to its field, then success', async () => {
+  it('launches a training cycle: workers found by a server-side search, a validation error next to its field in Chinese, then success', async () => {
     const { page } = browser;
     await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
     await page.getByRole('link', { name: '培训' }).click();
     await page.getByLabel('周期名称').fill('2026 冬季党建政策培训');
-    await page.getByLabel('参训对象').fill('w-wanmingyuan-sw1, w-wanmingyuan-sw2');
+    // The worker picker searches on the server, by a station's name too.
+    await page.getByLabel('按姓名、编号或服务站搜索社工').first().fill('万明园');
+    const adds = page.getByRole('button', { name: /^添加 / });
+    await adds.first().waitFor();
+    await adds.nth(0).click();
+    await adds.nth(1).click();
+    expect(await page.getByRole('button', { name: /^移除 / }).count()).toBe(2);
     await page.getByRole('button', { name: '发起', exact: true }).click();
-    // No session times yet: the API names body.sessions.0.startsAt and the page puts it under that field.
-    const startsError = page.locator('#launch-sessions-0-startsAt-error');
-    await startsError.waitFor();
-    expect(await page.locator('#launch-sessions-0-startsAt').getAttribute('aria-invalid')).toBe('true');
+    // No session times yet: the API names body.sessions.0.startsAt and the page puts it under that field, in Chinese.
+    const first = page.getByRole('group', { name: '课程 1' });
+    const starts = first.getByLabel('开始时间');
+    await expect.poll(() => starts.getAttribute('aria-invalid')).toBe('true');
+    const problem = await first.locator('.field-error').first().textContent();
+    expect(problem).toMatch(/[\u4e00-\u9fff]/);
+    expect(problem).not.toMatch(/Invalid|expected|Too small/);
 
     const day = new Date(Date.now() + 3 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
-    await page.locator('#launch-sessions-0-startsAt').fill(`${day}T09:00`);
-    await page.locator('#launch-sessions-0-endsAt').fill(`${day}T11:00`);
-    await page.locator('#launch-sessions-0-place').fill('展览路街道社工中心');
-    await page.locator('#launch-sessions-0-trainer').fill('王老师');
+    await starts.fill(`${day}T09:00`);
+    await first.getByLabel('结束时间').fill(`${day}T11:00`);
+    await first.getByLabel('地点').fill('展览路街道社工中心');
+    await first.getByLabel('培训师').fill('王老师');
     await page.getByRole('button', { name: '发起', exact: true }).click();
     await page.getByText('已发起培训周期').waitFor();
-    expect(await page.locator('#launch-sessions-0-startsAt-error').count()).toBe(0);
-    await page.getByRole('link', { name: '2026 冬季党建政策培训' }).waitFor();
+    expect(await first.locator('.field-error').count()).toBe(0);
+    await page.getByRole('link', { name: '2026 冬季党建政策培训' }).first().waitFor();
   });
 
   it('shows coverage change on the overview when a rollout reaches opening', async () => {

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import { dashEn, dashZh } from './i18n/dash.js';
 import { craftEn, craftZh } from './i18n/craft.js';
+import { reportsEn, reportsZh } from './i18n/reports.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -217,6 +218,7 @@ const zh = {
   theme: '主题',
   time_zone_note: '时间均为北京时间',
   ...craftZh,
+  ...reportsZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -433,6 +435,7 @@ const en: Record<MessageKey, string> = {
   theme: 'Theme',
   time_zone_note: 'All times are Beijing time',
   ...craftEn,
+  ...reportsEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

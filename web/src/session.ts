@@ -8,16 +8,16 @@ export type Role = SessionInfo['principal']['role'];
 
 export type Capability =
   | 'station.view' | 'task.complete' | 'stage.sign_off' | 'plan.start'
-  | 'training.view' | 'training.launch' | 'training.manage'
+  | 'training.view' | 'training.launch' | 'training.manage' | 'training.record'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
   | 'inbox' | 'users.manage' | 'personal_data'
   | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record'],
   social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record'],
   viewer: ['rollout.view', 'inbox', 'venture.view'],
 };

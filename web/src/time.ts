@@ -34,3 +34,23 @@ export function isoToLocalInput(value: string): string {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? '' : new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
 }
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** The current Beijing week, Monday 00:00 to the next Monday 00:00 (Asia/Shanghai), as epoch ms. */
+export function beijingWeek(now = Date.now()): { start: number; end: number } {
+  const local = new Date(now + SHANGHAI_OFFSET_MS);
+  const sinceMonday = (local.getUTCDay() + 6) % 7;
+  const start = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - sinceMonday) - SHANGHAI_OFFSET_MS;
+  return { start, end: start + 7 * DAY_MS };
+}
+
+export type SessionPhase = 'scheduled' | 'in_progress' | 'ended' | 'cancelled';
+
+/** A session's phase from its times and record: cancelled, or scheduled / in progress / ended by the clock. */
+export function sessionPhase(session: { startsAt: string; endsAt: string; status: string }, now = Date.now()): SessionPhase {
+  if (session.status === 'cancelled') return 'cancelled';
+  if (now < Date.parse(session.startsAt)) return 'scheduled';
+  return now < Date.parse(session.endsAt) ? 'in_progress' : 'ended';
+}

@@ -1,5 +1,9 @@
 import { ALL_ROLES, FileReply, route } from '../route.js';
-import { cycleExportParams, formatQuery, scopedExportQuery, ventureExportQuery, workerExportParams } from '../../schemas/export.js';
+import {
+  cycleExportParams, formatQuery, monthlyExportQuery, monthlyQuery, monthlyView, scopedExportQuery, ventureExportQuery, workerExportParams,
+} from '../../schemas/export.js';
+import { exportMonthly } from '../../services/export/monthly.js';
+import { monthlyReport } from '../../services/monthly-report.js';
 import {
   exportCoverage, exportCycleReport, exportStationPlans, exportSummary, exportVentureProjects, exportWorkerLadder,
 } from '../../services/export/reports.js';
@@ -75,5 +79,26 @@ export const exportRoutes = [
     query: ventureExportQuery,
     files: FILES,
     handler: async ({ deps, principal, query }) => file(await exportVentureProjects(deps, principal, query)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/reports/monthly',
+    etag: true,
+    summary: "A street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, notable overdue items",
+    tag: 'reports',
+    roles: ALL_ROLES,
+    query: monthlyQuery,
+    response: monthlyView,
+    handler: async ({ deps, principal, query }) => monthlyReport(deps, principal, query),
+  }),
+  route({
+    method: 'get',
+    path: '/api/exports/monthly',
+    summary: "A street's monthly report as .xlsx, .csv or a printable PDF (embedded Chinese font)",
+    tag: 'exports',
+    roles: ALL_ROLES,
+    query: monthlyExportQuery,
+    files: [...FILES, 'application/pdf'],
+    handler: async ({ deps, principal, query }) => file(await exportMonthly(deps, principal, query)),
   }),
 ];

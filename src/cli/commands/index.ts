@@ -10,6 +10,7 @@ import { registerPlanCommands } from './plan.js';
 import { registerReportCommands } from './report.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
+import { registerStoreCommands } from './store.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -22,5 +23,6 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerRolloutCommands,
   registerVentureCommands,
   registerReportCommands,
+  registerStoreCommands,
   registerCalendarCommands,
 ];

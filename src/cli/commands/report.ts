@@ -55,4 +55,38 @@ export function registerReportCommands(program: Command, ctx: CliContext) {
     .argument('<workerId>')
     .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
     .action(async (workerId: string, options: { out: string }) => save(ctx, `/api/exports/workers/${seg(workerId)}/ladder${query({ format: formatOf(options.out) })}`, options.out));
+
+  program.command('report').description("reports handed upward")
+    .command('monthly')
+    .description("a street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, overdue items")
+    .option('--month <YYYY-MM>', 'the month (default: this month)')
+    .option('--street <streetId>', 'the street (default: your own)')
+    .option('--xlsx <file>', 'write it as an Excel workbook')
+    .option('--csv <file>', 'write it as CSV')
+    .option('--pdf <file>', 'write it as a printable PDF')
+    .action(async (options: { month?: string; street?: string; xlsx?: string; csv?: string; pdf?: string }) => {
+      const files = (['xlsx', 'csv', 'pdf'] as const).filter((format) => options[format] !== undefined);
+      if (files.length === 0) {
+        const report = await ctx.api().get<MonthlyReport>(`/api/reports/monthly${query({ streetId: options.street, month: options.month })}`);
+        ctx.print(report, (value: MonthlyReport) => [
+          `${value.street.name.zh} ${value.month} (as of ${value.asOf})`,
+          `Coverage: ${value.coverage.operating} / ${value.coverage.communities} operating, ${value.coverage.remaining} remaining, ${value.coverage.openedThisMonth} opened this month.`,
+          `Residents served: ${value.residentsServed.month} this month, ${value.residentsServed.yearToDate} this year.`,
+          `Overdue tasks: ${value.overdue.count}.`,
+        ].join('\n'));
+        return;
+      }
+      for (const format of files) {
+        await save(ctx, `/api/exports/monthly${query({ streetId: options.street, month: options.month, format })}`, options[format]!);
+      }
+    });
+}
+
+interface MonthlyReport {
+  street: { id: string; name: { zh: string; en: string } };
+  month: string;
+  asOf: string;
+  coverage: { communities: number; operating: number; remaining: number; openedThisMonth: number };
+  residentsServed: { month: number; yearToDate: number };
+  overdue: { count: number };
 }

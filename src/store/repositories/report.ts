@@ -270,3 +270,12 @@ export async function reportLabels(db: Kysely<Database>): Promise<{ dimensions: 
     communities: new Map(communities.map((c) => [c.id, { zh: c.name_zh, en: c.name_en }])),
   };
 }
+
+/** Operating stations of these communities that opened in [from, to] (dates). */
+export async function stationsOpenedBetween(db: Kysely<Database>, communityIds: string[], from: string, to: string): Promise<number> {
+  if (communityIds.length === 0) return 0;
+  const row = await db.selectFrom('stations').select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('community_id', 'in', communityIds).where('status', '=', 'operating').where('opened_on', '>=', from).where('opened_on', '<=', to)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

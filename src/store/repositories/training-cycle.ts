@@ -519,6 +519,9 @@ export interface CycleSummary {
   endedAt: string | null;
   sessions: number;
   participants: number;
+  /** When the first session (not cancelled) starts and the last one ends; null without one. */
+  firstSessionAt: string | null;
+  lastSessionEndsAt: string | null;
 }
 
 export async function listCycles(db: Db, filter: { orgUnitIds?: string[]; workerId?: string; status?: string; limit: number; offset: number }): Promise<CycleSummary[]> {
@@ -526,6 +529,8 @@ export async function listCycles(db: Db, filter: { orgUnitIds?: string[]; worker
     .select(['c.id', 'c.org_unit_id', 'c.name', 'c.status', 'c.created_by', 'c.created_at', 'c.ended_at',
       (eb) => eb.selectFrom('sessions').select((e) => e.fn.countAll<string>().as('n')).whereRef('sessions.cycle_id', '=', 'c.id').as('sessions'),
       (eb) => eb.selectFrom('enrolments').select((e) => e.fn.countAll<string>().as('n')).whereRef('enrolments.cycle_id', '=', 'c.id').as('participants'),
+      (eb) => eb.selectFrom('sessions').select((e) => e.fn.min('starts_at').as('t')).whereRef('sessions.cycle_id', '=', 'c.id').where('status', '!=', 'cancelled').as('first_session_at'),
+      (eb) => eb.selectFrom('sessions').select((e) => e.fn.max('ends_at').as('t')).whereRef('sessions.cycle_id', '=', 'c.id').where('status', '!=', 'cancelled').as('last_session_ends_at'),
     ])
     .orderBy('c.created_at', 'desc').orderBy('c.id')
     .limit(filter.limit).offset(filter.offset);
@@ -543,7 +548,15 @@ export async function listCycles(db: Db, filter: { orgUnitIds?: string[]; worker
     id: row.id, orgUnitId: row.org_unit_id, name: row.name, status: row.status, createdBy: row.created_by,
     createdAt: row.created_at.toISOString(), endedAt: row.ended_at?.toISOString() ?? null,
     sessions: Number(row.sessions ?? 0), participants: Number(row.participants ?? 0),
+    firstSessionAt: instant(row.first_session_at), lastSessionEndsAt: instant(row.last_session_ends_at),
   }));
+}
+
+/** A timestamp from an aggregate (a Date, or a string on some drivers) as ISO, or null. */
+function instant(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(String(value));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 export interface ParticipantRow {

@@ -118,6 +118,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -318,6 +325,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1082,6 +1096,7 @@ export interface paths {
                                 on_track: number;
                                 at_risk: number;
                                 late: number;
+                                implausible: number;
                             };
                             projectedFullCoverage: string | null;
                             targetFullCoverage: string | null;
@@ -1110,8 +1125,11 @@ export interface paths {
                                         reason?: string;
                                         by?: string | null;
                                     } | null;
-                                    /** @enum {string} */
-                                    health: "on_track" | "at_risk" | "late";
+                                    /**
+                                     * @description implausible: a pending target lies more than three years ahead
+                                     * @enum {string}
+                                     */
+                                    health: "on_track" | "at_risk" | "late" | "implausible";
                                     /** @enum {string|null} */
                                     currentMilestone: "site" | "staffing" | "fit_out" | "opening" | null;
                                     expectedByToday: number;
@@ -1133,6 +1151,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1552,17 +1577,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -1625,6 +1640,13 @@ export interface paths {
                             nextCursor: string | null;
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -1701,6 +1723,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -2119,17 +2148,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -2848,9 +2867,20 @@ export interface paths {
                                 endedAt: string | null;
                                 sessions: number;
                                 participants: number;
+                                /** @description when the first session that is not cancelled starts */
+                                firstSessionAt: string | null;
+                                /** @description when the last session that is not cancelled ends */
+                                lastSessionEndsAt: string | null;
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -3817,6 +3847,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -3892,6 +3929,13 @@ export interface paths {
                             }[];
                         };
                     };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Error */
                 default: {
@@ -4563,6 +4607,13 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description Error */
                 default: {
                     headers: {
@@ -4640,6 +4691,513 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The summary report as .xlsx or .csv: figures, residents served by theme and station, plans by stage, training completion, venture projects
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coverage and rollout as .xlsx or .csv: figures, every community, every milestone (owners not for viewers)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/station-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Station plans as .xlsx or .csv: each station's latest plan, its stage and task counts
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/training-cycles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A training cycle's report as .xlsx or .csv: attendance, pass rate and promotions overall, per dimension and per station
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/workers/{workerId}/ladder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A worker's ladder as .xlsx or .csv: level per dimension, assessments, cycles taken part in
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path: {
+                    workerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/venture-projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Venture projects as .xlsx or .csv, with residents served and a totals row
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    theme?: "elderly" | "youth" | "community_governance" | "disabled" | "poverty_relief";
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, notable overdue items
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            street: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            month: string;
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            asOf: string;
+                            coverage: {
+                                communities: number;
+                                operating: number;
+                                remaining: number;
+                                inRollout: number;
+                                ratio: number;
+                                openedThisMonth: number;
+                                projectedFullCoverage: string | null;
+                                targetFullCoverage: string | null;
+                            };
+                            plansByStage: {
+                                guide: number;
+                                support: number;
+                                supervise: number;
+                                completed: number;
+                                cancelled: number;
+                                paused: number;
+                                notStarted: number;
+                            };
+                            training: {
+                                dimension: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                workers: number;
+                                passedByLevel: {
+                                    level: number;
+                                    workers: number;
+                                }[];
+                                completionRate: number;
+                            }[];
+                            residentsServed: {
+                                month: number;
+                                yearToDate: number;
+                                byTheme: {
+                                    theme: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    residentsServed: number;
+                                    records: number;
+                                }[];
+                            };
+                            ventureProjects: {
+                                total: number;
+                                byStatus: {
+                                    [key: string]: number;
+                                };
+                            };
+                            overdue: {
+                                count: number;
+                                items: {
+                                    communityId: string;
+                                    community: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    title: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    dueAt: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A street's monthly report as .xlsx, .csv or a printable PDF (embedded Chinese font)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    streetId?: string;
+                    month?: string;
+                    format?: "xlsx" | "csv" | "pdf";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5429,17 +5987,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5482,17 +6030,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5547,17 +6085,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5603,17 +6131,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };

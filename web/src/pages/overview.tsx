@@ -2,10 +2,12 @@ import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { useDimensionNames } from '../catalog.js';
 import { Badge, Chart, Empty, ErrorNote, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
+import { beijingWeek, sessionPhase } from '../time.js';
 
 type OverduePage = Answer<'/api/stations/overdue'>;
 
@@ -74,7 +76,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         </Loadable>
       </Section>
 
-      <Section title={t('stations_by_stage')}>
+      <Section title={t('stations_by_stage')} actions={<Downloads path="/api/exports/station-plans" />}>
         <Loadable state={summary}>{(data) => <StageCounts summary={data} />}</Loadable>
       </Section>
 
@@ -82,7 +84,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         <Loadable state={summary}>{(data) => <TrainingByDimension summary={data} />}</Loadable>
       </Section>
 
-      <Section title={t('residents_by_theme')}>
+      <Section title={t('residents_by_theme')} actions={<Downloads path="/api/exports/summary" />}>
         <Loadable state={summary}>{(data) => <ResidentsByTheme summary={data} />}</Loadable>
       </Section>
 
@@ -238,24 +240,25 @@ function Escalations({ inbox }: { inbox: Inbox }) {
 function UpcomingSessions({ cycles }: { cycles: CycleDetail[] }) {
   const { t } = useI18n();
   const dimensions = useDimensionNames();
-  const now = Date.now();
-  const weekAhead = now + 7 * 86_400_000;
+  // The current Beijing week, Monday to Sunday: today's sessions, running or over, count too.
+  const week = beijingWeek();
   const sessions = cycles.flatMap((cycle) => cycle.sessions.map((session) => ({ cycle, session })))
-    .filter(({ session }) => {
-      const at = Date.parse(session.startsAt);
-      return at >= now && at <= weekAhead && session.status !== 'cancelled';
-    })
+    .filter(({ session }) => Date.parse(session.startsAt) < week.end && Date.parse(session.endsAt) > week.start && session.status !== 'cancelled')
     .sort((a, b) => a.session.startsAt.localeCompare(b.session.startsAt));
   if (sessions.length === 0) return <Empty />;
   return (
-    <ul className="list">
-      {sessions.map(({ cycle, session }) => (
-        <li key={session.id}>
-          <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}><When at={session.startsAt} /></a>
-          {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
-          <span className="muted"> · {session.place} · {cycle.name}</span>
-        </li>
-      ))}
+    <ul className="list" data-testid="week-sessions">
+      {sessions.map(({ cycle, session }) => {
+        const phase = sessionPhase(session);
+        return (
+          <li key={`${cycle.id}:${session.id}`}>
+            <a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}><When at={session.startsAt} /></a>
+            {' '}<Badge tone={phase === 'in_progress' ? 'warn' : phase === 'ended' ? 'ok' : 'info'}>{t(`phase_${phase}`)}</Badge>
+            {' '}{dimensions(session.dimension)} · {t('level')} {session.level}
+            <span className="muted"> · {session.place} · {cycle.name}</span>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
@@ -20,10 +21,10 @@ type Milestone = Rollout['milestones'][number];
 type MilestoneName = Milestone['milestone'];
 
 const MILESTONES: readonly MilestoneName[] = ['site', 'staffing', 'fit_out', 'opening'];
-const HEALTH_TONE: Record<Health, string> = { on_track: 'ok', at_risk: 'warn', late: 'bad' };
+const HEALTH_TONE: Record<Health, string> = { on_track: 'ok', at_risk: 'warn', late: 'bad', implausible: 'bad' };
 const HEALTHS = Object.keys(HEALTH_TONE) as Health[];
-// Communities with a rollout, newest trouble first: late, at risk, then on track.
-const HEALTH_ORDER: Record<Health, number> = { late: 0, at_risk: 1, on_track: 2 };
+// Communities with a rollout, newest trouble first: late, an implausible target, at risk, then on track.
+const HEALTH_ORDER: Record<Health, number> = { late: 0, implausible: 1, at_risk: 2, on_track: 3 };
 const PAGE = 10;
 
 export function RolloutPage({ session }: { session: SessionInfo }) {
@@ -34,12 +35,15 @@ export function RolloutPage({ session }: { session: SessionInfo }) {
   return (
     <div className="stack">
       <Section title={t('rollout')} actions={
-        <label className="inline">{t('health')}
-          <select value={health} onChange={(event) => { setHealth(event.target.value as Health | ''); setPage(0); }}>
-            <option value="">{t('all')}</option>
-            {HEALTHS.map((h) => <option key={h} value={h}>{translateKey(t, 'health', h)}</option>)}
-          </select>
-        </label>
+        <span className="buttons">
+          <Downloads path="/api/exports/coverage" />
+          <label className="inline">{t('health')}
+            <select value={health} onChange={(event) => { setHealth(event.target.value as Health | ''); setPage(0); }}>
+              <option value="">{t('all')}</option>
+              {HEALTHS.map((h) => <option key={h} value={h}>{translateKey(t, 'health', h)}</option>)}
+            </select>
+          </label>
+        </span>
       }>
         <Loadable state={rollout}>
           {(data) => {

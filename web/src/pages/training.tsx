@@ -1,12 +1,16 @@
-import { cloneElement, type FormEvent, type ReactElement, useMemo, useState } from 'react';
-import { api, ApiError, unwrap, type Answer, type Body, type Query } from '../api/client.js';
+import { type FormEvent, useMemo, useState } from 'react';
+import { api, unwrap, type Answer, type Body, type Query } from '../api/client.js';
 import { useDimensionNames, useDimensions } from '../catalog.js';
-import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
+import { Badge, Chart, Empty, ErrorNote, Loadable, Pager, Section, When } from '../components.js';
+import { ConfirmAction } from '../confirm.js';
+import { Field, useFieldErrors } from '../errors.js';
+import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
-import { translateKey, useI18n, localized, type MessageKey } from '../i18n.js';
-import { linkProps, navigate } from '../router.js';
+import { translateKey, useI18n, localized } from '../i18n.js';
+import { StationPicker, WorkerPicker } from '../pickers.js';
+import { linkProps } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
-import { isoToLocalInput, localInputToIso } from '../time.js';
+import { isoToLocalInput, localInputToIso, sessionPhase, type SessionPhase } from '../time.js';
 
 type CycleStatus = NonNullable<Query<'/api/training-cycles'>['status']>;
 type Cycle = Answer<'/api/training-cycles/{id}'>;
@@ -17,10 +21,20 @@ type AttendanceStatus = Body<'/api/training-cycles/{id}/attendance'>['records'][
 const PAGE = 20;
 const ATTENDANCE: readonly AttendanceStatus[] = ['present', 'late', 'excused', 'absent'];
 const CYCLE_STATUSES: readonly CycleStatus[] = ['running', 'completed', 'cancelled'];
+const PHASE_TONE: Record<SessionPhase, string> = { scheduled: 'info', in_progress: 'warn', ended: 'ok', cancelled: 'none' };
+/** Check-in opens this long before a session starts (the API's default, assessment.checkInOpensSeconds). */
+const CHECK_IN_OPENS_MS = 30 * 60_000;
 
 export function TrainingPage({ session, cycleId }: { session: SessionInfo; cycleId?: string }) {
   if (cycleId) return <CycleDetail session={session} cycleId={cycleId} />;
   return <CycleList session={session} />;
+}
+
+/** Who may record attendance and assessments, and for whom: station leads for their own station's workers. */
+function recordableBy(session: SessionInfo, participants: Participant[]): Participant[] {
+  if (!can(session, 'training.record')) return [];
+  if (session.principal.role !== 'station_lead') return participants;
+  return participants.filter((p) => p.communityId === session.principal.scopeId);
 }
 
 function CycleList({ session }: { session: SessionInfo }) {
@@ -44,14 +58,15 @@ function CycleList({ session }: { session: SessionInfo }) {
           {(data) => (
             <>
               <table className="table">
-                <thead><tr><th scope="col">{t('cycle_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('participants')}</th><th scope="col">{t('starts_at')}</th></tr></thead>
+                <thead><tr><th scope="col">{t('cycle_name')}</th><th scope="col">{t('status')}</th><th scope="col">{t('participants')}</th><th scope="col">{t('first_session')}</th><th scope="col">{t('last_session')}</th></tr></thead>
                 <tbody>
                   {data.items.slice(0, PAGE).map((cycle) => (
                     <tr key={cycle.id}>
                       <td><a {...linkProps(`/training/${encodeURIComponent(cycle.id)}`)}>{cycle.name}</a></td>
                       <td><Badge tone={cycle.status === 'running' ? 'info' : 'muted'}>{translateKey(t, 'status', cycle.status)}</Badge></td>
                       <td className="num">{cycle.participants}</td>
-                      <td><When at={cycle.createdAt} /></td>
+                      <td><When at={cycle.firstSessionAt} /></td>
+                      <td><When at={cycle.lastSessionEndsAt} /></td>
                     </tr>
                   ))}
                 </tbody>
@@ -69,101 +84,134 @@ function CycleList({ session }: { session: SessionInfo }) {
 interface SessionDraft { dimension: string; level: string; startsAt: string; endsAt: string; place: string; trainer: string; capacity: string }
 const blankSession = (): SessionDraft => ({ dimension: '', level: '1', startsAt: '', endsAt: '', place: '', trainer: '', capacity: '30' });
 
+const DAY_SECONDS = 86_400;
+
 function LaunchForm() {
   const { t, locale } = useI18n();
   const [name, setName] = useState('');
-  const [cohort, setCohort] = useState('');
+  const [stations, setStations] = useState<string[]>([]);
+  const [workers, setWorkers] = useState<Array<{ id: string; name: string }>>([]);
   const [sessions, setSessions] = useState<SessionDraft[]>([blankSession()]);
   const [passMark, setPassMark] = useState('60');
   const [retakeDays, setRetakeDays] = useState('14');
+  const [windowDays, setWindowDays] = useState('14');
+  const [offsets, setOffsets] = useState('24, 1');
+  const [quietStart, setQuietStart] = useState('21:00');
+  const [quietEnd, setQuietEnd] = useState('08:00');
+  const [workingDaysOnly, setWorkingDaysOnly] = useState(true);
   const action = useAction();
-  const [launched, setLaunched] = useState<string>();
+  const [launched, setLaunched] = useState<{ id: string; name: string }>();
   const catalog = useDimensions();
   const dimensions = catalog.data ?? [];
   const dimensionOf = (draft: SessionDraft) => dimensions.find((d) => d.key === draft.dimension) ?? dimensions[0];
 
-  const error = action.error;
-  const fieldError = (path: string) => error?.details.find((detail) => detail.path === `body.${path}` || detail.path.startsWith(`body.${path}.`))?.message;
-  const known = (path: string) => path === 'body.name' || path.startsWith('body.cohort') || path.startsWith('body.sessions') || path.startsWith('body.assessment');
-  const otherErrors = error?.details.filter((detail) => !known(detail.path)) ?? [];
+  const fieldNames = [
+    'name', 'cohort', 'assessment.passMark', 'assessment.retakeWindowSeconds', 'assessment.assessmentWindowSeconds',
+    'reminderPolicy.offsetsSeconds', 'reminderPolicy.quietHours.start', 'reminderPolicy.quietHours.end',
+    ...sessions.flatMap((_, index) => ['dimension', 'level', 'startsAt', 'endsAt', 'place', 'trainer', 'capacity', 'id'].map((field) => `sessions.${index}.${field}`)),
+  ];
+  const fields = useFieldErrors(action.error, fieldNames.map((field) => `body.${field}`));
+  // A problem anywhere under a path (the cohort's stations and workers) shows at that field.
+  const under = (path: string) => {
+    const problem = action.error?.details.find((detail) => detail.path === `body.${path}` || detail.path.startsWith(`body.${path}.`));
+    return problem ? fields.message(problem.path) : undefined;
+  };
+  const unplaced = action.error?.details.filter((detail) => !detail.path.startsWith('body.cohort') && !fieldNames.some((field) => detail.path === `body.${field}`)) ?? [];
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setLaunched(undefined);
-    const workerIds = cohort.split(/[\s,，]+/).map((id) => id.trim()).filter(Boolean);
+    const hours = offsets.split(/[\s,，]+/).map((value) => value.trim()).filter(Boolean).map(Number);
     const body: Body<'/api/training-cycles'> = {
       name,
-      cohort: { workerIds },
+      cohort: { stationIds: stations, workerIds: workers.map((worker) => worker.id) },
       sessions: sessions.map((s) => ({
         dimension: dimensionOf(s)?.key ?? s.dimension, level: Number(s.level), startsAt: localInputToIso(s.startsAt), endsAt: localInputToIso(s.endsAt),
         place: s.place, trainer: s.trainer, capacity: Number(s.capacity),
       })),
-      assessment: { passMark: Number(passMark), retakeWindowSeconds: Math.round(Number(retakeDays) * 86_400) },
+      assessment: {
+        passMark: Number(passMark),
+        retakeWindowSeconds: Math.round(Number(retakeDays) * DAY_SECONDS),
+        assessmentWindowSeconds: Math.round(Number(windowDays) * DAY_SECONDS),
+      },
+      reminderPolicy: {
+        offsetsSeconds: hours.map((value) => Math.round(value * 3600)),
+        quietHours: quietStart && quietEnd ? { start: quietStart, end: quietEnd } : null,
+        workingDaysOnly,
+      },
     };
     const created = await action.run(() => unwrap(api.POST('/api/training-cycles', { body })));
     if (created) {
-      setLaunched(created.id);
+      setLaunched({ id: created.id, name });
       setName('');
-      setCohort('');
+      setStations([]);
+      setWorkers([]);
       setSessions([blankSession()]);
     }
   };
 
   const update = (index: number, patch: Partial<SessionDraft>) => setSessions((all) => all.map((s, i) => (i === index ? { ...s, ...patch } : s)));
-  const input = (label: MessageKey, path: string, control: ReactElement<Record<string, unknown>>) => {
-    const message = fieldError(path);
-    const id = `launch-${path.replace(/\./g, '-')}`;
-    return (
-      <label className={message ? 'invalid' : undefined}>
-        {t(label)}
-        {cloneElement(control, { 'aria-invalid': message ? true : undefined, 'aria-describedby': message ? `${id}-error` : undefined, id })}
-        <FieldError id={`${id}-error`} message={message} />
-      </label>
-    );
-  };
+  const message = (path: string) => fields.message(`body.${path}`);
 
   return (
     <Section title={t('launch_cycle')}>
       <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('launch_cycle')}>
-        {input('cycle_name', 'name', <input name="name" value={name} onChange={(event) => setName(event.target.value)} />)}
-        {input('cohort', 'cohort', <textarea name="cohort" rows={2} value={cohort} placeholder={t('cohort_hint')} onChange={(event) => setCohort(event.target.value)} />)}
-        <div className="form columns">
-          {input('pass_mark', 'assessment.passMark', <input type="number" min={0} max={100} name="passMark" value={passMark} onChange={(event) => setPassMark(event.target.value)} />)}
-          {input('retake_days', 'assessment.retakeWindowSeconds', <input type="number" min={1} name="retakeDays" value={retakeDays} onChange={(event) => setRetakeDays(event.target.value)} />)}
+        <Field label={t('cycle_name')} error={message('name')}><input name="name" value={name} onChange={(event) => setName(event.target.value)} /></Field>
+        <div className="two">
+          <StationPicker label={t('cohort_stations')} chosen={stations} onChange={setStations} error={under('cohort.stationIds')} />
+          <WorkerPicker label={t('cohort_workers')} chosen={workers} onChange={setWorkers} error={under('cohort.workerIds') ?? message('cohort')} />
         </div>
         <fieldset>
           <legend>{t('sessions')}</legend>
+          <p className="hint">{t('times_beijing')}</p>
           {catalog.error ? <ErrorNote error={catalog.error} onRetry={catalog.reload} /> : null}
           {sessions.map((s, index) => {
             const dimension = dimensionOf(s);
+            const at = (field: string) => message(`sessions.${index}.${field}`);
             return (
               <div className="session-row" key={index} role="group" aria-label={`${t('session')} ${index + 1}`}>
-                {input('dimension', `sessions.${index}.dimension`, (
+                <Field label={t('dimension')} error={at('dimension')}>
                   <select name={`sessions.${index}.dimension`} value={dimension?.key ?? ''} onChange={(event) => update(index, { dimension: event.target.value, level: '1' })}>
                     {dimensions.map((d) => <option key={d.key} value={d.key}>{localized(locale, d.name)}</option>)}
                   </select>
-                ))}
-                {input('level', `sessions.${index}.level`, (
+                </Field>
+                <Field label={t('level')} error={at('level')}>
                   <select name={`sessions.${index}.level`} value={s.level} onChange={(event) => update(index, { level: event.target.value })}>
                     {(dimension?.levels ?? []).map((level) => <option key={level.level} value={level.level}>{level.level} · {localized(locale, level.name)}</option>)}
                   </select>
-                ))}
-                {input('starts_at', `sessions.${index}.startsAt`, <input type="datetime-local" name={`sessions.${index}.startsAt`} value={s.startsAt} onChange={(event) => update(index, { startsAt: event.target.value })} />)}
-                {input('ends_at', `sessions.${index}.endsAt`, <input type="datetime-local" name={`sessions.${index}.endsAt`} value={s.endsAt} onChange={(event) => update(index, { endsAt: event.target.value })} />)}
-                {input('place', `sessions.${index}.place`, <input name={`sessions.${index}.place`} value={s.place} onChange={(event) => update(index, { place: event.target.value })} />)}
-                {input('trainer', `sessions.${index}.trainer`, <input name={`sessions.${index}.trainer`} value={s.trainer} onChange={(event) => update(index, { trainer: event.target.value })} />)}
-                {input('capacity', `sessions.${index}.capacity`, <input type="number" min={1} name={`sessions.${index}.capacity`} value={s.capacity} onChange={(event) => update(index, { capacity: event.target.value })} />)}
+                </Field>
+                <Field label={t('starts_at')} error={at('startsAt')}><input type="datetime-local" name={`sessions.${index}.startsAt`} value={s.startsAt} onChange={(event) => update(index, { startsAt: event.target.value })} /></Field>
+                <Field label={t('ends_at')} error={at('endsAt')}><input type="datetime-local" name={`sessions.${index}.endsAt`} value={s.endsAt} onChange={(event) => update(index, { endsAt: event.target.value })} /></Field>
+                <Field label={t('place')} error={at('place')}><input name={`sessions.${index}.place`} value={s.place} onChange={(event) => update(index, { place: event.target.value })} /></Field>
+                <Field label={t('trainer')} error={at('trainer')}><input name={`sessions.${index}.trainer`} value={s.trainer} onChange={(event) => update(index, { trainer: event.target.value })} /></Field>
+                <Field label={t('capacity')} error={at('capacity') ?? at('id')}><input type="number" min={1} name={`sessions.${index}.capacity`} value={s.capacity} onChange={(event) => update(index, { capacity: event.target.value })} /></Field>
                 {sessions.length > 1 ? <button type="button" onClick={() => setSessions((all) => all.filter((_, i) => i !== index))}>{t('remove')}</button> : null}
               </div>
             );
           })}
           <button type="button" onClick={() => setSessions((all) => [...all, blankSession()])}>{t('add_session')}</button>
-          <FieldError id="launch-sessions-error" message={fieldError('sessions') && !sessions.some((_, i) => fieldError(`sessions.${i}`)) ? fieldError('sessions') : undefined} />
+          {message('sessions') ? <span className="field-error" role="alert">{message('sessions')}</span> : null}
         </fieldset>
-        {error && (error.details.length === 0 || otherErrors.length > 0) ? <ErrorNote error={otherErrors.length > 0 ? new ApiError(error.status, error.code, otherErrors.map((d) => `${d.path}: ${d.message}`).join('; ')) : error} /> : null}
-        {error && error.details.length > 0 && otherErrors.length === 0 ? <p className="note error" role="alert">{error.message}</p> : null}
+        <fieldset>
+          <legend>{t('assessment_rules')}</legend>
+          <div className="form columns">
+            <Field label={t('pass_mark')} error={message('assessment.passMark')}><input type="number" min={0} max={100} name="passMark" value={passMark} onChange={(event) => setPassMark(event.target.value)} /></Field>
+            <Field label={t('assessment_window_days')} error={message('assessment.assessmentWindowSeconds')}><input type="number" min={1} name="windowDays" value={windowDays} onChange={(event) => setWindowDays(event.target.value)} /></Field>
+            <Field label={t('retake_days')} error={message('assessment.retakeWindowSeconds')}><input type="number" min={1} name="retakeDays" value={retakeDays} onChange={(event) => setRetakeDays(event.target.value)} /></Field>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('reminder_policy')}</legend>
+          <div className="form columns">
+            <Field label={t('reminder_offsets')} error={under('reminderPolicy.offsetsSeconds')}><input name="offsets" inputMode="decimal" value={offsets} onChange={(event) => setOffsets(event.target.value)} /></Field>
+            <Field label={t('quiet_start')} error={message('reminderPolicy.quietHours.start')}><input type="time" name="quietStart" value={quietStart} onChange={(event) => setQuietStart(event.target.value)} /></Field>
+            <Field label={t('quiet_end')} error={message('reminderPolicy.quietHours.end')}><input type="time" name="quietEnd" value={quietEnd} onChange={(event) => setQuietEnd(event.target.value)} /></Field>
+          </div>
+          <label className="inline"><input type="checkbox" checked={workingDaysOnly} onChange={(event) => setWorkingDaysOnly(event.target.checked)} /> {t('working_days_only')}</label>
+        </fieldset>
+        {action.error && (action.error.details.length === 0 || unplaced.length > 0) ? <ErrorNote error={action.error} withFields={unplaced.length > 0} /> : null}
         <button type="submit" className="primary" disabled={action.running}>{t('launch')}</button>
-        {launched ? <p className="note ok" role="status">{t('launched')}: <a {...linkProps(`/training/${encodeURIComponent(launched)}`)}>{launched}</a></p> : null}
+        {launched ? <p className="note ok" role="status">{t('launched')}: <a {...linkProps(`/training/${encodeURIComponent(launched.id)}`)}>{launched.name}</a></p> : null}
       </form>
     </Section>
   );
@@ -174,7 +222,6 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
   const path = { id: cycleId };
   const cycle = usePolled(() => unwrap(api.GET('/api/training-cycles/{id}', { params: { path } })), `cycle:${cycleId}`);
   const cancel = useAction();
-  const [reason, setReason] = useState('');
   const manage = can(session, 'training.manage');
   return (
     <div className="stack">
@@ -183,46 +230,85 @@ function CycleDetail({ session, cycleId }: { session: SessionInfo; cycleId: stri
         {(data) => {
           const link = workflowLink(session, data.workflowId);
           const running = data.status === 'running';
+          const recordable = recordableBy(session, (data.workers ?? []).filter((w) => w.status !== 'withdrawn'));
           return (
             <>
               <Section title={`${data.name} · ${translateKey(t, 'status', data.status)}`}
-                actions={link ? <a className="button" href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : undefined}>
+                actions={
+                  <span className="buttons">
+                    <Downloads path={`/api/exports/training-cycles/${encodeURIComponent(data.id)}`} />
+                    {link ? <a className="button" href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : null}
+                  </span>
+                }>
                 <Progress cycle={data} />
+                {data.cancelReason ? <p>{t('cancel_reason')}: {data.cancelReason}</p> : null}
                 {manage && running ? (
-                  <form className="actions" onSubmit={(event) => {
-                    event.preventDefault();
-                    void cancel.run(() => unwrap(api.POST('/api/training-cycles/{id}/cancel', { params: { path }, body: { reason } }))).then((done) => done && cycle.reload());
-                  }}>
-                    <label>{t('cancel_reason')}
-                      <input name="reason" value={reason} onChange={(event) => setReason(event.target.value)}
-                        aria-invalid={cancel.error?.fieldMessage('reason') ? true : undefined} aria-describedby="cancel-reason-error" />
-                      <FieldError id="cancel-reason-error" message={cancel.error?.fieldMessage('reason')} />
-                    </label>
-                    <button type="submit" className="danger" disabled={cancel.running}>{t('cancel_cycle')}</button>
-                    {!cancel.error?.fieldMessage('reason') ? <ErrorNote error={cancel.error} /> : null}
-                  </form>
+                  <ConfirmAction
+                    label={t('cancel_cycle')} title={t('cancel_cycle_title')} tone="danger" confirmLabel={t('confirm_cancel_cycle')}
+                    consequence={<p>{t('cancel_cycle_consequence', { n: data.participants.enrolled })}</p>}
+                    reason={{ label: t('confirm_reason'), required: true }}
+                    error={cancel.error} running={cancel.running}
+                    onConfirm={async ({ reason }) => {
+                      const done = await cancel.run(() => unwrap(api.POST('/api/training-cycles/{id}/cancel', { params: { path }, body: { reason } })));
+                      if (done) cycle.reload();
+                      return done !== undefined;
+                    }}
+                  />
                 ) : null}
               </Section>
               <Section title={t('sessions')}>
                 {data.sessions.length === 0 ? <Empty /> : (
                   <ul className="sessions">
-                    {data.sessions.map((s) => <SessionItem key={s.id} session={session} cycle={data} item={s} onChange={cycle.reload} running={running} />)}
+                    {data.sessions.map((s) => <SessionItem key={s.id} session={session} cycle={data} item={s} onChange={cycle.reload} running={running} recordable={recordable} />)}
                   </ul>
                 )}
               </Section>
               <Section title={t('assessments')}>
                 <p>{t('assessments')}: {data.assessments.assessed} · {t('passed')}: {data.assessments.passed}</p>
-                {manage && running ? <AssessmentForm cycle={data} onChange={cycle.reload} /> : null}
+                {running && recordable.length > 0 ? <AssessmentForm cycle={data} workers={recordable} onChange={cycle.reload} /> : null}
               </Section>
-              <Section title={t('participants')}>
-                <Participants cycle={data} session={session} />
-              </Section>
-              <p className="muted"><When at={data.createdAt} /></p>
+              {data.report ? <Report report={data.report} /> : null}
+              {data.workers ? (
+                <Section title={t('participants')}>
+                  <Participants cycle={data} session={session} onChange={cycle.reload} />
+                </Section>
+              ) : null}
             </>
           );
         }}
       </Loadable>
     </div>
+  );
+}
+
+function percent(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? '—' : `${Math.round(rate * 100)}%`;
+}
+
+/** The report a cycle writes when it ends: attendance, pass rate and promotions per dimension. */
+function Report({ report }: { report: NonNullable<Cycle['report']> }) {
+  const { t } = useI18n();
+  const dimensionName = useDimensionNames();
+  return (
+    <Section title={t('cycle_report')}>
+      <p>
+        {translateKey(t, 'status', report.status)} · <When at={report.generatedAt} /> · {t('attendance_rate')} {percent(report.attendance.rate)}
+        {' '}· {t('pass_rate')} {percent(report.passRate)} · {t('promotions')} {report.promotions}
+      </p>
+      <table className="table compact" data-testid="cycle-report">
+        <thead><tr><th scope="col">{t('dimension')}</th><th scope="col" className="num">{t('attendance_rate')}</th><th scope="col" className="num">{t('pass_rate')}</th><th scope="col" className="num">{t('promotions')}</th></tr></thead>
+        <tbody>
+          {report.byDimension.map((row) => (
+            <tr key={row.dimension}>
+              <th scope="row">{dimensionName(row.dimension)}</th>
+              <td className="num">{percent(row.attendance.rate)}</td>
+              <td className="num">{percent(row.passRate)}</td>
+              <td className="num">{row.promotions}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
   );
 }
 
@@ -260,50 +346,82 @@ function Progress({ cycle }: { cycle: Cycle }) {
   );
 }
 
-function SessionItem({ session, cycle, item, onChange, running }: { session: SessionInfo; cycle: Cycle; item: CycleSession; onChange(): void; running: boolean }) {
+function SessionItem({ session, cycle, item, onChange, running, recordable }: {
+  session: SessionInfo; cycle: Cycle; item: CycleSession; onChange(): void; running: boolean; recordable: Participant[];
+}) {
   const { t } = useI18n();
   const dimensionName = useDimensionNames();
   const manage = can(session, 'training.manage') && running;
   const [moving, setMoving] = useState(false);
   const [startsAt, setStartsAt] = useState(isoToLocalInput(item.startsAt));
   const [endsAt, setEndsAt] = useState(isoToLocalInput(item.endsAt));
+  const [reason, setReason] = useState('');
   const move = useAction();
+  const cancel = useAction();
+  const checkIn = useAction();
+  const [checked, setChecked] = useState<string>();
   const path = { id: cycle.id, sessionId: item.id };
-  const participants = (cycle.workers ?? []).filter((p) => p.status !== 'withdrawn');
+  const phase = sessionPhase(item);
+  const takers = recordable.filter((p) => p.sessionIds.includes(item.id));
+  const moveFields = useFieldErrors(move.error, ['body.startsAt', 'body.endsAt', 'body.reason']);
+  const now = Date.now();
+  const checkInOpen = running && phase !== 'cancelled' && now >= Date.parse(item.startsAt) - CHECK_IN_OPENS_MS && now < Date.parse(item.endsAt);
+  const mayCheckIn = session.principal.role === 'social_worker' && session.principal.workerId !== null;
   return (
-    <li className="session" data-session={item.id}>
+    <li className="session" data-session={item.id} data-phase={phase}>
       <div className="task-head">
         <strong><When at={item.startsAt} /> – <When at={item.endsAt} /></strong>
         <span>{dimensionName(item.dimension)} · {t('level')} {item.level}</span>
         <span className="muted">{item.place} · {item.trainer}</span>
-        <Badge tone={item.status === 'cancelled' ? 'muted' : 'info'}>{translateKey(t, 'status', item.status)}</Badge>
+        <Badge tone={PHASE_TONE[phase]}>{t(`phase_${phase}`)}</Badge>
         <span className="muted">{ATTENDANCE.map((status) => `${t(`attendance_${status}`)} ${item.attendance[status]}`).join(' · ')} / {item.taking}</span>
       </div>
-      {manage && item.status !== 'cancelled' ? (
+      {item.changeReason ? <p className="muted">{t('change_reason')}: {item.changeReason}</p> : null}
+      {mayCheckIn && checkInOpen ? (
+        <div className="buttons">
+          <button type="button" className="primary" disabled={checkIn.running || checked !== undefined}
+            onClick={() => void checkIn.run(() => unwrap(api.POST('/api/training-cycles/{id}/check-in', { params: { path: { id: cycle.id } }, body: { sessionId: item.id } })))
+              .then((done) => { if (done) { setChecked(done.status); onChange(); } })}>
+            {t('check_in')}
+          </button>
+          {checked ? <span className="note ok" role="status">{t('checked_in', { status: translateKey(t, 'attendance', checked) })}</span> : null}
+          <ErrorNote error={checkIn.error} />
+        </div>
+      ) : null}
+      {manage && phase === 'scheduled' ? (
         <div className="buttons">
           <button type="button" onClick={() => setMoving((open) => !open)} aria-expanded={moving}>{t('move_session')}</button>
-          <button type="button" className="danger" disabled={move.running}
-            onClick={() => void move.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/cancel', { params: { path }, body: { reason: 'cancelled from the dashboard' } }))).then((done) => done && onChange())}>
-            {t('cancel')}
-          </button>
+          <ConfirmAction
+            label={t('cancel_session')} title={t('cancel_session_title')} tone="danger" confirmLabel={t('confirm_cancel_session')}
+            consequence={<p>{t('cancel_session_consequence', { n: item.taking })}</p>}
+            reason={{ label: t('confirm_reason'), required: true }}
+            error={cancel.error} running={cancel.running}
+            onConfirm={async ({ reason: why }) => {
+              const done = await cancel.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/cancel', { params: { path }, body: { reason: why } })));
+              if (done) onChange();
+              return done !== undefined;
+            }}
+          />
         </div>
       ) : null}
       {moving ? (
-        <form className="actions" onSubmit={(event) => {
+        <form className="form columns" noValidate onSubmit={(event) => {
           event.preventDefault();
-          void move.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/move', { params: { path }, body: { startsAt: localInputToIso(startsAt), endsAt: localInputToIso(endsAt) } })))
-            .then((done) => { if (done) { setMoving(false); onChange(); } });
+          const body = { startsAt: localInputToIso(startsAt), endsAt: localInputToIso(endsAt), ...(reason.trim() ? { reason: reason.trim() } : {}) };
+          void move.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/move', { params: { path }, body })))
+            .then((done) => { if (done) { setMoving(false); setReason(''); onChange(); } });
         }}>
-          <label>{t('starts_at')}<input type="datetime-local" value={startsAt} onChange={(event) => setStartsAt(event.target.value)} /></label>
-          <label>{t('ends_at')}<input type="datetime-local" value={endsAt} onChange={(event) => setEndsAt(event.target.value)} /></label>
+          <Field label={t('starts_at')} error={moveFields.message('body.startsAt')}><input type="datetime-local" value={startsAt} onChange={(event) => setStartsAt(event.target.value)} /></Field>
+          <Field label={t('ends_at')} error={moveFields.message('body.endsAt')}><input type="datetime-local" value={endsAt} onChange={(event) => setEndsAt(event.target.value)} /></Field>
+          <Field label={t('move_reason')} error={moveFields.message('body.reason')}><input value={reason} onChange={(event) => setReason(event.target.value)} /></Field>
           <button type="submit" className="primary" disabled={move.running}>{t('save')}</button>
+          {moveFields.rest ? <p className="note error" role="alert">{moveFields.rest}</p> : null}
         </form>
       ) : null}
-      <ErrorNote error={move.error} />
-      {can(session, 'training.manage') && participants.length > 0 ? (
+      {takers.length > 0 && phase !== 'cancelled' && phase !== 'scheduled' ? (
         <details>
           <summary>{t('take_attendance')}</summary>
-          <AttendanceForm cycleId={cycle.id} sessionId={item.id} participants={participants.filter((p) => p.sessionIds.includes(item.id))} onChange={onChange} />
+          <AttendanceForm cycleId={cycle.id} sessionId={item.id} participants={takers} onChange={onChange} />
         </details>
       ) : null}
     </li>
@@ -314,51 +432,98 @@ function AttendanceForm({ cycleId, sessionId, participants, onChange }: { cycleI
   const { t } = useI18n();
   const [marks, setMarks] = useState<Record<string, AttendanceStatus | ''>>({});
   const action = useAction();
+  const fields = useFieldErrors(action.error, participants.map((_, index) => `body.records.${index}.workerId`));
+  const marked = Object.entries(marks).flatMap(([workerId, status]) => (status ? [{ workerId, status }] : []));
   return (
     <form onSubmit={(event) => {
       event.preventDefault();
-      const records = Object.entries(marks).flatMap(([workerId, status]) => (status ? [{ workerId, status }] : []));
-      void action.run(() => unwrap(api.POST('/api/training-cycles/{id}/attendance', { params: { path: { id: cycleId } }, body: { sessionId, records } }))).then((done) => done && onChange());
+      void action.run(() => unwrap(api.POST('/api/training-cycles/{id}/attendance', { params: { path: { id: cycleId } }, body: { sessionId, records: marked } }))).then((done) => done && onChange());
     }}>
-      <table className="table compact">
+      <table className="table compact" data-testid={`attendance-${sessionId}`}>
         <tbody>
-          {participants.map((p) => (
-            <tr key={p.workerId}>
-              <th scope="row">{p.name}</th>
-              <td>
-                <select aria-label={`${t('attendance')} ${p.name}`} value={marks[p.workerId] ?? ''} onChange={(event) => setMarks((all) => ({ ...all, [p.workerId]: event.target.value as AttendanceStatus | '' }))}>
-                  <option value="">—</option>
-                  {ATTENDANCE.map((status) => <option key={status} value={status}>{t(`attendance_${status}`)}</option>)}
-                </select>
-              </td>
-            </tr>
-          ))}
+          {participants.map((p) => {
+            const index = marked.findIndex((mark) => mark.workerId === p.workerId);
+            const problem = index >= 0 ? fields.message(`body.records.${index}.workerId`) : undefined;
+            return (
+              <tr key={p.workerId}>
+                <th scope="row">{p.name}</th>
+                <td>
+                  <select aria-label={`${t('attendance')} ${p.name}`} value={marks[p.workerId] ?? ''} aria-invalid={problem ? true : undefined}
+                    onChange={(event) => setMarks((all) => ({ ...all, [p.workerId]: event.target.value as AttendanceStatus | '' }))}>
+                    <option value="">—</option>
+                    {ATTENDANCE.map((status) => <option key={status} value={status}>{t(`attendance_${status}`)}</option>)}
+                  </select>
+                  {problem ? <span className="field-error" role="alert">{problem}</span> : null}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      <button type="submit" className="primary" disabled={action.running}>{t('save')}</button>
-      <ErrorNote error={action.error} />
+      <button type="submit" className="primary" disabled={action.running || marked.length === 0}>{t('save')}</button>
+      {fields.rest ? <p className="note error" role="alert">{fields.rest}</p> : null}
     </form>
   );
 }
 
-function Participants({ cycle, session }: { cycle: Cycle; session: SessionInfo }) {
+function Participants({ cycle, session, onChange }: { cycle: Cycle; session: SessionInfo; onChange(): void }) {
   const { t } = useI18n();
   const [page, setPage] = useState(0);
   const [filter, setFilter] = useState('');
+  const [adding, setAdding] = useState<Array<{ id: string; name: string }>>([]);
+  const [added, setAdded] = useState<number>();
+  const add = useAction();
+  const withdraw = useAction();
+  const manage = can(session, 'training.manage') && cycle.status === 'running';
   const all = (cycle.workers ?? []).filter((p) => !filter || `${p.workerId} ${p.name}`.toLowerCase().includes(filter.toLowerCase()));
   const shown = all.slice(page * PAGE, page * PAGE + PAGE);
+  const addFields = useFieldErrors(add.error, ['body.add.workerIds']);
+  const addProblem = add.error?.details.find((detail) => detail.path.startsWith('body.add'));
   return (
     <>
+      {manage ? (
+        <form className="form" noValidate onSubmit={(event) => {
+          event.preventDefault();
+          setAdded(undefined);
+          void add.run(() => unwrap(api.POST('/api/training-cycles/{id}/participants', { params: { path: { id: cycle.id } }, body: { add: { workerIds: adding.map((w) => w.id) } } })))
+            .then((done) => { if (done) { setAdded(done.added.length); setAdding([]); onChange(); } });
+        }}>
+          <WorkerPicker label={t('add_participants')} chosen={adding} onChange={setAdding} error={addProblem ? addFields.message(addProblem.path) : undefined} />
+          <button type="submit" className="primary" disabled={add.running || adding.length === 0}>{t('add_participants')}</button>
+          {added !== undefined ? <span className="note ok" role="status">{t('participants_added', { n: added })}</span> : null}
+          {add.error && !addProblem ? <ErrorNote error={add.error} /> : null}
+        </form>
+      ) : null}
       <label className="inline">{t('search')}<input type="search" value={filter} onChange={(event) => { setFilter(event.target.value); setPage(0); }} /></label>
+      {withdraw.error ? <ErrorNote error={withdraw.error} withFields /> : null}
       {shown.length === 0 ? <Empty /> : (
         <table className="table">
-          <thead><tr><th scope="col">{t('worker')}</th><th scope="col">{t('status')}</th><th scope="col">{t('coaching_flags')}</th></tr></thead>
+          <thead><tr><th scope="col">{t('worker')}</th><th scope="col">{t('status')}</th><th scope="col">{t('coaching_flags')}</th>{manage ? <th scope="col">{t('actions')}</th> : null}</tr></thead>
           <tbody>
             {shown.map((p) => (
               <tr key={p.workerId}>
-                <td>{can(session, 'worker.view') ? <a {...linkProps(`/workers/${encodeURIComponent(p.workerId)}`)} onClick={(event) => { event.preventDefault(); navigate(`/workers/${encodeURIComponent(p.workerId)}`); }}>{p.name}</a> : p.name}</td>
-                <td>{p.status}</td>
-                <td>{p.coachingFlag ?? ''}</td>
+                <td>{can(session, 'worker.view') ? <a {...linkProps(`/workers/${encodeURIComponent(p.workerId)}`)}>{p.name}</a> : p.name}</td>
+                <td>{translateKey(t, 'enrolment', p.status)}</td>
+                <td>{p.coachingFlag ? translateKey(t, 'coaching', p.coachingFlag) : ''}</td>
+                {manage ? (
+                  <td>
+                    {p.status === 'enrolled' ? (
+                      <ConfirmAction
+                        label={t('withdraw')} title={t('withdraw_title', { name: p.name })} tone="danger" confirmLabel={t('confirm_withdraw')}
+                        consequence={<p>{t('withdraw_consequence', { name: p.name })}</p>}
+                        reason={{ label: t('confirm_reason'), required: false }}
+                        error={withdraw.error} running={withdraw.running}
+                        onConfirm={async ({ reason }) => {
+                          const done = await withdraw.run(() => unwrap(api.POST('/api/training-cycles/{id}/participants', {
+                            params: { path: { id: cycle.id } }, body: { withdraw: [p.workerId], ...(reason ? { reason } : {}) },
+                          })));
+                          if (done) onChange();
+                          return done !== undefined;
+                        }}
+                      />
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -369,43 +534,40 @@ function Participants({ cycle, session }: { cycle: Cycle; session: SessionInfo }
   );
 }
 
-function AssessmentForm({ cycle, onChange }: { cycle: Cycle; onChange(): void }) {
+function AssessmentForm({ cycle, workers, onChange }: { cycle: Cycle; workers: Participant[]; onChange(): void }) {
   const { t } = useI18n();
   const dimensionName = useDimensionNames();
-  const workers = (cycle.workers ?? []).filter((w) => w.status !== 'withdrawn');
   const tracks = [...new Map(cycle.sessions.map((s) => [`${s.dimension}:${s.level}`, { dimension: s.dimension, level: s.level }])).values()];
   const [workerId, setWorkerId] = useState('');
   const [track, setTrack] = useState('');
   const [score, setScore] = useState('');
   const action = useAction();
-  const error = action.error;
+  const fields = useFieldErrors(action.error, ['body.workerId', 'body.score', 'body.dimension', 'body.level']);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const chosen = tracks.find((tr) => `${tr.dimension}:${tr.level}` === track) ?? tracks[0];
-    const body = { workerId, dimension: chosen?.dimension ?? '', level: chosen?.level ?? 1, score: Number(score) };
+    const body = { workerId, dimension: chosen?.dimension ?? '', level: chosen?.level ?? 1, score: score === '' ? Number.NaN : Number(score) };
     void action.run(() => unwrap(api.POST('/api/training-cycles/{id}/assessments', { params: { path: { id: cycle.id } }, body })))
       .then((done) => { if (done) { setScore(''); onChange(); } });
   };
   return (
     <form className="form columns" onSubmit={submit} aria-label={t('record_assessment')} noValidate>
-      <label>{t('worker')}
-        <select value={workerId} onChange={(event) => setWorkerId(event.target.value)} aria-describedby="assess-worker-error">
+      <Field label={t('worker')} error={fields.message('body.workerId')}>
+        <select value={workerId} onChange={(event) => setWorkerId(event.target.value)}>
           <option value="">—</option>
           {workers.map((w) => <option key={w.workerId} value={w.workerId}>{w.name}</option>)}
         </select>
-        <FieldError id="assess-worker-error" message={error?.fieldMessage('workerId')} />
-      </label>
-      <label>{t('dimension')}
+      </Field>
+      <Field label={t('dimension')} error={fields.message('body.dimension') ?? fields.message('body.level')}>
         <select value={track} onChange={(event) => setTrack(event.target.value)}>
-          {tracks.map((tr) => <option key={`${tr.dimension}:${tr.level}`} value={`${tr.dimension}:${tr.level}`}>{dimensionName(tr.dimension)} L{tr.level}</option>)}
+          {tracks.map((tr) => <option key={`${tr.dimension}:${tr.level}`} value={`${tr.dimension}:${tr.level}`}>{dimensionName(tr.dimension)} · {t('level')} {tr.level}</option>)}
         </select>
-      </label>
-      <label>{t('score')}
-        <input type="number" min={0} max={100} value={score} onChange={(event) => setScore(event.target.value)} aria-describedby="assess-score-error" aria-invalid={error?.fieldMessage('score') ? true : undefined} />
-        <FieldError id="assess-score-error" message={error?.fieldMessage('score')} />
-      </label>
+      </Field>
+      <Field label={t('score')} error={fields.message('body.score')}>
+        <input type="number" min={0} max={100} value={score} onChange={(event) => setScore(event.target.value)} />
+      </Field>
       <button type="submit" className="primary" disabled={action.running}>{t('record_assessment')}</button>
-      {error && !error.fieldMessage('score') && !error.fieldMessage('workerId') ? <ErrorNote error={error} /> : null}
+      {fields.rest ? <p className="note error" role="alert">{fields.rest}</p> : null}
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Chart, Empty, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
 import { localized, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
@@ -70,7 +71,7 @@ function LadderView({ workerId }: { workerId: string }) {
           .sort((a, b) => b.assessedAt.localeCompare(a.assessedAt));
         return (
           <>
-            <Section title={`${t('ladder')} · ${worker.data?.name ?? workerId}`}>
+            <Section title={`${t('ladder')} · ${worker.data?.name ?? workerId}`} actions={<Downloads path={`/api/exports/workers/${encodeURIComponent(workerId)}/ladder`} />}>
               {dimensions.length === 0 ? <Empty /> : (
                 <div className="two">
                   <RadarChart rows={dimensions} />
