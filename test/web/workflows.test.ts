@@ -83,7 +83,14 @@ describe('dashboard actions that run workflows', () => {
     const item = page.locator(`li.rollout[data-community="${COMMUNITY}"]`);
     for (const milestone of ['site', 'staffing', 'fit_out', 'opening']) {
       const step = item.locator(`li[data-milestone="${milestone}"]`);
-      await step.getByRole('button', { name: '完成里程碑' }).click();
+      // Completing takes a note and links, and asks first: it cannot be taken back.
+      await step.getByRole('button', { name: '完成里程碑', exact: true }).click();
+      await step.getByLabel('完成情况说明').fill(`${milestone} 已完成`);
+      await step.getByLabel('佐证材料链接').fill('https://example.org/rollout/evidence.jpg');
+      await step.getByRole('button', { name: '完成里程碑…' }).click();
+      const dialog = step.getByRole('dialog');
+      await dialog.waitFor();
+      await dialog.getByRole('button', { name: '完成里程碑', exact: true }).click();
       await item.locator(`li.step-done[data-milestone="${milestone}"]`).waitFor({ timeout: 30_000 });
     }
     await page.getByRole('link', { name: '总览' }).click();
@@ -117,10 +124,15 @@ describe('dashboard actions that run workflows', () => {
         if ((await open.count()) === 0) break;
         const task = open.first();
         const id = await task.getAttribute('data-task');
-        await task.getByLabel('佐证材料').fill('岗位设置表已上墙 https://example.org/evidence.jpg');
+        await task.getByLabel('完成情况说明').fill('岗位设置表已上墙');
+        await task.getByLabel('佐证材料链接').fill('https://example.org/evidence.jpg');
         await task.getByRole('button', { name: '完成任务' }).click();
         await leadGuide.locator(`li.task[data-task="${id}"] .evidence`).waitFor({ timeout: 30_000 });
       }
+      // Evidence links open safely in a new tab.
+      const link = leadGuide.locator('.evidence a').first();
+      expect(await link.getAttribute('href')).toBe('https://example.org/evidence.jpg');
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
     } finally {
       await lead.close();
     }
@@ -130,5 +142,7 @@ describe('dashboard actions that run workflows', () => {
     await guide.getByLabel(/签批意见/).fill('指导阶段完成良好');
     await guide.getByRole('button', { name: '阶段签批' }).click();
     await expect.poll(() => page.locator('ol.timeline li').first().textContent(), { timeout: 30_000 }).toContain('已签批');
+    // Who signed off, and their comment, are shown with the stage.
+    await expect.poll(() => page.getByTestId('signed-off-guide').textContent(), { timeout: 30_000 }).toContain('指导阶段完成良好');
   });
 });

@@ -22,7 +22,8 @@ CSV columns, workers:     id,orgUnitId,communityId,name,position[,email,phone,lo
                           (channels separated by ";", e.g. inbox;email)`)
     .action(async (kind: 'communities' | 'workers', file: string) => {
       const body = await readImportFile(file);
-      const result = await ctx.api().post<{ imported: number; ids: string[] }>(`/api/${kind}`, body);
+      const path = kind === 'communities' ? '/api/communities' : '/api/workers';
+      const result = await ctx.api().post<{ imported: number; ids: string[] }>(path, body);
       ctx.print(result, (value: typeof result) => `Imported ${value.imported} ${kind}: ${value.ids.join(', ')}`);
     });
 }

@@ -1,5 +1,6 @@
 import { type Command } from 'commander';
 import { CliError, EXIT, usageError } from '../client.js';
+import { registerPlanActionCommands } from './plan-actions.js';
 import { keyValues, table } from '../output.js';
 import { type CliContext, seg, type PlanView, type BulkStart } from '../context.js';
 export function registerPlanCommands(program: Command, ctx: CliContext) {
@@ -43,4 +44,6 @@ export function registerPlanCommands(program: Command, ctx: CliContext) {
           ['id', 'stage', 'status', 'required', 'dueAt', 'title'], ['task', 'stage', 'status', 'required', 'due', 'title']),
       ].join('\n'));
     });
+
+  registerPlanActionCommands(plan, ctx);
 }

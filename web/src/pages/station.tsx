@@ -262,7 +262,10 @@ function SignOff({ communityId, stageName, tasks, onChange }: { communityId: str
   const signOff = useAction();
   const [comments, setComments] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const openOptional = tasks.filter((task) => !task.required && (task.status === 'open' || task.status === 'pending'));
+  const isOpen = (task: Task) => task.status === 'open' || task.status === 'pending';
+  const openOptional = tasks.filter((task) => !task.required && isOpen(task));
+  // While required tasks are open the API refuses, naming them; the question only matters once it would succeed.
+  const asks = openOptional.length > 0 && !tasks.some((task) => task.required && isOpen(task));
   const commentsError = signOff.error?.fieldMessage('comments');
   const send = () => void signOff.run(() => unwrap(api.POST('/api/stations/{communityId}/plan/stages/{stage}/sign-off', {
     params: { path: { communityId, stage: stageName } }, body: comments.trim() ? { comments: comments.trim() } : {},
@@ -271,7 +274,7 @@ function SignOff({ communityId, stageName, tasks, onChange }: { communityId: str
   return (
     <form className="actions" aria-label={`${t('sign_off')} ${translateKey(t, 'stage', stageName)}`} onSubmit={(event) => {
       event.preventDefault();
-      if (openOptional.length > 0) setConfirming(true);
+      if (asks) setConfirming(true);
       else send();
     }}>
       <label>
