@@ -26,6 +26,12 @@ export const reportsZh = {
   completion_rate: '完成率',
   venture_status: '状态',
   street_choice: '街道',
+  rollup: '汇总对比',
+  rollup_title: '{scope} · 下属单位对比',
+  unit: '单位',
+  sort_by: '按此列排序',
+  totals: '合计',
+  rollup_chart: '各单位覆盖与服务人次',
 };
 
 export type ReportsMessageKey = keyof typeof reportsZh;
@@ -56,4 +62,10 @@ export const reportsEn: Record<ReportsMessageKey, string> = {
   completion_rate: 'Completion',
   venture_status: 'Status',
   street_choice: 'Street',
+  rollup: 'Roll-up',
+  rollup_title: '{scope} · units side by side',
+  unit: 'Unit',
+  sort_by: 'Sort by this column',
+  totals: 'Totals',
+  rollup_chart: 'Coverage and residents served by unit',
 };
