@@ -32,6 +32,10 @@ export const reportsZh = {
   sort_by: '按此列排序',
   totals: '合计',
   rollup_chart: '各单位覆盖与服务人次',
+  coverage_over_time: '建站覆盖进程',
+  coverage_actual: '已运营站点',
+  coverage_projected: '预计',
+  full_coverage_on: '预计 {date} 全覆盖',
 };
 
 export type ReportsMessageKey = keyof typeof reportsZh;
@@ -68,4 +72,8 @@ export const reportsEn: Record<ReportsMessageKey, string> = {
   sort_by: 'Sort by this column',
   totals: 'Totals',
   rollup_chart: 'Coverage and residents served by unit',
+  coverage_over_time: 'Coverage over time',
+  coverage_actual: 'Stations operating',
+  coverage_projected: 'Projected',
+  full_coverage_on: 'Full coverage projected on {date}',
 };
