@@ -41,3 +41,27 @@ export const monthlyView = z.object({
     items: z.array(z.object({ communityId: z.string(), community: localized, title: localized, dueAt: z.string() })),
   }),
 });
+
+const plansByStageView = z.object({ guide: z.number(), support: z.number(), supervise: z.number(), completed: z.number(), cancelled: z.number(), paused: z.number(), notStarted: z.number() });
+const rollupFigures = {
+  communities: z.number(), stationsOperating: z.number(), communitiesRemaining: z.number(), stationsInRollout: z.number(), coverageRatio: z.number(),
+  plansByStage: plansByStageView, trainingCompletion: z.number(), residentsServed: z.number(),
+};
+const rollupSort = z.enum(['name', 'communities', 'stationsOperating', 'communitiesRemaining', 'coverageRatio', 'trainingCompletion', 'residentsServed']);
+
+export const rollupQuery = z.object({
+  scopeId: idSchema.optional(),
+  sort: rollupSort.optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+}).strict();
+export const rollupExportQuery = z.object({ scopeId: idSchema.optional(), sort: rollupSort.optional(), order: z.enum(['asc', 'desc']).optional(), format: exportFormat }).strict();
+
+export const rollupView = z.object({
+  asOf: z.string(),
+  scope: z.object({ id: z.string(), kind: z.string(), name: localized }),
+  total: z.number(),
+  items: z.array(z.object({ id: z.string(), kind: z.string(), name: localized, ...rollupFigures })),
+  totals: z.object(rollupFigures),
+});

@@ -1,11 +1,13 @@
 import { ALL_ROLES, FileReply, route } from '../route.js';
 import {
-  cycleExportParams, formatQuery, monthlyExportQuery, monthlyQuery, monthlyView, scopedExportQuery, ventureExportQuery, workerExportParams,
+  cycleExportParams, formatQuery, monthlyExportQuery, monthlyQuery, monthlyView, rollupExportQuery, rollupQuery, rollupView, scopedExportQuery,
+  ventureExportQuery, workerExportParams,
 } from '../../schemas/export.js';
 import { exportMonthly } from '../../services/export/monthly.js';
 import { monthlyReport } from '../../services/monthly-report.js';
+import { rollupReport } from '../../services/rollup.js';
 import {
-  exportCoverage, exportCycleReport, exportStationPlans, exportSummary, exportVentureProjects, exportWorkerLadder,
+  exportCoverage, exportCycleReport, exportRollup, exportStationPlans, exportSummary, exportVentureProjects, exportWorkerLadder,
 } from '../../services/export/reports.js';
 import type { ExportFile } from '../../services/export/workbook.js';
 
@@ -100,5 +102,26 @@ export const exportRoutes = [
     query: monthlyExportQuery,
     files: [...FILES, 'application/pdf'],
     handler: async ({ deps, principal, query }) => file(await exportMonthly(deps, principal, query)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/reports/rollup',
+    etag: true,
+    summary: "The units under your scope side by side (a district's streets, a city's districts): coverage, stations operating and remaining, plans by stage, training completion, residents served; sortable, paged",
+    tag: 'reports',
+    roles: ALL_ROLES,
+    query: rollupQuery,
+    response: rollupView,
+    handler: async ({ deps, principal, query }) => rollupReport(deps, principal, query),
+  }),
+  route({
+    method: 'get',
+    path: '/api/exports/rollup',
+    summary: 'The roll-up as .xlsx or .csv, in the order asked for, with a totals row',
+    tag: 'exports',
+    roles: ALL_ROLES,
+    query: rollupExportQuery,
+    files: FILES,
+    handler: async ({ deps, principal, query }) => file(await exportRollup(deps, principal, query)),
   }),
 ];

@@ -7,6 +7,7 @@ import { rolloutCoverage, type CoverageReport } from '../station-rollout.js';
 import { cycleDetail, workerLadderView } from '../training-cycle.js';
 import { listVentureProjectsFor } from '../venture-project.js';
 import { summaryReport, type SummaryReport } from '../report.js';
+import { rollupReport, type RollupSortKey } from '../rollup.js';
 import { exportFile, type ExportFile, type Section } from './workbook.js';
 
 // The exports people hand upward, built from the same service answers the JSON routes give (so a
@@ -245,3 +246,27 @@ export async function exportVentureProjects(deps: Deps, principal: Principal, qu
   return exportFile([section], query.format, { title: '公益创投项目', basename: `venture-projects-${principal.scopeId}`, generatedAt: deps.clock() });
 }
 
+
+export async function exportRollup(
+  deps: Deps, principal: Principal, query: { scopeId?: string; sort?: RollupSortKey; order?: 'asc' | 'desc'; format: ExportFormat },
+): Promise<ExportFile> {
+  const rollup = await rollupReport(deps, principal, { ...query, limit: 10_000, offset: 0 });
+  const kind = rollup.items[0]?.kind;
+  const unitHeader = kind === 'district' ? '区' : kind === 'street' ? '街道' : kind === 'community' ? '社区' : '单位';
+  const section: Section = {
+    name: `${rollup.scope.name.zh}`.slice(0, 31) || '汇总',
+    columns: [
+      { key: 'name', header: unitHeader }, { key: 'communities', header: '社区数', format: 'int' }, { key: 'operating', header: '已运营社工站', format: 'int' },
+      { key: 'remaining', header: '待覆盖社区', format: 'int' }, { key: 'inRollout', header: '建设中', format: 'int' }, { key: 'ratio', header: '覆盖率', format: 'percent' },
+      { key: 'guide', header: '指导阶段', format: 'int' }, { key: 'support', header: '支持阶段', format: 'int' }, { key: 'supervise', header: '督导阶段', format: 'int' },
+      { key: 'completed', header: '计划完成', format: 'int' }, { key: 'training', header: '培训完成率', format: 'percent' }, { key: 'residents', header: '服务人次', format: 'int' },
+    ],
+    rows: rollup.items.map((row) => ({
+      name: row.name.zh, communities: row.communities, operating: row.stationsOperating, remaining: row.communitiesRemaining, inRollout: row.stationsInRollout,
+      ratio: row.coverageRatio, guide: row.plansByStage.guide, support: row.plansByStage.support, supervise: row.plansByStage.supervise,
+      completed: row.plansByStage.completed, training: row.trainingCompletion, residents: row.residentsServed,
+    })),
+    totals: ['communities', 'operating', 'remaining', 'inRollout', 'guide', 'support', 'supervise', 'completed', 'residents'],
+  };
+  return exportFile([section], query.format, { title: `${rollup.scope.name.zh}汇总对比`, basename: `rollup-${rollup.scope.id}-${stamp(rollup.asOf)}`, generatedAt: deps.clock() });
+}

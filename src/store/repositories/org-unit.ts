@@ -88,3 +88,15 @@ export async function firstRootOrgUnitId(db: Kysely<Database>): Promise<string |
   const row = await db.selectFrom('org_units').select('id').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
   return row?.id;
 }
+
+/** The org units directly under one, by id: the rows of a roll-up. */
+export async function childOrgUnits(db: Kysely<Database>, parentId: string): Promise<OrgUnitView[]> {
+  const rows = await db.selectFrom('org_units').select(['id', 'kind', 'name_zh', 'name_en']).where('parent_id', '=', parentId).orderBy('id').execute();
+  return rows.map((row) => ({ id: row.id, kind: row.kind, name: { zh: row.name_zh, en: row.name_en } }));
+}
+
+/** The communities in the subtree under (and including) an org unit. */
+export async function communityIdsUnder(db: Kysely<Database>, orgUnitId: string): Promise<string[]> {
+  const rows = await db.selectFrom('communities').select('id').where('id', 'in', subtreeOf(orgUnitId)).orderBy('id').execute();
+  return rows.map((row) => row.id);
+}

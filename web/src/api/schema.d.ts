@@ -5204,6 +5204,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The units under your scope side by side (a district's streets, a city's districts): coverage, stations operating and remaining, plans by stage, training completion, residents served; sortable, paged
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scopeId?: string;
+                    sort?: "name" | "communities" | "stationsOperating" | "communitiesRemaining" | "coverageRatio" | "trainingCompletion" | "residentsServed";
+                    order?: "asc" | "desc";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            scope: {
+                                id: string;
+                                kind: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            total: number;
+                            items: {
+                                id: string;
+                                kind: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                communities: number;
+                                stationsOperating: number;
+                                communitiesRemaining: number;
+                                stationsInRollout: number;
+                                coverageRatio: number;
+                                plansByStage: {
+                                    guide: number;
+                                    support: number;
+                                    supervise: number;
+                                    completed: number;
+                                    cancelled: number;
+                                    paused: number;
+                                    notStarted: number;
+                                };
+                                trainingCompletion: number;
+                                residentsServed: number;
+                            }[];
+                            totals: {
+                                communities: number;
+                                stationsOperating: number;
+                                communitiesRemaining: number;
+                                stationsInRollout: number;
+                                coverageRatio: number;
+                                plansByStage: {
+                                    guide: number;
+                                    support: number;
+                                    supervise: number;
+                                    completed: number;
+                                    cancelled: number;
+                                    paused: number;
+                                    notStarted: number;
+                                };
+                                trainingCompletion: number;
+                                residentsServed: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roll-up as .xlsx or .csv, in the order asked for, with a totals row
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    scopeId?: string;
+                    sort?: "name" | "communities" | "stationsOperating" | "communitiesRemaining" | "coverageRatio" | "trainingCompletion" | "residentsServed";
+                    order?: "asc" | "desc";
+                    format?: "xlsx" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;

@@ -26,6 +26,16 @@ export const reportsZh = {
   completion_rate: '完成率',
   venture_status: '状态',
   street_choice: '街道',
+  rollup: '汇总对比',
+  rollup_title: '{scope} · 下属单位对比',
+  unit: '单位',
+  sort_by: '按此列排序',
+  totals: '合计',
+  rollup_chart: '各单位覆盖与服务人次',
+  coverage_over_time: '建站覆盖进程',
+  coverage_actual: '已运营站点',
+  coverage_projected: '预计',
+  full_coverage_on: '预计 {date} 全覆盖',
 };
 
 export type ReportsMessageKey = keyof typeof reportsZh;
@@ -56,4 +66,14 @@ export const reportsEn: Record<ReportsMessageKey, string> = {
   completion_rate: 'Completion',
   venture_status: 'Status',
   street_choice: 'Street',
+  rollup: 'Roll-up',
+  rollup_title: '{scope} · units side by side',
+  unit: 'Unit',
+  sort_by: 'Sort by this column',
+  totals: 'Totals',
+  rollup_chart: 'Coverage and residents served by unit',
+  coverage_over_time: 'Coverage over time',
+  coverage_actual: 'Stations operating',
+  coverage_projected: 'Projected',
+  full_coverage_on: 'Full coverage projected on {date}',
 };

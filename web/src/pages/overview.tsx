@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { useDimensionNames } from '../catalog.js';
 import { Badge, Chart, Empty, ErrorNote, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
+import { CoverageOverTime } from '../coverage-chart.js';
 import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
@@ -75,6 +76,12 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
           }}
         </Loadable>
       </Section>
+
+      {rollout.data ? (
+        <Section title={t('coverage_over_time')}>
+          <CoverageOverTime coverage={rollout.data} />
+        </Section>
+      ) : null}
 
       <Section title={t('stations_by_stage')} actions={<Downloads path="/api/exports/station-plans" />}>
         <Loadable state={summary}>{(data) => <StageCounts summary={data} />}</Loadable>

@@ -1,0 +1,100 @@
+import { forbidden, notFound } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import { shanghaiDate } from '../domain/time.js';
+import { childOrgUnits, communityIdsUnder, getOrgUnit, inScope, subtreeIds } from '../store/repositories/org-unit.js';
+import { plansByStage, residentsServed, stationCounts, trainingCompletion, type PlansByStage } from '../store/repositories/report.js';
+import type { ServiceDeps } from './deps.js';
+
+// The roll-up a district or a city reads: the units directly under a scope (a district's
+// streets, a city's districts) side by side. Each figure is counted in SQL per unit, so the
+// work grows with the number of units, not with the records under them. Aggregates only.
+
+export const ROLLUP_SORT_KEYS = ['name', 'communities', 'stationsOperating', 'communitiesRemaining', 'coverageRatio', 'trainingCompletion', 'residentsServed'] as const;
+export type RollupSortKey = (typeof ROLLUP_SORT_KEYS)[number];
+
+export interface RollupRow {
+  id: string;
+  kind: string;
+  name: { zh: string; en: string };
+  communities: number;
+  stationsOperating: number;
+  communitiesRemaining: number;
+  stationsInRollout: number;
+  coverageRatio: number;
+  plansByStage: PlansByStage;
+  /** The share of active workers who passed level 1, averaged over the dimensions (0–1). */
+  trainingCompletion: number;
+  residentsServed: number;
+}
+
+export interface Rollup {
+  asOf: string;
+  scope: { id: string; kind: string; name: { zh: string; en: string } };
+  total: number;
+  items: RollupRow[];
+  totals: Omit<RollupRow, 'id' | 'kind' | 'name'>;
+}
+
+async function rowOf(deps: Pick<ServiceDeps, 'store'>, unit: { id: string; kind: string; name: { zh: string; en: string } }): Promise<RollupRow> {
+  const db = deps.store.db;
+  const communityIds = await communityIdsUnder(db, unit.id);
+  const counts = await stationCounts(db, communityIds);
+  const training = await trainingCompletion(db, await subtreeIds(db, unit.id));
+  const served = await residentsServed(db, communityIds);
+  return {
+    ...unit,
+    communities: counts.communities,
+    stationsOperating: counts.operating,
+    communitiesRemaining: counts.communities - counts.operating,
+    stationsInRollout: counts.inRollout,
+    coverageRatio: counts.communities === 0 ? 0 : Math.round((counts.operating / counts.communities) * 1000) / 1000,
+    plansByStage: await plansByStage(db, communityIds),
+    trainingCompletion: training.length === 0 ? 0 : Math.round((training.reduce((sum, d) => sum + d.completionRate, 0) / training.length) * 1000) / 1000,
+    residentsServed: served.total,
+  };
+}
+
+function sumRows(rows: RollupRow[]): Rollup['totals'] {
+  const plans: PlansByStage = { guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 };
+  for (const row of rows) for (const key of Object.keys(plans) as Array<keyof PlansByStage>) plans[key] += row.plansByStage[key];
+  const communities = rows.reduce((sum, row) => sum + row.communities, 0);
+  const operating = rows.reduce((sum, row) => sum + row.stationsOperating, 0);
+  const weighted = rows.reduce((sum, row) => sum + row.trainingCompletion * row.communities, 0);
+  return {
+    communities,
+    stationsOperating: operating,
+    communitiesRemaining: communities - operating,
+    stationsInRollout: rows.reduce((sum, row) => sum + row.stationsInRollout, 0),
+    coverageRatio: communities === 0 ? 0 : Math.round((operating / communities) * 1000) / 1000,
+    plansByStage: plans,
+    trainingCompletion: communities === 0 ? 0 : Math.round((weighted / communities) * 1000) / 1000,
+    residentsServed: rows.reduce((sum, row) => sum + row.residentsServed, 0),
+  };
+}
+
+/** The units under the caller's scope (or a unit in it), sorted and paged with a stable order (ties by id). */
+export async function rollupReport(
+  deps: Pick<ServiceDeps, 'store' | 'clock'>, principal: Principal,
+  query: { scopeId?: string; sort?: RollupSortKey; order?: 'asc' | 'desc'; limit: number; offset: number },
+): Promise<Rollup> {
+  const db = deps.store.db;
+  const scopeId = query.scopeId ?? principal.scopeId;
+  const scope = await getOrgUnit(db, scopeId);
+  if (!scope) throw notFound(`org unit ${scopeId}`, { reason: 'org_unit_not_found', values: { scopeId } });
+  if (!(await inScope(db, principal, scopeId))) throw forbidden(`${scopeId} is outside your scope`, { reason: 'scope_out_of_scope', values: { scopeId } });
+  const rows: RollupRow[] = [];
+  for (const unit of await childOrgUnits(db, scopeId)) rows.push(await rowOf(deps, unit));
+  const sort = query.sort ?? 'name';
+  const direction = (query.order ?? (sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
+  rows.sort((a, b) => {
+    const by = sort === 'name' ? a.name.zh.localeCompare(b.name.zh, 'zh-CN') : a[sort] - b[sort];
+    return by * direction || a.id.localeCompare(b.id);
+  });
+  return {
+    asOf: shanghaiDate(deps.clock()),
+    scope,
+    total: rows.length,
+    items: rows.slice(query.offset, query.offset + query.limit),
+    totals: sumRows(rows),
+  };
+}

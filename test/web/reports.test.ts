@@ -1,0 +1,63 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/services/user.js';
+import { startTestApi, STREET, type TestApi } from '../helpers/app.js';
+import { addSecondDistrict, DISTRICT } from '../helpers/second-district.js';
+import { createTestStore, type TestStore } from '../helpers/store.js';
+import { connectClient } from '../helpers/temporal.js';
+import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+
+// The reports pages in headless Chromium: the printable monthly report, the roll-up and the
+// download buttons, against the real API and store.
+describe('reports in the dashboard', () => {
+  let store: TestStore;
+  let temporal: Client;
+  let api: TestApi;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    store = await createTestStore('pglite', { seed: true, today: '2026-11-28' });
+    await addSecondDistrict(store, '2026-11-20');
+    temporal = await connectClient();
+    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
+    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
+    await createUser(store.db, { username: 'district', displayName: '区领导', password: 'district password', role: 'viewer', scopeId: DISTRICT, workerId: null });
+    browser = await openBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await temporal?.connection.close();
+    await store?.dispose();
+  });
+
+  it('shows the monthly report as a page with print and download buttons', async () => {
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.goto(`${api.url}/reports/monthly?month=2026-11`);
+    const figures = page.getByTestId('monthly-figures');
+    await figures.waitFor();
+    expect(await page.getByRole('heading', { name: /展览路街道社会工作月报 · 2026-11/ }).count()).toBe(1);
+    expect(await figures.textContent()).toContain('1100');
+    expect(await page.getByRole('button', { name: '打印' }).count()).toBe(1);
+    const pdf = page.locator('a[data-export="pdf"]');
+    expect(await pdf.getAttribute('href')).toBe('/api/exports/monthly?month=2026-11&format=pdf');
+    // The link downloads the file with the page's session.
+    const download = page.waitForEvent('download');
+    await page.locator('a[data-export="xlsx"]').click();
+    expect((await download).suggestedFilename()).toBe(`monthly-${STREET}-2026-11.xlsx`);
+  });
+
+  it("shows a district its streets side by side, sorted by a column's button", async () => {
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'district', 'district password');
+    await page.goto(`${api.url}/reports/rollup`);
+    const table = page.getByTestId('rollup-table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: /服务人次/ }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="rollup-table"] tbody tr')?.getAttribute('data-unit') === 'cn-bj-xicheng-zhanlanlu');
+    expect(await table.locator('tfoot').textContent()).toContain('1190');
+    expect(await page.locator('canvas').count()).toBeGreaterThan(0);
+  });
+});
