@@ -51,7 +51,8 @@ describe('a training cycle from launch through attendance and assessments to its
       await form.getByLabel('社工', { exact: true }).selectOption({ label: name });
       await form.getByLabel('分数').fill(score);
       await form.getByRole('button', { name: '登记考核' }).click();
-      await page.waitForTimeout(1_000);
+      // The answer is in once the button is enabled again.
+      await form.locator('button[type="submit"]:not([disabled])').waitFor();
       const refused = await form.locator('.note.error').count();
       return refused === 0 && (await form.getByLabel('分数').inputValue()) === '';
     }, { timeout: 90_000, interval: 2_000 }).toBe(true);
