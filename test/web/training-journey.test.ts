@@ -44,18 +44,28 @@ describe('a training cycle from launch through attendance and assessments to its
     await store?.dispose();
   });
 
+  // In the page: the assessment form has answered (a refusal shown, or the score cleared on success).
+  const ANSWERED = `(() => {
+    const form = document.querySelector('form[aria-label="登记考核"]');
+    const score = form && form.querySelector('input[type=number]');
+    return !!form && (!!form.querySelector('.note.error') || (!!score && score.value === ''));
+  })()`;
+
   async function recordAssessment(page: Page, name: string, score: string) {
     const form = page.getByRole('form', { name: '登记考核' });
-    // The assessment opens once the ladder has seen the session end: until then the page says so, in Chinese.
-    await expect.poll(async () => {
+    // The assessment opens once the ladder has seen the session end; until then the page refuses
+    // in Chinese and the next refresh of the cycle is awaited before trying again.
+    for (let attempt = 0; attempt < 40; attempt += 1) {
       await form.getByLabel('社工', { exact: true }).selectOption({ label: name });
       await form.getByLabel('分数').fill(score);
       await form.getByRole('button', { name: '登记考核' }).click();
-      // The answer is in once the button is enabled again.
-      await form.locator('button[type="submit"]:not([disabled])').waitFor();
-      const refused = await form.locator('.note.error').count();
-      return refused === 0 && (await form.getByLabel('分数').inputValue()) === '';
-    }, { timeout: 90_000, interval: 2_000 }).toBe(true);
+      await page.waitForFunction(ANSWERED);
+      const refusal = await form.locator('.note.error').textContent().catch(() => null);
+      if (refusal === null) return;
+      expect(refusal).toMatch(/[\u4e00-\u9fff]/);
+      await page.waitForResponse((answer) => answer.url().includes(`/api/training-cycles/${CYCLE}?`) || answer.url().endsWith(`/api/training-cycles/${CYCLE}`));
+    }
+    throw new Error(`the assessment of ${name} was refused 40 times`);
   }
 
   it('runs the session, takes attendance (station lead), records assessments (supervisor) and shows the report', async () => {
