@@ -56,7 +56,7 @@ describe('reports in the dashboard', () => {
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBe(2);
     await page.getByRole('button', { name: /服务人次/ }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="rollup-table"] tbody tr')?.getAttribute('data-unit') === 'cn-bj-xicheng-zhanlanlu');
+    await expect.poll(() => table.locator('tbody tr').first().getAttribute('data-unit'), { timeout: 30_000 }).toBe(STREET);
     expect(await table.locator('tfoot').textContent()).toContain('1190');
     expect(await page.locator('canvas').count()).toBeGreaterThan(0);
   });
