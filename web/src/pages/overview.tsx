@@ -55,15 +55,15 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
                     const label = `${localized(locale, community.name)}: ${translateKey(t, 'legend', status)}`;
                     const content = (
                       <>
-                        <span className="community-name">{localized(locale, community.name)}</span>
+                        <span className="community-name">{localized(locale, community.name)}</span>{' '}
                         <span className="community-status">{translateKey(t, 'legend', status)}</span>
                       </>
                     );
                     return (
                       <li key={community.id} className={`tile tile-${STATUS_TONE[status] ?? 'none'}`} data-status={status} data-community={community.id} title={label}>
                         {community.station && can(session, 'station.view')
-                          ? <a {...linkProps(`/stations/${encodeURIComponent(community.id)}`)} aria-label={label}>{content}</a>
-                          : <span aria-label={label}>{content}</span>}
+                          ? <a {...linkProps(`/stations/${encodeURIComponent(community.id)}`)}>{content}</a>
+                          : <span>{content}</span>}
                       </li>
                     );
                   })}

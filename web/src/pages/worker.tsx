@@ -3,7 +3,7 @@ import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Chart, Empty, Loadable, NARROW_CHART, Pager, Section, When } from '../components.js';
 import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
-import { localized, useI18n } from '../i18n.js';
+import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 
@@ -127,7 +127,7 @@ function History({ rows }: { rows: Enrolment[] }) {
           {rows.slice(page * PAGE, page * PAGE + PAGE).map((row) => (
             <tr key={row.cycleId}>
               <td><a {...linkProps(`/training/${encodeURIComponent(row.cycleId)}`)}>{row.cycleName}</a></td>
-              <td>{row.status}</td>
+              <td>{translateKey(t, 'enrolment', row.status)}</td>
               <td><When at={row.enrolledAt} /></td>
             </tr>
           ))}
