@@ -32,15 +32,13 @@ const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
   dashboard: [
     'GET /api/notifications/failures', 'GET /api/communities/:communityId', 'POST /api/communities', 'POST /api/workers', 'GET /api/me',
     'POST /api/tokens', 'GET /api/tokens', 'POST /api/tokens/:tokenId/revoke', 'GET /api/audit', 'POST /api/rollout', 'GET /api/stations/plans',
-    'POST /api/stations/plans', 'GET /api/stations/:communityId/plan', 'POST /api/training-cycles/:id/participants', 'POST /api/training-cycles/:id/check-in',
+    'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
     'POST /api/digest/run', 'GET /api/exports/summary', 'GET /api/exports/coverage', 'GET /api/exports/station-plans', 'GET /api/exports/training-cycles/:id',
-    'GET /api/exports/workers/:workerId/ladder', 'GET /api/exports/venture-projects',
+    'GET /api/exports/workers/:workerId/ladder', 'GET /api/exports/venture-projects', 'GET /api/exports/monthly',
   ],
   cli: [
     'GET /api/notifications', 'POST /api/notifications/:notificationId/read', 'GET /api/notifications/failures', 'GET /api/communities/:communityId',
-    'GET /api/workers/:workerId', 'GET /api/audit', 'POST /api/training-cycles/:id/participants', 'POST /api/training-cycles/:id/attendance',
-    'POST /api/training-cycles/:id/assessments', 'POST /api/training-cycles/:id/check-in', 'POST /api/training-cycles/:id/sessions/:sessionId/move',
-    'POST /api/training-cycles/:id/sessions/:sessionId/cancel', 'GET /api/workers/:workerId/ladder', 'GET /api/dimensions', 'GET /api/reports/summary',
+    'GET /api/workers/:workerId', 'GET /api/audit', 'GET /api/workers/:workerId/ladder', 'GET /api/dimensions', 'GET /api/reports/summary',
     'GET /api/auth/session',
   ],
 };
