@@ -44,7 +44,7 @@ const ENDPOINTS = [
   '/api/notifications?kind=escalation&unread=true&limit=20',
   // The reports of issue 16.
   '/api/reports/monthly',
-  '/api/reports/rollup?scopeId=cn-bj-xicheng',
+  '/api/reports/rollup',
 ];
 const BASELINE = '/healthz';
 
