@@ -33,8 +33,7 @@ const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
     'GET /api/notifications/failures', 'GET /api/communities/:communityId', 'POST /api/communities', 'POST /api/workers', 'GET /api/me',
     'POST /api/tokens', 'GET /api/tokens', 'POST /api/tokens/:tokenId/revoke', 'GET /api/audit', 'POST /api/rollout', 'GET /api/stations/plans',
     'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
-    'POST /api/digest/run', 'GET /api/exports/summary', 'GET /api/exports/coverage', 'GET /api/exports/station-plans', 'GET /api/exports/training-cycles/:id',
-    'GET /api/exports/workers/:workerId/ladder', 'GET /api/exports/venture-projects', 'GET /api/exports/monthly',
+    'POST /api/digest/run',
   ],
   cli: [
     'GET /api/notifications', 'POST /api/notifications/:notificationId/read', 'GET /api/notifications/failures', 'GET /api/communities/:communityId',
@@ -60,7 +59,12 @@ interface Call { method: 'GET' | 'POST' | 'ANY'; path: string; file: string }
 function dashboardCalls(): Call[] {
   return filesUnder(join(ROOT, 'web', 'src'), /\.tsx?$/).filter((file) => !file.endsWith('schema.d.ts')).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    return [...text.matchAll(/\bapi\.(GET|POST)\(\s*'([^']+)'/g)].map((m) => ({ method: m[1] as Call['method'], path: shape(m[2]!), file: relative(ROOT, file) }));
+    const calls = [...text.matchAll(/\bapi\.(GET|POST)\(\s*'([^']+)'/g)].map((m) => ({ method: m[1] as Call['method'], path: shape(m[2]!), file: relative(ROOT, file) }));
+    // Download buttons: <Downloads path="/api/exports/…" /> or path={`/api/exports/${…}/…`}.
+    const downloads = [...text.matchAll(/<Downloads\s+path=(?:"([^"]+)"|\{`([^`]+)`\})/g)].map((m) => ({
+      method: 'GET' as const, path: shape((m[1] ?? m[2]!).replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, ':x')), file: relative(ROOT, file),
+    }));
+    return [...calls, ...downloads];
   });
 }
 

@@ -56,7 +56,27 @@ export function registerReportCommands(program: Command, ctx: CliContext) {
     .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
     .action(async (workerId: string, options: { out: string }) => save(ctx, `/api/exports/workers/${seg(workerId)}/ladder${query({ format: formatOf(options.out) })}`, options.out));
 
-  program.command('report').description("reports handed upward")
+  exportCommand.command('rollup').description('the units under your scope side by side (a district\'s streets, a city\'s districts), with a totals row')
+    .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+    .option('--scope <scopeId>', 'the district or city to roll up (default: your own scope)')
+    .option('--sort <column>', 'the column to sort by')
+    .option('--order <asc|desc>', 'the sort order')
+    .action(async (options: { out: string; scope?: string; sort?: string; order?: string }) =>
+      save(ctx, `/api/exports/rollup${query({ scopeId: options.scope, sort: options.sort, order: options.order, format: formatOf(options.out) })}`, options.out));
+
+  const report = program.command('report').description('reports handed upward');
+  report.command('rollup')
+    .description("the units under your scope side by side: coverage, stations operating and remaining, plans by stage, training completion, residents served")
+    .option('--scope <scopeId>', 'the district or city to roll up (default: your own scope)')
+    .option('--sort <column>', 'the column to sort by')
+    .option('--order <asc|desc>', 'the sort order')
+    .option('--limit <n>', 'at most this many rows', '100')
+    .option('--offset <n>', 'skip this many rows', '0')
+    .action(async (options: { scope?: string; sort?: string; order?: string; limit: string; offset: string }) => {
+      const rollup = await ctx.api().get<unknown>(`/api/reports/rollup${query({ scopeId: options.scope, sort: options.sort, order: options.order, limit: options.limit, offset: options.offset })}`);
+      ctx.print(rollup);
+    });
+  report
     .command('monthly')
     .description("a street's monthly report (月报): coverage, plans by stage, training, residents served by theme, venture projects, overdue items")
     .option('--month <YYYY-MM>', 'the month (default: this month)')
