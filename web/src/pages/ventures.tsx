@@ -7,6 +7,7 @@ import { linkProps, navigate } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { shanghaiToday } from '../time.js';
 import { ConfirmDialog, Disclosure } from '../widgets.js';
+import { Downloads } from '../downloads.js';
 
 // Venture projects (公益创投): the list by theme and status; a station lead proposes, a supervisor
 // approves or rejects (asked first, with the reason), the project starts, its services are recorded
@@ -46,6 +47,7 @@ function ProjectList({ session }: { session: SessionInfo }) {
               {STATUSES.map((key) => <option key={key} value={key}>{translateKey(t, 'status', key)}</option>)}
             </select>
           </label>
+          <Downloads path="/api/exports/venture-projects" query={{ theme: theme || undefined }} />
         </div>
       }>
         <Loadable state={projects}>
