@@ -11,7 +11,6 @@ const SERIAL = [
   // The cluster topology (a Temporal server on PostgreSQL of its own, stopped and started).
   'test/cluster/server-restart.test.ts',
   'test/cluster/store-outage.test.ts',
-  'test/cluster/worker-kill.test.ts',
 ];
 
 export default defineConfig({
