@@ -10,7 +10,8 @@ import { CSRF_HEADER } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
-import { type AppDeps, Reply, type RouteSpec } from './route.js';
+import { type AppDeps, FileReply, Reply, type RouteSpec } from './route.js';
+import { readMultipartFiles } from './multipart.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
 import { CODEC_PATH, createCodecRouter } from './codec-endpoint.js';
@@ -63,7 +64,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   app.use(CODEC_PATH, createCodecRouter(deps));
   const limiter = createRateLimiter(deps.config.RATE_LIMIT_PER_MINUTE);
   for (const spec of routes) {
-    app[spec.method](spec.path, spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody, async (req: Request, res: Response, next: NextFunction) => {
+    // An upload's body is read by its handler, after authentication and its own checks.
+    const bodyParser = spec.upload ? (_req: Request, _res: Response, next: NextFunction) => next() : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
+    app[spec.method](spec.path, bodyParser, async (req: Request, res: Response, next: NextFunction) => {
       try {
         await handle(spec, req, res, deps, limiter);
       } catch (error) {
@@ -130,16 +133,28 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   };
   const params = parse(spec.params, req.params, 'params');
   const query = parse(spec.query, { ...req.query }, 'query');
-  const body = parse(spec.body, req.body ?? {}, 'body');
+  const body = spec.upload ? undefined : parse(spec.body, req.body ?? {}, 'body');
   if (problems.length > 0) throw invalidRequest(problems);
 
   const requestId = res.locals.requestId as string;
   const log = (res.locals.log as typeof deps.logger).child({ actor: principal.name });
-  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  const upload = spec.upload;
+  const files = () => (upload ? readMultipartFiles(req, upload) : Promise.resolve([]));
+  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps, files } as never);
   const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
+  }
+  if (result instanceof FileReply) {
+    const ascii = result.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.setHeader('Content-Type', result.mediaType);
+    res.setHeader('Content-Disposition', `${result.disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.fileName)}`);
+    // A stored file is never run as a page of this origin, whatever it holds.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.status(200).send(result.content);
+    return;
   }
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);

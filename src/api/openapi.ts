@@ -14,6 +14,8 @@ const errorSchema = z.object({
   }),
 });
 
+const uploadSchema = z.object({ file: z.array(z.string().openapi({ format: 'binary' })) });
+
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
@@ -41,6 +43,9 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
       request: {
         ...(spec.params ?? implicitParams(spec.path) ? { params: (spec.params ?? implicitParams(spec.path)) as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.upload
+          ? { body: { content: { 'multipart/form-data': { schema: uploadSchema } }, description: `Files in the field "file": at most ${spec.upload.files} a request, ${spec.upload.fileBytes / 1024 / 1024} MB each, ${spec.upload.requestBytes / 1024 / 1024} MB in all; images, PDF and Office documents (typed by content).` } }
+          : {}),
         ...(spec.body
           ? { body: { content: { 'application/json': { schema: spec.body, ...(spec.example !== undefined ? { example: spec.example } : {}) } } } }
           : {}),
@@ -48,6 +53,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
       responses: {
         [status]: {
           description: 'Success',
+          ...(spec.produces ? { content: { [spec.produces]: { schema: z.string().openapi({ format: 'binary' }) } } } : {}),
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },

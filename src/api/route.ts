@@ -3,6 +3,7 @@ import type { z, ZodType } from 'zod';
 import type { Role } from '../domain/types.js';
 import type { ServiceDeps } from '../services/deps.js';
 import type { Principal } from '../domain/principal.js';
+import type { IncomingFile } from '../services/attachment.js';
 
 /** What every route handler may use: the services' dependencies; entry points and tests wire real parts. */
 export type AppDeps = ServiceDeps;
@@ -16,6 +17,13 @@ export interface RouteContext<P, Q, B> {
   requestId: string;
   log: Logger;
   deps: AppDeps;
+  /** An upload route's files, read from the multipart body when called (after the handler's checks). */
+  files: () => Promise<IncomingFile[]>;
+}
+
+/** A file to send as the answer's body (a download), with its type and name. */
+export class FileReply {
+  constructor(readonly content: Buffer, readonly mediaType: string, readonly fileName: string, readonly disposition: 'attachment' | 'inline' = 'attachment') {}
 }
 
 /** A handler's answer when it needs a status other than the route's `status`. */
@@ -49,6 +57,10 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   personalData?: boolean;
   /** A larger JSON body limit than the API's default (bulk imports), e.g. '5mb'. */
   bodyLimit?: string;
+  /** The body is multipart/form-data with files (read by the handler through `files`, not as JSON). */
+  upload?: { fileBytes: number; files: number; requestBytes: number };
+  /** The answer is a file (FileReply), described in OpenAPI as binary of this media type. */
+  produces?: string;
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>;
 }
 

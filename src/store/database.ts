@@ -393,6 +393,33 @@ export interface MetaTable {
   updated_at: DefaultTimestamp;
 }
 
+// 0150_attachments: evidence files, stored once per content hash.
+export interface FileBlobTable {
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  content: Uint8Array;
+  created_at: DefaultTimestamp;
+}
+
+/** What an attachment is evidence of; `service_record` and `case_file` are for the service records area. */
+export type AttachmentOwnerKind = 'plan_task' | 'rollout_milestone' | 'venture_project' | 'case' | 'service_record' | 'case_file';
+
+export interface AttachmentTable {
+  id: string;
+  owner_kind: AttachmentOwnerKind;
+  owner_id: string;
+  org_unit_id: string;
+  sha256: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  uploaded_by: string;
+  uploaded_at: DefaultTimestamp;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   centers: CenterTable;
@@ -424,6 +451,8 @@ export interface Database {
   users: UserTable;
   user_sessions: UserSessionTable;
   meta: MetaTable;
+  file_blobs: FileBlobTable;
+  attachments: AttachmentTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -175,8 +175,8 @@ describe('scope: what each role sees and changes', () => {
 
   /** The records a walk over every GET route reads, by path parameter (see PATH_PARAMS). */
   const walkRecords = (): Array<Partial<Records>> => [
-    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup' },
-    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup' },
+    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none' },
+    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none' },
   ];
   const workerSecrets = async (except: string | null) => (await store.db.selectFrom('workers').select(['id', 'name', 'email', 'phone']).execute())
     .filter((worker) => worker.id !== except)

@@ -147,7 +147,7 @@ export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string
 // parameter the table does not know fails those tests by name, so a new route is never skipped.
 
 /** The path parameters the route table knows how to fill with a record. */
-export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone'] as const;
+export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId'] as const;
 export type PathParam = (typeof PATH_PARAMS)[number];
 export type Records = Record<PathParam, string>;
 

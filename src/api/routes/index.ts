@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
+import { attachmentRoutes } from './attachment.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { communityRoutes } from './community.js';
@@ -25,6 +26,7 @@ export function allRoutes(): RouteSpec[] {
     ...trainingRoutes,
     ...catalogRoutes,
     ...ventureRoutes,
+    ...attachmentRoutes,
     ...reportRoutes,
     ...authRoutes,
   ];
