@@ -14,7 +14,9 @@ const errorSchema = z.object({
   }),
 });
 
-const uploadSchema = z.object({ file: z.array(z.string().openapi({ format: 'binary' })) });
+// Plain OpenAPI schemas: multipart files and binary answers have no zod counterpart.
+const binarySchema = { type: 'string' as const, format: 'binary' };
+const uploadSchema = { type: 'object' as const, properties: { file: { type: 'array' as const, items: binarySchema } }, required: ['file'] };
 
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -53,7 +55,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
       responses: {
         [status]: {
           description: 'Success',
-          ...(spec.produces ? { content: { [spec.produces]: { schema: z.string().openapi({ format: 'binary' }) } } } : {}),
+          ...(spec.produces ? { content: { [spec.produces]: { schema: binarySchema } } } : {}),
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         default: { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
