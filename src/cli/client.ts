@@ -63,11 +63,34 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** Sends files as multipart/form-data (field "file"); answers like `request`. */
+  async upload<T = unknown>(path: string, files: Array<{ name: string; content: Uint8Array }>): Promise<T> {
+    const form = new FormData();
+    for (const file of files) form.append('file', new Blob([file.content]), file.name);
+    return this.request<T>('POST', path, form);
+  }
+
+  /** Downloads a file: its bytes and the name the API gives it. */
+  async download(path: string): Promise<{ content: Buffer; fileName: string | undefined; mediaType: string | null }> {
+    let fileName: string | undefined;
+    let mediaType: string | null = null;
+    const content = await this.request<Buffer>('GET', path, undefined, {
+      raw: true,
+      onHeaders: (headers) => {
+        mediaType = headers.get('content-type');
+        const disposition = headers.get('content-disposition') ?? '';
+        const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+        fileName = encoded ? decodeURIComponent(encoded) : undefined;
+      },
+    });
+    return { content, fileName, mediaType };
+  }
+
   /**
    * One call. `auth: false` sends no token; `headers` adds headers (a dashboard session's cookie
    * and CSRF token); `onHeaders` sees the answer's headers (the cookies a sign-in sets).
    */
-  async request<T = unknown>(method: string, path: string, body?: unknown, options: { auth?: boolean; headers?: Record<string, string>; onHeaders?: (headers: Headers) => void } = {}): Promise<T> {
+  async request<T = unknown>(method: string, path: string, body?: unknown, options: { auth?: boolean; headers?: Record<string, string>; onHeaders?: (headers: Headers) => void; raw?: boolean } = {}): Promise<T> {
     const auth = options.auth ?? true;
     if (auth && !this.token) throw usageError('no token: set SHEGONG_TOKEN or pass --token (an admin makes one with `shegong token create`)');
     let response: Response;
@@ -76,11 +99,11 @@ export class ApiClient {
         method,
         headers: {
           accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
           ...(auth ? { authorization: `Bearer ${this.token}` } : {}),
           ...options.headers,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
@@ -89,6 +112,7 @@ export class ApiClient {
       throw new CliError(EXIT.unavailable, `cannot reach the API at ${this.url}: ${why}`);
     }
     options.onHeaders?.(response.headers);
+    if (options.raw && response.ok) return Buffer.from(await response.arrayBuffer()) as T;
     const text = await response.text();
     let parsed: unknown;
     try {

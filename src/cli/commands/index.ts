@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAccountCommands } from './account.js';
+import { registerAttachmentCommands } from './attachment.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
@@ -17,4 +18,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCycleCommands,
   registerPlanCommands,
   registerRolloutCommands,
+  registerAttachmentCommands,
 ];
