@@ -11,13 +11,14 @@ export type Capability =
   | 'training.view' | 'training.launch' | 'training.manage'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
-  | 'inbox' | 'users.manage' | 'personal_data';
+  | 'inbox' | 'users.manage' | 'personal_data'
+  | 'attachments.view' | 'attachments.add';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
-  social_worker: ['training.view', 'worker.view', 'inbox'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'attachments.view', 'attachments.add'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'attachments.view', 'attachments.add'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'attachments.view', 'attachments.add'],
+  social_worker: ['training.view', 'worker.view', 'inbox', 'attachments.view'],
   viewer: ['rollout.view', 'inbox'],
 };
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AttachmentsToggle } from '../attachments.js';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
@@ -111,6 +112,10 @@ function MilestoneStep({ session, communityId, name, milestone, onChange }: {
         </span>
       ) : null}
       <ErrorNote error={complete.error} />
+      {milestone && can(session, 'attachments.view') ? (
+        <AttachmentsToggle ownerKind="rollout_milestone" ownerId={`${communityId}:${name}`} canAttach={can(session, 'attachments.add')}
+          upload={{ path: `/api/rollout/${encodeURIComponent(communityId)}/milestones/${encodeURIComponent(name)}/attachments`, route: '/api/rollout/{communityId}/milestones/{milestone}/attachments' }} />
+      ) : null}
       {replanning ? (
         <form className="actions" onSubmit={(event) => {
           event.preventDefault();

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
+import { AttachmentList, AttachmentsToggle, useCommunityAttachments } from '../attachments.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Section } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
@@ -13,6 +14,7 @@ type Stage = Plan['stages'][number];
 type StageName = Stage['stage'];
 type Task = Plan['tasks'][number];
 type MainTask = NonNullable<Task['mainTask']>;
+type PlanFiles = ReturnType<typeof useCommunityAttachments>;
 
 const STAGES: readonly StageName[] = ['guide', 'support', 'supervise'];
 const MAIN_TASKS: readonly MainTask[] = ['post_building', 'talent_training', 'resource_linkage', 'professional_services'];
@@ -40,6 +42,7 @@ export function StationPage({ session, communityId }: { session: SessionInfo; co
         </Loadable>
       </Section>
       {selected ? <PlanView key={selected} session={session} communityId={selected} community={withStation.find((c) => c.id === selected)} /> : null}
+      {selected ? <VentureProjects key={`vp-${selected}`} session={session} communityId={selected} /> : null}
     </div>
   );
 }
@@ -49,6 +52,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
   const path = { communityId };
   const plan = usePolled(() => unwrap(api.GET('/api/stations/{communityId}/plan', { params: { path } })), `plan:${communityId}`);
   const start = useAction();
+  const files = useCommunityAttachments('plan_task', communityId);
   const notStarted = plan.error?.status === 404;
 
   if (notStarted) {
@@ -96,7 +100,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
             {STAGES.map((stageName) => {
               const stage = data.stages.find((s) => s.stage === stageName);
               const stageTasks = data.tasks.filter((task) => task.stage === stageName);
-              return <StageCard key={stageName} session={session} communityId={communityId} stageName={stageName} stage={stage} tasks={stageTasks} onChange={plan.reload} />;
+              return <StageCard key={stageName} session={session} communityId={communityId} planId={data.planId} files={files} stageName={stageName} stage={stage} tasks={stageTasks} onChange={plan.reload} />;
             })}
             <Visits plan={data} />
           </>
@@ -106,8 +110,8 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
   );
 }
 
-function StageCard({ session, communityId, stageName, stage, tasks, onChange }: {
-  session: SessionInfo; communityId: string; stageName: StageName; stage: Stage | undefined; tasks: Task[]; onChange(): void;
+function StageCard({ session, communityId, planId, files, stageName, stage, tasks, onChange }: {
+  session: SessionInfo; communityId: string; planId: string; files: PlanFiles; stageName: StageName; stage: Stage | undefined; tasks: Task[]; onChange(): void;
 }) {
   const { t, locale } = useI18n();
   const status = stage?.status ?? 'pending';
@@ -123,7 +127,7 @@ function StageCard({ session, communityId, stageName, stage, tasks, onChange }: 
     <Section title={`${translateKey(t, 'stage', stageName)} · ${translateKey(t, 'status', status)}`} id={`stage-${stageName}`}>
       {tasks.length === 0 ? <Empty /> : (
         <ul className="tasks">
-          {tasks.map((task) => <TaskItem key={task.id} session={session} communityId={communityId} task={task} onChange={onChange} />)}
+          {tasks.map((task) => <TaskItem key={task.id} session={session} communityId={communityId} planId={planId} files={files} task={task} onChange={onChange} />)}
         </ul>
       )}
       {sendBacks.length > 0 ? (
@@ -156,7 +160,7 @@ function StageCard({ session, communityId, stageName, stage, tasks, onChange }: 
   );
 }
 
-function TaskItem({ session, communityId, task, onChange }: { session: SessionInfo; communityId: string; task: Task; onChange(): void }) {
+function TaskItem({ session, communityId, planId, files, task, onChange }: { session: SessionInfo; communityId: string; planId: string; files: PlanFiles; task: Task; onChange(): void }) {
   const { t, locale } = useI18n();
   const [note, setNote] = useState('');
   const complete = useAction();
@@ -202,6 +206,8 @@ function TaskItem({ session, communityId, task, onChange }: { session: SessionIn
           {!noteError ? <ErrorNote error={complete.error} /> : null}
         </form>
       ) : null}
+      <AttachmentList ownerKind="plan_task" ownerId={`${planId}:${taskId}`} list={files} canAttach={can(session, 'attachments.add') && status !== 'cancelled'}
+        upload={{ path: `/api/stations/${encodeURIComponent(communityId)}/plan/tasks/${encodeURIComponent(taskId)}/attachments`, route: '/api/stations/{communityId}/plan/tasks/{taskId}/attachments' }} />
     </li>
   );
 }
@@ -248,6 +254,33 @@ function Visits({ plan }: { plan: Plan }) {
         </table>
       )}
       <p><a {...linkProps('/')}>{t('nav_overview')}</a></p>
+    </Section>
+  );
+}
+
+/** The station's venture projects, each with its evidence files. */
+function VentureProjects({ session, communityId }: { session: SessionInfo; communityId: string }) {
+  const { t, locale } = useI18n();
+  const projects = usePolled(() => unwrap(api.GET('/api/venture-projects', { params: { query: { communityId } } })), `venture:${communityId}`, 60_000);
+  return (
+    <Section title={t('venture_projects')} id="venture-projects">
+      <Loadable state={projects} empty={(data) => data.items.length === 0}>
+        {(data) => (
+          <ul className="list">
+            {data.items.map((project) => (
+              <li key={project.id} data-project={project.id}>
+                <strong>{localized(locale, project.title)}</strong>{' '}
+                <Badge tone={STATUS_TONE[project.status] ?? 'info'}>{translateKey(t, 'status', project.status)}</Badge>{' '}
+                <span className="muted">{translateKey(t, 'theme', project.theme)} · {t('residents_total', { n: project.residentsServed })}</span>
+                {can(session, 'attachments.view') ? (
+                  <AttachmentsToggle ownerKind="venture_project" ownerId={project.id} canAttach={can(session, 'attachments.add')}
+                    upload={{ path: `/api/venture-projects/${encodeURIComponent(project.id)}/attachments`, route: '/api/venture-projects/{projectId}/attachments' }} />
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loadable>
     </Section>
   );
 }
