@@ -420,6 +420,61 @@ export interface AttachmentTable {
   removed_by: string | null;
 }
 
+// 0151_case_calls: case calls mirrored by the caseCall workflow.
+export interface CaseCallTable {
+  id: string;
+  org_unit_id: string;
+  workflow_id: string;
+  title_zh: string;
+  title_en: string;
+  kinds: Json<string[]>;
+  station_ids: Json<string[]>;
+  submission_deadline: Timestamp;
+  review_deadline: Timestamp;
+  rubric: Json<unknown>;
+  panel: Json<unknown>;
+  select_per_kind: number;
+  phase: 'submission' | 'review' | 'selection' | 'published' | 'cancelled';
+  opened_by: string;
+  selection: Json<unknown> | null;
+  published_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CallCaseTable {
+  id: string;
+  call_id: string;
+  community_id: string;
+  kind: 'casework' | 'group' | 'community';
+  title: string;
+  content: Json<unknown>;
+  status: 'draft' | 'submitted' | 'withdrawn';
+  revision: number;
+  saved_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CaseReviewTable {
+  case_id: string;
+  reviewer_id: string;
+  call_id: string;
+  scores: Json<Record<string, number>>;
+  comment: string;
+  total: Numeric;
+  scored_at: Timestamp;
+}
+
+export interface CaseCallEventTable {
+  call_id: string;
+  step: string;
+  at: Timestamp;
+  actor: string | null;
+  detail: Json<unknown>;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   centers: CenterTable;
@@ -453,6 +508,10 @@ export interface Database {
   meta: MetaTable;
   file_blobs: FileBlobTable;
   attachments: AttachmentTable;
+  case_calls: CaseCallTable;
+  call_cases: CallCaseTable;
+  case_reviews: CaseReviewTable;
+  case_call_events: CaseCallEventTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

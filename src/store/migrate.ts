@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007_users.js';
 import * as m0008 from './migrations/0008_plan_task_escalations.js';
 import * as m0110 from './migrations/0110_audit_scope.js';
 import * as m0150 from './migrations/0150_attachments.js';
+import * as m0151 from './migrations/0151_case_calls.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0008_plan_task_escalations': m0008,
   '0110_audit_scope': m0110,
   '0150_attachments': m0150,
+  '0151_case_calls': m0151,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
