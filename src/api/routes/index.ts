@@ -1,6 +1,7 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
 import { attachmentRoutes } from './attachment.js';
+import { caseCallRoutes } from './case-call.js';
 import { authRoutes } from './auth.js';
 import { catalogRoutes } from './catalog.js';
 import { communityRoutes } from './community.js';
@@ -27,6 +28,7 @@ export function allRoutes(): RouteSpec[] {
     ...catalogRoutes,
     ...ventureRoutes,
     ...attachmentRoutes,
+    ...caseCallRoutes,
     ...reportRoutes,
     ...authRoutes,
   ];
