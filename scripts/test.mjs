@@ -1,12 +1,13 @@
 // `npm test`: installs what is missing, then typecheck, lint and the whole vitest suite. The
 // suite's global setup starts one Temporal dev server for the run and stops it at the end.
 import { ensureNodeModules, ensureTemporalCli, run } from './lib/ensure.mjs';
-import { ensureChromium, ensureWebBuild } from './lib/web.mjs';
+import { ensureChromium, ensurePdftotext, ensureWebBuild } from './lib/web.mjs';
 
 ensureNodeModules();
 const temporalCli = ensureTemporalCli();
 ensureWebBuild();
 ensureChromium();
+ensurePdftotext();
 const env = { ...process.env, TEMPORAL_CLI: temporalCli };
 const extra = process.argv.slice(2);
 

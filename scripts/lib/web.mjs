@@ -45,3 +45,18 @@ export function ensureChromium() {
     }
   }
 }
+
+/** Installs poppler-utils when pdftotext is missing: the case collection's PDF test reads its text. */
+export function ensurePdftotext() {
+  const found = spawnSync('pdftotext', ['-v'], { stdio: 'ignore' });
+  if (!found.error) return;
+  console.error('shegong: installing poppler-utils for pdftotext (apt-get update && apt-get install -y poppler-utils)...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', 'poppler-utils']]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) {
+      console.error(`shegong: apt-get ${args.join(' ')} failed; install poppler-utils by hand`);
+      process.exit(result.status ?? 1);
+    }
+  }
+}

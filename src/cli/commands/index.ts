@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAccountCommands } from './account.js';
 import { registerAttachmentCommands } from './attachment.js';
+import { registerCaseCallCommands } from './case-call.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
@@ -19,4 +20,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerPlanCommands,
   registerRolloutCommands,
   registerAttachmentCommands,
+  registerCaseCallCommands,
 ];
