@@ -11,6 +11,7 @@ import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem 
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { type AppDeps, FileReply, Reply, type RouteSpec } from './route.js';
+import { readMultipartFiles } from './multipart.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
 import { answerIfNotModified } from './etag.js';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
   const defaultJsonBody = jsonBody(BODY_LIMIT);
   const publicJsonBody = jsonBody(PUBLIC_BODY_LIMIT);
+  const skipBody = (_req: Request, _res: Response, next: NextFunction) => next();
 
   const openApi = buildOpenApiDocument(routes, API_VERSION);
   app.get('/api/openapi.json', (_req, res) => {
@@ -76,7 +78,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   // of the body is read: an anonymous or unentitled request never costs a parse or an inflate, and
   // the import-sized limit serves only the roles a bulk route lets through.
   for (const spec of routes) {
-    const body = spec.roles === 'public' ? publicJsonBody : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
+    // An upload's body is read by its handler (multipart), after authentication and its own checks.
+    const body = spec.upload ? skipBody : spec.roles === 'public' ? publicJsonBody : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
     app[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         res.locals.principal = await admit(spec, req, deps, limiter);
@@ -155,7 +158,7 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   };
   const params = parse(spec.params, req.params, 'params');
   const query = parse(spec.query, { ...req.query }, 'query');
-  const body = parse(spec.body, req.body ?? {}, 'body');
+  const body = spec.upload ? undefined : parse(spec.body, req.body ?? {}, 'body');
   if (problems.length > 0) throw invalidRequest(problems);
 
   const requestId = res.locals.requestId as string;
@@ -165,7 +168,9 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
     if (spec.personalData) await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
     return;
   }
-  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  const upload = spec.upload;
+  const files = () => (upload ? readMultipartFiles(req, upload) : Promise.resolve([]));
+  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps, files } as never);
   const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
@@ -173,10 +178,13 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   }
   if (result instanceof FileReply) {
     // An ASCII fallback name and the UTF-8 one (RFC 6266 / 5987).
-    const ascii = result.filename.replace(/[^\w.-]/g, '_');
-    res.setHeader('Content-Type', result.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`);
-    res.status(spec.status ?? 200).send(result.body);
+    const ascii = result.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.setHeader('Content-Type', result.mediaType);
+    res.setHeader('Content-Disposition', `${result.disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.fileName)}`);
+    // A stored or generated file is never run as a page of this origin, whatever it holds.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', result.cacheControl);
+    res.status(spec.status ?? 200).send(result.content);
     return;
   }
   if (result instanceof Reply) {

@@ -423,6 +423,88 @@ export interface ServiceMonthlyTable {
   records: number;
 }
 
+// 0150_attachments: evidence files, stored once per content hash.
+export interface FileBlobTable {
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  content: Uint8Array;
+  created_at: DefaultTimestamp;
+}
+
+/** What an attachment is evidence of; `service_record` and `case_file` are for the service records area. */
+export type AttachmentOwnerKind = 'plan_task' | 'rollout_milestone' | 'venture_project' | 'case' | 'service_record' | 'case_file';
+
+export interface AttachmentTable {
+  id: string;
+  owner_kind: AttachmentOwnerKind;
+  owner_id: string;
+  org_unit_id: string;
+  sha256: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  uploaded_by: string;
+  uploaded_at: DefaultTimestamp;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+}
+
+// 0151_case_calls: case calls mirrored by the caseCall workflow.
+export interface CaseCallTable {
+  id: string;
+  org_unit_id: string;
+  workflow_id: string;
+  title_zh: string;
+  title_en: string;
+  kinds: Json<string[]>;
+  station_ids: Json<string[]>;
+  submission_deadline: Timestamp;
+  review_deadline: Timestamp;
+  rubric: Json<unknown>;
+  panel: Json<unknown>;
+  select_per_kind: number;
+  phase: 'submission' | 'review' | 'selection' | 'published' | 'cancelled';
+  opened_by: string;
+  selection: Json<unknown> | null;
+  published_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CallCaseTable {
+  id: string;
+  call_id: string;
+  community_id: string;
+  kind: 'casework' | 'group' | 'community';
+  title: string;
+  content: Json<unknown>;
+  status: 'draft' | 'submitted' | 'withdrawn';
+  revision: number;
+  saved_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CaseReviewTable {
+  case_id: string;
+  reviewer_id: string;
+  call_id: string;
+  scores: Json<Record<string, number>>;
+  comment: string;
+  total: Numeric;
+  scored_at: Timestamp;
+}
+
+export interface CaseCallEventTable {
+  call_id: string;
+  step: string;
+  at: Timestamp;
+  actor: string | null;
+  detail: Json<unknown>;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   centers: CenterTable;
@@ -457,6 +539,12 @@ export interface Database {
   calendar_feeds: CalendarFeedTable;
   scope_versions: ScopeVersionTable;
   service_monthly: ServiceMonthlyTable;
+  file_blobs: FileBlobTable;
+  attachments: AttachmentTable;
+  case_calls: CaseCallTable;
+  call_cases: CallCaseTable;
+  case_reviews: CaseReviewTable;
+  case_call_events: CaseCallEventTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -147,7 +147,7 @@ export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string
 // parameter the table does not know fails those tests by name, so a new route is never skipped.
 
 /** The path parameters the route table knows how to fill with a record. */
-export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone'] as const;
+export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId', 'callId', 'caseId'] as const;
 export type PathParam = (typeof PATH_PARAMS)[number];
 export type Records = Record<PathParam, string>;
 
@@ -200,6 +200,10 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
     assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
   }),
   'POST /api/venture-projects': 'example aimed at the records',
+  'POST /api/case-calls': (r, own) => ({
+    title: { zh: '越权征集' }, kinds: ['community'], orgUnitId: own, stationIds: [r.communityId], submissionDeadline: '2030-05-01T18:00:00+08:00',
+    reviewDeadline: '2030-05-20T18:00:00+08:00', panel: [r.workerId], selectPerKind: 1,
+  }),
   'POST /api/digest/run': (r) => ({ streetId: r.street }),
   'POST /api/rollout': { none: "starts rollouts for the communities in the caller's own scope only" },
   'POST /api/stations/plans': { none: "starts plans for the stations in the caller's own scope only" },

@@ -12,13 +12,14 @@ export type Capability =
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
   | 'inbox' | 'users.manage' | 'personal_data'
-  | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record';
+  | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record'
+  | 'attachments.view' | 'attachments.add';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record'],
-  social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add'],
+  social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record', 'attachments.view'],
   viewer: ['rollout.view', 'inbox', 'venture.view'],
 };
 

@@ -1,5 +1,7 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
+import { attachmentRoutes } from './attachment.js';
+import { caseCallRoutes } from './case-call.js';
 import { authRoutes } from './auth.js';
 import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
@@ -27,6 +29,8 @@ export function allRoutes(): RouteSpec[] {
     ...trainingRoutes,
     ...catalogRoutes,
     ...ventureRoutes,
+    ...attachmentRoutes,
+    ...caseCallRoutes,
     ...reportRoutes,
     ...exportRoutes,
     ...authRoutes,

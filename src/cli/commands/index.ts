@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAccountCommands } from './account.js';
 import { registerCalendarCommands } from './calendar.js';
+import { registerAttachmentCommands } from './attachment.js';
+import { registerCaseCallCommands } from './case-call.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
@@ -25,4 +27,6 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerReportCommands,
   registerStoreCommands,
   registerCalendarCommands,
+  registerAttachmentCommands,
+  registerCaseCallCommands,
 ];

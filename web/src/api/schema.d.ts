@@ -4519,6 +4519,2157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stations/{communityId}/plan/tasks/{taskId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach evidence files to a task of the station's plan (multipart)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rollout/{communityId}/milestones/{milestone}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach evidence files to a milestone of the community's station rollout (multipart)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                    milestone: "site" | "staffing" | "fit_out" | "opening";
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/venture-projects/{projectId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach evidence files to a venture project (multipart)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Evidence files in your scope, by owner (kind and id) or community
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    ownerKind?: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                    ownerId?: string;
+                    communityId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{attachmentId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an evidence file (a case file's download is audited)
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{attachmentId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove an evidence file from what it is attached to (kept in the record as removed)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {boolean} */
+                            removed: true;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rubrics/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's default rubric for case calls (its own, not from the source report)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            source: "project_default" | "call";
+                            criteria: {
+                                key: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                weight: number;
+                                min: number;
+                                max: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case calls in your scope (viewers: published ones)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    phase?: "submission" | "review" | "selection" | "published" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgUnitId: string;
+                                workflowId: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                kinds: ("casework" | "group" | "community")[];
+                                stationIds: string[];
+                                submissionDeadline: string;
+                                reviewDeadline: string;
+                                rubric: {
+                                    /** @enum {string} */
+                                    source: "project_default" | "call";
+                                    criteria: {
+                                        key: string;
+                                        name: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        weight: number;
+                                        min: number;
+                                        max: number;
+                                    }[];
+                                };
+                                selectPerKind: number;
+                                /** @enum {string} */
+                                phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                                createdAt: string;
+                                publishedAt: string | null;
+                                panel?: {
+                                    reviewerId: string;
+                                    stationId: string | null;
+                                }[];
+                                openedBy?: string;
+                                cancelReason?: string | null;
+                                selection?: {
+                                    caseIds: string[];
+                                    proposed: string[];
+                                    reason: string;
+                                    by: string;
+                                    at: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a case call: kinds, stations, deadlines, rubric, panel, cases to select per kind (starts its workflow)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "title": {
+                     *         "zh": "2027 年优秀案例征集",
+                     *         "en": "2027 excellent-case call"
+                     *       },
+                     *       "kinds": [
+                     *         "casework",
+                     *         "group",
+                     *         "community"
+                     *       ],
+                     *       "orgUnitId": "cn-bj-xicheng-zhanlanlu",
+                     *       "submissionDeadline": "2030-05-01T18:00:00+08:00",
+                     *       "reviewDeadline": "2030-05-20T18:00:00+08:00",
+                     *       "panel": [
+                     *         "w-zhanlanlu-supervisor-01"
+                     *       ],
+                     *       "selectPerKind": 3
+                     *     }
+                     */
+                    "application/json": {
+                        id?: string;
+                        title: {
+                            zh: string;
+                            en?: string;
+                        };
+                        kinds: ("casework" | "group" | "community")[];
+                        orgUnitId?: string;
+                        stationIds?: string[];
+                        /** Format: date-time */
+                        submissionDeadline: string;
+                        /** Format: date-time */
+                        reviewDeadline: string;
+                        rubric?: {
+                            key: string;
+                            name: {
+                                zh: string;
+                                en?: string;
+                            };
+                            weight: number;
+                            min: number;
+                            max: number;
+                        }[];
+                        panel: string[];
+                        selectPerKind: number;
+                        reminderOffsetsSeconds?: number[];
+                        spreadThreshold?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case call: phase, deadlines, cases, your scores or (after review) results and the proposal
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save a station's case (a draft, or submitted with submit: true) until the submission deadline
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "kind": "community",
+                     *       "title": "我的楼道我的家：楼门自治",
+                     *       "background": "老旧小区楼道堆物多",
+                     *       "needsAssessment": "入户走访 120 户",
+                     *       "process": "楼门议事会",
+                     *       "outcomes": "清理楼道 36 个",
+                     *       "reflection": "居民骨干是关键",
+                     *       "submit": false
+                     *     }
+                     */
+                    "application/json": {
+                        caseId?: string;
+                        communityId: string;
+                        /** @enum {string} */
+                        kind: "casework" | "group" | "community";
+                        title: string;
+                        /** @default  */
+                        background?: string;
+                        /** @default  */
+                        needsAssessment?: string;
+                        /** @default  */
+                        process?: string;
+                        /** @default  */
+                        outcomes?: string;
+                        /** @default  */
+                        reflection?: string;
+                        /** @default [] */
+                        serviceRecordIds?: string[];
+                        /** @default false */
+                        submit?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "withdrawn";
+                            revision: number;
+                            updatedAt: string;
+                            callId: string;
+                            background: string;
+                            needsAssessment: string;
+                            process: string;
+                            outcomes: string;
+                            reflection: string;
+                            serviceRecordIds: string[];
+                            attachmentIds: string[];
+                            savedBy?: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One case with its text and the ids of its files
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "withdrawn";
+                            revision: number;
+                            updatedAt: string;
+                            callId: string;
+                            background: string;
+                            needsAssessment: string;
+                            process: string;
+                            outcomes: string;
+                            reflection: string;
+                            serviceRecordIds: string[];
+                            attachmentIds: string[];
+                            savedBy?: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach files to a case (multipart; photos, signed documents)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a case, with the reason (recorded)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Resident consent withdrawn"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "withdrawn";
+                            revision: number;
+                            updatedAt: string;
+                            callId: string;
+                            background: string;
+                            needsAssessment: string;
+                            process: string;
+                            outcomes: string;
+                            reflection: string;
+                            serviceRecordIds: string[];
+                            attachmentIds: string[];
+                            savedBy?: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score a case on every criterion with a comment (the call's reviewers; never their own station's case)
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "scores": {
+                     *         "needs_assessment": 8,
+                     *         "professional_method": 7,
+                     *         "outcomes_evidence": 9,
+                     *         "innovation": 6,
+                     *         "replicability": 8
+                     *       },
+                     *       "comment": "Clear assessment; outcomes well evidenced"
+                     *     }
+                     */
+                    "application/json": {
+                        scores: {
+                            [key: string]: number;
+                        };
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            reviewerId: string;
+                            scores: {
+                                [key: string]: number;
+                            };
+                            comment: string;
+                            total: number;
+                            scoredAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the current phase's deadline later, with the reason (recorded)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "phase": "submission",
+                     *       "deadline": "2030-05-08T18:00:00+08:00",
+                     *       "reason": "Stations asked for a week more"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        phase: "submission" | "review";
+                        /** Format: date-time */
+                        deadline: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/selection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Select the cases of the collection in order, with the reason (the top cases are proposed)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "caseIds": [
+                     *         "case-wanmingyuan-loudao"
+                     *       ],
+                     *       "reason": "Highest mean; strongest evidence"
+                     *     }
+                     */
+                    "application/json": {
+                        caseIds: string[];
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the collection (page and PDF) and end the call
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a case call, with the reason (recorded)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Merged into the district call"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/collection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published collection: the selected cases in order, with station, kind and mean score
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            callId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            publishedAt: string | null;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                                callId: string;
+                                background: string;
+                                needsAssessment: string;
+                                process: string;
+                                outcomes: string;
+                                reflection: string;
+                                serviceRecordIds: string[];
+                                attachmentIds: string[];
+                                order: number;
+                                mean: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/collection.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published collection as a PDF (Chinese text in an embedded font)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
