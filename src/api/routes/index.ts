@@ -6,6 +6,7 @@ import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
 import { reportRoutes } from './report.js';
+import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
 import { stationPlanRoutes } from './station-plan.js';
 import { trainingRoutes } from './training-cycle.js';
@@ -25,6 +26,7 @@ export function allRoutes(): RouteSpec[] {
     ...trainingRoutes,
     ...catalogRoutes,
     ...ventureRoutes,
+    ...serviceRecordRoutes,
     ...reportRoutes,
     ...authRoutes,
   ];
