@@ -7,6 +7,7 @@ import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
 import { registerRolloutCommands } from './rollout.js';
+import { registerServiceRecordCommands } from './service-record.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -17,4 +18,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCycleCommands,
   registerPlanCommands,
   registerRolloutCommands,
+  registerServiceRecordCommands,
 ];
