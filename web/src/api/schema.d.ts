@@ -4776,6 +4776,452 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/service-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service records in your scope, newest first (viewers see counts, not workers, notes or evidence)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                    communityId?: string;
+                    kind?: "casework" | "group" | "community";
+                    theme?: string;
+                    projectId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                projectId: string | null;
+                                servedOn: string;
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                theme: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                residentsServed: number;
+                                newResidents: number;
+                                volunteerHours: number;
+                                provenance: string | null;
+                                hasCaseFile: boolean;
+                                workerIds?: string[];
+                                evidence?: {
+                                    note: string | null;
+                                    links: string[];
+                                } | null;
+                                note?: string | null;
+                                recordedBy?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a service (casework, group work or community work) of a station: residents served as counts, no identities
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sr-2027-03-08-wanmingyuan-1",
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "servedOn": "2027-03-08",
+                     *       "kind": "group",
+                     *       "theme": "elderly",
+                     *       "title": {
+                     *         "zh": "楼门长议事小组",
+                     *         "en": "Stairwell heads group"
+                     *       },
+                     *       "workerIds": [
+                     *         "w-wanmingyuan-sw1"
+                     *       ],
+                     *       "residentsServed": 12,
+                     *       "newResidents": 3,
+                     *       "volunteerHours": 6,
+                     *       "projectId": "vp-zhanlanlu-wanmingyuan-loudao",
+                     *       "evidence": {
+                     *         "note": "Sign-in sheet",
+                     *         "links": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        id?: string;
+                        communityId: string;
+                        servedOn: string;
+                        /** @enum {string} */
+                        kind: "casework" | "group" | "community";
+                        theme: string;
+                        title: {
+                            zh: string;
+                            en?: string;
+                        };
+                        workerIds?: string[];
+                        residentsServed: number;
+                        newResidents?: number;
+                        volunteerHours?: number;
+                        projectId?: string | null;
+                        evidence?: {
+                            note?: string | null;
+                            links?: string[];
+                        } | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            projectId: string | null;
+                            servedOn: string;
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            theme: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            residentsServed: number;
+                            newResidents: number;
+                            volunteerHours: number;
+                            provenance: string | null;
+                            hasCaseFile: boolean;
+                            workerIds?: string[];
+                            evidence?: {
+                                note: string | null;
+                                links: string[];
+                            } | null;
+                            note?: string | null;
+                            recordedBy?: string | null;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import service records from a spreadsheet: { csv }, { xlsx } (base64) or a JSON array; a file with any bad row imports nothing and names each by line and field
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "csv": "communityId,servedOn,kind,theme,titleZh,residentsServed\ncn-bj-xicheng-zhanlanlu-wanmingyuan,2027-03-08,小组,elderly,楼门长议事小组,12\n"
+                     *     }
+                     */
+                    "application/json": unknown[] | {
+                        csv: string;
+                    } | {
+                        xlsx: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            unchanged: number;
+                            ids: string[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records/{recordId}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A casework record's case file: a resident's personal data (the station's lead and supervisors; every read audited)
+         * @description Roles: supervisor, station_lead.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serviceRecordId: string;
+                            communityId: string;
+                            residentName: string;
+                            gender: string | null;
+                            birthYear: number | null;
+                            phone: string | null;
+                            address: string | null;
+                            needs: string | null;
+                            plan: string | null;
+                            notes: string | null;
+                            updatedBy: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Write a casework record's case file (the station's lead and supervisors)
+         * @description Roles: supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "residentName": "王某某",
+                     *       "gender": "女",
+                     *       "birthYear": 1942,
+                     *       "needs": "Lives alone; needs help with shopping",
+                     *       "plan": "Weekly visit by a volunteer"
+                     *     }
+                     */
+                    "application/json": {
+                        residentName: string;
+                        gender?: string | null;
+                        birthYear?: number | null;
+                        phone?: string | null;
+                        address?: string | null;
+                        needs?: string | null;
+                        plan?: string | null;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serviceRecordId: string;
+                            communityId: string;
+                            residentName: string;
+                            gender: string | null;
+                            birthYear: number | null;
+                            phone: string | null;
+                            address: string | null;
+                            needs: string | null;
+                            plan: string | null;
+                            notes: string | null;
+                            updatedBy: string;
+                            updatedAt: string;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -4814,6 +5260,8 @@ export interface paths {
                             stationsInRollout: number;
                             residentsServed: {
                                 total: number;
+                                newResidents: number;
+                                records: number;
                                 byTheme: {
                                     theme: string;
                                     name: {
@@ -4822,6 +5270,13 @@ export interface paths {
                                     };
                                     residentsServed: number;
                                     projects: number;
+                                    records: number;
+                                }[];
+                                byKind: {
+                                    /** @enum {string} */
+                                    kind: "casework" | "group" | "community";
+                                    residentsServed: number;
+                                    records: number;
                                 }[];
                                 byStation: {
                                     communityId: string;
@@ -4831,6 +5286,12 @@ export interface paths {
                                     };
                                     residentsServed: number;
                                     projects: number;
+                                    records: number;
+                                }[];
+                                byMonth: {
+                                    month: string;
+                                    residentsServed: number;
+                                    records: number;
                                 }[];
                             };
                             ventureProjects: {
