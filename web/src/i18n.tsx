@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { modelEn, modelZh } from './i18n/model.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -213,6 +214,7 @@ const zh = {
   venture_projects: '公益创投项目',
   theme: '主题',
   time_zone_note: '时间均为北京时间',
+  ...modelZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -427,6 +429,7 @@ const en: Record<MessageKey, string> = {
   venture_projects: 'Venture projects',
   theme: 'Theme',
   time_zone_note: 'All times are Beijing time',
+  ...modelEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -11,14 +11,15 @@ export type Capability =
   | 'training.view' | 'training.launch' | 'training.manage'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
-  | 'inbox' | 'users.manage' | 'personal_data';
+  | 'inbox' | 'users.manage' | 'personal_data'
+  | 'services.view' | 'services.record' | 'services.import' | 'case_file';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data'],
-  social_worker: ['training.view', 'worker.view', 'inbox'],
-  viewer: ['rollout.view', 'inbox'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'services.view', 'services.record', 'services.import'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'services.view', 'services.record', 'services.import', 'case_file'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'services.view', 'services.record', 'services.import', 'case_file'],
+  social_worker: ['training.view', 'worker.view', 'inbox', 'services.view', 'services.record'],
+  viewer: ['rollout.view', 'inbox', 'services.view'],
 };
 
 export function can(session: SessionInfo, capability: Capability): boolean {
