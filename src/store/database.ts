@@ -300,15 +300,50 @@ export interface VentureProjectTable {
   proposed_by: string | null;
   /** The supervisor's evaluation once evaluated (0005). */
   evaluation: Json<unknown> | null;
+  /** Default data: which of its facts are back-translated or assumed (0130). */
+  provenance: Json<Record<string, string>> | null;
 }
+
+export type ServiceKind = 'casework' | 'group' | 'community';
 
 export interface ServiceRecordTable {
   id: string;
-  project_id: string;
+  /** The venture project it served, if any (nullable since 0130). */
+  project_id: string | null;
   served_on: DateOnly;
   residents_served: number;
   note: string | null;
   created_at: DefaultTimestamp;
+  /** 0130: the station's community, kind, theme, title, workers and figures. */
+  community_id: string;
+  kind: ColumnType<ServiceKind, ServiceKind | undefined, ServiceKind>;
+  theme_key: string;
+  title_zh: string;
+  title_en: string;
+  worker_ids: ColumnType<string[], string | undefined, string>;
+  new_residents: ColumnType<number, number | undefined, number>;
+  volunteer_hours: ColumnType<number, number | string | undefined, number | string>;
+  evidence: Json<{ note: string | null; links: string[] }> | null;
+  /** `illustrative` for default-data rows whose split is not from the source. */
+  provenance: string | null;
+  recorded_by: string | null;
+}
+
+/** A casework record's case file: a resident's personal data (0130). */
+export interface CaseFileTable {
+  service_record_id: string;
+  community_id: string;
+  resident_name: string;
+  gender: string | null;
+  birth_year: number | null;
+  phone: string | null;
+  address: string | null;
+  needs: string | null;
+  plan: string | null;
+  notes: string | null;
+  updated_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }
 
 export interface NotificationTable {
@@ -415,11 +450,18 @@ export interface ScopeVersionTable {
   version: ColumnType<string, number | string, number | string>;
 }
 
-/** Residents served and records per venture project and month, kept by a trigger (0190_read_side). */
+/**
+ * Residents served, new residents and records per station, month, theme, kind and venture project
+ * (none for a station's own records), kept by a trigger on service_records (0190_read_side, 0191).
+ */
 export interface ServiceMonthlyTable {
-  project_id: string;
+  community_id: string;
   month: DateOnly;
+  theme_key: string;
+  kind: ServiceKind;
+  project_id: string | null;
   residents_served: ColumnType<string, number | string, number | string>;
+  new_residents: ColumnType<string, number | string, number | string>;
   records: number;
 }
 
@@ -530,6 +572,7 @@ export interface Database {
   rollout_milestones: RolloutMilestoneTable;
   venture_projects: VentureProjectTable;
   service_records: ServiceRecordTable;
+  case_files: CaseFileTable;
   notifications: NotificationTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;

@@ -10,13 +10,13 @@ import { writeCaseCall } from '../helpers/case-call.js';
 import { multipart, pngBytes } from '../helpers/files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
-  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, type Records,
+  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, WANMINGYUAN_CASEWORK_RECORD, type Records,
 } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
 // Role × route × scope: Yushuguan's admin, station lead and social worker try every route the
 // route table serves against Wanmingyuan's records — its community, worker, plan and task, training
-// cycle and session, venture project, inbox notification, token and dashboard user. Each attempt
+// cycle and session, venture project, service record, inbox notification, token and dashboard user. Each attempt
 // that names one of those records is refused (403, or 404 as if it did not exist), each list shows
 // none of them, and the records store is the same afterwards. A route with a parameter or a body
 // the route table cannot aim (test/helpers/routes.ts) fails here by name.
@@ -92,7 +92,7 @@ describe("scope matrix: a second community's tokens against the first community'
     records = {
       street: STREET, communityId: WANMINGYUAN, workerId: 'w-wanmingyuan-sw1', id: cycleId, sessionId: (cycle.sessions as Array<{ id: string }>)[0]!.id,
       projectId: 'vp-zhanlanlu-wanmingyuan-loudao', notificationId, tokenId: token.id as string, userId: user.id as string,
-      taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId,
+      taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD,
     };
     markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId];
     const made = {

@@ -3,6 +3,7 @@ import { dashEn, dashZh } from './i18n/dash.js';
 import { craftEn, craftZh } from './i18n/craft.js';
 import { reportsEn, reportsZh } from './i18n/reports.js';
 import { casesEn, casesZh } from './i18n/cases.js';
+import { modelEn, modelZh } from './i18n/model.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -221,6 +222,7 @@ const zh = {
   ...craftZh,
   ...reportsZh,
   ...casesZh,
+  ...modelZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -439,6 +441,7 @@ const en: Record<MessageKey, string> = {
   ...craftEn,
   ...reportsEn,
   ...casesEn,
+  ...modelEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

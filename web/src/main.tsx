@@ -11,6 +11,7 @@ import { LoginPage } from './pages/login.js';
 import { MonthlyPage } from './pages/monthly.js';
 import { OverviewPage } from './pages/overview.js';
 import { RolloutPage } from './pages/rollout.js';
+import { ServicesPage } from './pages/services.js';
 import { StationPage } from './pages/station.js';
 import { TrainingPage } from './pages/training.js';
 import { UsersPage } from './pages/users.js';
@@ -35,6 +36,7 @@ const NAV: NavItem[] = [
   { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
   { href: '/ventures', label: 'nav_ventures', capability: 'venture.view', match: '/ventures/:projectId?' },
   { href: '/reports/monthly', label: 'monthly_report', match: '/reports/monthly' },
+  { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -147,6 +149,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
   if ((params = matchPath('/ventures/:projectId?', path)) && can(session, 'venture.view')) return <VenturesPage session={session} projectId={params.projectId || undefined} />;
   if (matchPath('/reports/monthly', path)) return <MonthlyPage search={search} />;
+  if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;

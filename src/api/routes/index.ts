@@ -10,6 +10,7 @@ import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
 import { reportRoutes } from './report.js';
+import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
 import { stationPlanRoutes } from './station-plan.js';
 import { trainingRoutes } from './training-cycle.js';
@@ -31,6 +32,7 @@ export function allRoutes(): RouteSpec[] {
     ...ventureRoutes,
     ...attachmentRoutes,
     ...caseCallRoutes,
+    ...serviceRecordRoutes,
     ...reportRoutes,
     ...exportRoutes,
     ...authRoutes,

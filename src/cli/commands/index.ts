@@ -13,6 +13,7 @@ import { registerReportCommands } from './report.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
+import { registerServiceRecordCommands } from './service-record.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -29,4 +30,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCalendarCommands,
   registerAttachmentCommands,
   registerCaseCallCommands,
+  registerServiceRecordCommands,
 ];

@@ -7,7 +7,7 @@ import type { paths } from './schema.js';
 // field the API does not have fails `npm run typecheck:web`. Same-origin fetch with the session
 // cookie, the CSRF token echoed on every change, and the API's error shape turned into an ApiError.
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'put';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type Success<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : R extends { 202: infer S } ? S : never;
 type Json<S> = S extends { content: { 'application/json': infer B } } ? B : never;

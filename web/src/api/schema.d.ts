@@ -4580,17 +4580,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4662,17 +4652,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4743,17 +4723,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4817,17 +4787,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4877,17 +4837,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -4943,17 +4893,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5012,17 +4952,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5118,17 +5048,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5257,17 +5177,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5399,17 +5309,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5521,17 +5421,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5603,17 +5493,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5687,17 +5567,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5782,17 +5652,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5873,17 +5733,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6034,17 +5884,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6193,17 +6033,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6342,17 +6172,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6497,17 +6317,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6587,17 +6397,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6647,22 +6447,408 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                                reason?: string;
-                                values?: {
-                                    [key: string]: unknown;
-                                };
-                            };
-                        };
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service records in your scope, newest first (viewers see counts, not workers, notes or evidence)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                    communityId?: string;
+                    kind?: "casework" | "group" | "community";
+                    theme?: string;
+                    projectId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                projectId: string | null;
+                                servedOn: string;
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                theme: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                residentsServed: number;
+                                newResidents: number;
+                                volunteerHours: number;
+                                provenance: string | null;
+                                hasCaseFile: boolean;
+                                workerIds?: string[];
+                                evidence?: {
+                                    note: string | null;
+                                    links: string[];
+                                } | null;
+                                note?: string | null;
+                                recordedBy?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a service (casework, group work or community work) of a station: residents served as counts, no identities
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sr-2027-03-08-wanmingyuan-1",
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "servedOn": "2027-03-08",
+                     *       "kind": "group",
+                     *       "theme": "elderly",
+                     *       "title": {
+                     *         "zh": "楼门长议事小组",
+                     *         "en": "Stairwell heads group"
+                     *       },
+                     *       "workerIds": [
+                     *         "w-wanmingyuan-sw1"
+                     *       ],
+                     *       "residentsServed": 12,
+                     *       "newResidents": 3,
+                     *       "volunteerHours": 6,
+                     *       "projectId": "vp-zhanlanlu-wanmingyuan-loudao",
+                     *       "evidence": {
+                     *         "note": "Sign-in sheet",
+                     *         "links": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        id?: string;
+                        communityId: string;
+                        servedOn: string;
+                        /** @enum {string} */
+                        kind: "casework" | "group" | "community";
+                        theme: string;
+                        title: {
+                            zh: string;
+                            en?: string;
+                        };
+                        workerIds?: string[];
+                        residentsServed: number;
+                        newResidents?: number;
+                        volunteerHours?: number;
+                        projectId?: string | null;
+                        evidence?: {
+                            note?: string | null;
+                            links?: string[];
+                        } | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            projectId: string | null;
+                            servedOn: string;
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            theme: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            residentsServed: number;
+                            newResidents: number;
+                            volunteerHours: number;
+                            provenance: string | null;
+                            hasCaseFile: boolean;
+                            workerIds?: string[];
+                            evidence?: {
+                                note: string | null;
+                                links: string[];
+                            } | null;
+                            note?: string | null;
+                            recordedBy?: string | null;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import service records from a spreadsheet: { csv }, { xlsx } (base64) or a JSON array; a file with any bad row imports nothing and names each by line and field
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "csv": "communityId,servedOn,kind,theme,titleZh,residentsServed\ncn-bj-xicheng-zhanlanlu-wanmingyuan,2027-03-08,小组,elderly,楼门长议事小组,12\n"
+                     *     }
+                     */
+                    "application/json": unknown[] | {
+                        csv: string;
+                    } | {
+                        xlsx: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            unchanged: number;
+                            ids: string[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records/{recordId}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A casework record's case file: a resident's personal data (the station's lead and supervisors; every read audited)
+         * @description Roles: supervisor, station_lead.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serviceRecordId: string;
+                            communityId: string;
+                            residentName: string;
+                            gender: string | null;
+                            birthYear: number | null;
+                            phone: string | null;
+                            address: string | null;
+                            needs: string | null;
+                            plan: string | null;
+                            notes: string | null;
+                            updatedBy: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Write a casework record's case file (the station's lead and supervisors)
+         * @description Roles: supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "residentName": "王某某",
+                     *       "gender": "女",
+                     *       "birthYear": 1942,
+                     *       "needs": "Lives alone; needs help with shopping",
+                     *       "plan": "Weekly visit by a volunteer"
+                     *     }
+                     */
+                    "application/json": {
+                        residentName: string;
+                        gender?: string | null;
+                        birthYear?: number | null;
+                        phone?: string | null;
+                        address?: string | null;
+                        needs?: string | null;
+                        plan?: string | null;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serviceRecordId: string;
+                            communityId: string;
+                            residentName: string;
+                            gender: string | null;
+                            birthYear: number | null;
+                            phone: string | null;
+                            address: string | null;
+                            needs: string | null;
+                            plan: string | null;
+                            notes: string | null;
+                            updatedBy: string;
+                            updatedAt: string;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -6708,6 +6894,8 @@ export interface paths {
                             stationsInRollout: number;
                             residentsServed: {
                                 total: number;
+                                newResidents: number;
+                                records: number;
                                 byTheme: {
                                     theme: string;
                                     name: {
@@ -6716,6 +6904,13 @@ export interface paths {
                                     };
                                     residentsServed: number;
                                     projects: number;
+                                    records: number;
+                                }[];
+                                byKind: {
+                                    /** @enum {string} */
+                                    kind: "casework" | "group" | "community";
+                                    residentsServed: number;
+                                    records: number;
                                 }[];
                                 byStation: {
                                     communityId: string;
@@ -6725,6 +6920,12 @@ export interface paths {
                                     };
                                     residentsServed: number;
                                     projects: number;
+                                    records: number;
+                                }[];
+                                byMonth: {
+                                    month: string;
+                                    residentsServed: number;
+                                    records: number;
                                 }[];
                             };
                             ventureProjects: {
