@@ -50,6 +50,18 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     });
     next();
   });
+  // No request waits for ever: one not answered in time is answered 503 in the error shape, and
+  // whatever its handler writes later is dropped.
+  app.use((_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      const timeout = new ApiError('unavailable', `no answer within ${deps.config.REQUEST_TIMEOUT_MS} ms; try again later`, undefined, { 'Retry-After': '5' }, { reason: 'request_timeout', values: { timeoutMs: deps.config.REQUEST_TIMEOUT_MS } });
+      for (const [name, value] of Object.entries(timeout.headers)) res.setHeader(name, value);
+      res.status(timeout.status).json(timeout.body());
+    }, deps.config.REQUEST_TIMEOUT_MS);
+    res.on('close', () => clearTimeout(timer));
+    next();
+  });
   // Bodies are parsed per route, so a bulk import may take a larger body than everything else.
   const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
   const defaultJsonBody = jsonBody(BODY_LIMIT);
@@ -108,6 +120,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
     const apiError = toApiError(error, BODY_LIMIT);
     if (apiError.status >= 500) {
       res.locals.log?.error({ err: error }, 'request failed');
@@ -120,10 +133,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
 
 /** The caller of a route: authenticated, within its rate limit and of a role the route lets through. */
 async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>): Promise<Principal> {
-  if (spec.roles === 'public') return ANONYMOUS;
-  const principal = await authenticateRequest(deps, {
-    method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
-  });
+  const credentials = { method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER) };
+  if (spec.roles === 'public') {
+    if (!spec.optionalAuth || (!credentials.authorization && !credentials.cookie)) return ANONYMOUS;
+    return authenticateRequest(deps, credentials).catch(() => ANONYMOUS);
+  }
+  const principal = await authenticateRequest(deps, credentials);
   const wait = limiter.take(principal.tokenId, Date.now());
   if (wait > 0) {
     throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
@@ -157,6 +172,7 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
   }
+  if (res.headersSent) return; // answered 503 meanwhile (the request timed out)
   if (result instanceof Reply) {
     for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
     res.status(result.status).json(result.body);

@@ -12,6 +12,8 @@ export interface Store {
   backend: Backend;
   /** Where the data lives, for logs and /healthz (no credentials). */
   location: string;
+  /** The embedded database itself, when the store is PGlite (to serve it to other processes). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
 }
 
 async function openPglite(dataDir?: string): Promise<Store> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     parsers: {
@@ -89,6 +91,7 @@ async function openPglite(dataDir?: string): Promise<Store> {
     db,
     backend: 'pglite',
     location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    pglite: client,
     close: async () => {
       await db.destroy();
       if (!client.closed) await client.close();

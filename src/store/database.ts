@@ -393,7 +393,15 @@ export interface MetaTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface WorkerHeartbeatTable {
+  identity: string;
+  task_queue: string;
+  started_at: Date;
+  beat_at: Date;
+}
+
 export interface Database {
+  worker_heartbeats: WorkerHeartbeatTable;
   org_units: OrgUnitTable;
   centers: CenterTable;
   communities: CommunityTable;

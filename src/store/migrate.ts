@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_rollout_runs_and_venture_evaluation.js
 import * as m0007 from './migrations/0007_users.js';
 import * as m0008 from './migrations/0008_plan_task_escalations.js';
 import * as m0110 from './migrations/0110_audit_scope.js';
+import * as m0120 from './migrations/0120_worker_heartbeats.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0007_users': m0007,
   '0008_plan_task_escalations': m0008,
   '0110_audit_scope': m0110,
+  '0120_worker_heartbeats': m0120,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
