@@ -6,7 +6,7 @@ import type { ZodType } from 'zod';
 import type { Principal } from '../domain/principal.js';
 import { actingAs, auditPersonalDataRead } from '../services/audit.js';
 import { authenticateRequest } from './auth.js';
-import { CSRF_HEADER } from './session.js';
+import { CSRF_HEADER, secureCookies } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -34,7 +34,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // HSTS only when the service is published over https: over plain http it would tell a browser to
+  // refuse the very address it uses (and cookies are Secure on the same condition, see session.ts).
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: secureCookies(deps.config) }));
 
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
