@@ -43,6 +43,8 @@ export const configSchema = z.object({
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().default('Shegong <shegong@localhost>'),
   WECOM_WEBHOOK_URL: optionalUrl,
+  /** Hosts (or exact origins) WeCom webhooks may point at, comma-separated; see docs/security.md. */
+  WECOM_ALLOWED_HOSTS: z.string().optional(),
   DIGEST_CRON: z.string().default('0 9 * * 1'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** A request not answered within this is answered 503 (the error shape), so none hangs for ever. */
