@@ -6,7 +6,7 @@ import type { ZodType } from 'zod';
 import type { Principal } from '../domain/principal.js';
 import { actingAs, auditPersonalDataRead } from '../services/audit.js';
 import { authenticateRequest } from './auth.js';
-import { CSRF_HEADER } from './session.js';
+import { CSRF_HEADER, secureCookies } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -38,7 +38,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // HSTS only when the service is published over https: over plain http it would tell a browser to
+  // refuse the very address it uses (and cookies are Secure on the same condition, see session.ts).
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: secureCookies(deps.config) }));
 
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
@@ -55,6 +57,18 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
       const route = (req.route as { path?: string } | undefined)?.path ?? (req.path === METRICS_PATH ? METRICS_PATH : 'unmatched');
       httpRequestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, ms / 1000);
     });
+    next();
+  });
+  // No request waits for ever: one not answered in time is answered 503 in the error shape, and
+  // whatever its handler writes later is dropped.
+  app.use((_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      const timeout = new ApiError('unavailable', `no answer within ${deps.config.REQUEST_TIMEOUT_MS} ms; try again later`, undefined, { 'Retry-After': '5' }, { reason: 'request_timeout', values: { timeoutMs: deps.config.REQUEST_TIMEOUT_MS } });
+      for (const [name, value] of Object.entries(timeout.headers)) res.setHeader(name, value);
+      res.status(timeout.status).json(timeout.body());
+    }, deps.config.REQUEST_TIMEOUT_MS);
+    res.on('close', () => clearTimeout(timer));
     next();
   });
   // Bodies are parsed per route, so a bulk import may take a larger body than everything else.
@@ -118,6 +132,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
     const apiError = toApiError(error, BODY_LIMIT);
     if (apiError.status >= 500) {
       res.locals.log?.error({ err: error }, 'request failed');
@@ -130,10 +145,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
 
 /** The caller of a route: authenticated, within its rate limit and of a role the route lets through. */
 async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>): Promise<Principal> {
-  if (spec.roles === 'public') return ANONYMOUS;
-  const principal = await authenticateRequest(deps, {
-    method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
-  });
+  const credentials = { method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER) };
+  if (spec.roles === 'public') {
+    if (!spec.optionalAuth || (!credentials.authorization && !credentials.cookie)) return ANONYMOUS;
+    return authenticateRequest(deps, credentials).catch(() => ANONYMOUS);
+  }
+  const principal = await authenticateRequest(deps, credentials);
   const wait = limiter.take(principal.tokenId, Date.now());
   if (wait > 0) {
     throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
@@ -176,6 +193,7 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
   }
+  if (res.headersSent) return; // answered 503 meanwhile (the request timed out)
   if (result instanceof FileReply) {
     // An ASCII fallback name and the UTF-8 one (RFC 6266 / 5987).
     const ascii = result.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');

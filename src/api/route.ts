@@ -54,6 +54,8 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   tag: string;
   /** Roles allowed to call the route at all; scope checks happen in the handler. */
   roles: readonly Role[] | 'public';
+  /** A public route that still identifies a caller who sends credentials (an anonymous principal otherwise). */
+  optionalAuth?: boolean;
   params?: P;
   query?: Q;
   body?: B;

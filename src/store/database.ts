@@ -547,7 +547,15 @@ export interface CaseCallEventTable {
   detail: Json<unknown>;
 }
 
+export interface WorkerHeartbeatTable {
+  identity: string;
+  task_queue: string;
+  started_at: Date;
+  beat_at: Date;
+}
+
 export interface Database {
+  worker_heartbeats: WorkerHeartbeatTable;
   org_units: OrgUnitTable;
   centers: CenterTable;
   communities: CommunityTable;

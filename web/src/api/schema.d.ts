@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Reachability of Temporal and the records store
+         * Up or degraded; for an admin (token or session), reachability of Temporal and the store, the worker's liveness and the event-loop delay
          * @description No token needed.
          */
         get: {
@@ -33,15 +33,26 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "ok" | "degraded";
-                            temporal: {
+                            temporal?: {
                                 /** @enum {string} */
                                 status: "up" | "down";
                                 detail?: string;
                             };
-                            store: {
+                            store?: {
                                 /** @enum {string} */
                                 status: "up" | "down";
                                 detail?: string;
+                            };
+                            worker?: {
+                                /** @enum {string} */
+                                status: "up" | "down" | "unknown";
+                                lastBeatAt?: string;
+                                detail?: string;
+                            };
+                            eventLoopDelay?: {
+                                meanMs: number;
+                                p99Ms: number;
+                                maxMs: number;
                             };
                         } & {
                             [key: string]: unknown;
