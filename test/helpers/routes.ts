@@ -213,6 +213,8 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
   'POST /api/service-records/import': (r) => ({ csv: `communityId,servedOn,kind,theme,titleZh,residentsServed\n${r.communityId},2023-03-01,group,elderly,越权导入,5\n` }),
   'POST /api/digest/run': (r) => ({ streetId: r.street }),
   'POST /api/rollout': { none: "starts rollouts for the communities in the caller's own scope only" },
+  'POST /api/calendar-feed': { none: "makes the caller's own calendar feed link: the body names no record" },
+  'POST /api/calendar-feed/revoke': { none: "revokes the caller's own calendar feed link: the body names no record" },
   'POST /api/stations/plans': { none: "starts plans for the stations in the caller's own scope only" },
   'POST /api/admin/seed': { none: "loads the default data, which names no record of the caller's choosing" },
   'POST /api/auth/logout': { none: "ends the caller's own session" },
