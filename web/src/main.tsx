@@ -4,6 +4,7 @@ import { api, ApiError, setSignedOutHandler, unwrap } from './api/client.js';
 import { ErrorNote, Loading } from './components.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
+import { CasesPage } from './pages/cases.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
@@ -29,6 +30,7 @@ const NAV: NavItem[] = [
   { href: '/training', label: 'nav_training', capability: 'training.view', match: '/training/:cycleId?' },
   { href: '/workers', label: 'nav_worker', capability: 'worker.view', match: '/workers/:workerId?' },
   { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
+  { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -126,6 +128,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if ((params = matchPath('/training/:cycleId?', path)) && can(session, 'training.view')) return <TrainingPage session={session} cycleId={params.cycleId || undefined} />;
   if ((params = matchPath('/workers/:workerId?', path)) && can(session, 'worker.view')) return <WorkerPage session={session} workerId={params.workerId || undefined} />;
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
+  if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/account', path)) return <AccountPage session={session} />;
