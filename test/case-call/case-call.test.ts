@@ -47,7 +47,7 @@ describe('a case call from opening to the published collection', () => {
       token: tokens.supervisor,
       body: {
         id: callId, title: { zh: '展览路优秀案例征集', en: 'Zhanlanlu excellent cases' }, kinds: ['casework', 'community'], orgUnitId: STREET,
-        stationIds: [WANMINGYUAN, YUSHUGUAN, HONGMAOGOU], submissionDeadline: at(40), reviewDeadline: at(80),
+        stationIds: [WANMINGYUAN, YUSHUGUAN, HONGMAOGOU], submissionDeadline: at(40), reviewDeadline: at(150),
         panel: ['w-zhanlanlu-supervisor-01', 'w-yushuguan-lead'], selectPerKind: 1, reminderOffsetsSeconds: [15],
       },
     }), 201);
@@ -92,7 +92,7 @@ describe('a case call from opening to the published collection', () => {
     const review = await eventually('the review phase', async () => {
       const answer = await api.call('GET', `/api/case-calls/${callId}`, { token: tokens.supervisor });
       return answer.body.phase === 'review' && answer.body;
-    }, { timeoutMs: 120_000, everyMs: 1000 });
+    }, { timeoutMs: 200_000, everyMs: 1000 });
     expect([...review.toScore].sort()).toEqual([`${callId}-a`, `${callId}-b`]);
     expect((await api.call('POST', `/api/case-calls/${callId}/cases`, { token: tokens.station_lead, body: { caseId: `${callId}-a`, communityId: WANMINGYUAN, kind: 'community', title: 'late' } })).status).toBe(409);
     // The escalation follows the phase change: wait for it.
@@ -117,7 +117,7 @@ describe('a case call from opening to the published collection', () => {
     const selection = await eventually('the selection phase', async () => {
       const answer = await api.call('GET', `/api/case-calls/${callId}`, { token: tokens.supervisor });
       return answer.body.phase === 'selection' && answer.body;
-    }, { timeoutMs: 120_000, everyMs: 1000 });
+    }, { timeoutMs: 200_000, everyMs: 1000 });
     expect(selection.reviews).toHaveLength(3);
     const resultA = selection.results.find((r: { caseId: string }) => r.caseId === `${callId}-a`);
     expect(resultA).toMatchObject({ reviews: 2, spreadFlagged: true });
