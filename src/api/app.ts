@@ -70,6 +70,12 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
       try {
         await handle(spec, req, res, deps, limiter);
       } catch (error) {
+        // An upload refused before its body was read: the client may still be sending it, so the
+        // rest is discarded and the connection closes after the answer instead of being reused.
+        if (spec.upload && !req.complete) {
+          res.setHeader('Connection', 'close');
+          req.resume();
+        }
         next(error);
       }
     });
