@@ -99,12 +99,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
         res.locals.principal = await admit(spec, req, deps, limiter);
         next();
       } catch (error) {
+        discardUnreadUpload(spec, req, res);
         next(error);
       }
     }, body, async (req: Request, res: Response, next: NextFunction) => {
       try {
         await handle(spec, req, res, deps);
       } catch (error) {
+        discardUnreadUpload(spec, req, res);
         next(error);
       }
     });
@@ -141,6 +143,18 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     res.status(apiError.status).json(apiError.body());
   });
   return app;
+}
+
+/**
+ * An upload refused before its body was read (no token, role, scope, not multipart): the client
+ * may still be sending it, so the rest is discarded and the connection closes after the answer
+ * instead of being reused.
+ */
+function discardUnreadUpload(spec: RouteSpec, req: Request, res: Response): void {
+  if (spec.upload && !req.complete) {
+    res.setHeader('Connection', 'close');
+    req.resume();
+  }
 }
 
 /** The caller of a route: authenticated, within its rate limit and of a role the route lets through. */

@@ -47,7 +47,7 @@ describe('a case call from opening to the published collection', () => {
       token: tokens.supervisor,
       body: {
         id: callId, title: { zh: '展览路优秀案例征集', en: 'Zhanlanlu excellent cases' }, kinds: ['casework', 'community'], orgUnitId: STREET,
-        stationIds: [WANMINGYUAN, YUSHUGUAN, HONGMAOGOU], submissionDeadline: at(40), reviewDeadline: at(80),
+        stationIds: [WANMINGYUAN, YUSHUGUAN, HONGMAOGOU], submissionDeadline: at(40), reviewDeadline: at(150),
         panel: ['w-zhanlanlu-supervisor-01', 'w-yushuguan-lead'], selectPerKind: 1, reminderOffsetsSeconds: [15],
       },
     }), 201);
@@ -92,12 +92,16 @@ describe('a case call from opening to the published collection', () => {
     const review = await eventually('the review phase', async () => {
       const answer = await api.call('GET', `/api/case-calls/${callId}`, { token: tokens.supervisor });
       return answer.body.phase === 'review' && answer.body;
-    }, { timeoutMs: 120_000, everyMs: 1000 });
+    }, { timeoutMs: 200_000, everyMs: 1000 });
     expect([...review.toScore].sort()).toEqual([`${callId}-a`, `${callId}-b`]);
     expect((await api.call('POST', `/api/case-calls/${callId}/cases`, { token: tokens.station_lead, body: { caseId: `${callId}-a`, communityId: WANMINGYUAN, kind: 'community', title: 'late' } })).status).toBe(409);
-    const notices = await harness.store.db.selectFrom('notifications').select(['recipient_id', 'kind']).where('workflow_id', '=', `case-call:${callId}`).where('channel', '=', 'inbox').execute();
-    expect(notices.filter((n) => n.kind === 'case_call_reminder').map((n) => n.recipient_id)).toEqual(['w-hongmaogou-lead']);
-    expect(notices.filter((n) => n.kind === 'case_call_escalation').map((n) => n.recipient_id)).toEqual(['w-zhanlanlu-supervisor-01']);
+    // The escalation follows the phase change: wait for it.
+    await eventually('the reminder and the escalation', async () => {
+      const notices = await harness.store.db.selectFrom('notifications').select(['recipient_id', 'kind']).where('workflow_id', '=', `case-call:${callId}`).where('channel', '=', 'inbox').execute();
+      expect(notices.filter((n) => n.kind === 'case_call_reminder').map((n) => n.recipient_id)).toEqual(['w-hongmaogou-lead']);
+      expect(notices.filter((n) => n.kind === 'case_call_escalation').map((n) => n.recipient_id)).toEqual(['w-zhanlanlu-supervisor-01']);
+      return true;
+    }, { timeoutMs: 60_000 });
 
     // Review: never one's own station's case; one's own scores only until the review closes.
     expect((await api.call('POST', `/api/case-calls/${callId}/cases/${callId}-b/scores`, { token: yushuguanLead, body: { scores: SCORES(9), comment: '自己站' } })).body.error.reason).toBe('own_station_case');
@@ -113,7 +117,7 @@ describe('a case call from opening to the published collection', () => {
     const selection = await eventually('the selection phase', async () => {
       const answer = await api.call('GET', `/api/case-calls/${callId}`, { token: tokens.supervisor });
       return answer.body.phase === 'selection' && answer.body;
-    }, { timeoutMs: 120_000, everyMs: 1000 });
+    }, { timeoutMs: 200_000, everyMs: 1000 });
     expect(selection.reviews).toHaveLength(3);
     const resultA = selection.results.find((r: { caseId: string }) => r.caseId === `${callId}-a`);
     expect(resultA).toMatchObject({ reviews: 2, spreadFlagged: true });
@@ -145,7 +149,7 @@ describe('a case call from opening to the published collection', () => {
 
     const handle = harness.client.workflow.getHandle(`case-call:${callId}`);
     expect((await handle.result()).phase).toBe('published');
-    // Nothing twice after the restart: one reminder, one escalation per deadline, one row per step.
+    // Nothing twice after the restart: one reminder, one escalation per deadline.
     const after = await harness.store.db.selectFrom('notifications').select(['recipient_id', 'kind']).where('workflow_id', '=', `case-call:${callId}`).where('channel', '=', 'inbox').execute();
     expect(after.filter((n) => n.kind === 'case_call_reminder')).toHaveLength(1);
     expect(after.filter((n) => n.kind === 'case_call_escalation')).toHaveLength(2);
