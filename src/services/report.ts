@@ -6,6 +6,7 @@ import {
   communityIdsInStreet, countCenters, plansByStage, residentsServed, stationCounts, streetIdsOf, trainingCompletion,
   type PlansByStage, type ResidentsServed, type TrainingCompletion,
 } from '../store/repositories/report.js';
+import { postsFilled, type PostsFilled } from '../store/repositories/post.js';
 import { listVentureProjects } from '../store/repositories/venture-project.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -24,6 +25,8 @@ export interface SummaryReport {
   ventureProjects: { total: number; byStatus: Record<string, number> };
   plansByStage: PlansByStage;
   trainingCompletion: TrainingCompletion[];
+  /** Posts (岗位建设) required and filled today, per station and in all. */
+  posts: PostsFilled;
 }
 
 /** The summary of the principal's scope, or of one street in it. */
@@ -55,5 +58,6 @@ export async function summaryReport(deps: Pick<ServiceDeps, 'store' | 'clock'>, 
     ventureProjects: { total: projects.length, byStatus },
     plansByStage: await plansByStage(db, communityIds),
     trainingCompletion: await trainingCompletion(db, units),
+    posts: await postsFilled(db, communityIds, shanghaiDate(deps.clock())),
   };
 }

@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007_users.js';
 import * as m0008 from './migrations/0008_plan_task_escalations.js';
 import * as m0110 from './migrations/0110_audit_scope.js';
 import * as m0130 from './migrations/0130_service_records.js';
+import * as m0131 from './migrations/0131_posts.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0008_plan_task_escalations': m0008,
   '0110_audit_scope': m0110,
   '0130_service_records': m0130,
+  '0131_posts': m0131,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

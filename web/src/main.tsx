@@ -7,6 +7,7 @@ import { AccountPage } from './pages/account.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
+import { PostsPage } from './pages/posts.js';
 import { RolloutPage } from './pages/rollout.js';
 import { ServicesPage } from './pages/services.js';
 import { StationPage } from './pages/station.js';
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { href: '/workers', label: 'nav_worker', capability: 'worker.view', match: '/workers/:workerId?' },
   { href: '/rollout', label: 'nav_rollout', capability: 'rollout.view', match: '/rollout' },
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
+  { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -128,6 +130,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if ((params = matchPath('/training/:cycleId?', path)) && can(session, 'training.view')) return <TrainingPage session={session} cycleId={params.cycleId || undefined} />;
   if ((params = matchPath('/workers/:workerId?', path)) && can(session, 'worker.view')) return <WorkerPage session={session} workerId={params.workerId || undefined} />;
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
+  if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;

@@ -12,12 +12,13 @@ export type Capability =
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
   | 'inbox' | 'users.manage' | 'personal_data'
-  | 'services.view' | 'services.record' | 'services.import' | 'case_file';
+  | 'services.view' | 'services.record' | 'services.import' | 'case_file'
+  | 'posts.manage' | 'post_types.manage';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'services.view', 'services.record', 'services.import'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'services.view', 'services.record', 'services.import', 'case_file'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'services.view', 'services.record', 'services.import', 'case_file'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage'],
   social_worker: ['training.view', 'worker.view', 'inbox', 'services.view', 'services.record'],
   viewer: ['rollout.view', 'inbox', 'services.view'],
 };

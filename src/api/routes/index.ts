@@ -5,6 +5,7 @@ import { catalogRoutes } from './catalog.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
+import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
 import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
@@ -27,6 +28,7 @@ export function allRoutes(): RouteSpec[] {
     ...catalogRoutes,
     ...ventureRoutes,
     ...serviceRecordRoutes,
+    ...postRoutes,
     ...reportRoutes,
     ...authRoutes,
   ];

@@ -6,6 +6,7 @@ import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
+import { registerPostCommands } from './post.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerServiceRecordCommands } from './service-record.js';
 
@@ -19,4 +20,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerPlanCommands,
   registerRolloutCommands,
   registerServiceRecordCommands,
+  registerPostCommands,
 ];
