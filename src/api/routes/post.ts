@@ -31,9 +31,11 @@ export const postRoutes = [
   route({
     method: 'get',
     path: '/api/posts',
-    summary: 'Posts of the stations in scope: required, filled and vacant on a day (viewers: counts, no names)',
+    summary: 'Posts of the stations in scope: required, filled and vacant on a day, with who is assigned (read audited; viewers: counts, no names)',
     tag: 'posts',
     roles: ALL_ROLES,
+    // Assignments name workers: a read of personal data, written to the audit log.
+    personalData: true,
     query: postListQuery,
     response: postListView,
     handler: async ({ deps, principal, query }) => listPostsFor(deps, principal, query),

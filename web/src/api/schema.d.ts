@@ -5365,7 +5365,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Posts of the stations in scope: required, filled and vacant on a day (viewers: counts, no names)
+         * Posts of the stations in scope: required, filled and vacant on a day, with who is assigned (read audited; viewers: counts, no names)
          * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
          */
         get: {
