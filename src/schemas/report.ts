@@ -30,6 +30,11 @@ export const summaryView = z.object({
   trainingCompletion: z.array(z.object({
     dimension: z.string(), name: localized, workers: z.number(), passedByLevel: z.array(z.object({ level: z.number(), workers: z.number() })), completionRate: z.number(),
   })),
+  /** Posts (岗位建设) required and filled today, per station and in all. */
+  posts: z.object({
+    required: z.number(), filled: z.number(),
+    byStation: z.array(z.object({ communityId: z.string(), name: localized, required: z.number(), filled: z.number() })),
+  }),
 });
 
 export const runDigestBody = z.object({ streetId: idSchema.optional() }).strict();

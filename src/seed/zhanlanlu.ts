@@ -173,3 +173,25 @@ export function seedWorkers(): SeedWorker[] {
   }
   return workers;
 }
+
+/** The default post types (configurable: a street adds its own through POST /api/post-types). */
+export const POST_TYPES: Array<{ key: string; name: Localized }> = [
+  { key: 'station_lead', name: { zh: '站长', en: 'Station lead' } },
+  { key: 'full_time_social_worker', name: { zh: '专职社工', en: 'Full-time social worker' } },
+  { key: 'part_time_social_worker', name: { zh: '兼职社工', en: 'Part-time social worker' } },
+];
+
+/**
+ * Example posts of each operating station (marked `is_example`; the source gives no post numbers):
+ * one station lead and two full-time social workers, filled by the example workers from the day
+ * the data is loaded.
+ */
+export function seedPosts(): Array<{ id: string; communityId: string; type: string; required: number; assignees: string[] }> {
+  return COMMUNITIES.filter((c) => c.hasStation).flatMap((community) => {
+    const short = community.id.replace('cn-bj-xicheng-zhanlanlu-', '');
+    return [
+      { id: `post-${short}-lead`, communityId: community.id, type: 'station_lead', required: 1, assignees: [`w-${short}-lead`] },
+      { id: `post-${short}-full-time`, communityId: community.id, type: 'full_time_social_worker', required: 2, assignees: [`w-${short}-sw1`, `w-${short}-sw2`] },
+    ];
+  });
+}

@@ -329,6 +329,36 @@ export interface ServiceRecordTable {
   recorded_by: string | null;
 }
 
+/** Posts (岗位建设), 0131. */
+export interface PostTypeTable {
+  key: string;
+  name_zh: string;
+  name_en: string;
+  sort_order: ColumnType<number, number | undefined, number>;
+}
+
+export interface PostTable {
+  id: string;
+  community_id: string;
+  post_type_key: string;
+  required: number;
+  note: string | null;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PostAssignmentTable {
+  id: string;
+  post_id: string;
+  worker_id: string;
+  from_date: DateOnly;
+  to_date: DateOnly | null;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
 /** A casework record's case file: a resident's personal data (0130). */
 export interface CaseFileTable {
   service_record_id: string;
@@ -581,6 +611,9 @@ export interface Database {
   venture_projects: VentureProjectTable;
   service_records: ServiceRecordTable;
   case_files: CaseFileTable;
+  post_types: PostTypeTable;
+  posts: PostTable;
+  post_assignments: PostAssignmentTable;
   notifications: NotificationTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;

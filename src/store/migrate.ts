@@ -16,6 +16,7 @@ import * as m0151 from './migrations/0151_case_calls.js';
 import * as m0130 from './migrations/0130_service_records.js';
 import * as m0191 from './migrations/0191_service_monthly_by_record.js';
 import * as m0120 from './migrations/0120_worker_heartbeats.js';
+import * as m0131 from './migrations/0131_posts.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0130_service_records': m0130,
   '0191_service_monthly_by_record': m0191,
   '0120_worker_heartbeats': m0120,
+  '0131_posts': m0131,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

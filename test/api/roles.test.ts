@@ -6,7 +6,7 @@ import { STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js'
 import { writeCaseCall } from '../helpers/case-call.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createToken } from '../../src/services/api-token.js';
-import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, recordParams, ROLE_WORKERS, WANMINGYUAN_CASEWORK_RECORD, type Records } from '../helpers/routes.js';
+import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, recordParams, ROLE_WORKERS, WANMINGYUAN_CASEWORK_RECORD, WANMINGYUAN_POST, type Records } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
 // Every route × every role, from the same list the app serves: routes added later are covered
@@ -180,8 +180,8 @@ describe('scope: what each role sees and changes', () => {
 
   /** The records a walk over every GET route reads, by path parameter (see PATH_PARAMS). */
   const walkRecords = (): Array<Partial<Records>> => [
-    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none', callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD },
-    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none', callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD },
+    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none', callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST },
+    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none', callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST },
   ];
   const workerSecrets = async (except: string | null) => (await store.db.selectFrom('workers').select(['id', 'name', 'email', 'phone']).execute())
     .filter((worker) => worker.id !== except)

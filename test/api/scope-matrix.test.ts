@@ -10,7 +10,7 @@ import { writeCaseCall } from '../helpers/case-call.js';
 import { multipart, pngBytes } from '../helpers/files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
-  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, WANMINGYUAN_CASEWORK_RECORD, type Records,
+  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, WANMINGYUAN_CASEWORK_RECORD, WANMINGYUAN_POST, type Records,
 } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
@@ -92,7 +92,7 @@ describe("scope matrix: a second community's tokens against the first community'
     records = {
       street: STREET, communityId: WANMINGYUAN, workerId: 'w-wanmingyuan-sw1', id: cycleId, sessionId: (cycle.sessions as Array<{ id: string }>)[0]!.id,
       projectId: 'vp-zhanlanlu-wanmingyuan-loudao', notificationId, tokenId: token.id as string, userId: user.id as string,
-      taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD,
+      taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST,
     };
     markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId];
     const made = {

@@ -11,6 +11,7 @@ import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { MonthlyPage } from './pages/monthly.js';
 import { OverviewPage } from './pages/overview.js';
+import { PostsPage } from './pages/posts.js';
 import { RolloutPage } from './pages/rollout.js';
 import { ServicesPage } from './pages/services.js';
 import { StationPage } from './pages/station.js';
@@ -39,6 +40,7 @@ const NAV: NavItem[] = [
   { href: '/reports/monthly', label: 'monthly_report', match: '/reports/monthly' },
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
+  { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -151,6 +153,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/rollout', path) && can(session, 'rollout.view')) return <RolloutPage session={session} />;
   if ((params = matchPath('/ventures/:projectId?', path)) && can(session, 'venture.view')) return <VenturesPage session={session} projectId={params.projectId || undefined} />;
   if (matchPath('/reports/monthly', path)) return <MonthlyPage search={search} />;
+  if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;

@@ -9,6 +9,7 @@ import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
+import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
 import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
@@ -33,6 +34,7 @@ export function allRoutes(): RouteSpec[] {
     ...attachmentRoutes,
     ...caseCallRoutes,
     ...serviceRecordRoutes,
+    ...postRoutes,
     ...reportRoutes,
     ...exportRoutes,
     ...authRoutes,

@@ -10,6 +10,7 @@ import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
 import { registerReportCommands } from './report.js';
+import { registerPostCommands } from './post.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
@@ -31,4 +32,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerAttachmentCommands,
   registerCaseCallCommands,
   registerServiceRecordCommands,
+  registerPostCommands,
 ];

@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely';
 // kept per station, month, theme, kind and project (none for a station's own records), with new
 // residents beside residents served, by the same trigger in the writing transaction: the summary,
 // the digest and the monthly report read these rows, never every record. A row whose records are
-// all gone is removed. The read side's version of a record follows its station, not its project.
+// all gone is removed. The read side's version of a record follows its station, not its project,
+// and posts (0131, in the summary) bump it too.
 export async function up(db: Kysely<unknown>): Promise<void> {
   const statements = [
     `DROP TRIGGER service_monthly_sync ON service_records`,
@@ -50,6 +51,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     `DROP TRIGGER read_side_service_records ON service_records`,
     `CREATE CONSTRAINT TRIGGER read_side_service_records AFTER INSERT OR UPDATE OR DELETE ON service_records
           DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION read_side_changed('community')`,
+    // Posts (0131) are in the summary: their changes bump the read side like any other figure's.
+    ...([['post_types', 'root'], ['posts', 'community'], ['post_assignments', 'worker']] as const).flatMap(([table, path]) => [
+      `CREATE CONSTRAINT TRIGGER read_side_${table} AFTER INSERT OR UPDATE OR DELETE ON ${table}
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION read_side_changed('${path}')`,
+      `CREATE TRIGGER read_side_${table}_truncated AFTER TRUNCATE ON ${table}
+          FOR EACH STATEMENT EXECUTE FUNCTION read_side_truncated()`,
+    ]),
   ];
   for (const statement of statements) await sql.raw(statement).execute(db);
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
 import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
 import type { Database } from '../database.js';
-import { CENTER, COMMUNITIES, ORG, PROJECTS, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
+import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
 
 export const SEED_KEY = 'seed:zhanlanlu';
 const SEED_VERSION = 2;
@@ -92,6 +92,19 @@ export async function loadDefaultData(
           residents_served: record.residentsServed, new_residents: record.newResidents,
           note: 'Default data: the split of the source\'s 1,100 residents over records is illustrative', provenance: 'illustrative',
         })))
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+
+    await trx.insertInto('post_types')
+      .values(POST_TYPES.map((type, index) => ({ key: type.key, name_zh: type.name.zh, name_en: type.name.en, sort_order: (index + 1) * 10 })))
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+    // Example posts and assignments (the source gives no numbers): marked as examples in the data.
+    for (const post of seedPosts()) {
+      await trx.insertInto('posts')
+        .values({ id: post.id, community_id: post.communityId, post_type_key: post.type, required: post.required, note: null, is_example: true })
+        .onConflict((oc) => oc.doNothing()).execute();
+      await trx.insertInto('post_assignments')
+        .values(post.assignees.map((workerId) => ({ id: `${post.id}-${workerId}`, post_id: post.id, worker_id: workerId, from_date: today, to_date: null, is_example: true, created_by: 'default data' })))
         .onConflict((oc) => oc.column('id').doNothing()).execute();
     }
 

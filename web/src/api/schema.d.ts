@@ -6867,6 +6867,423 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/post-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Post types (station lead, full-time social worker, part-time, and any a street adds)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a post type or rename one (admin)
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "key": "community_volunteer_coordinator",
+                     *       "name": {
+                     *         "zh": "志愿者协调员",
+                     *         "en": "Volunteer coordinator"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        key: string;
+                        name: {
+                            zh: string;
+                            en: string;
+                        };
+                        sortOrder?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts of the stations in scope: required, filled and vacant on a day, with who is assigned (read audited; viewers: counts, no names)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            on: string;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                type: string;
+                                typeName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                required: number;
+                                filled: number;
+                                vacancies: number;
+                                note: string | null;
+                                isExample: boolean;
+                                assignments?: {
+                                    id: string;
+                                    workerId: string;
+                                    workerName: string;
+                                    from: string;
+                                    to: string | null;
+                                    isExample: boolean;
+                                }[];
+                            }[];
+                            totals: {
+                                required: number;
+                                filled: number;
+                                vacancies: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Define a station's post of a type with the number required, or change the number
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "type": "full_time_social_worker",
+                     *       "required": 2
+                     *     }
+                     */
+                    "application/json": {
+                        communityId: string;
+                        type: string;
+                        required: number;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            type: string;
+                            typeName: {
+                                zh: string;
+                                en: string;
+                            };
+                            required: number;
+                            filled: number;
+                            vacancies: number;
+                            note: string | null;
+                            isExample: boolean;
+                            assignments?: {
+                                id: string;
+                                workerId: string;
+                                workerName: string;
+                                from: string;
+                                to: string | null;
+                                isExample: boolean;
+                            }[];
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{postId}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a worker to a post from a date, or end the assignment (same worker and start, with `to`)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    postId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "workerId": "w-wanmingyuan-sw1",
+                     *       "from": "2027-03-01"
+                     *     }
+                     */
+                    "application/json": {
+                        workerId: string;
+                        from: string;
+                        to?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            postId: string;
+                            created: boolean;
+                            post: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                type: string;
+                                typeName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                required: number;
+                                filled: number;
+                                vacancies: number;
+                                note: string | null;
+                                isExample: boolean;
+                                assignments?: {
+                                    id: string;
+                                    workerId: string;
+                                    workerName: string;
+                                    from: string;
+                                    to: string | null;
+                                    isExample: boolean;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                details?: unknown;
+                                reason?: string;
+                                values?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -6967,6 +7384,19 @@ export interface paths {
                                 }[];
                                 completionRate: number;
                             }[];
+                            posts: {
+                                required: number;
+                                filled: number;
+                                byStation: {
+                                    communityId: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    required: number;
+                                    filled: number;
+                                }[];
+                            };
                         };
                     };
                 };
