@@ -4,6 +4,7 @@ import { createPlanActivities } from './station-plan.js';
 import { createTrainingActivities } from './training-cycle.js';
 import { createRolloutActivities } from './station-rollout.js';
 import { createDigestActivities } from './digest.js';
+import { createCaseCallActivities } from './case-call.js';
 
 export type { ActivityDeps };
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTrainingActivities(deps),
     ...createRolloutActivities(deps),
     ...createDigestActivities(deps),
+    ...createCaseCallActivities(deps),
   };
 }
 

@@ -1,3 +1,4 @@
+import { outboundPolicy } from '../src/notifications/outbound.js';
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../src/domain/errors.js';
@@ -53,7 +54,7 @@ export function createNotifyActivities(deps: ActivityDeps, options: NotifyOption
   const { db } = deps.store;
   const channels: Record<NetworkChannel, DeliveryChannel> = {
     email: options.channels?.email ?? createEmailChannel({ smtpUrl: deps.config.SMTP_URL, from: deps.config.SMTP_FROM }),
-    wecom: options.channels?.wecom ?? createWecomChannel({ defaultWebhookUrl: deps.config.WECOM_WEBHOOK_URL }),
+    wecom: options.channels?.wecom ?? createWecomChannel({ defaultWebhookUrl: deps.config.WECOM_WEBHOOK_URL, policy: outboundPolicy(deps.config.WECOM_ALLOWED_HOSTS) }),
   };
   const hooks = options.hooks ?? {};
   const leaseMs = options.sendingLeaseMs ?? DEFAULT_SENDING_LEASE_MS;

@@ -5,6 +5,8 @@ import {
   centerSupervisorsFor, communityName, countSocialWorkers, markMilestoneDone, markRolloutCancelled, markStationOpened, mirrorRolloutStarted,
   recordReplan, stationLeadsOf, type MilestoneRowInput, type ReplanEntry,
 } from '../src/store/repositories/station-rollout.js';
+import { shanghaiDate } from '../src/domain/time.js';
+import { listPosts } from '../src/store/repositories/post.js';
 import type { ActivityDeps } from './deps.js';
 
 /**
@@ -20,8 +22,13 @@ export function createRolloutActivities(deps: ActivityDeps) {
       return { communityName: await communityName(db, input.communityId) };
     },
 
-    async rolloutStaffing(input: { communityId: string }): Promise<{ socialWorkers: number }> {
-      return { socialWorkers: await countSocialWorkers(db, input.communityId) };
+    /** What staffing is checked against: the station's posts filled today, and its social workers (before any post is defined). */
+    async rolloutStaffing(input: { communityId: string }): Promise<{ socialWorkers: number; posts: Array<{ type: string; required: number; filled: number }> }> {
+      const posts = await listPosts(db, { communityIds: [input.communityId] }, shanghaiDate(deps.clock()));
+      return {
+        socialWorkers: await countSocialWorkers(db, input.communityId),
+        posts: posts.map((post) => ({ type: post.type, required: post.required, filled: post.filled })),
+      };
     },
 
     async recordMilestoneCompleted(input: { communityId: string; milestone: Milestone; completedAt: number; by: string; evidence: unknown }): Promise<void> {

@@ -80,9 +80,10 @@ await insertMany(workers.flatMap((worker, index) => DIMENSIONS.map((dimension, d
 }))), (chunk) => db.insertInto('worker_levels').values(chunk).execute());
 
 const yearAgo = Date.now() - 365 * DAY_MS;
-const projects = (await db.selectFrom('venture_projects').select('id').execute()).map((row) => row.id);
+const projects = await db.selectFrom('venture_projects').select(['id', 'community_id', 'theme_key', 'title_zh', 'title_en']).execute();
 await insertMany(projects.flatMap((project) => Array.from({ length: 365 }, (_, day) => ({
-  id: `${project}-bench-${day}`, project_id: project, served_on: shanghaiDate(yearAgo + day * DAY_MS), residents_served: 1 + (day % 5),
+  id: `${project.id}-bench-${day}`, project_id: project.id, community_id: project.community_id, theme_key: project.theme_key,
+  title_zh: project.title_zh, title_en: project.title_en, served_on: shanghaiDate(yearAgo + day * DAY_MS), residents_served: 1 + (day % 5),
 }))), (chunk) => db.insertInto('service_records').values(chunk).execute());
 
 // One training cycle a month, 250 workers each, six sessions (one per dimension), attendance and assessments.

@@ -1,5 +1,6 @@
-// `npm start`: installs what is missing, then runs the whole service (src/main.ts), which starts
-// the Temporal dev server, migrates and seeds the records store, and runs the worker and the API.
+// `npm start`: installs what is missing, then runs the whole service (src/main.ts): a supervisor of
+// three processes — the platform (Temporal dev server, the records store migrated and seeded), the
+// worker and the API.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureNodeModules, ensureTemporalCli, root } from './lib/ensure.mjs';
@@ -14,8 +15,8 @@ const child = spawn(
   ['--import', 'tsx', join(root, 'src', 'main.ts'), ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TEMPORAL_CLI: temporalCli } },
 );
-// main.ts handles SIGINT/SIGTERM itself; the terminal delivers Ctrl-C to the whole group, so we
-// only forward signals sent to this process alone (for example by a process manager).
+// main.ts handles SIGINT/SIGTERM itself (and stops its processes in order; they run in process
+// groups of their own); the terminal delivers Ctrl-C to main.ts too, so a second one is ignored.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));
 }

@@ -43,8 +43,16 @@ export const configSchema = z.object({
   SMTP_URL: optionalUrl,
   SMTP_FROM: z.string().default('Shegong <shegong@localhost>'),
   WECOM_WEBHOOK_URL: optionalUrl,
+  /** Hosts (or exact origins) WeCom webhooks may point at, comma-separated; see docs/security.md. */
+  WECOM_ALLOWED_HOSTS: z.string().optional(),
   DIGEST_CRON: z.string().default('0 9 * * 1'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** A request not answered within this is answered 503 (the error shape), so none hangs for ever. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** How often the worker records that it is alive; /healthz calls it down after three missed beats. */
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
+  /** `npm start`: the loopback port the embedded store is served on to the API and worker processes (0: any free one). */
+  STORE_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   SIGN_IN_LOCK_MINUTES: z.coerce.number().positive().default(15),

@@ -1,143 +1,88 @@
-// `npm start`: the whole service on one machine with embedded defaults — the Temporal dev server
-// (SQLite file and web UI), the records store (PGlite unless DATABASE_URL), the worker and the API.
-import { resolve, join } from 'node:path';
-import type { Server } from 'node:http';
-import { createApp } from './api/app.js';
-import { codecEndpointUrl } from './api/codec-endpoint.js';
-import type { AppDeps } from './api/route.js';
-import { ensureAdminToken, ensureAdminUser } from './bootstrap.js';
+// `npm start`: the whole service on one machine with embedded defaults, as three processes under
+// one supervisor (src/supervisor.ts): the platform (the Temporal dev server, and the records store —
+// PGlite, served on loopback — migrated and seeded), then the worker, then the API. A fault in the
+// API cannot stall the worker, nor a worker fault the API; either is restarted with a back-off.
+// Ctrl-C stops the API, then the worker, then the platform. Every line goes to one stream,
+// prefixed with the process it came from.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './logger.js';
-import { openConfiguredStore } from './runtime.js';
-import { loadDefaultData } from './store/seed/default-data.js';
-import { runStartupSteps } from './startup.js';
-import { connectTemporal } from './temporal/client.js';
-import { installTracing } from './observability/tracing.js';
-import { createPayloadCodec } from './temporal/codec.js';
-import { requirePayloadKeys, withPayloadKeys } from './temporal/payload-keys.js';
-import { startDevServer, type DevServer } from './temporal/dev-server.js';
-import { CUSTOM_SEARCH_ATTRIBUTES } from './temporal/search-attributes.js';
-import { createWorker, installRuntime } from './temporal/worker.js';
+import { secureDataDir } from './data-dir.js';
 import { shanghaiDate } from './domain/time.js';
-import { staticDashboardDir } from './web.js';
+import { createSupervisor, type ChildSpec } from './supervisor.js';
+import { freePort } from './temporal/dev-server.js';
+import { withPayloadKeys } from './temporal/payload-keys.js';
 
-async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`shegong: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`shegong: ${error.message}`);
+    process.exit(2);
   }
-  const logger = createLogger(config.LOG_LEVEL);
-  const cleanups: Array<() => Promise<void>> = [];
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping');
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        logger.warn({ err: error }, 'cleanup failed');
-      }
-    }
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-
-  try {
-    config = withPayloadKeys(config, shanghaiDate(new Date()));
-    const payloadCodec = createPayloadCodec(requirePayloadKeys(config));
-    let address = config.TEMPORAL_ADDRESS;
-    let uiUrl = config.TEMPORAL_UI_URL;
-    if (!address) {
-      if (!config.TEMPORAL_CLI) throw new Error('TEMPORAL_CLI is not set: run through `npm start`, or set TEMPORAL_ADDRESS');
-      logger.info('starting the Temporal dev server');
-      const server: DevServer = await startDevServer({
-        cli: config.TEMPORAL_CLI,
-        port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_UI_PORT,
-        uiCodecEndpoint: codecEndpointUrl(config),
-        dbFile: resolve(join(config.DATA_DIR, 'temporal', 'temporal.db')),
-        pidFile: resolve(join(config.DATA_DIR, 'temporal', 'dev-server.pid')),
-        searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
-        onLog: (line) => logger.debug({ temporal: line }),
-      });
-      cleanups.push(() => server.stop());
-      address = server.address;
-      uiUrl = server.uiUrl;
-      config = { ...config, TEMPORAL_ADDRESS: address, TEMPORAL_UI_URL: uiUrl };
-    }
-    const tracing = installTracing(config, 'worker');
-    if (tracing) cleanups.push(() => tracing.shutdown());
-    const temporal = await connectTemporal(address, config.TEMPORAL_NAMESPACE, payloadCodec, undefined, { tracing: Boolean(tracing) });
-    cleanups.push(() => temporal.connection.close());
-
-    const store = await openConfiguredStore(config, logger);
-    cleanups.push(() => store.close());
-    const clock = () => new Date();
-    if (config.SEED_DEFAULT_DATA) {
-      const seeded = await loadDefaultData(store.db, shanghaiDate(clock()));
-      logger.info({ alreadyLoaded: seeded.alreadyLoaded }, 'default Zhanlanlu data');
-    }
-    const adminToken = await ensureAdminToken(store, resolve(config.DATA_DIR));
-    const adminSignIn = await ensureAdminUser(store, resolve(config.DATA_DIR));
-
-    const deps: AppDeps = { store, temporal, config, logger, clock };
-    installRuntime(logger, undefined, { sdkMetricsAddress: config.TEMPORAL_SDK_METRICS_ADDRESS });
-    const { worker } = await createWorker({
-      address,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activityDeps: { store, config, logger, temporal, clock },
-      payloadCodec,
-      tracing,
-    });
-    const workerRun = worker.run();
-    cleanups.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    });
-    workerRun.catch((error) => {
-      logger.error({ err: error }, 'worker stopped');
-      void stop(1);
-    });
-
-    const app = createApp(deps, { staticDir: staticDashboardDir() });
-    const server: Server = await new Promise((resolveListen, reject) => {
-      const listening = app.listen(config.PORT, config.HOST, () => resolveListen(listening));
-      listening.once('error', reject);
-    });
-    cleanups.push(() => new Promise((done) => server.close(() => done())));
-    await runStartupSteps(deps);
-
-    const base = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
-    const lines = [
-      '',
-      'Shegong is ready.',
-      `  Dashboard and API  ${base}/`,
-      `  API docs           ${base}/docs  (OpenAPI: ${base}/api/openapi.json)`,
-      `  Health             ${base}/healthz`,
-      `  Temporal UI        ${uiUrl ?? '(not available: set TEMPORAL_UI_URL)'}`,
-      `  Temporal address   ${address}`,
-      `  Records store      ${store.location}`,
-      adminToken ? `  Admin token        ${adminToken}` : '  Admin token        (created on first run; its file was removed — create another with the CLI)',
-      adminSignIn ? `  Dashboard sign-in  ${adminSignIn.username} / ${adminSignIn.password}  (kept in ${resolve(config.DATA_DIR, 'admin-password')})` : '  Dashboard sign-in  (the first admin password file was removed — create users with the API or CLI)',
-      '',
-      'Press Ctrl-C to stop.',
-      '',
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } catch (error) {
-    logger.error({ err: error }, `start failed: ${(error as Error).message}`);
-    await stop(1);
-  }
+  throw error;
 }
 
-void main();
+// Everything written under DATA_DIR from here on — by us, PGlite, the Temporal dev server — is
+// readable by this user only; what an earlier version left readable is fixed first.
+process.umask(0o077);
+const dataDir = resolve(config.DATA_DIR);
+secureDataDir(dataDir);
+const keyFile = withPayloadKeys(config, shanghaiDate(new Date())).SHEGONG_PAYLOAD_KEY_FILE;
+
+const storePort = config.DATABASE_URL ? undefined : config.STORE_PORT || await freePort();
+const temporalAddress = config.TEMPORAL_ADDRESS || `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+const uiUrl = config.TEMPORAL_UI_URL || (config.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`);
+const databaseUrl = config.DATABASE_URL || `postgres://postgres@127.0.0.1:${storePort}/postgres`;
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const env = (extra: Record<string, string | undefined>): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATA_DIR: dataDir,
+  ...(keyFile && !config.SHEGONG_PAYLOAD_KEYS ? { SHEGONG_PAYLOAD_KEY_FILE: keyFile.path } : {}),
+  ...Object.fromEntries(Object.entries(extra).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+});
+const tsx = (entry: string) => ['--import', 'tsx', join(root, 'src', entry)];
+const children: ChildSpec[] = [
+  { name: 'platform', command: process.execPath, args: tsx('platform.ts'), cwd: root, env: env({ STORE_PORT: storePort === undefined ? undefined : String(storePort) }), readyMessage: true },
+  { name: 'worker', command: process.execPath, args: tsx('worker.ts'), cwd: root, env: env({ TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl }), readyMessage: true },
+  { name: 'api', command: process.execPath, args: tsx('server.ts'), cwd: root, env: env({ TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, TEMPORAL_UI_URL: uiUrl }), readyMessage: true },
+];
+const supervisor = createSupervisor(children);
+supervisor.stopOnSignals(0);
+
+try {
+  await supervisor.start();
+} catch (error) {
+  console.error(`shegong: start failed: ${(error as Error).message}`);
+  await supervisor.stop();
+  process.exit(1);
+}
+
+const read = (name: string) => {
+  const file = join(dataDir, name);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+};
+const adminToken = read('admin-token');
+const adminPassword = read('admin-password');
+const base = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+const pids = Object.fromEntries(supervisor.children().map((child) => [child.name, child.pid]));
+const lines = [
+  '',
+  'Shegong is ready.',
+  `  Dashboard and API  ${base}/`,
+  `  API docs           ${base}/docs  (OpenAPI: ${base}/api/openapi.json)`,
+  `  Health             ${base}/healthz`,
+  `  Temporal UI        ${uiUrl ?? '(not available: set TEMPORAL_UI_URL)'}`,
+  `  Temporal address   ${temporalAddress}`,
+  `  Records store      ${config.DATABASE_URL ? new URL(config.DATABASE_URL).host : `${join(dataDir, 'records')} (PGlite, served on 127.0.0.1:${storePort})`}`,
+  `  Processes          platform ${pids.platform}, worker ${pids.worker}, api ${pids.api}`,
+  adminToken ? `  Admin token        ${adminToken}` : '  Admin token        (created on first run; its file was removed — create another with the CLI)',
+  adminPassword ? `  Dashboard sign-in  admin / ${adminPassword}  (kept in ${join(dataDir, 'admin-password')})` : '  Dashboard sign-in  (the first admin password file was removed — create users with the API or CLI)',
+  '',
+  'Press Ctrl-C to stop.',
+  '',
+];
+process.stdout.write(`${lines.join('\n')}\n`);

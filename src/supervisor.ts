@@ -22,6 +22,8 @@ export interface ChildSpec {
    * child is ready as soon as it has been spawned. Children after it start only once it is ready.
    */
   ready?: string | ((line: string) => boolean);
+  /** Ready when it sends `{ type: 'ready' }` over IPC (see `signalReady`), whatever it logs. */
+  readyMessage?: boolean;
   /** Restart when it exits while the supervisor runs (default true). */
   restart?: boolean;
   /** The signal that asks it to stop (default SIGTERM). */
@@ -114,7 +116,12 @@ export function createSupervisor(specs: ChildSpec[], options: SupervisorOptions 
         if (!entry.ready && isReady?.(line)) markReady(entry);
       });
     }
-    if (!isReady) child.once('spawn', () => markReady(entry));
+    if (ipc) {
+      child.on('message', (message: unknown) => {
+        if ((message as { type?: unknown } | null)?.type === 'ready') markReady(entry);
+      });
+    }
+    if (!isReady && !spec.readyMessage) child.once('spawn', () => markReady(entry));
     child.once('error', (error) => say(`${spec.name} could not start: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (entry.child === child) entry.child = undefined;
@@ -205,6 +212,11 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     child.kill(signal);
   }
+}
+
+/** In a supervised Node child: tells the supervisor it is ready (a no-op when not supervised). */
+export function signalReady(): void {
+  process.send?.({ type: 'ready' });
 }
 
 /**

@@ -37,4 +37,5 @@ const EXPECTED_TYPES: string[] = [
   'stationPlan',
   'trainingCycle',
   'workerLadder',
+  'caseCall',
 ];

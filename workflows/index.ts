@@ -4,4 +4,5 @@ export { trainingCycle } from './training-cycle.js';
 export { workerLadder } from './worker-ladder.js';
 export { stationRollout } from './station-rollout.js';
 export { digest } from './digest.js';
+export { caseCall } from './case-call.js';
 export {};

@@ -43,8 +43,9 @@ export async function stationRollout(input: StationRolloutInput): Promise<Statio
     try {
       await condition(() => state.mirrored);
       if (request.milestone === 'staffing') {
-        const { socialWorkers } = await store.rolloutStaffing({ communityId });
-        rejectIf(staffingRejection(communityId, socialWorkers));
+        // Histories from before posts answered without them: no posts then means the old rule.
+        const { socialWorkers, posts } = await store.rolloutStaffing({ communityId });
+        rejectIf(staffingRejection(communityId, socialWorkers, posts ?? []));
       }
       const completedAt = nowMs();
       await store.recordMilestoneCompleted({ communityId, milestone: request.milestone, completedAt, by: request.by, evidence: request.evidence });

@@ -1,3 +1,4 @@
+import { webhookUrlProblemAtSend, type OutboundPolicy } from '../../src/notifications/outbound.js';
 import { type DeliveryChannel, type DeliveryOutcome, type OutgoingMessage, TransientDeliveryError } from './types.js';
 
 export interface WecomChannelOptions {
@@ -6,6 +7,8 @@ export interface WecomChannelOptions {
   /** text (default): nothing in it is interpreted; markdown: bold subject, values entity-escaped. */
   format?: 'text' | 'markdown';
   timeoutMs?: number;
+  /** Where webhooks may point (WECOM_ALLOWED_HOSTS); checked, with a fresh DNS lookup, before each send. */
+  policy: OutboundPolicy;
 }
 
 // The robot's limits are bytes of UTF-8: 2048 for text, 4096 for markdown.
@@ -52,6 +55,8 @@ export function createWecomChannel(options: WecomChannelOptions): DeliveryChanne
         return { status: 'failed', reason: 'bad WeCom webhook URL' };
       }
       if (url.protocol !== 'https:' && url.protocol !== 'http:') return { status: 'failed', reason: `bad WeCom webhook URL scheme ${url.protocol}` };
+      const refused = await webhookUrlProblemAtSend(target, options.policy);
+      if (refused) return { status: 'failed', reason: `WeCom webhook ${redact(url)} refused: ${refused}` };
       let response: Response;
       try {
         response = await fetch(url, {

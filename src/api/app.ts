@@ -6,11 +6,12 @@ import type { ZodType } from 'zod';
 import type { Principal } from '../domain/principal.js';
 import { actingAs, auditPersonalDataRead } from '../services/audit.js';
 import { authenticateRequest } from './auth.js';
-import { CSRF_HEADER } from './session.js';
+import { CSRF_HEADER, secureCookies } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
 import { type AppDeps, FileReply, Reply, type RouteSpec } from './route.js';
+import { readMultipartFiles } from './multipart.js';
 import { allRoutes } from './routes/index.js';
 import { docsPage } from './docs-page.js';
 import { answerIfNotModified } from './etag.js';
@@ -37,7 +38,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet({ contentSecurityPolicy: false }));
+  // HSTS only when the service is published over https: over plain http it would tell a browser to
+  // refuse the very address it uses (and cookies are Secure on the same condition, see session.ts).
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: secureCookies(deps.config) }));
 
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');
@@ -56,10 +59,23 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
     });
     next();
   });
+  // No request waits for ever: one not answered in time is answered 503 in the error shape, and
+  // whatever its handler writes later is dropped.
+  app.use((_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      const timeout = new ApiError('unavailable', `no answer within ${deps.config.REQUEST_TIMEOUT_MS} ms; try again later`, undefined, { 'Retry-After': '5' }, { reason: 'request_timeout', values: { timeoutMs: deps.config.REQUEST_TIMEOUT_MS } });
+      for (const [name, value] of Object.entries(timeout.headers)) res.setHeader(name, value);
+      res.status(timeout.status).json(timeout.body());
+    }, deps.config.REQUEST_TIMEOUT_MS);
+    res.on('close', () => clearTimeout(timer));
+    next();
+  });
   // Bodies are parsed per route, so a bulk import may take a larger body than everything else.
   const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
   const defaultJsonBody = jsonBody(BODY_LIMIT);
   const publicJsonBody = jsonBody(PUBLIC_BODY_LIMIT);
+  const skipBody = (_req: Request, _res: Response, next: NextFunction) => next();
 
   const openApi = buildOpenApiDocument(routes, API_VERSION);
   app.get('/api/openapi.json', (_req, res) => {
@@ -76,18 +92,21 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   // of the body is read: an anonymous or unentitled request never costs a parse or an inflate, and
   // the import-sized limit serves only the roles a bulk route lets through.
   for (const spec of routes) {
-    const body = spec.roles === 'public' ? publicJsonBody : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
+    // An upload's body is read by its handler (multipart), after authentication and its own checks.
+    const body = spec.upload ? skipBody : spec.roles === 'public' ? publicJsonBody : spec.bodyLimit ? jsonBody(spec.bodyLimit) : defaultJsonBody;
     app[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         res.locals.principal = await admit(spec, req, deps, limiter);
         next();
       } catch (error) {
+        discardUnreadUpload(spec, req, res);
         next(error);
       }
     }, body, async (req: Request, res: Response, next: NextFunction) => {
       try {
         await handle(spec, req, res, deps);
       } catch (error) {
+        discardUnreadUpload(spec, req, res);
         next(error);
       }
     });
@@ -115,6 +134,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   });
 
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
     const apiError = toApiError(error, BODY_LIMIT);
     if (apiError.status >= 500) {
       res.locals.log?.error({ err: error }, 'request failed');
@@ -125,12 +145,26 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): express.Expr
   return app;
 }
 
+/**
+ * An upload refused before its body was read (no token, role, scope, not multipart): the client
+ * may still be sending it, so the rest is discarded and the connection closes after the answer
+ * instead of being reused.
+ */
+function discardUnreadUpload(spec: RouteSpec, req: Request, res: Response): void {
+  if (spec.upload && !req.complete) {
+    res.setHeader('Connection', 'close');
+    req.resume();
+  }
+}
+
 /** The caller of a route: authenticated, within its rate limit and of a role the route lets through. */
 async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: ReturnType<typeof createRateLimiter>): Promise<Principal> {
-  if (spec.roles === 'public') return ANONYMOUS;
-  const principal = await authenticateRequest(deps, {
-    method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER),
-  });
+  const credentials = { method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER) };
+  if (spec.roles === 'public') {
+    if (!spec.optionalAuth || (!credentials.authorization && !credentials.cookie)) return ANONYMOUS;
+    return authenticateRequest(deps, credentials).catch(() => ANONYMOUS);
+  }
+  const principal = await authenticateRequest(deps, credentials);
   const wait = limiter.take(principal.tokenId, Date.now());
   if (wait > 0) {
     throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });
@@ -155,7 +189,7 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
   };
   const params = parse(spec.params, req.params, 'params');
   const query = parse(spec.query, { ...req.query }, 'query');
-  const body = parse(spec.body, req.body ?? {}, 'body');
+  const body = spec.upload ? undefined : parse(spec.body, req.body ?? {}, 'body');
   if (problems.length > 0) throw invalidRequest(problems);
 
   const requestId = res.locals.requestId as string;
@@ -165,18 +199,24 @@ async function handle(spec: RouteSpec, req: Request, res: Response, deps: AppDep
     if (spec.personalData) await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
     return;
   }
-  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps } as never);
+  const upload = spec.upload;
+  const files = () => (upload ? readMultipartFiles(req, upload) : Promise.resolve([]));
+  const run = () => spec.handler({ params, query, body, principal, requestId, log, deps, files } as never);
   const result = spec.roles === 'public' ? await run() : await actingAs(principal, run);
   // Reading personal data is audited here, once for every route marked so, rather than in each service.
   if (spec.personalData && spec.roles !== 'public') {
     await auditPersonalDataRead(deps, principal, spec, { params, query }, requestId);
   }
+  if (res.headersSent) return; // answered 503 meanwhile (the request timed out)
   if (result instanceof FileReply) {
     // An ASCII fallback name and the UTF-8 one (RFC 6266 / 5987).
-    const ascii = result.filename.replace(/[^\w.-]/g, '_');
-    res.setHeader('Content-Type', result.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.filename)}`);
-    res.status(spec.status ?? 200).send(result.body);
+    const ascii = result.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.setHeader('Content-Type', result.mediaType);
+    res.setHeader('Content-Disposition', `${result.disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(result.fileName)}`);
+    // A stored or generated file is never run as a page of this origin, whatever it holds.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Cache-Control', result.cacheControl);
+    res.status(spec.status ?? 200).send(result.content);
     return;
   }
   if (result instanceof Reply) {

@@ -21,6 +21,10 @@ const errorSchema = z.object({
   }),
 }).meta({ id: 'Error' });
 
+// Plain OpenAPI schemas: multipart files and binary answers have no zod counterpart.
+const binarySchema = { type: 'string' as const, format: 'binary' };
+const uploadSchema = { type: 'object' as const, properties: { file: { type: 'array' as const, items: binarySchema } }, required: ['file'] };
+
 export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
@@ -48,6 +52,9 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], version: stri
       request: {
         ...(spec.params ?? implicitParams(spec.path) ? { params: (spec.params ?? implicitParams(spec.path)) as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.upload
+          ? { body: { content: { 'multipart/form-data': { schema: uploadSchema } }, description: `Files in the field "file": at most ${spec.upload.files} a request, ${spec.upload.fileBytes / 1024 / 1024} MB each, ${spec.upload.requestBytes / 1024 / 1024} MB in all; images, PDF and Office documents (typed by content).` } }
+          : {}),
         ...(spec.body
           ? { body: { content: { 'application/json': { schema: spec.body, ...(spec.example !== undefined ? { example: spec.example } : {}) } } } }
           : {}),

@@ -3,6 +3,7 @@ import type { z, ZodType } from 'zod';
 import type { Role } from '../domain/types.js';
 import type { ServiceDeps } from '../services/deps.js';
 import type { Principal } from '../domain/principal.js';
+import type { IncomingFile } from '../services/attachment.js';
 
 /** What every route handler may use: the services' dependencies; entry points and tests wire real parts. */
 export type AppDeps = ServiceDeps;
@@ -16,16 +17,28 @@ export interface RouteContext<P, Q, B> {
   requestId: string;
   log: Logger;
   deps: AppDeps;
+  /** An upload route's files, read from the multipart body when called (after the handler's checks). */
+  files: () => Promise<IncomingFile[]>;
+}
+
+/**
+ * A handler's answer that is a file (a download or an export): its bytes, media type and name,
+ * shown inline or saved as an attachment. Sent sandboxed (CSP) with `cacheControl`: exports
+ * change with the data and are not kept; a stored file's bytes never change under its id.
+ */
+export class FileReply {
+  constructor(
+    readonly content: Buffer,
+    readonly mediaType: string,
+    readonly fileName: string,
+    readonly disposition: 'attachment' | 'inline' = 'attachment',
+    readonly cacheControl: string = 'private, no-store',
+  ) {}
 }
 
 /** A handler's answer when it needs a status other than the route's `status`, or a body that is not JSON (`contentType` with a string body). */
 export class Reply {
   constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string | string[]> = {}, readonly contentType?: string) {}
-}
-
-/** A handler's answer that is a file (an export): sent as an attachment with its content type. */
-export class FileReply {
-  constructor(readonly filename: string, readonly contentType: string, readonly body: Buffer) {}
 }
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -41,6 +54,8 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   tag: string;
   /** Roles allowed to call the route at all; scope checks happen in the handler. */
   roles: readonly Role[] | 'public';
+  /** A public route that still identifies a caller who sends credentials (an anonymous principal otherwise). */
+  optionalAuth?: boolean;
   params?: P;
   query?: Q;
   body?: B;
@@ -61,6 +76,8 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   files?: readonly string[];
   /** A larger JSON body limit than the API's default (bulk imports), e.g. '5mb'. */
   bodyLimit?: string;
+  /** The body is multipart/form-data with files (read by the handler through `files`, not as JSON). */
+  upload?: { fileBytes: number; files: number; requestBytes: number };
   handler: (ctx: RouteContext<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>;
 }
 

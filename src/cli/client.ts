@@ -63,6 +63,13 @@ export class ApiClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** Sends files as multipart/form-data (field "file"); answers like `request`. */
+  async upload<T = unknown>(path: string, files: Array<{ name: string; content: Uint8Array }>): Promise<T> {
+    const form = new FormData();
+    for (const file of files) form.append('file', new Blob([file.content]), file.name);
+    return this.request<T>('POST', path, form);
+  }
+
   /**
    * One call. `auth: false` sends no token; `headers` adds headers (a dashboard session's cookie
    * and CSRF token); `onHeaders` sees the answer's headers (the cookies a sign-in sets).
@@ -84,11 +91,16 @@ export class ApiClient {
     return this.failure(response, method, path, text);
   }
 
-  /** A file the API answers with (an export): its bytes, or the API's error as a CliError. */
-  async download(path: string): Promise<Buffer> {
+  /**
+   * A file the API answers with (an export, a stored file, a PDF): its bytes, the name the API
+   * gives it and its media type; the API's error as a CliError.
+   */
+  async download(path: string): Promise<{ content: Buffer; fileName: string | undefined; mediaType: string | null }> {
     const response = await this.send('GET', path, undefined, {}, '*/*');
-    if (response.ok) return Buffer.from(await response.arrayBuffer());
-    return this.failure(response, 'GET', path, await response.text());
+    if (!response.ok) return this.failure(response, 'GET', path, await response.text());
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    return { content: Buffer.from(await response.arrayBuffer()), fileName: encoded ? decodeURIComponent(encoded) : undefined, mediaType: response.headers.get('content-type') };
   }
 
   private async send(method: string, path: string, body: unknown, options: { auth?: boolean; headers?: Record<string, string> }, accept: string): Promise<Response> {
@@ -99,11 +111,12 @@ export class ApiClient {
         method,
         headers: {
           accept,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          // A FormData body (an upload) sets its own multipart content type.
+          ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
           ...(auth ? { authorization: `Bearer ${this.token}` } : {}),
           ...options.headers,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {

@@ -14,6 +14,9 @@ export const NOTIFICATION_KINDS = [
   'digest',
   'cycle_cancelled',
   'session_changed',
+  'case_call_reminder',
+  'case_review_reminder',
+  'case_call_escalation',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

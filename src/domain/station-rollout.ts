@@ -196,8 +196,19 @@ export function completeMilestoneRejection(state: RolloutState, request: Complet
   return null;
 }
 
-/** Why staffing cannot complete, or null: it needs at least one active social worker in the community. */
-export function staffingRejection(communityId: string, socialWorkers: number): Rejection | null {
+/**
+ * Why staffing cannot complete, or null. A station with posts (岗位建设) needs every post filled
+ * today; one with none defined yet needs at least one active social worker in the community.
+ */
+export function staffingRejection(communityId: string, socialWorkers: number, posts: ReadonlyArray<{ type: string; required: number; filled: number }> = []): Rejection | null {
+  const open = posts.filter((post) => post.filled < post.required);
+  if (open.length > 0) {
+    const vacancies = open.reduce((sum, post) => sum + post.required - post.filled, 0);
+    return rejection('staffing_posts_vacant', `staffing needs the station's posts filled; ${vacancies} vacant (${open.map((post) => post.type).join(', ')})`, {
+      communityId, vacancies, postTypes: open.map((post) => post.type),
+    });
+  }
+  if (posts.some((post) => post.required > 0)) return null;
   if (socialWorkers > 0) return null;
   return rejection('staffing_needs_social_worker', `staffing needs at least one social worker assigned to ${communityId}; none is`, { communityId });
 }

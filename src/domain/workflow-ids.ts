@@ -10,4 +10,5 @@ export const workflowIds = {
   workerLadder: (cycleId: string, workerId: string) => `worker-ladder:${cycleId}:${workerId}`,
   stationRollout: (communityId: string) => `station-rollout:${communityId}`,
   digest: (streetId: string) => `digest:${streetId}`,
+  caseCall: (callId: string) => `case-call:${callId}`,
 };

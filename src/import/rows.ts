@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import { invalid } from '../domain/errors.js';
-import { parseCsv, CsvError } from './csv.js';
+import { parseCsv, CsvError, type CsvRecord } from './csv.js';
+import { parseXlsx } from './xlsx.js';
 
 export interface RowProblem {
   /** 1-based line in a CSV file, or 1-based position in a JSON array. */
@@ -19,19 +20,24 @@ export class ImportError extends Error {
  * Validates every row of an import (CSV text or a JSON array) and returns them all, or throws an
  * ImportError listing every bad row by line and field — never a partial list.
  */
-export function validateRows<T>(schema: ZodType<T>, input: { csv: string } | { json: unknown[] }, idField = 'id'): T[] {
+export function validateRows<T>(schema: ZodType<T>, input: { csv: string } | { json: unknown[] } | { records: CsvRecord[] }, idField = 'id'): T[] {
+  return validateLines(schema, input, idField).map((entry) => entry.row);
+}
+
+/** validateRows, keeping each row's line (in a CSV or XLSX file) or position (in a JSON array). */
+export function validateLines<T>(schema: ZodType<T>, input: { csv: string } | { json: unknown[] } | { records: CsvRecord[] }, idField = 'id'): Array<{ line: number; row: T }> {
   let records: Array<{ line: number; value: unknown }>;
   try {
-    records = 'csv' in input
-      ? parseCsv(input.csv).map((record) => ({ line: record.line, value: record.values }))
-      : input.json.map((value, index) => ({ line: index + 1, value }));
+    if ('records' in input) records = input.records.map((record) => ({ line: record.line, value: record.values }));
+    else if ('csv' in input) records = parseCsv(input.csv).map((record) => ({ line: record.line, value: record.values }));
+    else records = input.json.map((value, index) => ({ line: index + 1, value }));
   } catch (error) {
     if (error instanceof CsvError) throw new ImportError([{ line: error.line, field: '(file)', message: error.message }]);
     throw error;
   }
   if (records.length === 0) throw new ImportError([{ line: 0, field: '(file)', message: 'no rows to import' }]);
   const problems: RowProblem[] = [];
-  const rows: T[] = [];
+  const rows: Array<{ line: number; row: T }> = [];
   const seen = new Map<string, number>();
   for (const record of records) {
     const result = schema.safeParse(record.value);
@@ -48,7 +54,7 @@ export function validateRows<T>(schema: ZodType<T>, input: { csv: string } | { j
       continue;
     }
     seen.set(id, record.line);
-    rows.push(result.data);
+    rows.push({ line: record.line, row: result.data });
   }
   if (problems.length > 0) throw new ImportError(problems);
   return rows;
@@ -71,4 +77,33 @@ export function importedRows<T extends object>(schema: ZodType<T>, body: ImportB
       reason: 'import_rows_invalid', values: { problems: error.problems.length },
     });
   }
+}
+
+/** An import of a spreadsheet too: a JSON array, `{ csv }` text or `{ xlsx }` (the file, base64). */
+export type FileImportBody = unknown[] | { csv: string } | { xlsx: string };
+
+/** The validated rows of a JSON array, a CSV text or an .xlsx file; a bad row refuses them all, each named by line and field. */
+export async function importedFileRows<T extends object>(schema: ZodType<T>, body: FileImportBody, idField = 'id'): Promise<Array<{ line: number; row: T }>> {
+  try {
+    if (Array.isArray(body)) return validateLines(schema, { json: body }, idField);
+    if ('csv' in body) return validateLines(schema, { csv: body.csv }, idField);
+    let records: CsvRecord[];
+    try {
+      records = await parseXlsx(Buffer.from(body.xlsx, 'base64'));
+    } catch (error) {
+      if (error instanceof CsvError) throw new ImportError([{ line: error.line, field: '(file)', message: error.message }]);
+      throw error;
+    }
+    return validateLines(schema, { records }, idField);
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    throw rowsInvalid(error.problems);
+  }
+}
+
+/** Problems found in an import's rows, by line and field, as the one error the API answers with. */
+export function rowsInvalid(problems: RowProblem[]) {
+  return invalid(problems.map((p) => ({ path: `line ${p.line}.${p.field}`, line: p.line, field: p.field, message: p.message })), {
+    reason: 'import_rows_invalid', values: { problems: problems.length },
+  });
 }

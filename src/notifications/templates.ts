@@ -311,6 +311,58 @@ export const TEMPLATES: Record<NotificationKind, Record<Locale, Template>> = {
       ],
     },
   },
+  case_call_reminder: {
+    'zh-CN': {
+      subject: '案例征集即将截止：{callTitle}',
+      lines: [
+        l('{recipientName}，您好：'),
+        l('“{callTitle}”优秀案例征集将于 {deadlineAt}（北京时间）截止，贵站尚未提交案例。'),
+        l('草稿可在截止前随时修改并提交。'),
+      ],
+    },
+    en: {
+      subject: 'Case call closing soon: {callTitle}',
+      lines: [
+        l('Dear {recipientName},'),
+        l('The case call "{callTitle}" closes at {deadlineAt} (Beijing time); your station has not submitted a case yet.'),
+        l('Drafts can be edited and submitted until the deadline.'),
+      ],
+    },
+  },
+  case_review_reminder: {
+    'zh-CN': {
+      subject: '案例评审提醒：{callTitle}',
+      lines: [
+        l('{recipientName}，您好：'),
+        l('“{callTitle}”的评审将于 {deadlineAt}（北京时间）截止，您还有 {casesLeft} 个案例未评分。'),
+      ],
+    },
+    en: {
+      subject: 'Case review reminder: {callTitle}',
+      lines: [
+        l('Dear {recipientName},'),
+        l('The review of "{callTitle}" closes at {deadlineAt} (Beijing time); you have {casesLeft} case(s) left to score.'),
+      ],
+    },
+  },
+  case_call_escalation: {
+    'zh-CN': {
+      subject: '案例征集截止提醒：{callTitle}',
+      lines: [
+        l('{recipientName}，您好：'),
+        l('“{callTitle}”的{phaseName}已于 {deadlineAt}（北京时间）截止。'),
+        l('尚未完成：{outstanding}'),
+      ],
+    },
+    en: {
+      subject: 'Case call deadline passed: {callTitle}',
+      lines: [
+        l('Dear {recipientName},'),
+        l('The {phaseName} of "{callTitle}" closed at {deadlineAt} (Beijing time).'),
+        l('Not done: {outstanding}'),
+      ],
+    },
+  },
 };
 
 const SIGNATURE: Record<Locale, string> = {

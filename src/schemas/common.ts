@@ -21,6 +21,10 @@ export const isoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
   const ms = Date.parse(value);
   return ms >= Date.parse(`${FIRST_DATE}T00:00:00Z`) && ms < Date.parse(`${LAST_YEAR + 1}-01-01T00:00:00Z`);
 }, `must be within the ${YEARS}`);
+/** A link given as evidence (plan tasks, rollout milestones): http or https only, never javascript: or data:. */
+export const evidenceLink = z.url({ protocol: /^https?$/, error: 'expected an http or https link' }).max(2000);
+/** Up to 20 evidence links. */
+export const evidenceLinks = z.array(evidenceLink).max(20).default([]);
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

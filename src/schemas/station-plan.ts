@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAIN_TASKS, STAGES } from '../domain/types.js';
-import { idSchema, isoDate } from './common.js';
+import { evidenceLinks, idSchema, isoDate } from './common.js';
 
 // The station plan API's paths, queries, bodies and answers.
 
@@ -15,7 +15,7 @@ export const stageParams = z.object({ communityId: idSchema, stage: stageSchema 
 
 export const evidenceSchema = z.object({
   note: text(4000),
-  links: z.array(z.url({ protocol: /^https?$/ }).max(2000)).max(20).default([]),
+  links: evidenceLinks,
 }).strict();
 
 export const startPlanBody = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DAY_MS } from '../domain/time.js';
 import { MILESTONES } from '../domain/types.js';
-import { idSchema, isoDate } from './common.js';
+import { evidenceLinks, idSchema, isoDate } from './common.js';
 
 // Station rollout: starting one community's rollout or every remaining one, completing and
 // replanning milestones, and the coverage view.
@@ -54,7 +54,7 @@ export type StartStreetRolloutBody = z.infer<typeof startStreetRolloutBody>;
 export const completeMilestoneBody = z.object({
   evidence: z.object({
     note: z.string().trim().min(1).max(2000),
-    links: z.array(z.string().url().max(2000)).max(20).default([]),
+    links: evidenceLinks,
   }).strict(),
 }).strict();
 

@@ -44,21 +44,112 @@ const placeholders: SeedCommunity[] = Array.from({ length: 19 }, (_, index) => {
 
 export const COMMUNITIES: SeedCommunity[] = [...named, ...placeholders];
 
+/** Where a default fact comes from: the source report, our back-translation of it, or our assumption. */
+export type Provenance = 'source' | 'back-translated' | 'assumed' | 'illustrative';
+
 export interface SeedProject {
   id: string;
   communityId: string;
   theme: ThemeKey;
   title: Localized;
-  /** Residents served; the report gives 1,100 across the four, not the split (see docs/default-data.md). */
+  /**
+   * Residents served, spread as service records over 2021 – May 2023 (seedServiceRecords). The
+   * report gives 1,100 across the special projects, not the split: the split is illustrative.
+   */
   residentsServed: number;
+  /** Which facts of the project are the source's and which are ours (docs/default-data.md). */
+  provenance: { title: Provenance; theme: Provenance; station: Provenance; residentsServed: Provenance };
 }
 
+// Titles are the source's, back-translated into Chinese from the report's Japanese edition. The
+// themes of 红帽帮帮 and 阜外西's project are not stated by the source: assumed. The Bench Council
+// (ベンチカウンシル in the Japanese edition) is the source's third named special project; its
+// Chinese name is our back-translation, and the source names no station for it, so it sits with
+// the first placeholder community until the street says where it runs.
 export const PROJECTS: SeedProject[] = [
-  { id: 'vp-zhanlanlu-wanmingyuan-loudao', communityId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', theme: 'community_governance', title: { zh: '我的楼道我的家', en: 'My stairwell, my home' }, residentsServed: 320 },
-  { id: 'vp-zhanlanlu-yushuguan-changqing', communityId: 'cn-bj-xicheng-zhanlanlu-yushuguan', theme: 'elderly', title: { zh: '榆树常青', en: 'Evergreen elms' }, residentsServed: 300 },
-  { id: 'vp-zhanlanlu-hongmaogou-bangbang', communityId: 'cn-bj-xicheng-zhanlanlu-hongmaogou', theme: 'disabled', title: { zh: '红帽帮帮', en: 'Red Caps help out' }, residentsServed: 260 },
-  { id: 'vp-zhanlanlu-fuwaixi-hongse', communityId: 'cn-bj-xicheng-zhanlanlu-fuwaixi', theme: 'youth', title: { zh: '红色传承与传统文化', en: 'Red heritage and traditional culture' }, residentsServed: 220 },
+  {
+    id: 'vp-zhanlanlu-wanmingyuan-loudao', communityId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', theme: 'community_governance',
+    title: { zh: '我的楼道我的家', en: 'My stairwell, my home' }, residentsServed: 320,
+    provenance: { title: 'back-translated', theme: 'source', station: 'source', residentsServed: 'illustrative' },
+  },
+  {
+    id: 'vp-zhanlanlu-yushuguan-changqing', communityId: 'cn-bj-xicheng-zhanlanlu-yushuguan', theme: 'elderly',
+    title: { zh: '榆树常青', en: 'Evergreen elms' }, residentsServed: 300,
+    provenance: { title: 'back-translated', theme: 'source', station: 'source', residentsServed: 'illustrative' },
+  },
+  {
+    id: 'vp-zhanlanlu-hongmaogou-bangbang', communityId: 'cn-bj-xicheng-zhanlanlu-hongmaogou', theme: 'disabled',
+    title: { zh: '红帽帮帮', en: 'Red Caps help out' }, residentsServed: 260,
+    provenance: { title: 'back-translated', theme: 'assumed', station: 'source', residentsServed: 'illustrative' },
+  },
+  {
+    id: 'vp-zhanlanlu-fuwaixi-hongse', communityId: 'cn-bj-xicheng-zhanlanlu-fuwaixi', theme: 'youth',
+    title: { zh: '红色传承与传统文化', en: 'Red heritage and traditional culture' }, residentsServed: 220,
+    provenance: { title: 'back-translated', theme: 'assumed', station: 'source', residentsServed: 'illustrative' },
+  },
+  {
+    id: 'vp-zhanlanlu-bench-council', communityId: 'cn-bj-xicheng-zhanlanlu-placeholder-05', theme: 'community_governance',
+    title: { zh: '板凳议事会', en: 'Bench Council' }, residentsServed: 0,
+    provenance: { title: 'back-translated', theme: 'assumed', station: 'assumed', residentsServed: 'illustrative' },
+  },
 ];
+
+export interface SeedServiceRecord {
+  id: string;
+  projectId: string;
+  communityId: string;
+  theme: ThemeKey;
+  kind: 'casework' | 'group' | 'community';
+  servedOn: string;
+  title: Localized;
+  residentsServed: number;
+  newResidents: number;
+}
+
+/** The quarters' middle months the default records fall in: February 2021 to May 2023, the period the source describes. */
+const SEED_SERVICE_DATES = ['2021-02-20', '2021-05-20', '2021-08-20', '2021-11-20', '2022-02-20', '2022-05-20', '2022-08-20', '2022-11-20', '2023-02-20', '2023-05-20'];
+const SEED_KINDS: Array<SeedServiceRecord['kind']> = ['community', 'group', 'community', 'casework', 'group'];
+const KIND_TITLES: Record<SeedServiceRecord['kind'], Localized> = {
+  casework: { zh: '个案服务', en: 'casework' },
+  group: { zh: '小组活动', en: 'group work' },
+  community: { zh: '社区活动', en: 'community activity' },
+};
+
+/**
+ * Each project's residents served as ten service records, one per quarter from February 2021 to
+ * May 2023, kinds rotating (community, group, community, casework, group): an illustrative spread
+ * of the source's 1,100, so reports by period show the years the work happened, not the day the
+ * data was loaded. Casework serves one resident; the rest share the project's total evenly.
+ */
+export function seedServiceRecords(): SeedServiceRecord[] {
+  const records: SeedServiceRecord[] = [];
+  for (const project of PROJECTS.filter((p) => p.residentsServed > 0)) {
+    const kinds = SEED_SERVICE_DATES.map((_, index) => SEED_KINDS[index % SEED_KINDS.length]!);
+    const casework = kinds.filter((kind) => kind === 'casework').length;
+    const shared = kinds.length - casework;
+    const rest = project.residentsServed - casework;
+    let given = 0;
+    let sharedSeen = 0;
+    SEED_SERVICE_DATES.forEach((servedOn, index) => {
+      const kind = kinds[index]!;
+      let served = 1;
+      if (kind !== 'casework') {
+        sharedSeen += 1;
+        served = sharedSeen === shared ? rest - given : Math.floor(rest / shared);
+        given += served;
+      }
+      records.push({
+        id: `sr-seed-${project.id}-${servedOn.slice(0, 7)}`,
+        projectId: project.id, communityId: project.communityId, theme: project.theme, kind, servedOn,
+        title: { zh: `${project.title.zh}·${KIND_TITLES[kind].zh}`, en: `${project.title.en}: ${KIND_TITLES[kind].en}` },
+        residentsServed: served,
+        // The first record of a project meets everyone for the first time; later ones about a fifth.
+        newResidents: index === 0 ? served : Math.floor(served / 5),
+      });
+    });
+  }
+  return records;
+}
 
 export interface SeedWorker {
   id: string;
@@ -81,4 +172,26 @@ export function seedWorkers(): SeedWorker[] {
     }
   }
   return workers;
+}
+
+/** The default post types (configurable: a street adds its own through POST /api/post-types). */
+export const POST_TYPES: Array<{ key: string; name: Localized }> = [
+  { key: 'station_lead', name: { zh: '站长', en: 'Station lead' } },
+  { key: 'full_time_social_worker', name: { zh: '专职社工', en: 'Full-time social worker' } },
+  { key: 'part_time_social_worker', name: { zh: '兼职社工', en: 'Part-time social worker' } },
+];
+
+/**
+ * Example posts of each operating station (marked `is_example`; the source gives no post numbers):
+ * one station lead and two full-time social workers, filled by the example workers from the day
+ * the data is loaded.
+ */
+export function seedPosts(): Array<{ id: string; communityId: string; type: string; required: number; assignees: string[] }> {
+  return COMMUNITIES.filter((c) => c.hasStation).flatMap((community) => {
+    const short = community.id.replace('cn-bj-xicheng-zhanlanlu-', '');
+    return [
+      { id: `post-${short}-lead`, communityId: community.id, type: 'station_lead', required: 1, assignees: [`w-${short}-lead`] },
+      { id: `post-${short}-full-time`, communityId: community.id, type: 'full_time_social_worker', required: 2, assignees: [`w-${short}-sw1`, `w-${short}-sw2`] },
+    ];
+  });
 }

@@ -6,6 +6,7 @@ import {
   communityIdsInStreet, countCenters, plansByStage, residentsServed, stationCounts, streetIdsOf, trainingCompletion, ventureProjectsByStatus,
   type PlansByStage, type ResidentsServed, type TrainingCompletion,
 } from '../store/repositories/report.js';
+import { postsFilled, type PostsFilled } from '../store/repositories/post.js';
 import type { ServiceDeps } from './deps.js';
 
 // The summary report: the figures the source report gives, for the caller's scope. Aggregates
@@ -23,6 +24,8 @@ export interface SummaryReport {
   ventureProjects: { total: number; byStatus: Record<string, number> };
   plansByStage: PlansByStage;
   trainingCompletion: TrainingCompletion[];
+  /** Posts (岗位建设) required and filled today, per station and in all. */
+  posts: PostsFilled;
 }
 
 /** The summary of the principal's scope, or of one street in it. */
@@ -51,5 +54,6 @@ export async function summaryReport(deps: Pick<ServiceDeps, 'store' | 'clock'>, 
     ventureProjects: await ventureProjectsByStatus(db, communityIds),
     plansByStage: await plansByStage(db, communityIds),
     trainingCompletion: await trainingCompletion(db, units),
+    posts: await postsFilled(db, communityIds, shanghaiDate(deps.clock())),
   };
 }

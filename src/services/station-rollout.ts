@@ -12,6 +12,7 @@ import {
 import { conflict, DomainError, forbidden, invalid, notFound, type FieldProblem } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ReminderPolicy } from '../domain/reminders.js';
+import { listPosts } from '../store/repositories/post.js';
 import { staffingRejection, type MilestoneEvidence, type MilestoneRequest } from '../domain/station-rollout.js';
 import { shanghaiDate } from '../domain/time.js';
 import { MILESTONES, type Milestone } from '../domain/types.js';
@@ -247,8 +248,8 @@ export async function replanMilestone(deps: Pick<RolloutDeps, 'temporal'>, commu
 }
 
 /**
- * Completes a milestone for a principal: a social worker only one they own; staffing only with a
- * social worker assigned (the workflow checks again). Audited.
+ * Completes a milestone for a principal: a social worker only one they own; staffing only with the
+ * station's posts filled (or, before any post is defined, a social worker assigned). Audited.
  */
 export async function completeRolloutMilestone(
   deps: RolloutDeps, principal: Principal, change: { communityId: string; milestone: Milestone; evidence: MilestoneEvidence }, requestId?: string,
@@ -263,7 +264,8 @@ export async function completeRolloutMilestone(
     }
   }
   if (milestone === 'staffing') {
-    const refusal = staffingRejection(communityId, await countSocialWorkers(db, communityId));
+    const posts = await listPosts(db, { communityIds: [communityId] }, shanghaiDate(deps.clock()));
+    const refusal = staffingRejection(communityId, await countSocialWorkers(db, communityId), posts);
     if (refusal) throw conflict(refusal.message, { reason: refusal.reason, values: refusal.values });
   }
   await assertRolloutExists(deps.store, communityId);

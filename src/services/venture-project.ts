@@ -145,6 +145,7 @@ export async function recordVentureService(deps: VentureDeps, principal: Princip
   const id = input.id ?? `sr-${randomUUID()}`;
   const { created, record } = await recordServiceRecord(deps.store.db, {
     id, projectId: project.id, servedOn: input.servedOn, residentsServed: input.residentsServed, note: input.note ?? null,
+    communityId: project.communityId, theme: project.theme, title: project.title, recordedBy: principal.name,
   }, { actor: principal.name, action: 'create', entity: 'service_record', entityId: id, after: { projectId: project.id, ...input }, requestId });
   if (record.projectId !== project.id) {
     throw conflict(`service record ${id} belongs to another project`, { reason: 'service_record_other_project', values: { recordId: id, projectId: project.id } });

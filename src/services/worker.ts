@@ -1,3 +1,4 @@
+import { outboundPolicy, webhookUrlProblem } from '../notifications/outbound.js';
 import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
@@ -59,6 +60,13 @@ export async function importWorkers(deps: ServiceDeps, principal: Principal, row
   const communityIds = [...new Set(rows.map((row) => row.communityId).filter((id): id is string => id !== null))];
   const known = new Set((await listCommunities(deps.store.db, { ids: communityIds })).map((c) => c.id));
   const lines = rows.map((row, index) => ({ row, line: index + 1 }));
+  // A webhook is a place the worker process will send requests to: https on the allow-list only.
+  const policy = outboundPolicy(deps.config.WECOM_ALLOWED_HOSTS);
+  const badHooks = lines.flatMap(({ row, line }) => {
+    const problem = row.wecomWebhookUrl ? webhookUrlProblem(row.wecomWebhookUrl, policy) : undefined;
+    return problem ? [{ path: `line ${line}.wecomWebhookUrl`, line, field: 'wecomWebhookUrl', message: problem }] : [];
+  });
+  if (badHooks.length > 0) throw invalid(badHooks, { reason: 'webhook_not_allowed', values: { lines: badHooks.map((problem) => problem.line) } });
   const unknown = lines.filter(({ row }) => row.communityId !== null && !known.has(row.communityId));
   if (unknown.length > 0) {
     throw invalid(

@@ -16,6 +16,8 @@ export interface Store {
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
   /** PGlite only: its whole data folder as a gzipped tarball (`shegong store backup`). */
   dumpDataDir?(): Promise<Blob>;
+  /** The embedded database itself, when the store is PGlite (to serve it to other processes). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -84,7 +86,7 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
 }
 
 async function openPglite(dataDir?: string): Promise<Store> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     parsers: {
@@ -98,6 +100,7 @@ async function openPglite(dataDir?: string): Promise<Store> {
     backend: 'pglite',
     location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
     dumpDataDir: () => client.dumpDataDir('gzip'),
+    pglite: client,
     close: async () => {
       await db.destroy();
       if (!client.closed) await client.close();

@@ -300,15 +300,80 @@ export interface VentureProjectTable {
   proposed_by: string | null;
   /** The supervisor's evaluation once evaluated (0005). */
   evaluation: Json<unknown> | null;
+  /** Default data: which of its facts are back-translated or assumed (0130). */
+  provenance: Json<Record<string, string>> | null;
 }
+
+export type ServiceKind = 'casework' | 'group' | 'community';
 
 export interface ServiceRecordTable {
   id: string;
-  project_id: string;
+  /** The venture project it served, if any (nullable since 0130). */
+  project_id: string | null;
   served_on: DateOnly;
   residents_served: number;
   note: string | null;
   created_at: DefaultTimestamp;
+  /** 0130: the station's community, kind, theme, title, workers and figures. */
+  community_id: string;
+  kind: ColumnType<ServiceKind, ServiceKind | undefined, ServiceKind>;
+  theme_key: string;
+  title_zh: string;
+  title_en: string;
+  worker_ids: ColumnType<string[], string | undefined, string>;
+  new_residents: ColumnType<number, number | undefined, number>;
+  volunteer_hours: ColumnType<number, number | string | undefined, number | string>;
+  evidence: Json<{ note: string | null; links: string[] }> | null;
+  /** `illustrative` for default-data rows whose split is not from the source. */
+  provenance: string | null;
+  recorded_by: string | null;
+}
+
+/** Posts (岗位建设), 0131. */
+export interface PostTypeTable {
+  key: string;
+  name_zh: string;
+  name_en: string;
+  sort_order: ColumnType<number, number | undefined, number>;
+}
+
+export interface PostTable {
+  id: string;
+  community_id: string;
+  post_type_key: string;
+  required: number;
+  note: string | null;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PostAssignmentTable {
+  id: string;
+  post_id: string;
+  worker_id: string;
+  from_date: DateOnly;
+  to_date: DateOnly | null;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
+/** A casework record's case file: a resident's personal data (0130). */
+export interface CaseFileTable {
+  service_record_id: string;
+  community_id: string;
+  resident_name: string;
+  gender: string | null;
+  birth_year: number | null;
+  phone: string | null;
+  address: string | null;
+  needs: string | null;
+  plan: string | null;
+  notes: string | null;
+  updated_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
 }
 
 export interface NotificationTable {
@@ -415,15 +480,112 @@ export interface ScopeVersionTable {
   version: ColumnType<string, number | string, number | string>;
 }
 
-/** Residents served and records per venture project and month, kept by a trigger (0190_read_side). */
+/**
+ * Residents served, new residents and records per station, month, theme, kind and venture project
+ * (none for a station's own records), kept by a trigger on service_records (0190_read_side, 0191).
+ */
 export interface ServiceMonthlyTable {
-  project_id: string;
+  community_id: string;
   month: DateOnly;
+  theme_key: string;
+  kind: ServiceKind;
+  project_id: string | null;
   residents_served: ColumnType<string, number | string, number | string>;
+  new_residents: ColumnType<string, number | string, number | string>;
   records: number;
 }
 
+// 0150_attachments: evidence files, stored once per content hash.
+export interface FileBlobTable {
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  content: Uint8Array;
+  created_at: DefaultTimestamp;
+}
+
+/** What an attachment is evidence of; `service_record` and `case_file` are for the service records area. */
+export type AttachmentOwnerKind = 'plan_task' | 'rollout_milestone' | 'venture_project' | 'case' | 'service_record' | 'case_file';
+
+export interface AttachmentTable {
+  id: string;
+  owner_kind: AttachmentOwnerKind;
+  owner_id: string;
+  org_unit_id: string;
+  sha256: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  uploaded_by: string;
+  uploaded_at: DefaultTimestamp;
+  removed_at: Timestamp | null;
+  removed_by: string | null;
+}
+
+// 0151_case_calls: case calls mirrored by the caseCall workflow.
+export interface CaseCallTable {
+  id: string;
+  org_unit_id: string;
+  workflow_id: string;
+  title_zh: string;
+  title_en: string;
+  kinds: Json<string[]>;
+  station_ids: Json<string[]>;
+  submission_deadline: Timestamp;
+  review_deadline: Timestamp;
+  rubric: Json<unknown>;
+  panel: Json<unknown>;
+  select_per_kind: number;
+  phase: 'submission' | 'review' | 'selection' | 'published' | 'cancelled';
+  opened_by: string;
+  selection: Json<unknown> | null;
+  published_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CallCaseTable {
+  id: string;
+  call_id: string;
+  community_id: string;
+  kind: 'casework' | 'group' | 'community';
+  title: string;
+  content: Json<unknown>;
+  status: 'draft' | 'submitted' | 'withdrawn';
+  revision: number;
+  saved_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CaseReviewTable {
+  case_id: string;
+  reviewer_id: string;
+  call_id: string;
+  scores: Json<Record<string, number>>;
+  comment: string;
+  total: Numeric;
+  scored_at: Timestamp;
+}
+
+export interface CaseCallEventTable {
+  call_id: string;
+  step: string;
+  at: Timestamp;
+  actor: string | null;
+  detail: Json<unknown>;
+}
+
+export interface WorkerHeartbeatTable {
+  identity: string;
+  task_queue: string;
+  started_at: Date;
+  beat_at: Date;
+}
+
 export interface Database {
+  worker_heartbeats: WorkerHeartbeatTable;
   org_units: OrgUnitTable;
   centers: CenterTable;
   communities: CommunityTable;
@@ -448,6 +610,10 @@ export interface Database {
   rollout_milestones: RolloutMilestoneTable;
   venture_projects: VentureProjectTable;
   service_records: ServiceRecordTable;
+  case_files: CaseFileTable;
+  post_types: PostTypeTable;
+  posts: PostTable;
+  post_assignments: PostAssignmentTable;
   notifications: NotificationTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;
@@ -457,6 +623,12 @@ export interface Database {
   calendar_feeds: CalendarFeedTable;
   scope_versions: ScopeVersionTable;
   service_monthly: ServiceMonthlyTable;
+  file_blobs: FileBlobTable;
+  attachments: AttachmentTable;
+  case_calls: CaseCallTable;
+  call_cases: CallCaseTable;
+  case_reviews: CaseReviewTable;
+  case_call_events: CaseCallEventTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -11,6 +11,12 @@ import * as m0110 from './migrations/0110_audit_scope.js';
 import * as m0170 from './migrations/0170_rollout_cancellation.js';
 import * as m0171 from './migrations/0171_calendar_feeds.js';
 import * as m0190 from './migrations/0190_read_side.js';
+import * as m0150 from './migrations/0150_attachments.js';
+import * as m0151 from './migrations/0151_case_calls.js';
+import * as m0130 from './migrations/0130_service_records.js';
+import * as m0191 from './migrations/0191_service_monthly_by_record.js';
+import * as m0120 from './migrations/0120_worker_heartbeats.js';
+import * as m0131 from './migrations/0131_posts.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -25,6 +31,12 @@ const migrations: Record<string, Migration> = {
   '0170_rollout_cancellation': m0170,
   '0171_calendar_feeds': m0171,
   '0190_read_side': m0190,
+  '0150_attachments': m0150,
+  '0151_case_calls': m0151,
+  '0130_service_records': m0130,
+  '0191_service_monthly_by_record': m0191,
+  '0120_worker_heartbeats': m0120,
+  '0131_posts': m0131,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -88,7 +88,7 @@ describe('bounded requests', () => {
   beforeAll(async () => {
     harness = await startHarness({ name: 'bounds', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     api = harness.api!;
-  });
+  }, 300_000);
   afterAll(async () => {
     for (const workflowId of started) await harness?.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
     await harness?.close();

@@ -115,9 +115,10 @@ describe('platform limits and failures', () => {
         expect(answer.body.error.message).toMatch(/retry/);
         expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
         // /healthz stays up to say what is down.
-        const health = await api.call('GET', '/healthz');
+        // (The admin's token cannot be checked with the store down: the answer is the anonymous one.)
+        const health = await api.call('GET', '/healthz', { token: tokens.admin });
         expect(health.status).toBe(200);
-        expect(health.body).toMatchObject({ status: 'degraded', store: { status: 'down' } });
+        expect(health.body).toEqual({ status: 'degraded' });
       } finally {
         await api.close();
         await closing.dispose();

@@ -17,10 +17,15 @@ describe('API platform', () => {
   });
   afterAll(() => harness?.close());
 
-  it('reports Temporal and the store as up on /healthz without a token', async () => {
-    const { status, body } = await api.call('GET', '/healthz');
+  it('says only up or degraded on /healthz without a token, and reports Temporal and the store to an admin', async () => {
+    const anonymous = await api.call('GET', '/healthz');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ status: 'ok' });
+    const lead = await api.call('GET', '/healthz', { token: tokens.station_lead });
+    expect(lead.body).toEqual({ status: 'ok' });
+    const { status, body } = await api.call('GET', '/healthz', { token: tokens.admin });
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', temporal: { status: 'up' }, store: { status: 'up' } });
+    expect(body).toMatchObject({ status: 'ok', temporal: { status: 'up' }, store: { status: 'up' }, eventLoopDelay: { p99Ms: expect.any(Number) } });
   });
 
   it('refuses a missing, unknown or revoked token with 401', async () => {

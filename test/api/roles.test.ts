@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../src/api/routes/index.js';
 import { ROLES, type Role } from '../../src/domain/types.js';
 import { STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { writeCaseCall } from '../helpers/case-call.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createToken } from '../../src/services/api-token.js';
-import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, recordParams, ROLE_WORKERS, type Records } from '../helpers/routes.js';
+import { fillPath, guardedRoutes, inScopeParams, invalidInput, label, recordParams, ROLE_WORKERS, WANMINGYUAN_CASEWORK_RECORD, WANMINGYUAN_POST, type Records } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
 // Every route × every role, from the same list the app serves: routes added later are covered
@@ -92,6 +93,9 @@ describe('scope: what each role sees and changes', () => {
   const cycleId = `cyc-roles-${suffix}`;
   // The supervisor who launches the cycle signs with a person's name: a viewer must not see it either.
   const launcher = '督导张某某';
+  // A published case call, written to the store: the viewer reads the collection.
+  const callId = `call-roles-${suffix}`;
+  const caseId = `case-roles-${suffix}`;
 
   beforeAll(async () => {
     harness = await startHarness({ name: 'roles', seed: true, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -125,6 +129,7 @@ describe('scope: what each role sees and changes', () => {
         assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
       },
     }), 201);
+    await writeCaseCall(store.db, { callId, caseId, orgUnitId: STREET, communityId: WANMINGYUAN, reviewerId: 'w-zhanlanlu-supervisor-01', published: true });
     ok(await api.call('POST', `/api/rollout/${rolling}`, { token: tokens.supervisor, body: { targetDate: day(120, 0).slice(0, 10), owner: `w-roles-lead-${suffix}` } }), 201);
   });
   afterAll(async () => {
@@ -175,8 +180,8 @@ describe('scope: what each role sees and changes', () => {
 
   /** The records a walk over every GET route reads, by path parameter (see PATH_PARAMS). */
   const walkRecords = (): Array<Partial<Records>> => [
-    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup' },
-    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup' },
+    { communityId: planned, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: `w-roles-sw-${suffix}`, stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none', callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST },
+    { communityId: rolling, id: cycleId, projectId: 'vp-zhanlanlu-wanmingyuan-loudao', workerId: 'w-roles-a', stage: 'guide', milestone: 'site', taskId: 'guide-post-setup', attachmentId: 'att-none', callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST },
   ];
   const workerSecrets = async (except: string | null) => (await store.db.selectFrom('workers').select(['id', 'name', 'email', 'phone']).execute())
     .filter((worker) => worker.id !== except)

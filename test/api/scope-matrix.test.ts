@@ -6,15 +6,17 @@ import { createToken } from '../../src/services/api-token.js';
 import type { Role } from '../../src/domain/types.js';
 import { STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
+import { writeCaseCall } from '../helpers/case-call.js';
+import { multipart, pngBytes } from '../helpers/files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
-  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, type Records,
+  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, WANMINGYUAN_CASEWORK_RECORD, WANMINGYUAN_POST, type Records,
 } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
 // Role × route × scope: Yushuguan's admin, station lead and social worker try every route the
 // route table serves against Wanmingyuan's records — its community, worker, plan and task, training
-// cycle and session, venture project, inbox notification, token and dashboard user. Each attempt
+// cycle and session, venture project, service record, inbox notification, token and dashboard user. Each attempt
 // that names one of those records is refused (403, or 404 as if it did not exist), each list shows
 // none of them, and the records store is the same afterwards. A route with a parameter or a body
 // the route table cannot aim (test/helpers/routes.ts) fails here by name.
@@ -76,12 +78,23 @@ describe("scope matrix: a second community's tokens against the first community'
       last_error: null, due_at: null, delivered_at: new Date(), read_at: null, sending_at: null, provider_ref: null,
     }).execute();
 
+    const photo = multipart([{ name: '万明园楼道.png', content: pngBytes() }]);
+    const uploaded = await fetch(`${api.url}/api/venture-projects/vp-zhanlanlu-wanmingyuan-loudao/attachments`, {
+      method: 'POST', headers: { authorization: `Bearer ${tokens.station_lead}`, 'content-type': photo.contentType }, body: photo.body,
+    });
+    expect(uploaded.status).toBe(201);
+    const attachmentId = ((await uploaded.json()) as { items: Array<{ id: string }> }).items[0]!.id;
+
+    const callId = `call-scope-${suffix}`;
+    const caseId = `case-scope-${suffix}`;
+    await writeCaseCall(store.db, { callId, caseId, orgUnitId: WANMINGYUAN, communityId: WANMINGYUAN, reviewerId: 'w-wanmingyuan-lead', published: false });
+
     records = {
       street: STREET, communityId: WANMINGYUAN, workerId: 'w-wanmingyuan-sw1', id: cycleId, sessionId: (cycle.sessions as Array<{ id: string }>)[0]!.id,
       projectId: 'vp-zhanlanlu-wanmingyuan-loudao', notificationId, tokenId: token.id as string, userId: user.id as string,
-      taskId: 'guide-post-setup', stage: 'guide', milestone: 'site',
+      taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST,
     };
-    markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string];
+    markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId];
     const made = {
       admin: await createToken(store.db, { name: 'yushuguan admin', role: 'admin', scopeId: YUSHUGUAN }),
       station_lead: await createToken(store.db, { name: 'yushuguan lead', role: 'station_lead', scopeId: YUSHUGUAN, workerId: 'w-yushuguan-lead' }),

@@ -84,6 +84,14 @@ describe('completing a milestone', () => {
     expect(staffingRejection('c-1', 0)?.message).toContain('social worker');
     expect(staffingRejection('c-1', 1)).toBeNull();
   });
+
+  it("refuses staffing while any of the station's posts is vacant, whatever the social workers", () => {
+    const posts = [{ type: 'station_lead', required: 1, filled: 1 }, { type: 'full_time_social_worker', required: 2, filled: 1 }];
+    expect(staffingRejection('c-1', 5, posts)).toMatchObject({ reason: 'staffing_posts_vacant', values: { vacancies: 1, postTypes: ['full_time_social_worker'] } });
+    expect(staffingRejection('c-1', 0, [{ type: 'station_lead', required: 1, filled: 1 }])).toBeNull();
+    // Posts defined with none required fall back to the social-worker rule.
+    expect(staffingRejection('c-1', 0, [{ type: 'station_lead', required: 0, filled: 0 }])?.reason).toBe('staffing_needs_social_worker');
+  });
 });
 
 describe('replanning a milestone', () => {

@@ -28,6 +28,12 @@ export const ROLE_WORKERS: Record<Role, string | null> = {
   viewer: 'w-zhanlanlu-leader-01',
 };
 
+/** A default-data casework record of Wanmingyuan (src/seed/zhanlanlu.ts, seedServiceRecords). */
+export const WANMINGYUAN_CASEWORK_RECORD = 'sr-seed-vp-zhanlanlu-wanmingyuan-loudao-2021-11';
+
+/** A default-data example post of Wanmingyuan (src/seed/zhanlanlu.ts, seedPosts). */
+export const WANMINGYUAN_POST = 'post-wanmingyuan-full-time';
+
 /**
  * Path values a role may reasonably use: its own community (Wanmingyuan, in every test token's
  * scope), its own worker, and names of things that exist in every plan and rollout.
@@ -51,6 +57,10 @@ function inScopeValue(name: string, role: Role): string {
       return 'guide';
     case 'milestone':
       return 'site';
+    case 'recordId':
+      return WANMINGYUAN_CASEWORK_RECORD;
+    case 'postId':
+      return WANMINGYUAN_POST;
     case 'tokenId':
     case 'userId':
     case 'notificationId':
@@ -147,7 +157,7 @@ export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string
 // parameter the table does not know fails those tests by name, so a new route is never skipped.
 
 /** The path parameters the route table knows how to fill with a record. */
-export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone'] as const;
+export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId', 'callId', 'caseId', 'recordId', 'postId'] as const;
 export type PathParam = (typeof PATH_PARAMS)[number];
 export type Records = Record<PathParam, string>;
 
@@ -200,8 +210,18 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
     assessment: { passMark: 60, retakeWindowSeconds: 86_400 },
   }),
   'POST /api/venture-projects': 'example aimed at the records',
+  'POST /api/case-calls': (r, own) => ({
+    title: { zh: '越权征集' }, kinds: ['community'], orgUnitId: own, stationIds: [r.communityId], submissionDeadline: '2030-05-01T18:00:00+08:00',
+    reviewDeadline: '2030-05-20T18:00:00+08:00', panel: [r.workerId], selectPerKind: 1,
+  }),
+  'POST /api/service-records': 'example aimed at the records',
+  'POST /api/posts': 'example aimed at the records',
+  'POST /api/post-types': { none: 'post types are a catalog shared by the whole tree, like themes (admins only)' },
+  'POST /api/service-records/import': (r) => ({ csv: `communityId,servedOn,kind,theme,titleZh,residentsServed\n${r.communityId},2023-03-01,group,elderly,越权导入,5\n` }),
   'POST /api/digest/run': (r) => ({ streetId: r.street }),
   'POST /api/rollout': { none: "starts rollouts for the communities in the caller's own scope only" },
+  'POST /api/calendar-feed': { none: "makes the caller's own calendar feed link: the body names no record" },
+  'POST /api/calendar-feed/revoke': { none: "revokes the caller's own calendar feed link: the body names no record" },
   'POST /api/stations/plans': { none: "starts plans for the stations in the caller's own scope only" },
   'POST /api/admin/seed': { none: "loads the default data, which names no record of the caller's choosing" },
   'POST /api/auth/logout': { none: "ends the caller's own session" },

@@ -44,7 +44,9 @@ export async function addSecondDistrict(store: Store, servedOn: string): Promise
     await db.insertInto('venture_projects').values({
       id: project, community_id: `${street.id}-c1`, theme_key: 'elderly', title_zh: '测试项目', title_en: 'Test project', status: 'running', starts_on: null, ends_on: null, budget_yuan: null,
     }).execute();
-    await db.insertInto('service_records').values({ id: `${project}-1`, project_id: project, served_on: servedOn, residents_served: street.residents }).execute();
+    await db.insertInto('service_records').values({
+      id: `${project}-1`, project_id: project, community_id: `${street.id}-c1`, theme_key: 'elderly', title_zh: '测试项目', title_en: 'Test project', served_on: servedOn, residents_served: street.residents,
+    }).execute();
   }
 }
 

@@ -98,7 +98,7 @@ describe('notifications API', () => {
 
   it('reports the calendar on /healthz: 2026 covered, 2027 not yet, falling back to Monday–Friday', async () => {
     now = new Date('2026-11-28T02:00:00Z');
-    const { body } = await api.call('GET', '/healthz');
+    const { body } = await api.call('GET', '/healthz', { token: tokens.admin });
     expect(body.calendar).toMatchObject({
       source: expect.stringMatching(/^chinese-days /),
       years: { from: expect.any(Number), to: 2026 },
@@ -106,10 +106,10 @@ describe('notifications API', () => {
       nextYear: { year: 2027, covered: false, fallback: 'Monday–Friday' },
     });
     now = new Date('2025-06-01T02:00:00Z');
-    const earlier = await api.call('GET', '/healthz');
+    const earlier = await api.call('GET', '/healthz', { token: tokens.admin });
     expect(earlier.body.calendar.nextYear).toEqual({ year: 2026, covered: true });
     // 31 December 17:00 UTC is already 1 January in Beijing.
     now = new Date('2026-12-31T17:00:00Z');
-    expect((await api.call('GET', '/healthz')).body.calendar.currentYear).toMatchObject({ year: 2027, covered: false });
+    expect((await api.call('GET', '/healthz', { token: tokens.admin })).body.calendar.currentYear).toMatchObject({ year: 2027, covered: false });
   });
 });

@@ -49,7 +49,8 @@ describe('notify: the outbox and its channels', () => {
   function deps(overrides: Partial<Record<string, string>> = {}): ActivityDeps {
     return {
       store,
-      config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM, ...overrides }),
+      // The robot listens on loopback: its exact origin is allowed, as an operator's relay would be.
+      config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM, WECOM_ALLOWED_HOSTS: new URL(robot.url).origin, ...overrides }),
       logger: silentLogger,
       temporal: harness.client,
       clock: () => new Date(),
@@ -273,7 +274,7 @@ describe('notify: the outbox and its channels', () => {
   it('falls back to WECOM_WEBHOOK_URL for a worker without a webhook, and sends markdown when asked', async () => {
     await store.db.updateTable('workers').set({ wecom_webhook_url: null }).where('id', '=', WORKER).execute();
     const { createWecomChannel } = await import('../../activities/channels/wecom.js');
-    const wecom = createWecomChannel({ defaultWebhookUrl: robot.url.replace('test-robot', 'street-robot'), format: 'markdown' });
+    const wecom = createWecomChannel({ defaultWebhookUrl: robot.url.replace('test-robot', 'street-robot'), format: 'markdown', policy: { allowed: [new URL(robot.url).origin] } });
     await activity({ channels: { wecom } })(request({ channels: ['wecom'], data: { taskTitle: '<b>*台账*</b>', communityName: '万明园', stage: 'guide', dueAt: 0 } }));
     expect(robot.requests[0]!.path).toContain('key=street-robot');
     expect(robot.requests[0]!.body.msgtype).toBe('markdown');

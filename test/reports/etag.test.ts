@@ -49,7 +49,9 @@ describe.each(BACKENDS)('conditional GETs per scope version (%s)', (backend) => 
     expect(otherFirst.body.communities).toBe(2);
 
     // A record in another district's street: Zhanlanlu's answer is unchanged.
-    await harness.store.db.insertInto('service_records').values({ id: 'etag-other', project_id: `vp-${OTHER_STREET}`, served_on: '2026-11-21', residents_served: 3 }).execute();
+    await harness.store.db.insertInto('service_records').values({
+      id: 'etag-other', project_id: `vp-${OTHER_STREET}`, community_id: `${OTHER_STREET}-c1`, theme_key: 'elderly', title_zh: '测试项目', title_en: 'Test project', served_on: '2026-11-21', residents_served: 3,
+    }).execute();
     expect((await poll('/api/reports/summary', tokens.supervisor, etag)).status).toBe(304);
     const otherAfter = await poll('/api/reports/summary', others.otherStreetViewer, otherEtag);
     expect(otherAfter.status).toBe(200);

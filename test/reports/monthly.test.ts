@@ -21,9 +21,11 @@ describe('monthly report', () => {
     ({ tokens } = harness);
     api = harness.api!;
     await addSecondDistrict(harness.store, '2026-11-20');
-    const project = (await harness.store.db.selectFrom('venture_projects').select('id').where('community_id', '=', 'cn-bj-xicheng-zhanlanlu-wanmingyuan').executeTakeFirstOrThrow()).id;
+    const project = await harness.store.db.selectFrom('venture_projects').select(['id', 'community_id', 'theme_key', 'title_zh', 'title_en']).where('community_id', '=', 'cn-bj-xicheng-zhanlanlu-wanmingyuan').executeTakeFirstOrThrow();
     // October's record counts in the year, not in November.
-    await harness.store.db.insertInto('service_records').values({ id: 'monthly-oct', project_id: project, served_on: '2026-10-09', residents_served: 25 }).execute();
+    await harness.store.db.insertInto('service_records').values({
+      id: 'monthly-oct', project_id: project.id, community_id: project.community_id, theme_key: project.theme_key, title_zh: project.title_zh, title_en: project.title_en, served_on: '2026-10-09', residents_served: 25,
+    }).execute();
   }, 300_000);
   afterAll(async () => {
     await harness?.close();

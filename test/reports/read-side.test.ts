@@ -44,13 +44,14 @@ describe.each(BACKENDS)('read side in the store (%s)', (backend) => {
     expect(BigInt(await scopeVersion(store.db, STREET)) - BigInt(before)).toBe(1n);
   });
 
-  it('keeps residents served per project and month as records are written, changed and removed', async () => {
-    const project = (await store.db.selectFrom('venture_projects').select('id').where('community_id', '=', WANMINGYUAN).executeTakeFirstOrThrow()).id;
+  it('keeps residents served per station, theme, kind, project and month as records are written, changed and removed', async () => {
+    const { id: project, theme_key: theme } = await store.db.selectFrom('venture_projects').select(['id', 'theme_key']).where('community_id', '=', WANMINGYUAN).executeTakeFirstOrThrow();
     const month = async (m: string) => (await store.db.selectFrom('service_monthly').select(['residents_served', 'records'])
       .where('project_id', '=', project).where('month', '=', m).executeTakeFirst()) ?? { residents_served: '0', records: 0 };
+    const record = { project_id: project, community_id: WANMINGYUAN, theme_key: theme, title_zh: '楼道服务', title_en: 'Stairwell service' };
     await store.db.insertInto('service_records').values([
-      { id: 'rs-1', project_id: project, served_on: '2030-03-02', residents_served: 7 },
-      { id: 'rs-2', project_id: project, served_on: '2030-03-30', residents_served: 5 },
+      { id: 'rs-1', ...record, served_on: '2030-03-02', residents_served: 7 },
+      { id: 'rs-2', ...record, served_on: '2030-03-30', residents_served: 5 },
     ]).execute();
     expect(await month('2030-03-01')).toEqual({ residents_served: '12', records: 2 });
     await store.db.updateTable('service_records').set({ served_on: '2030-04-01' }).where('id', '=', 'rs-2').execute();

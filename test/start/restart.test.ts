@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/temporal/dev-server.js';
 
 // `npm start`'s process end to end: the dev server on a SQLite file, PGlite, the worker and the
-// API in one process. Killed without warning and started again, it keeps every record.
+// API, three processes under one supervisor (three Node processes to boot: minutes on a busy
+// machine). Killed without warning and started again, it keeps every record.
 
 interface Started {
   child: ChildProcess;
@@ -85,7 +86,7 @@ describe('npm start', () => {
     expect(health.body).toMatchObject({ status: 'ok', temporal: { status: 'up' }, store: { status: 'up' } });
     const communities = await get(first, '/api/communities');
     expect(communities.body.items).toHaveLength(23);
-  }, 120_000);
+  }, 300_000);
 
   it('loses nothing when killed without warning and started again', async () => {
     const first = running[0]!;
@@ -104,5 +105,5 @@ describe('npm start', () => {
     expect(worker.status).toBe(200);
     expect(worker.body.name).toBe('重启测试');
     expect((await get(second, '/api/communities')).body.items).toHaveLength(23);
-  }, 180_000);
+  }, 420_000);
 });

@@ -32,7 +32,8 @@ describe.each(BACKENDS)('summary report and venture projects (%s)', (backend) =>
     expect(byTheme).toEqual({ elderly: 300, youth: 220, community_governance: 320, disabled: 260, poverty_relief: 0 });
     expect(body.residentsServed.byStation.map((s: { communityId: string }) => s.communityId)).toHaveLength(4);
     expect(body.residentsServed.byStation[0]).toMatchObject({ communityId: WANMINGYUAN, residentsServed: 320, projects: 1 });
-    expect(body.ventureProjects).toMatchObject({ total: 4, byStatus: { running: 4 } });
+    // The four named projects and the Bench Council (station assumed, no residents of its own in the default split).
+    expect(body.ventureProjects).toMatchObject({ total: 5, byStatus: { running: 5 } });
     // No plans started and nobody trained yet in the default data: the figures are there, at zero.
     expect(body.plansByStage).toMatchObject({ guide: 0, support: 0, supervise: 0, notStarted: 11 });
     expect(body.trainingCompletion).toHaveLength(6);

@@ -2,6 +2,8 @@ import { createContext, useContext } from 'react';
 import { dashEn, dashZh } from './i18n/dash.js';
 import { craftEn, craftZh } from './i18n/craft.js';
 import { reportsEn, reportsZh } from './i18n/reports.js';
+import { casesEn, casesZh } from './i18n/cases.js';
+import { modelEn, modelZh } from './i18n/model.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -219,6 +221,8 @@ const zh = {
   time_zone_note: '时间均为北京时间',
   ...craftZh,
   ...reportsZh,
+  ...casesZh,
+  ...modelZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -436,6 +440,8 @@ const en: Record<MessageKey, string> = {
   time_zone_note: 'All times are Beijing time',
   ...craftEn,
   ...reportsEn,
+  ...casesEn,
+  ...modelEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

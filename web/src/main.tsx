@@ -6,12 +6,15 @@ import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
 import { CalendarFeedSection } from './pages/calendar-feed.js';
+import { CasesPage } from './pages/cases.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { MonthlyPage } from './pages/monthly.js';
 import { RollupPage } from './pages/rollup.js';
 import { OverviewPage } from './pages/overview.js';
+import { PostsPage } from './pages/posts.js';
 import { RolloutPage } from './pages/rollout.js';
+import { ServicesPage } from './pages/services.js';
 import { StationPage } from './pages/station.js';
 import { TrainingPage } from './pages/training.js';
 import { UsersPage } from './pages/users.js';
@@ -37,6 +40,9 @@ const NAV: NavItem[] = [
   { href: '/ventures', label: 'nav_ventures', capability: 'venture.view', match: '/ventures/:projectId?' },
   { href: '/reports/monthly', label: 'monthly_report', match: '/reports/monthly' },
   { href: '/reports/rollup', label: 'rollup', match: '/reports/rollup' },
+  { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
+  { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
+  { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -150,6 +156,9 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if ((params = matchPath('/ventures/:projectId?', path)) && can(session, 'venture.view')) return <VenturesPage session={session} projectId={params.projectId || undefined} />;
   if (matchPath('/reports/monthly', path)) return <MonthlyPage search={search} />;
   if (matchPath('/reports/rollup', path)) return <RollupPage />;
+  if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
+  if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
+  if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;

@@ -16,7 +16,7 @@ import type { ExportFile } from '../../services/export/workbook.js';
 // personal data, closed to viewers and audited.
 
 const FILES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'] as const;
-const file = (exported: ExportFile) => new FileReply(exported.filename, exported.contentType, exported.body);
+const file = (exported: ExportFile) => new FileReply(exported.body, exported.contentType, exported.filename);
 
 export const exportRoutes = [
   route({

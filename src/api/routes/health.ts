@@ -6,10 +6,11 @@ export const healthRoutes = [
   route({
     method: 'get',
     path: '/healthz',
-    summary: 'Reachability of Temporal and the records store',
+    summary: 'Up or degraded; for an admin (token or session), reachability of Temporal and the store, the worker\'s liveness and the event-loop delay',
     tag: 'health',
     roles: 'public',
+    optionalAuth: true,
     response: healthView,
-    handler: ({ deps }) => checkHealth(deps),
+    handler: ({ deps, principal }) => checkHealth(deps, principal),
   }),
 ];

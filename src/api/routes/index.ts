@@ -1,5 +1,7 @@
 import type { RouteSpec } from '../route.js';
 import { adminRoutes } from './admin.js';
+import { attachmentRoutes } from './attachment.js';
+import { caseCallRoutes } from './case-call.js';
 import { authRoutes } from './auth.js';
 import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
@@ -7,7 +9,9 @@ import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
+import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
+import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
 import { stationPlanRoutes } from './station-plan.js';
 import { trainingRoutes } from './training-cycle.js';
@@ -27,6 +31,10 @@ export function allRoutes(): RouteSpec[] {
     ...trainingRoutes,
     ...catalogRoutes,
     ...ventureRoutes,
+    ...attachmentRoutes,
+    ...caseCallRoutes,
+    ...serviceRecordRoutes,
+    ...postRoutes,
     ...reportRoutes,
     ...exportRoutes,
     ...authRoutes,

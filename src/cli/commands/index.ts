@@ -2,15 +2,19 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerAccountCommands } from './account.js';
 import { registerCalendarCommands } from './calendar.js';
+import { registerAttachmentCommands } from './attachment.js';
+import { registerCaseCallCommands } from './case-call.js';
 import { registerDirectoryCommands } from './directory.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
 import { registerReportCommands } from './report.js';
+import { registerPostCommands } from './post.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
+import { registerServiceRecordCommands } from './service-record.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -25,4 +29,8 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerReportCommands,
   registerStoreCommands,
   registerCalendarCommands,
+  registerAttachmentCommands,
+  registerCaseCallCommands,
+  registerServiceRecordCommands,
+  registerPostCommands,
 ];

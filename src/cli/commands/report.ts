@@ -14,7 +14,7 @@ function formatOf(file: string): 'xlsx' | 'csv' {
 }
 
 async function save(ctx: CliContext, path: string, file: string): Promise<void> {
-  const body = await ctx.api().download(path);
+  const { content: body } = await ctx.api().download(path);
   try {
     await writeFile(file, body);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../database.js';
+import type { Database, ServiceKind } from '../database.js';
+import { residentsServedBy } from './service-record.js';
 
 // Aggregate figures for the summary report, the coverage view and the digest. Counts only: no
 // person's identity leaves these functions, so viewers may read what they return.
@@ -36,53 +37,43 @@ export async function operatingAsOf(db: Kysely<Database>, communityIds: string[]
 
 export interface ResidentsServed {
   total: number;
-  byTheme: Array<{ theme: string; name: { zh: string; en: string }; residentsServed: number; projects: number }>;
-  byStation: Array<{ communityId: string; name: { zh: string; en: string }; residentsServed: number; projects: number }>;
+  newResidents: number;
+  records: number;
+  byTheme: Array<{ theme: string; name: { zh: string; en: string }; residentsServed: number; projects: number; records: number }>;
+  byKind: Array<{ kind: ServiceKind; residentsServed: number; records: number }>;
+  byStation: Array<{ communityId: string; name: { zh: string; en: string }; residentsServed: number; projects: number; records: number }>;
+  /** By Asia/Shanghai calendar month of the service (YYYY-MM), oldest first; months with no record are left out. */
+  byMonth: Array<{ month: string; residentsServed: number; records: number }>;
 }
+
+const SERVICE_KINDS: ServiceKind[] = ['casework', 'group', 'community'];
 
 /**
- * Residents served per venture project in scope: from the monthly aggregate (0190), or, for a
- * recent window (`since`, exclusive), from the records of that window through their date index.
+ * Residents served, computed from the service records (by theme, kind, station and month), in
+ * grouped SQL. `since` counts records served after that date only (the digest's week).
  */
-async function servedByProject(db: Kysely<Database>, communityIds: string[], options: { since?: string }): Promise<Map<string, number>> {
-  const inScope = db.selectFrom('venture_projects').select('id').where('community_id', 'in', communityIds);
-  const rows = options.since === undefined
-    ? await db.selectFrom('service_monthly').select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents')])
-      .where('project_id', 'in', inScope).groupBy('project_id').execute()
-    : await db.selectFrom('service_records').select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents')])
-      .where('served_on', '>', options.since).where('project_id', 'in', inScope).groupBy('project_id').execute();
-  return new Map(rows.map((row) => [row.project_id, Number(row.residents ?? 0)]));
-}
-
-/** Residents served by venture projects (the sum of their service records), by theme and by station. */
 export async function residentsServed(db: Kysely<Database>, communityIds: string[], options: { since?: string } = {}): Promise<ResidentsServed> {
-  if (communityIds.length === 0) return { total: 0, byTheme: [], byStation: [] };
-  const served = await servedByProject(db, communityIds, options);
-  // One row per project in scope (not per record): bounded by the projects, whatever the history.
-  const projects = await db.selectFrom('venture_projects as p')
-    .innerJoin('communities as c', 'c.id', 'p.community_id')
-    .select(['p.id', 'p.community_id', 'p.theme_key', 'c.name_zh', 'c.name_en'])
-    .where('p.community_id', 'in', communityIds)
-    .where('p.status', '<>', 'rejected')
-    .orderBy('p.id')
-    .execute();
+  const [totals] = await residentsServedBy(db, communityIds, 'total', options);
   const themes = await db.selectFrom('themes').selectAll().orderBy('sort_order').execute();
-  const residentsOf = (row: { id: string }) => served.get(row.id) ?? 0;
-  const byTheme = themes.map((theme) => {
-    const rows = projects.filter((p) => p.theme_key === theme.key);
-    return { theme: theme.key, name: { zh: theme.name_zh, en: theme.name_en }, residentsServed: rows.reduce((sum, row) => sum + residentsOf(row), 0), projects: rows.length };
-  });
-  const stations = new Map<string, ResidentsServed['byStation'][number]>();
-  for (const row of projects) {
-    const entry = stations.get(row.community_id) ?? { communityId: row.community_id, name: { zh: row.name_zh, en: row.name_en }, residentsServed: 0, projects: 0 };
-    entry.residentsServed += residentsOf(row);
-    entry.projects += 1;
-    stations.set(row.community_id, entry);
-  }
+  const byTheme = new Map((await residentsServedBy(db, communityIds, 'theme', options)).map((row) => [row.key, row]));
+  const byKind = new Map((await residentsServedBy(db, communityIds, 'kind', options)).map((row) => [row.key, row]));
+  const byCommunity = await residentsServedBy(db, communityIds, 'community', options);
+  const names = byCommunity.length === 0 ? [] : await db.selectFrom('communities').select(['id', 'name_zh', 'name_en'])
+    .where('id', 'in', byCommunity.map((row) => row.key)).execute();
+  const nameOf = new Map(names.map((row) => [row.id, { zh: row.name_zh, en: row.name_en }]));
   return {
-    total: projects.reduce((sum, row) => sum + residentsOf(row), 0),
-    byTheme,
-    byStation: [...stations.values()].sort((a, b) => b.residentsServed - a.residentsServed || a.communityId.localeCompare(b.communityId)),
+    total: totals?.residentsServed ?? 0,
+    newResidents: totals?.newResidents ?? 0,
+    records: totals?.records ?? 0,
+    byTheme: themes.map((theme) => {
+      const row = byTheme.get(theme.key);
+      return { theme: theme.key, name: { zh: theme.name_zh, en: theme.name_en }, residentsServed: row?.residentsServed ?? 0, projects: row?.projects ?? 0, records: row?.records ?? 0 };
+    }),
+    byKind: SERVICE_KINDS.map((kind) => ({ kind, residentsServed: byKind.get(kind)?.residentsServed ?? 0, records: byKind.get(kind)?.records ?? 0 })),
+    byStation: byCommunity
+      .map((row) => ({ communityId: row.key, name: nameOf.get(row.key) ?? { zh: row.key, en: row.key }, residentsServed: row.residentsServed, projects: row.projects, records: row.records }))
+      .sort((a, b) => b.residentsServed - a.residentsServed || a.communityId.localeCompare(b.communityId)),
+    byMonth: (await residentsServedBy(db, communityIds, 'month', options)).map((row) => ({ month: row.key, residentsServed: row.residentsServed, records: row.records })),
   };
 }
 
@@ -93,14 +84,14 @@ export interface ResidentsByMonth {
   records: number;
 }
 
-/** Residents served per month and theme from the monthly aggregate, months in [from, to] (YYYY-MM-01), oldest first. */
+/** Residents served per month and theme from the monthly aggregate (every service record: a station's own and a project's), months in [from, to] (YYYY-MM-01), oldest first. */
 export async function residentsByMonth(db: Kysely<Database>, communityIds: string[], from: string, to: string): Promise<ResidentsByMonth[]> {
   if (communityIds.length === 0) return [];
-  const rows = await db.selectFrom('service_monthly as m').innerJoin('venture_projects as p', 'p.id', 'm.project_id')
-    .select(['m.month', 'p.theme_key', (eb) => eb.fn.sum<string>('m.residents_served').as('residents'), (eb) => eb.fn.sum<string>('m.records').as('records')])
-    .where('p.community_id', 'in', communityIds).where('p.status', '<>', 'rejected')
+  const rows = await db.selectFrom('service_monthly as m')
+    .select(['m.month', 'm.theme_key', (eb) => eb.fn.sum<string>('m.residents_served').as('residents'), (eb) => eb.fn.sum<string>('m.records').as('records')])
+    .where('m.community_id', 'in', communityIds)
     .where('m.month', '>=', from).where('m.month', '<=', to)
-    .groupBy(['m.month', 'p.theme_key']).orderBy('m.month').orderBy('p.theme_key')
+    .groupBy(['m.month', 'm.theme_key']).orderBy('m.month').orderBy('m.theme_key')
     .execute();
   return rows.map((row) => ({ month: row.month, theme: row.theme_key, residentsServed: Number(row.residents ?? 0), records: Number(row.records ?? 0) }));
 }

@@ -29,7 +29,7 @@ export async function listVentureProjects(
   filter: { communityIds?: string[]; ids?: string[]; theme?: string; status?: VentureStatus },
 ): Promise<VentureProjectView[]> {
   if (filter.communityIds?.length === 0 || filter.ids?.length === 0) return [];
-  // From the monthly aggregate (0190): a project's months, not its every record.
+  // From the monthly aggregate (0190, 0191): a project's months, not its every record.
   const served = db.selectFrom('service_monthly')
     .select(['project_id', (eb) => eb.fn.sum<string>('residents_served').as('residents'), (eb) => eb.fn.sum<string>('records').as('records')])
     .$if(filter.communityIds !== undefined, (qb) => qb.where('project_id', 'in', (eb) => eb.selectFrom('venture_projects').select('id').where('community_id', 'in', filter.communityIds!)))
@@ -132,24 +132,29 @@ export interface ServiceRecordRow {
 export async function listServiceRecords(db: Kysely<Database>, projectId: string): Promise<ServiceRecordRow[]> {
   const rows = await db.selectFrom('service_records').select(['id', 'project_id', 'served_on', 'residents_served', 'note'])
     .where('project_id', '=', projectId).orderBy('served_on').orderBy('id').execute();
-  return rows.map((row) => ({ id: row.id, projectId: row.project_id, servedOn: row.served_on, residentsServed: row.residents_served, note: row.note }));
+  return rows.map((row) => ({ id: row.id, projectId: row.project_id ?? projectId, servedOn: row.served_on, residentsServed: row.residents_served, note: row.note }));
 }
 
 /**
  * Records a service once per id: a retried request finds its record (`created: false`) and writes
  * nothing; the caller checks the found record belongs to the same project.
  */
-export async function recordServiceRecord(db: Kysely<Database>, record: ServiceRecordRow, audit: AuditEntry): Promise<{ created: boolean; record: ServiceRecordRow }> {
+export async function recordServiceRecord(
+  db: Kysely<Database>,
+  record: ServiceRecordRow & { communityId: string; theme: string; title: { zh: string; en: string }; recordedBy: string },
+  audit: AuditEntry,
+): Promise<{ created: boolean; record: ServiceRecordRow }> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('service_records').selectAll().where('id', '=', record.id).executeTakeFirst();
     if (existing) {
       return {
         created: false,
-        record: { id: existing.id, projectId: existing.project_id, servedOn: existing.served_on, residentsServed: existing.residents_served, note: existing.note },
+        record: { id: existing.id, projectId: existing.project_id ?? '', servedOn: existing.served_on, residentsServed: existing.residents_served, note: existing.note },
       };
     }
     await trx.insertInto('service_records').values({
       id: record.id, project_id: record.projectId, served_on: record.servedOn, residents_served: record.residentsServed, note: record.note,
+      community_id: record.communityId, theme_key: record.theme, title_zh: record.title.zh, title_en: record.title.en, recorded_by: record.recordedBy,
     }).execute();
     await recordAudit(trx, audit);
     return { created: true, record };

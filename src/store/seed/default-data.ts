@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
 import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
 import type { Database } from '../database.js';
-import { CENTER, COMMUNITIES, ORG, PROJECTS, seedWorkers } from '../../seed/zhanlanlu.js';
+import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
 
 export const SEED_KEY = 'seed:zhanlanlu';
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 export interface SeedResult {
   alreadyLoaded: boolean;
@@ -73,10 +73,38 @@ export async function loadDefaultData(
         .values({
           id: project.id, community_id: project.communityId, theme_key: project.theme,
           title_zh: project.title.zh, title_en: project.title.en, status: 'running', starts_on: null, ends_on: null, budget_yuan: null,
+          provenance: JSON.stringify(project.provenance),
         })
         .onConflict((oc) => oc.column('id').doNothing()).execute();
+      // Data loaded before provenance was kept gets it; a value a street has set is left alone.
+      await trx.updateTable('venture_projects').set({ provenance: JSON.stringify(project.provenance) })
+        .where('id', '=', project.id).where('provenance', 'is', null).execute();
+      // Version 1 put each project's residents in one record dated the day of loading; those rows
+      // (and only those: their id and note are the loader's) give way to the spread below.
+      await trx.deleteFrom('service_records').where('id', '=', `${project.id}-seed`).where('note', '=', 'From the source report (default data)').execute();
+    }
+    const records = seedServiceRecords();
+    if (records.length > 0) {
       await trx.insertInto('service_records')
-        .values({ id: `${project.id}-seed`, project_id: project.id, served_on: today, residents_served: project.residentsServed, note: 'From the source report (default data)' })
+        .values(records.map((record) => ({
+          id: record.id, project_id: record.projectId, community_id: record.communityId, theme_key: record.theme, kind: record.kind,
+          served_on: record.servedOn, title_zh: record.title.zh, title_en: record.title.en,
+          residents_served: record.residentsServed, new_residents: record.newResidents,
+          note: 'Default data: the split of the source\'s 1,100 residents over records is illustrative', provenance: 'illustrative',
+        })))
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+    }
+
+    await trx.insertInto('post_types')
+      .values(POST_TYPES.map((type, index) => ({ key: type.key, name_zh: type.name.zh, name_en: type.name.en, sort_order: (index + 1) * 10 })))
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+    // Example posts and assignments (the source gives no numbers): marked as examples in the data.
+    for (const post of seedPosts()) {
+      await trx.insertInto('posts')
+        .values({ id: post.id, community_id: post.communityId, post_type_key: post.type, required: post.required, note: null, is_example: true })
+        .onConflict((oc) => oc.doNothing()).execute();
+      await trx.insertInto('post_assignments')
+        .values(post.assignees.map((workerId) => ({ id: `${post.id}-${workerId}`, post_id: post.id, worker_id: workerId, from_date: today, to_date: null, is_example: true, created_by: 'default data' })))
         .onConflict((oc) => oc.column('id').doNothing()).execute();
     }
 

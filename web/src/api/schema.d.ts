@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Reachability of Temporal and the records store
+         * Up or degraded; for an admin (token or session), reachability of Temporal and the store, the worker's liveness and the event-loop delay
          * @description No token needed.
          */
         get: {
@@ -33,15 +33,26 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "ok" | "degraded";
-                            temporal: {
+                            temporal?: {
                                 /** @enum {string} */
                                 status: "up" | "down";
                                 detail?: string;
                             };
-                            store: {
+                            store?: {
                                 /** @enum {string} */
                                 status: "up" | "down";
                                 detail?: string;
+                            };
+                            worker?: {
+                                /** @enum {string} */
+                                status: "up" | "down" | "unknown";
+                                lastBeatAt?: string;
+                                detail?: string;
+                            };
+                            eventLoopDelay?: {
+                                meanMs: number;
+                                p99Ms: number;
+                                maxMs: number;
                             };
                         } & {
                             [key: string]: unknown;
@@ -4519,6 +4530,2710 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stations/{communityId}/plan/tasks/{taskId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach evidence files to a task of the station's plan (multipart)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                    taskId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rollout/{communityId}/milestones/{milestone}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach evidence files to a milestone of the community's station rollout (multipart)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                    milestone: "site" | "staffing" | "fit_out" | "opening";
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/venture-projects/{projectId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach evidence files to a venture project (multipart)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Evidence files in your scope, by owner (kind and id) or community
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    ownerKind?: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                    ownerId?: string;
+                    communityId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{attachmentId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an evidence file (a case file's download is audited)
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{attachmentId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove an evidence file from what it is attached to (kept in the record as removed)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {boolean} */
+                            removed: true;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rubrics/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's default rubric for case calls (its own, not from the source report)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            source: "project_default" | "call";
+                            criteria: {
+                                key: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                weight: number;
+                                min: number;
+                                max: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case calls in your scope (viewers: published ones)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    phase?: "submission" | "review" | "selection" | "published" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgUnitId: string;
+                                workflowId: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                kinds: ("casework" | "group" | "community")[];
+                                stationIds: string[];
+                                submissionDeadline: string;
+                                reviewDeadline: string;
+                                rubric: {
+                                    /** @enum {string} */
+                                    source: "project_default" | "call";
+                                    criteria: {
+                                        key: string;
+                                        name: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        weight: number;
+                                        min: number;
+                                        max: number;
+                                    }[];
+                                };
+                                selectPerKind: number;
+                                /** @enum {string} */
+                                phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                                createdAt: string;
+                                publishedAt: string | null;
+                                panel?: {
+                                    reviewerId: string;
+                                    stationId: string | null;
+                                }[];
+                                openedBy?: string;
+                                cancelReason?: string | null;
+                                selection?: {
+                                    caseIds: string[];
+                                    proposed: string[];
+                                    reason: string;
+                                    by: string;
+                                    at: string;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a case call: kinds, stations, deadlines, rubric, panel, cases to select per kind (starts its workflow)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "title": {
+                     *         "zh": "2027 年优秀案例征集",
+                     *         "en": "2027 excellent-case call"
+                     *       },
+                     *       "kinds": [
+                     *         "casework",
+                     *         "group",
+                     *         "community"
+                     *       ],
+                     *       "orgUnitId": "cn-bj-xicheng-zhanlanlu",
+                     *       "submissionDeadline": "2030-05-01T18:00:00+08:00",
+                     *       "reviewDeadline": "2030-05-20T18:00:00+08:00",
+                     *       "panel": [
+                     *         "w-zhanlanlu-supervisor-01"
+                     *       ],
+                     *       "selectPerKind": 3
+                     *     }
+                     */
+                    "application/json": {
+                        id?: string;
+                        title: {
+                            zh: string;
+                            en?: string;
+                        };
+                        kinds: ("casework" | "group" | "community")[];
+                        orgUnitId?: string;
+                        stationIds?: string[];
+                        /** Format: date-time */
+                        submissionDeadline: string;
+                        /** Format: date-time */
+                        reviewDeadline: string;
+                        rubric?: {
+                            key: string;
+                            name: {
+                                zh: string;
+                                en?: string;
+                            };
+                            weight: number;
+                            min: number;
+                            max: number;
+                        }[];
+                        panel: string[];
+                        selectPerKind: number;
+                        reminderOffsetsSeconds?: number[];
+                        spreadThreshold?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case call: phase, deadlines, cases, your scores or (after review) results and the proposal
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save a station's case (a draft, or submitted with submit: true) until the submission deadline
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "kind": "community",
+                     *       "title": "我的楼道我的家：楼门自治",
+                     *       "background": "老旧小区楼道堆物多",
+                     *       "needsAssessment": "入户走访 120 户",
+                     *       "process": "楼门议事会",
+                     *       "outcomes": "清理楼道 36 个",
+                     *       "reflection": "居民骨干是关键",
+                     *       "submit": false
+                     *     }
+                     */
+                    "application/json": {
+                        caseId?: string;
+                        communityId: string;
+                        /** @enum {string} */
+                        kind: "casework" | "group" | "community";
+                        title: string;
+                        /** @default  */
+                        background?: string;
+                        /** @default  */
+                        needsAssessment?: string;
+                        /** @default  */
+                        process?: string;
+                        /** @default  */
+                        outcomes?: string;
+                        /** @default  */
+                        reflection?: string;
+                        /** @default [] */
+                        serviceRecordIds?: string[];
+                        /** @default false */
+                        submit?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "withdrawn";
+                            revision: number;
+                            updatedAt: string;
+                            callId: string;
+                            background: string;
+                            needsAssessment: string;
+                            process: string;
+                            outcomes: string;
+                            reflection: string;
+                            serviceRecordIds: string[];
+                            attachmentIds: string[];
+                            savedBy?: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One case with its text and the ids of its files
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "withdrawn";
+                            revision: number;
+                            updatedAt: string;
+                            callId: string;
+                            background: string;
+                            needsAssessment: string;
+                            process: string;
+                            outcomes: string;
+                            reflection: string;
+                            serviceRecordIds: string[];
+                            attachmentIds: string[];
+                            savedBy?: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach files to a case (multipart; photos, signed documents)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Files in the field "file": at most 10 a request, 10 MB each, 30 MB in all; images, PDF and Office documents (typed by content). */
+            requestBody?: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                ownerKind: "plan_task" | "rollout_milestone" | "venture_project" | "case" | "service_record" | "case_file";
+                                ownerId: string;
+                                orgUnitId: string;
+                                sha256: string;
+                                fileName: string;
+                                mediaType: string;
+                                sizeBytes: number;
+                                uploadedBy: string;
+                                uploadedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a case, with the reason (recorded)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Resident consent withdrawn"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "withdrawn";
+                            revision: number;
+                            updatedAt: string;
+                            callId: string;
+                            background: string;
+                            needsAssessment: string;
+                            process: string;
+                            outcomes: string;
+                            reflection: string;
+                            serviceRecordIds: string[];
+                            attachmentIds: string[];
+                            savedBy?: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cases/{caseId}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score a case on every criterion with a comment (the call's reviewers; never their own station's case)
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "scores": {
+                     *         "needs_assessment": 8,
+                     *         "professional_method": 7,
+                     *         "outcomes_evidence": 9,
+                     *         "innovation": 6,
+                     *         "replicability": 8
+                     *       },
+                     *       "comment": "Clear assessment; outcomes well evidenced"
+                     *     }
+                     */
+                    "application/json": {
+                        scores: {
+                            [key: string]: number;
+                        };
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            reviewerId: string;
+                            scores: {
+                                [key: string]: number;
+                            };
+                            comment: string;
+                            total: number;
+                            scoredAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the current phase's deadline later, with the reason (recorded)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "phase": "submission",
+                     *       "deadline": "2030-05-08T18:00:00+08:00",
+                     *       "reason": "Stations asked for a week more"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        phase: "submission" | "review";
+                        /** Format: date-time */
+                        deadline: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/selection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Select the cases of the collection in order, with the reason (the top cases are proposed)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "caseIds": [
+                     *         "case-wanmingyuan-loudao"
+                     *       ],
+                     *       "reason": "Highest mean; strongest evidence"
+                     *     }
+                     */
+                    "application/json": {
+                        caseIds: string[];
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the collection (page and PDF) and end the call
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a case call, with the reason (recorded)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "reason": "Merged into the district call"
+                     *     }
+                     */
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnitId: string;
+                            workflowId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            kinds: ("casework" | "group" | "community")[];
+                            stationIds: string[];
+                            submissionDeadline: string;
+                            reviewDeadline: string;
+                            rubric: {
+                                /** @enum {string} */
+                                source: "project_default" | "call";
+                                criteria: {
+                                    key: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    weight: number;
+                                    min: number;
+                                    max: number;
+                                }[];
+                            };
+                            selectPerKind: number;
+                            /** @enum {string} */
+                            phase: "submission" | "review" | "selection" | "published" | "cancelled";
+                            createdAt: string;
+                            publishedAt: string | null;
+                            panel?: {
+                                reviewerId: string;
+                                stationId: string | null;
+                            }[];
+                            openedBy?: string;
+                            cancelReason?: string | null;
+                            selection?: {
+                                caseIds: string[];
+                                proposed: string[];
+                                reason: string;
+                                by: string;
+                                at: string;
+                            } | null;
+                            cases: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                            }[];
+                            results: {
+                                caseId: string;
+                                reviews: number;
+                                mean: number | null;
+                                spread: number | null;
+                                spreadFlagged: boolean;
+                            }[] | null;
+                            proposed: string[] | null;
+                            reviews: {
+                                caseId: string;
+                                reviewerId: string;
+                                scores: {
+                                    [key: string]: number;
+                                };
+                                comment: string;
+                                total: number;
+                                scoredAt: string;
+                            }[];
+                            toScore: string[];
+                            events: {
+                                step: string;
+                                at: string;
+                                actor: string | null;
+                                detail?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/collection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published collection: the selected cases in order, with station, kind and mean score
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            callId: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            publishedAt: string | null;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                title: string;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "withdrawn";
+                                revision: number;
+                                updatedAt: string;
+                                callId: string;
+                                background: string;
+                                needsAssessment: string;
+                                process: string;
+                                outcomes: string;
+                                reflection: string;
+                                serviceRecordIds: string[];
+                                attachmentIds: string[];
+                                order: number;
+                                mean: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/case-calls/{callId}/collection.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published collection as a PDF (Chinese text in an embedded font)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    callId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service records in your scope, newest first (viewers see counts, not workers, notes or evidence)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                    communityId?: string;
+                    kind?: "casework" | "group" | "community";
+                    theme?: string;
+                    projectId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                projectId: string | null;
+                                servedOn: string;
+                                /** @enum {string} */
+                                kind: "casework" | "group" | "community";
+                                theme: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                residentsServed: number;
+                                newResidents: number;
+                                volunteerHours: number;
+                                provenance: string | null;
+                                hasCaseFile: boolean;
+                                workerIds?: string[];
+                                evidence?: {
+                                    note: string | null;
+                                    links: string[];
+                                } | null;
+                                note?: string | null;
+                                recordedBy?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a service (casework, group work or community work) of a station: residents served as counts, no identities
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "sr-2027-03-08-wanmingyuan-1",
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "servedOn": "2027-03-08",
+                     *       "kind": "group",
+                     *       "theme": "elderly",
+                     *       "title": {
+                     *         "zh": "楼门长议事小组",
+                     *         "en": "Stairwell heads group"
+                     *       },
+                     *       "workerIds": [
+                     *         "w-wanmingyuan-sw1"
+                     *       ],
+                     *       "residentsServed": 12,
+                     *       "newResidents": 3,
+                     *       "volunteerHours": 6,
+                     *       "projectId": "vp-zhanlanlu-wanmingyuan-loudao",
+                     *       "evidence": {
+                     *         "note": "Sign-in sheet",
+                     *         "links": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        id?: string;
+                        communityId: string;
+                        servedOn: string;
+                        /** @enum {string} */
+                        kind: "casework" | "group" | "community";
+                        theme: string;
+                        title: {
+                            zh: string;
+                            en?: string;
+                        };
+                        workerIds?: string[];
+                        residentsServed: number;
+                        newResidents?: number;
+                        volunteerHours?: number;
+                        projectId?: string | null;
+                        evidence?: {
+                            note?: string | null;
+                            links?: string[];
+                        } | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            projectId: string | null;
+                            servedOn: string;
+                            /** @enum {string} */
+                            kind: "casework" | "group" | "community";
+                            theme: string;
+                            title: {
+                                zh: string;
+                                en: string;
+                            };
+                            residentsServed: number;
+                            newResidents: number;
+                            volunteerHours: number;
+                            provenance: string | null;
+                            hasCaseFile: boolean;
+                            workerIds?: string[];
+                            evidence?: {
+                                note: string | null;
+                                links: string[];
+                            } | null;
+                            note?: string | null;
+                            recordedBy?: string | null;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import service records from a spreadsheet: { csv }, { xlsx } (base64) or a JSON array; a file with any bad row imports nothing and names each by line and field
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "csv": "communityId,servedOn,kind,theme,titleZh,residentsServed\ncn-bj-xicheng-zhanlanlu-wanmingyuan,2027-03-08,小组,elderly,楼门长议事小组,12\n"
+                     *     }
+                     */
+                    "application/json": unknown[] | {
+                        csv: string;
+                    } | {
+                        xlsx: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            unchanged: number;
+                            ids: string[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-records/{recordId}/case-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A casework record's case file: a resident's personal data (the station's lead and supervisors; every read audited)
+         * @description Roles: supervisor, station_lead.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serviceRecordId: string;
+                            communityId: string;
+                            residentName: string;
+                            gender: string | null;
+                            birthYear: number | null;
+                            phone: string | null;
+                            address: string | null;
+                            needs: string | null;
+                            plan: string | null;
+                            notes: string | null;
+                            updatedBy: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Write a casework record's case file (the station's lead and supervisors)
+         * @description Roles: supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    recordId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "residentName": "王某某",
+                     *       "gender": "女",
+                     *       "birthYear": 1942,
+                     *       "needs": "Lives alone; needs help with shopping",
+                     *       "plan": "Weekly visit by a volunteer"
+                     *     }
+                     */
+                    "application/json": {
+                        residentName: string;
+                        gender?: string | null;
+                        birthYear?: number | null;
+                        phone?: string | null;
+                        address?: string | null;
+                        needs?: string | null;
+                        plan?: string | null;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            serviceRecordId: string;
+                            communityId: string;
+                            residentName: string;
+                            gender: string | null;
+                            birthYear: number | null;
+                            phone: string | null;
+                            address: string | null;
+                            needs: string | null;
+                            plan: string | null;
+                            notes: string | null;
+                            updatedBy: string;
+                            updatedAt: string;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/post-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Post types (station lead, full-time social worker, part-time, and any a street adds)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a post type or rename one (admin)
+         * @description Roles: admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "key": "community_volunteer_coordinator",
+                     *       "name": {
+                     *         "zh": "志愿者协调员",
+                     *         "en": "Volunteer coordinator"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        key: string;
+                        name: {
+                            zh: string;
+                            en: string;
+                        };
+                        sortOrder?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posts of the stations in scope: required, filled and vacant on a day, with who is assigned (read audited; viewers: counts, no names)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    on?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            on: string;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                type: string;
+                                typeName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                required: number;
+                                filled: number;
+                                vacancies: number;
+                                note: string | null;
+                                isExample: boolean;
+                                assignments?: {
+                                    id: string;
+                                    workerId: string;
+                                    workerName: string;
+                                    from: string;
+                                    to: string | null;
+                                    isExample: boolean;
+                                }[];
+                            }[];
+                            totals: {
+                                required: number;
+                                filled: number;
+                                vacancies: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Define a station's post of a type with the number required, or change the number
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "type": "full_time_social_worker",
+                     *       "required": 2
+                     *     }
+                     */
+                    "application/json": {
+                        communityId: string;
+                        type: string;
+                        required: number;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            type: string;
+                            typeName: {
+                                zh: string;
+                                en: string;
+                            };
+                            required: number;
+                            filled: number;
+                            vacancies: number;
+                            note: string | null;
+                            isExample: boolean;
+                            assignments?: {
+                                id: string;
+                                workerId: string;
+                                workerName: string;
+                                from: string;
+                                to: string | null;
+                                isExample: boolean;
+                            }[];
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{postId}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a worker to a post from a date, or end the assignment (same worker and start, with `to`)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    postId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "workerId": "w-wanmingyuan-sw1",
+                     *       "from": "2027-03-01"
+                     *     }
+                     */
+                    "application/json": {
+                        workerId: string;
+                        from: string;
+                        to?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            postId: string;
+                            created: boolean;
+                            post: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                type: string;
+                                typeName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                required: number;
+                                filled: number;
+                                vacancies: number;
+                                note: string | null;
+                                isExample: boolean;
+                                assignments?: {
+                                    id: string;
+                                    workerId: string;
+                                    workerName: string;
+                                    from: string;
+                                    to: string | null;
+                                    isExample: boolean;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -4557,6 +7272,8 @@ export interface paths {
                             stationsInRollout: number;
                             residentsServed: {
                                 total: number;
+                                newResidents: number;
+                                records: number;
                                 byTheme: {
                                     theme: string;
                                     name: {
@@ -4565,6 +7282,13 @@ export interface paths {
                                     };
                                     residentsServed: number;
                                     projects: number;
+                                    records: number;
+                                }[];
+                                byKind: {
+                                    /** @enum {string} */
+                                    kind: "casework" | "group" | "community";
+                                    residentsServed: number;
+                                    records: number;
                                 }[];
                                 byStation: {
                                     communityId: string;
@@ -4574,6 +7298,12 @@ export interface paths {
                                     };
                                     residentsServed: number;
                                     projects: number;
+                                    records: number;
+                                }[];
+                                byMonth: {
+                                    month: string;
+                                    residentsServed: number;
+                                    records: number;
                                 }[];
                             };
                             ventureProjects: {
@@ -4604,6 +7334,19 @@ export interface paths {
                                 }[];
                                 completionRate: number;
                             }[];
+                            posts: {
+                                required: number;
+                                filled: number;
+                                byStation: {
+                                    communityId: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    required: number;
+                                    filled: number;
+                                }[];
+                            };
                         };
                     };
                 };

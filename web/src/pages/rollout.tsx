@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { AttachmentsToggle } from '../attachments.js';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { Downloads } from '../downloads.js';
@@ -186,6 +187,10 @@ function MilestoneStep({ session, communityId, name, current, milestone, onChang
       {replans > 0 ? <span className="muted">{t('replan')} ×{replans}{milestone?.lastReplanReason ? `: ${milestone.lastReplanReason}` : ''}</span> : null}
       {manage && current ? <CompleteMilestone communityId={communityId} name={name} onChange={onChange} /> : null}
       {manage ? <Replan communityId={communityId} name={name} onChange={onChange} /> : null}
+      {milestone && can(session, 'attachments.view') ? (
+        <AttachmentsToggle ownerKind="rollout_milestone" ownerId={`${communityId}:${name}`} canAttach={can(session, 'attachments.add')}
+          upload={{ path: `/api/rollout/${encodeURIComponent(communityId)}/milestones/${encodeURIComponent(name)}/attachments`, route: '/api/rollout/{communityId}/milestones/{milestone}/attachments' }} />
+      ) : null}
     </li>
   );
 }

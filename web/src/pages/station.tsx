@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, unwrap, type Answer, type Body } from '../api/client.js';
+import { AttachmentList, AttachmentsToggle, useCommunityAttachments } from '../attachments.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n, type Translate } from '../i18n.js';
@@ -20,6 +21,7 @@ type StageName = Stage['stage'];
 type Task = Plan['tasks'][number];
 type Visit = Plan['visits'][number];
 type MainTask = NonNullable<Task['mainTask']>;
+type PlanFiles = ReturnType<typeof useCommunityAttachments>;
 type FollowUp = NonNullable<Body<'/api/stations/{communityId}/plan/visits'>['followUps']>[number];
 
 const STAGES: readonly StageName[] = ['guide', 'support', 'supervise'];
@@ -51,6 +53,7 @@ export function StationPage({ session, communityId }: { session: SessionInfo; co
         </Loadable>
       </Section>
       {selected ? <PlanView key={selected} session={session} communityId={selected} community={withStation.find((c) => c.id === selected)} /> : null}
+      {selected ? <VentureProjects key={`vp-${selected}`} session={session} communityId={selected} /> : null}
     </div>
   );
 }
@@ -60,6 +63,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
   const path = { communityId };
   const plan = usePolled(() => unwrap(api.GET('/api/stations/{communityId}/plan/live', { params: { path } })), `plan:${communityId}`);
   const start = useAction();
+  const files = useCommunityAttachments('plan_task', communityId);
   const notStarted = plan.error?.status === 404;
   const title = `${t('plan')} · ${community ? localized(locale, community.name) : communityId}`;
 
@@ -111,7 +115,7 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
               {manage && active ? <PlanControls communityId={communityId} plan={data} onChange={plan.reload} /> : null}
             </Section>
             {STAGES.map((stageName) => (
-              <StageCard key={stageName} session={session} communityId={communityId} stageName={stageName}
+              <StageCard key={stageName} session={session} communityId={communityId} planId={data.planId} files={files} stageName={stageName}
                 stage={data.stages.find((s) => s.stage === stageName)} tasks={data.tasks.filter((task) => task.stage === stageName)}
                 planActive={data.status === 'running'} onChange={plan.reload} />
             ))}
@@ -211,8 +215,8 @@ function PlanControls({ communityId, plan, onChange }: { communityId: string; pl
   );
 }
 
-function StageCard({ session, communityId, stageName, stage, tasks, planActive, onChange }: {
-  session: SessionInfo; communityId: string; stageName: StageName; stage: Stage | undefined; tasks: Task[]; planActive: boolean; onChange(): void;
+function StageCard({ session, communityId, planId, files, stageName, stage, tasks, planActive, onChange }: {
+  session: SessionInfo; communityId: string; planId: string; files: PlanFiles; stageName: StageName; stage: Stage | undefined; tasks: Task[]; planActive: boolean; onChange(): void;
 }) {
   const { t, locale } = useI18n();
   const status = stage?.status ?? 'pending';
@@ -223,7 +227,7 @@ function StageCard({ session, communityId, stageName, stage, tasks, planActive, 
     <Section title={`${translateKey(t, 'stage', stageName)} · ${translateKey(t, 'status', status)}`} id={`stage-${stageName}`}>
       {tasks.length === 0 ? <Empty /> : (
         <ul className="tasks">
-          {tasks.map((task) => <TaskItem key={task.id} session={session} communityId={communityId} task={task} planActive={planActive} onChange={onChange} />)}
+          {tasks.map((task) => <TaskItem key={task.id} session={session} communityId={communityId} planId={planId} files={files} task={task} planActive={planActive} onChange={onChange} />)}
         </ul>
       )}
       {stage?.signedOffAt ? (
@@ -344,7 +348,7 @@ function SendBack({ communityId, stageName, tasks, onChange }: { communityId: st
   );
 }
 
-function TaskItem({ session, communityId, task, planActive, onChange }: { session: SessionInfo; communityId: string; task: Task; planActive: boolean; onChange(): void }) {
+function TaskItem({ session, communityId, planId, files, task, planActive, onChange }: { session: SessionInfo; communityId: string; planId: string; files: PlanFiles; task: Task; planActive: boolean; onChange(): void }) {
   const { t, locale } = useI18n();
   const [note, setNote] = useState('');
   const [links, setLinks] = useState('');
@@ -405,6 +409,8 @@ function TaskItem({ session, communityId, task, planActive, onChange }: { sessio
           {!noteError && !linksError ? <ErrorNote error={complete.error} /> : null}
         </form>
       ) : null}
+      <AttachmentList ownerKind="plan_task" ownerId={`${planId}:${taskId}`} list={files} canAttach={can(session, 'attachments.add') && status !== 'cancelled'}
+        upload={{ path: `/api/stations/${encodeURIComponent(communityId)}/plan/tasks/${encodeURIComponent(taskId)}/attachments`, route: '/api/stations/{communityId}/plan/tasks/{taskId}/attachments' }} />
     </li>
   );
 }
@@ -637,6 +643,33 @@ function Report({ plan }: { plan: Plan }) {
       <table className="table compact">
         <tbody>{rows.map(([label, value]) => <tr key={label}><th scope="row">{label}</th><td className="num">{value}</td></tr>)}</tbody>
       </table>
+    </Section>
+  );
+}
+
+/** The station's venture projects, each with its evidence files. */
+function VentureProjects({ session, communityId }: { session: SessionInfo; communityId: string }) {
+  const { t, locale } = useI18n();
+  const projects = usePolled(() => unwrap(api.GET('/api/venture-projects', { params: { query: { communityId } } })), `venture:${communityId}`, 60_000);
+  return (
+    <Section title={t('venture_projects')} id="venture-projects">
+      <Loadable state={projects} empty={(data) => data.items.length === 0}>
+        {(data) => (
+          <ul className="list">
+            {data.items.map((project) => (
+              <li key={project.id} data-project={project.id}>
+                <strong>{localized(locale, project.title)}</strong>{' '}
+                <Badge tone={STATUS_TONE[project.status] ?? 'info'}>{translateKey(t, 'status', project.status)}</Badge>{' '}
+                <span className="muted">{translateKey(t, 'theme', project.theme)} · {t('residents_total', { n: project.residentsServed })}</span>
+                {can(session, 'attachments.view') ? (
+                  <AttachmentsToggle ownerKind="venture_project" ownerId={project.id} canAttach={can(session, 'attachments.add')}
+                    upload={{ path: `/api/venture-projects/${encodeURIComponent(project.id)}/attachments`, route: '/api/venture-projects/{projectId}/attachments' }} />
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loadable>
     </Section>
   );
 }

@@ -1,0 +1,38 @@
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/domain/types.js';
+import { startTestApi, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { createTestStore, type TestStore } from '../helpers/store.js';
+
+// One link schema for every evidence link: http and https only. Rollout evidence used to take
+// javascript: and data: links, which the dashboard would have shown as clickable.
+
+describe('evidence links', () => {
+  let store: TestStore;
+  let api: TestApi;
+  let tokens: Record<Role, string>;
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }), namespace: 'default' });
+
+  beforeAll(async () => {
+    store = await createTestStore('pglite', { seed: true });
+    tokens = await tokensForRoles(store);
+    api = await startTestApi({ store, temporal });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await store?.dispose();
+  });
+
+  const routes = [
+    { path: `/api/rollout/${WANMINGYUAN}/milestones/site/complete`, token: () => tokens.supervisor },
+    { path: `/api/stations/${WANMINGYUAN}/plan/tasks/guide-1/complete`, token: () => tokens.station_lead },
+  ];
+
+  it.each(routes)('refuses javascript:, data:, file: and ftp: links on $path, naming the link', async ({ path, token }) => {
+    for (const link of ['javascript:alert(document.cookie)', 'data:text/html,<script>alert(1)</script>', 'file:///etc/passwd', 'ftp://example.org/evidence.pdf']) {
+      const answer = await api.call('POST', path, { token: token(), body: { evidence: { note: 'Lease signed', links: ['https://example.org/lease.pdf', link] } } });
+      expect(answer.status, link).toBe(400);
+      expect(answer.body.error.details, link).toEqual([{ path: 'body.evidence.links.1', message: 'expected an http or https link' }]);
+    }
+  });
+});
