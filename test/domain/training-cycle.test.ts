@@ -89,7 +89,7 @@ describe('moving a session', () => {
       checkSessionMove({ session, others, start, end, now: 150, takers: new Set(['w1', 'w2']), takersOf });
     expect(check(400, 500)).toEqual([]);
     expect(check(120, 100).map((p) => p.path)).toEqual(['body.endsAt', 'body.startsAt', 'body.startsAt']);
-    expect(check(850, 950)).toEqual([{ path: 'body.endsAt', message: 'level 2 would end after level 3 session s3 starts' }]);
-    expect(check(300, 400, new Map([['x', ['w2', 'w3']]]))).toEqual([{ path: 'body.startsAt', message: 'overlaps session x for 1 worker(s) who take both: w2' }]);
+    expect(check(850, 950)).toMatchObject([{ path: 'body.endsAt', message: 'level 2 would end after level 3 session s3 starts' }]);
+    expect(check(300, 400, new Map([['x', ['w2', 'w3']]]))).toMatchObject([{ path: 'body.startsAt', message: 'overlaps session x for 1 worker(s) who take both: w2' }]);
   });
 });

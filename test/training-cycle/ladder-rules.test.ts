@@ -90,12 +90,12 @@ describe('launch validation', () => {
     const sessions = [session('s1', 'party_policy', 1, 2, 9), session('s2', 'party_policy', 2, 4, 9)];
     const lateNow = Date.parse(at(3, 9));
     const result = checkCohort({ sessions, catalog: CATALOG, now: lateNow, upcomingOnly: true, workers: [{ workerId: 'w', path: 'add.0', levels: {} }] });
-    expect(result.problems).toEqual([{ path: 'add.0', message: expect.stringContaining('not eligible for level 2 of party_policy') }]);
+    expect(result.problems).toMatchObject([{ path: 'add.0', message: expect.stringContaining('not eligible for level 2 of party_policy') }]);
   });
 
   it('orders levels within a dimension: level 2 may not start before level 1 ends', () => {
     const problems = checkSessions([session('a', 'party_policy', 1, 2, 9), session('b', 'party_policy', 2, 2, 10)], CATALOG, NOW);
-    expect(problems).toEqual([{ path: 'sessions.1.startsAt', message: expect.stringContaining('starts before level 1 ends') }]);
+    expect(problems).toMatchObject([{ path: 'sessions.1.startsAt', message: expect.stringContaining('starts before level 1 ends') }]);
   });
 });
 
