@@ -46,8 +46,12 @@ describe.each(BACKENDS)('read side in the store (%s)', (backend) => {
 
   it('keeps residents served per station, theme, kind, project and month as records are written, changed and removed', async () => {
     const { id: project, theme_key: theme } = await store.db.selectFrom('venture_projects').select(['id', 'theme_key']).where('community_id', '=', WANMINGYUAN).executeTakeFirstOrThrow();
-    const month = async (m: string) => (await store.db.selectFrom('service_monthly').select(['residents_served', 'records'])
-      .where('project_id', '=', project).where('month', '=', m).executeTakeFirst()) ?? { residents_served: '0', records: 0 };
+    // bigint: a string or a number depending on the driver.
+    const month = async (m: string) => {
+      const row = await store.db.selectFrom('service_monthly').select(['residents_served', 'records'])
+        .where('project_id', '=', project).where('month', '=', m).executeTakeFirst();
+      return { residents_served: String(row?.residents_served ?? 0), records: Number(row?.records ?? 0) };
+    };
     const record = { project_id: project, community_id: WANMINGYUAN, theme_key: theme, title_zh: '楼道服务', title_en: 'Stairwell service' };
     await store.db.insertInto('service_records').values([
       { id: 'rs-1', ...record, served_on: '2030-03-02', residents_served: 7 },
