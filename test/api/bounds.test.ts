@@ -115,7 +115,7 @@ describe('bounded requests', () => {
   it('refuses a rollout target of 9999-12-31 with a 400 naming the field, and answers for the last accepted day', async () => {
     const refused = await call('post', `/api/rollout/${PLACEHOLDER(13)}`, { targetDate: '9999-12-31' });
     expect(refused.status).toBe(400);
-    expect(refused.body!.error!.details).toEqual([{ path: 'body.targetDate', message: 'must be within the years 2000–2100' }]);
+    expect(refused.body!.error!.details).toMatchObject([{ path: 'body.targetDate', message: 'must be within the years 2000–2100' }]);
     const milestones = await call('post', `/api/rollout/${PLACEHOLDER(13)}`, {
       milestones: { site: { targetDate: '2027-01-04' }, staffing: { targetDate: '2027-02-01' }, fit_out: { targetDate: '3000-01-01' }, opening: { targetDate: '9999-12-31' } },
     });

@@ -73,7 +73,7 @@ describe('/metrics', () => {
   it('answers loopback callers only when no METRICS_TOKEN is set', async () => {
     const relayed = await harness.api!.call('GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.7' } });
     expect(relayed.status).toBe(403);
-    expect(relayed.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('METRICS_TOKEN') } });
+    expect(relayed.body).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('METRICS_TOKEN') } });
     const guessed = await harness.api!.call('GET', '/metrics', { token: TOKEN });
     expect(guessed.status).toBe(401);
   });

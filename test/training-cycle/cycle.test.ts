@@ -237,7 +237,7 @@ describe('training cycle', () => {
       body: { ...body, cohort: { stationIds: ['cn-bj-xicheng-zhanlanlu-hongmaogou'], workerIds: [] }, sessions: [body.sessions[0]] },
     });
     expect(capacity.status).toBe(400);
-    expect(capacity.body.error.details).toEqual([{ path: 'body.sessions.0.capacity', message: '3 workers take this session; its capacity is 1' }]);
+    expect(capacity.body.error.details).toMatchObject([{ path: 'body.sessions.0.capacity', message: '3 workers take this session; its capacity is 1' }]);
     expect((await api.call('POST', '/api/training-cycles', { token: tokens.station_lead, body })).status).toBe(403);
   });
 
