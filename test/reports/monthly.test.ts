@@ -22,10 +22,12 @@ describe('monthly report', () => {
     api = harness.api!;
     await addSecondDistrict(harness.store, '2026-11-20');
     const project = await harness.store.db.selectFrom('venture_projects').select(['id', 'community_id', 'theme_key', 'title_zh', 'title_en']).where('community_id', '=', 'cn-bj-xicheng-zhanlanlu-wanmingyuan').executeTakeFirstOrThrow();
-    // October's record counts in the year, not in November.
-    await harness.store.db.insertInto('service_records').values({
-      id: 'monthly-oct', project_id: project.id, community_id: project.community_id, theme_key: project.theme_key, title_zh: project.title_zh, title_en: project.title_en, served_on: '2026-10-09', residents_served: 25,
-    }).execute();
+    // The default data's records lie in 2021 – May 2023: November 2026 holds only this test's
+    // record (elderly, 40), and October's counts in the year, not in November.
+    await harness.store.db.insertInto('service_records').values([
+      { id: 'monthly-nov', project_id: project.id, community_id: project.community_id, theme_key: 'elderly', title_zh: project.title_zh, title_en: project.title_en, served_on: '2026-11-12', residents_served: 40 },
+      { id: 'monthly-oct', project_id: project.id, community_id: project.community_id, theme_key: project.theme_key, title_zh: project.title_zh, title_en: project.title_en, served_on: '2026-10-09', residents_served: 25 },
+    ]).execute();
   }, 300_000);
   afterAll(async () => {
     await harness?.close();
@@ -42,10 +44,10 @@ describe('monthly report', () => {
     expect(body).toMatchObject({
       street: { id: STREET, name: { zh: '展览路街道' } }, month: '2026-11', period: { from: '2026-11-01', to: '2026-11-30' },
       coverage: { communities: 23, operating: 11, remaining: 12 },
-      residentsServed: { month: 1100, yearToDate: 1125 },
-      ventureProjects: { total: 4 },
+      residentsServed: { month: 40, yearToDate: 65 },
+      ventureProjects: { total: 5 },
     });
-    expect(body.residentsServed.byTheme.find((t: { theme: string }) => t.theme === 'elderly')).toMatchObject({ residentsServed: 300 });
+    expect(body.residentsServed.byTheme.find((t: { theme: string }) => t.theme === 'elderly')).toMatchObject({ residentsServed: 40 });
     const october = await api.call('GET', '/api/reports/monthly?month=2026-10', { token: tokens.viewer });
     expect(october.body.residentsServed).toMatchObject({ month: 25, yearToDate: 25 });
   });
@@ -69,9 +71,9 @@ describe('monthly report', () => {
     expect(book.worksheets.map((s) => s.name)).toEqual(['概况', '计划阶段', '培训完成情况', '按主题服务人次', '公益创投', '逾期事项']);
     const themes = book.getWorksheet('按主题服务人次')!;
     expect((themes.getRow(1).values as unknown[]).slice(1)).toEqual(['主题', '服务记录', '服务人次']);
-    expect((themes.getRow(themes.rowCount).values as unknown[]).slice(1)).toEqual(['合计', 4, json.residentsServed.month]);
+    expect((themes.getRow(themes.rowCount).values as unknown[]).slice(1)).toEqual(['合计', 1, json.residentsServed.month]);
     const overview = Object.fromEntries(book.getWorksheet('概况')!.getSheetValues().slice(2).map((row) => [(row as unknown[])[1], (row as unknown[])[2]]));
-    expect(overview).toMatchObject({ 街道: '展览路街道', 月份: '2026年11月', 已运营社工站: 11, 本月服务居民人次: 1100, 本年累计服务人次: 1125 });
+    expect(overview).toMatchObject({ 街道: '展览路街道', 月份: '2026年11月', 已运营社工站: 11, 本月服务居民人次: 40, 本年累计服务人次: 65 });
   });
 
   it('prints the month as a PDF with the Chinese text embedded: the street, the month and the figures', async () => {
@@ -87,8 +89,8 @@ describe('monthly report', () => {
     expect(text).toContain('2026年11月');
     expect(text).toMatch(/已运营社工站\s+11/);
     expect(text).toMatch(/待覆盖社区\s+12/);
-    expect(text).toMatch(/本月服务居民人次\s+1100/);
-    expect(text).toMatch(/为老服务\s+1\s+300/);
+    expect(text).toMatch(/本月服务居民人次\s+40/);
+    expect(text).toMatch(/为老服务\s+1\s+40/);
     expect(text).toContain('按主题服务人次');
   });
 });
