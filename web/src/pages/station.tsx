@@ -422,7 +422,7 @@ function Visits({ session, communityId, plan, onChange }: { session: SessionInfo
   return (
     <Section title={t('supervision_visits')} id="visits">
       {plan.visits.length === 0 ? <Empty>{t('visits_none')}</Empty> : (
-        <div className="scroll">
+        <div className="scroll" tabIndex={0} role="region" aria-label={t('supervision_visits')}>
           <table className="table">
             <thead>
               <tr>
@@ -660,7 +660,7 @@ function VentureProjects({ session, communityId }: { session: SessionInfo; commu
               <li key={project.id} data-project={project.id}>
                 <strong>{localized(locale, project.title)}</strong>{' '}
                 <Badge tone={STATUS_TONE[project.status] ?? 'info'}>{translateKey(t, 'status', project.status)}</Badge>{' '}
-                <span className="muted">{translateKey(t, 'theme', project.theme)} · {t('residents_total', { n: project.residentsServed })}</span>
+                <span className="muted">{translateKey(t, 'venture_theme', project.theme)} · {t('residents_total', { n: project.residentsServed })}</span>
                 {can(session, 'attachments.view') ? (
                   <AttachmentsToggle ownerKind="venture_project" ownerId={project.id} canAttach={can(session, 'attachments.add')}
                     upload={{ path: `/api/venture-projects/${encodeURIComponent(project.id)}/attachments`, route: '/api/venture-projects/{projectId}/attachments' }} />
