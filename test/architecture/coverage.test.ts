@@ -34,6 +34,9 @@ const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
     'POST /api/tokens', 'GET /api/tokens', 'POST /api/tokens/:tokenId/revoke', 'GET /api/audit', 'POST /api/rollout', 'GET /api/stations/plans',
     'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
     'POST /api/digest/run',
+    // Issue 15's case calls: the dashboard lists a call's cases and saves them, but has no screen yet
+    // to open one case on its own or to withdraw it (the CLI has both).
+    'GET /api/case-calls/:callId/cases/:caseId', 'POST /api/case-calls/:callId/cases/:caseId/withdraw',
   ],
   cli: [
     'GET /api/notifications', 'POST /api/notifications/:notificationId/read', 'GET /api/notifications/failures', 'GET /api/communities/:communityId',
@@ -53,18 +56,24 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 /** `/api/stations/:communityId/plan` and `/api/stations/{communityId}/plan` both become `/api/stations/:/plan`. */
 const shape = (path: string) => path.replace(/:\w+/g, ':').replace(/\{\w+\}/g, ':');
 
-interface Call { method: 'GET' | 'POST' | 'ANY'; path: string; file: string }
+interface Call { method: 'GET' | 'POST' | 'PUT' | 'ANY'; path: string; file: string }
 
 /** The dashboard's calls: the typed client's `api.GET('/api/…')` and `api.POST('/api/…')`. */
 function dashboardCalls(): Call[] {
   return filesUnder(join(ROOT, 'web', 'src'), /\.tsx?$/).filter((file) => !file.endsWith('schema.d.ts')).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    const calls = [...text.matchAll(/\bapi\.(GET|POST)\(\s*'([^']+)'/g)].map((m) => ({ method: m[1] as Call['method'], path: shape(m[2]!), file: relative(ROOT, file) }));
+    const calls = [...text.matchAll(/\bapi\.(GET|POST|PUT)\(\s*'([^']+)'/g)].map((m) => ({ method: m[1] as Call['method'], path: shape(m[2]!), file: relative(ROOT, file) }));
     // Download buttons: <Downloads path="/api/exports/…" /> or path={`/api/exports/${…}/…`}.
     const downloads = [...text.matchAll(/<Downloads\s+path=(?:"([^"]+)"|\{`([^`]+)`\})/g)].map((m) => ({
       method: 'GET' as const, path: shape((m[1] ?? m[2]!).replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, ':x')), file: relative(ROOT, file),
     }));
-    return [...calls, ...downloads];
+    // Uploads name their route (upload={{ route: '/api/…/attachments' }}); file links and image
+    // sources are template strings (`/api/attachments/${id}/content`, href={`/api/…/collection.pdf`}).
+    const uploads = [...text.matchAll(/\broute:\s*'(\/api\/[^']+)'/g)].map((m) => ({ method: 'POST' as const, path: shape(m[1]!), file: relative(ROOT, file) }));
+    const links = [...text.matchAll(/`(\/api\/(?:[\w\-./]|\$\{(?:[^{}]|\{[^{}]*\})*\})+)`/g)].map((m) => ({
+      method: 'ANY' as const, path: shape(m[1]!.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, ':x')), file: relative(ROOT, file),
+    }));
+    return [...calls, ...downloads, ...uploads, ...links];
   });
 }
 
