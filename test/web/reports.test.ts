@@ -38,7 +38,7 @@ describe('reports in the dashboard', () => {
     const figures = page.getByTestId('monthly-figures');
     await figures.waitFor();
     expect(await page.getByRole('heading', { name: /展览路街道社会工作月报 · 2026-11/ }).count()).toBe(1);
-    expect(await figures.textContent()).toContain('1100');
+    expect(await figures.textContent()).toContain('已运营社工站11');
     expect(await page.getByRole('button', { name: '打印' }).count()).toBe(1);
     const pdf = page.locator('a[data-export="pdf"]');
     expect(await pdf.getAttribute('href')).toBe('/api/exports/monthly?month=2026-11&format=pdf');
@@ -55,7 +55,7 @@ describe('reports in the dashboard', () => {
     const table = page.getByTestId('rollup-table');
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBe(2);
-    await page.getByRole('button', { name: /服务人次/ }).click();
+    await page.getByRole('button', { name: /服务(居民)?人次/ }).click();
     await expect.poll(() => table.locator('tbody tr').first().getAttribute('data-unit'), { timeout: 30_000 }).toBe(STREET);
     expect(await table.locator('tfoot').textContent()).toContain('1190');
     expect(await page.locator('canvas').count()).toBeGreaterThan(0);

@@ -49,7 +49,7 @@ describe('services page in a browser', () => {
     await form.getByLabel('服务居民人次').fill('12');
     await form.getByLabel('其中新服务居民').fill('20');
     await form.getByRole('button', { name: '提交' }).click();
-    await form.getByText('more new residents than residents served').waitFor();
+    await form.getByText('填写的内容无效。').waitFor(); // the cross-field check's problem, in the reader's language
     await form.getByLabel('其中新服务居民').fill('2');
     await form.getByRole('button', { name: '提交' }).click();
     await form.getByRole('status').filter({ hasText: '已登记' }).waitFor();
