@@ -59,7 +59,7 @@ describe('notify across a killed worker process', () => {
     const lines: string[] = [];
     child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: {
-        ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), SMTP_URL: smtp.url, SMTP_FROM: FROM,
+        ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: testNamespace(), SMTP_URL: smtp.url, SMTP_FROM: FROM, WECOM_ALLOWED_HOSTS: new URL(robot.url).origin,
         CRASH_DATABASE_URL: TEST_DATABASE_URL, CRASH_SCHEMA: schema, CRASH_TASK_QUEUE: taskQueue, CRASH_BUNDLE: codePath,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,7 +88,7 @@ describe('notify across a killed worker process', () => {
     const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     const second = await Worker.create({
       connection, namespace: testNamespace(), taskQueue, workflowBundle: bundle, dataConverter: testDataConverter(),
-      activities: createNotifyActivities({ store, config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM }), logger: silentLogger, temporal, clock: () => new Date() }),
+      activities: createNotifyActivities({ store, config: testConfig({ SMTP_URL: smtp.url, SMTP_FROM: FROM, WECOM_ALLOWED_HOSTS: new URL(robot.url).origin }), logger: silentLogger, temporal, clock: () => new Date() }),
     });
     const result = await second.runUntil(handle.result()) as NotifyResult;
     await connection.close();
