@@ -70,7 +70,9 @@ describe('the records store down for 30 s under a running plan', () => {
 
     const health = await api.call('GET', '/healthz');
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: 'degraded', store: { status: 'down' }, temporal: { status: 'up' } });
+    // Without a token /healthz says only up or degraded (its details are for admins, whose token
+    // the store, being down, cannot check).
+    expect(health.body).toMatchObject({ status: 'degraded' });
     const refused = await api.call('GET', '/api/stations/plans', { token: tokens.supervisor });
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ error: { code: 'unavailable', message: expect.any(String) } });
