@@ -95,22 +95,8 @@ export async function findServiceRecord(db: Kysely<Database>, id: string): Promi
   return row ? { id: row.id, communityId: row.community_id, kind: row.kind } : undefined;
 }
 
-export interface NewServiceRecord {
-  id: string;
-  communityId: string;
-  projectId: string | null;
-  servedOn: string;
-  kind: ServiceKind;
-  theme: string;
-  title: { zh: string; en: string };
-  workerIds: string[];
-  residentsServed: number;
-  newResidents: number;
-  volunteerHours: number;
-  evidence: { note: string | null; links: string[] } | null;
-  note: string | null;
-  recordedBy: string;
-}
+/** A record as written: the view's fields but the names and flags the store derives, with its author. */
+export type NewServiceRecord = Omit<ServiceRecordView, 'communityName' | 'provenance' | 'recordedBy' | 'hasCaseFile'> & { recordedBy: string };
 
 const insertValues = (record: NewServiceRecord) => ({
   id: record.id, community_id: record.communityId, project_id: record.projectId, served_on: record.servedOn, kind: record.kind,
