@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // their timings are seconds long, so they run alone, after everything else, on a quiet machine.
 const SERIAL = [
   'test/start/restart.test.ts',
+  // npm start as three processes (platform, worker, API), one frozen and one killed while the other
+  // answers: its start-up alone takes minutes when four other files share the two cores.
+  'test/start/process-split.test.ts',
   'test/station-plan/station-plan.test.ts',
   'test/training-cycle/restart.test.ts',
   'test/training-cycle/cycle.test.ts',
