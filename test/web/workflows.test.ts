@@ -91,7 +91,14 @@ describe('dashboard actions that run workflows', () => {
       const dialog = step.getByRole('dialog');
       await dialog.waitFor();
       await dialog.getByRole('button', { name: '完成里程碑', exact: true }).click();
-      await item.locator(`li.step-done[data-milestone="${milestone}"]`).waitFor({ timeout: 30_000 });
+      if (milestone !== 'opening') {
+        await item.locator(`li.step-done[data-milestone="${milestone}"]`).waitFor({ timeout: 30_000 });
+        continue;
+      }
+      // Opening ends the rollout: the page lists running rollouts only, so once the workflow has
+      // opened the station the item leaves the list (a reload before that shows the step done).
+      const done = item.locator(`li.step-done[data-milestone="opening"]`);
+      await expect.poll(async () => (await item.count()) === 0 || (await done.count()) > 0, { timeout: 30_000 }).toBe(true);
     }
     await page.getByRole('link', { name: '总览' }).click();
     await expect.poll(() => page.getByTestId('coverage-count').textContent(), { timeout: 30_000 }).toContain('12 / 23');
