@@ -24,6 +24,9 @@ export type LadderSignal =
 
 const SIGNAL_CONCURRENCY = 16;
 
+/** What a cycle's session change becomes for the ladders that take the session. */
+const SESSION_CHANGE_STATUS = { move: 'moved', cancel: 'cancelled', restore: 'restored' } as const satisfies Record<string, LadderSessionChange['status']>;
+
 /** Attempts to read a ladder's cycle before its absence is final (about 7 s with the records retry policy). */
 export const MISSING_CYCLE_ATTEMPTS = 4;
 
@@ -132,11 +135,11 @@ export function createTrainingActivities(deps: ActivityDeps) {
     },
 
     /** Moves or cancels a session in the store; returns the change as ladders need it. */
-    async applySessionChange(input: { cycleId: string; sessionId: string; action: 'move' | 'cancel'; startsAt?: string; endsAt?: string; place?: string; reason: string | null }): Promise<LadderSessionChange> {
+    async applySessionChange(input: { cycleId: string; sessionId: string; action: 'move' | 'cancel' | 'restore'; startsAt?: string; endsAt?: string; place?: string; reason: string | null }): Promise<LadderSessionChange> {
       const row = await training.changeSession(db, { ...input, at: deps.clock() });
       return {
         sessionId: row.id,
-        status: input.action === 'cancel' ? 'cancelled' : 'moved',
+        status: SESSION_CHANGE_STATUS[input.action],
         startsAt: row.starts_at.getTime(),
         endsAt: row.ends_at.getTime(),
         place: row.place,

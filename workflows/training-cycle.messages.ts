@@ -28,7 +28,8 @@ export interface ParticipantChangeRequest {
 
 export interface SessionChangeRequest {
   sessionId: string;
-  action: 'move' | 'cancel';
+  /** `restore` takes back a cancellation, before the session was due. */
+  action: 'move' | 'cancel' | 'restore';
   /** ISO instants, for a move. */
   startsAt?: string;
   endsAt?: string;
@@ -39,7 +40,7 @@ export interface SessionChangeRequest {
 
 export interface SessionChangeResult {
   sessionId: string;
-  status: 'moved' | 'cancelled';
+  status: 'moved' | 'cancelled' | 'restored';
   /** Ladders told about the change. */
   laddersSignalled: number;
 }

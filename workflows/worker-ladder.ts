@@ -1,5 +1,5 @@
 import {
-  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo,
+  ActivityFailure, allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, log, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { rejectIf } from './refusal.js';
@@ -16,6 +16,12 @@ import {
 // Records-store writes: retried without limit (a store outage heals), a bad request stops at once.
 const store = proxyActivities<Activities>(RECORDS_ACTIVITY);
 const notifier = proxyActivities<Activities>(NOTIFY_ACTIVITY);
+
+/**
+ * Ladders started before cancellations could be taken back closed a level the moment its last
+ * session was cancelled; this patch keeps it open until that session was due.
+ */
+const RESTORABLE_CANCELLATIONS = 'restorable-cancellations';
 
 /**
  * One worker's way through one training cycle: reminders before each session, attendance,
@@ -167,8 +173,16 @@ export async function workerLadder(input: WorkerLadderInput): Promise<LadderResu
         ladder.closeTrack(track, 'not_eligible');
         continue;
       }
-      await waitUntil(() => ladder.levelEndsAt(track, nowMs()), () => ladder.stop !== null);
-      if (ladder.stop) return;
+      for (;;) {
+        await waitUntil(() => ladder.levelEndsAt(track, nowMs()), () => ladder.stop !== null);
+        if (ladder.stop) return;
+        if (ladder.liveSessions(track).length > 0 || !patched(RESTORABLE_CANCELLATIONS)) break;
+        // Every session of the level is cancelled. A cancellation may be taken back until the
+        // session was due, so the level stays open until the last of them was to start.
+        await waitUntil(() => ladder.restorableUntil(track), () => ladder.stop !== null || ladder.liveSessions(track).length > 0);
+        if (ladder.stop) return;
+        if (ladder.liveSessions(track).length === 0) break;
+      }
       if (ladder.liveSessions(track).length === 0) {
         ladder.closeTrack(track, 'cancelled');
         reachable = false;

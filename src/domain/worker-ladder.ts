@@ -126,7 +126,8 @@ export function groupTracks(sessions: LadderSession[]): Array<LadderTrackKey & {
 /** A session's new state, as the cycle passes it to the ladders that take it. */
 export interface LadderSessionChange {
   sessionId: string;
-  status: 'moved' | 'cancelled';
+  /** `restored`: a cancelled session brought back, at its time, before it was due. */
+  status: 'moved' | 'cancelled' | 'restored';
   startsAt: number;
   endsAt: number;
   place: string;
@@ -235,6 +236,8 @@ export interface SessionState extends LadderSession {
   writing: boolean;
   /** The reminders planned for this session's current time (computed when the time became known). */
   reminders: PlannedSessionReminder[];
+  /** How many times a cancellation of this session was taken back (absent in older histories: none). */
+  restores?: number;
 }
 
 export interface PlannedSessionReminder {
@@ -369,11 +372,19 @@ export class LadderMachine {
 
   // ── session changes and stops ──
 
-  /** Applies a moved or cancelled session; returns the session when something changed. */
+  /** Applies a moved, cancelled or restored session; returns the session when something changed. */
   applyChange(change: LadderSessionChange, now: number): SessionState | undefined {
     const session = this.sessions.get(change.sessionId);
     if (!session) return undefined;
-    if (change.status === 'cancelled') {
+    if (change.status === 'restored') {
+      // Only a cancelled session of a level still waiting for its sessions comes back: a level whose
+      // assessment opened, or that closed (in ladders older than the restore), has moved on.
+      const track = this.trackOf(session.dimension, session.level);
+      if (session.status !== 'cancelled' || session.dropped || track?.status !== 'scheduled') return undefined;
+      session.status = 'scheduled';
+      session.restores = (session.restores ?? 0) + 1;
+      this.planReminders(session, now);
+    } else if (change.status === 'cancelled') {
       session.status = 'cancelled';
       session.reminders = [];
     } else if (session.startsAt !== change.startsAt || session.endsAt !== change.endsAt || session.place !== change.place) {
@@ -401,12 +412,16 @@ export class LadderMachine {
     if (this.over) return undefined;
     const session = this.applyChange(change, now);
     if (!session || session.dropped) return undefined;
-    const cancelled = change.status === 'cancelled';
-    return this.notice('session_changed', `session-changed:${session.id}:${cancelled ? 'cancelled' : change.startsAt}`, this.workerId, {
+    // Each cancellation and each restore is its own notice: the count of restores tells a second
+    // cancellation (after a restore) from the first, which older histories keyed without a count.
+    const restores = session.restores ?? 0;
+    const what = change.status === 'cancelled' ? (restores > 0 ? `cancelled:${restores}` : 'cancelled')
+      : change.status === 'restored' ? `restored:${restores}` : String(change.startsAt);
+    return this.notice('session_changed', `session-changed:${session.id}:${what}`, this.workerId, {
       sessionId: session.id, dimension: session.dimension, level: session.level,
       startsAt: change.startsAt, endsAt: change.endsAt, place: change.place,
       // A word the template translates per recipient, and the person's own reason beside it.
-      change: cancelled ? 'cancelled' : 'moved', reason: change.reason ?? null,
+      change: change.status, reason: change.reason ?? null,
     });
   }
 
@@ -507,6 +522,12 @@ export class LadderMachine {
   levelEndsAt(track: TrackState, now: number): number {
     const live = this.liveSessions(track);
     return live.length === 0 ? now : Math.max(...live.map((s) => s.endsAt));
+  }
+
+  /** Until when a cancelled session of the level may still be restored: the latest start among them (now when none). */
+  restorableUntil(track: TrackState): number {
+    const cancelled = track.sessionIds.map((id) => this.sessions.get(id)!).filter((s) => !s.dropped && s.status === 'cancelled');
+    return cancelled.length === 0 ? 0 : Math.max(...cancelled.map((s) => s.startsAt));
   }
 
   /** A level's sessions have ended: it awaits its assessment until the window closes. */

@@ -102,6 +102,8 @@ export const moveSessionSchema = z.object({
 export type MoveSessionBody = z.infer<typeof moveSessionSchema>;
 
 export const cancelSessionSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+/** Taking a cancellation back asks for a reason too: the workers are told it. */
+export const restoreSessionSchema = cancelSessionSchema;
 
 export const workerParams = z.object({ workerId: idSchema });
 
@@ -146,7 +148,7 @@ export const assessmentRecordedView = z.object({
 
 export const cycleCancelledView = z.object({ cycleId: z.string(), status: z.literal('cancelled'), laddersSignalled: z.number() });
 
-export const sessionChangedView = z.object({ sessionId: z.string(), status: z.enum(['moved', 'cancelled']), laddersSignalled: z.number() });
+export const sessionChangedView = z.object({ sessionId: z.string(), status: z.enum(['moved', 'cancelled', 'restored']), laddersSignalled: z.number() });
 
 export const launchedView = z.object({
   id: z.string(), workflowId: z.string(), status: z.literal('running'), sessions: z.number(), enrolled: z.number(),

@@ -361,6 +361,41 @@ export async function cancelSession(deps: ServiceDeps, principal: Principal, cyc
   return result;
 }
 
+/**
+ * Takes a session's cancellation back, before the session was due: it is scheduled again at the
+ * time it had, each worker taking it gets its reminders back and is told. Refused when its time
+ * now clashes (a session moved into it meanwhile, the ladder's order), or when another session of
+ * its level has already ended (the level's assessment may be open: add a session instead).
+ */
+export async function restoreSession(deps: ServiceDeps, principal: Principal, cycleId: string, sessionId: string, reason: string, requestId: string) {
+  const db = deps.store.db;
+  const cycle = await manageableCycle(deps, principal, cycleId);
+  requireRunning(cycle);
+  const { session, rows } = await cycleSession(deps, cycleId, sessionId);
+  const now = deps.clock().getTime();
+  const values = { cycleId, sessionId };
+  if (session.status !== 'cancelled') throw conflict(`session ${sessionId} is not cancelled`, { reason: 'session_not_cancelled', values });
+  if (session.starts_at.getTime() <= now) throw conflict(`session ${sessionId} was due at ${session.starts_at.toISOString()}: a cancellation is taken back only before that`, { reason: 'session_restore_too_late', values: { ...values, startsAt: session.starts_at.toISOString() } });
+  const others = rows.filter((row) => row.id !== sessionId && row.status !== 'cancelled').map(spanOf);
+  const ended = others.find((other) => other.dimension === session.dimension_key && other.level === session.level && other.end <= now);
+  if (ended) throw conflict(`session ${ended.id} of the same level has ended, so the level's assessment may be open`, { reason: 'session_restore_level_ended', values: { ...values, endedSessionId: ended.id } });
+  const span = spanOf(session);
+  const takersOf = new Map<string, string[]>();
+  for (const other of sessionsOverlapping(others, span.start, span.end)) takersOf.set(other.id, await training.workersTakingSession(db, cycleId, other.id, ['enrolled']));
+  const takers = new Set(await training.workersTakingSession(db, cycleId, sessionId, ['enrolled']));
+  const problems = checkSessionMove({ session: span, others, start: span.start, end: span.end, now, takers, takersOf });
+  if (problems.length > 0) {
+    throw conflict(`session ${sessionId} cannot come back at its time: ${problems.map((problem) => problem.message).join('; ')}`, {
+      reason: 'session_restore_clashes', values, problems: problems.map((problem) => ({ ...problem, path: 'session' })),
+    });
+  }
+  const result = await deps.temporal.workflow.getHandle(workflowIds.trainingCycle(cycleId)).executeUpdate(trainingUpdates.changeSession, {
+    args: [{ sessionId, action: 'restore', by: principal.name, reason }],
+  });
+  await recordAudit(db, { actor: principal.name, action: 'restore_session', entity: 'session', entityId: sessionId, requestId, before: { status: 'cancelled', reason: session.change_reason }, after: { status: 'scheduled', reason } });
+  return result;
+}
+
 export async function cancelCycle(deps: ServiceDeps, principal: Principal, cycleId: string, reason: string, requestId: string) {
   const cycle = await manageableCycle(deps, principal, cycleId);
   requireRunning(cycle);

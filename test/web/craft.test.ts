@@ -160,7 +160,7 @@ describe('every page fits, speaks the reader\'s language and is accessible', () 
     expect(problems).toEqual([]);
   }, 600_000);
 
-  it('asks before cancelling a session, names who is told, needs a reason, and keeps the dialog on the keyboard', async () => {
+  it('asks before cancelling a session, names who is told, needs a reason, keeps the dialog on the keyboard, and takes it back before it was due', async () => {
     const { page } = browser;
     await page.goto(`${api.url}/account?poll=600000`);
     await setLocale(page, 'zh-CN');
@@ -188,5 +188,19 @@ describe('every page fits, speaks the reader\'s language and is accessible', () 
     const body = (await store.db.selectFrom('notifications').select(['body_text as body']).where('recipient_id', '=', 'w-wanmingyuan-sw1').where('kind', '=', 'session_changed').executeTakeFirstOrThrow()).body;
     expect(body).toContain('本次课程已取消');
     expect(body).not.toMatch(/cancelled/);
+
+    // Cancelled by mistake: taken back before it was due, asked first, with a reason the workers get.
+    await page.getByRole('button', { name: '恢复本次课程' }).click();
+    const restore = page.getByRole('dialog', { name: '恢复这次已取消的课程？' });
+    await restore.waitFor();
+    expect(await restore.textContent()).toContain('2 名社工');
+    await restore.getByLabel(/原因/).fill('场地已修好');
+    await restore.getByRole('button', { name: '确认恢复课程' }).click();
+    await page.locator('[data-phase="scheduled"]').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('button', { name: '恢复本次课程' }).count()).toBe(0);
+    await expect.poll(async () => {
+      const rows = await store.db.selectFrom('notifications').select(['body_text as body']).where('recipient_id', '=', 'w-wanmingyuan-sw1').where('kind', '=', 'session_changed').execute();
+      return rows.map((row) => row.body).join('\n');
+    }, { timeout: 30_000 }).toMatch(/已恢复[\s\S]*场地已修好|场地已修好[\s\S]*已恢复/);
   }, 300_000);
 });

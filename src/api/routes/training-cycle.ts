@@ -1,5 +1,5 @@
 import {
-  assessmentRecordedView, assessmentSchema, attendanceRecordedView, attendanceSchema, cancelSchema, cancelSessionSchema, checkedInView, checkInSchema,
+  assessmentRecordedView, assessmentSchema, attendanceRecordedView, attendanceSchema, cancelSchema, cancelSessionSchema, checkedInView, restoreSessionSchema, checkInSchema,
   cycleCancelledView, cycleListView, cycleParams, cycleView, ladderView, launchCycleSchema, launchedView, listCyclesQuery, moveSessionSchema,
   participantsChangedView, participantsSchema, sessionChangedView, sessionParams, workerParams,
 } from '../../schemas/training-cycle.js';
@@ -138,6 +138,18 @@ export const trainingRoutes = [
     example: { reason: '场地不可用' },
     response: sessionChangedView,
     handler: async ({ deps, principal, params, body, requestId }) => service.cancelSession(deps, principal, params.id, params.sessionId, body.reason, requestId),
+  }),
+  route({
+    method: 'post',
+    path: '/api/training-cycles/:id/sessions/:sessionId/restore',
+    summary: 'Take back a session\'s cancellation before it was due: it is scheduled again at its time, and every worker taking it is told',
+    tag: 'training',
+    roles: MANAGERS,
+    params: sessionParams,
+    body: restoreSessionSchema,
+    example: { reason: '场地已落实，课程照常进行' },
+    response: sessionChangedView,
+    handler: async ({ deps, principal, params, body, requestId }) => service.restoreSession(deps, principal, params.id, params.sessionId, body.reason, requestId),
   }),
   route({
     method: 'get',

@@ -63,15 +63,20 @@ export function registerCycleCommands(program: Command, ctx: CliContext) {
       ctx.print(result, (value: typeof result) => `Moved session ${value.sessionId}; ${value.laddersSignalled} workers were told.`);
     });
 
-  cycle.command('cancel-session')
-    .description('cancel a session that has not ended; its reminders stop and every worker taking it is told the reason')
+  // Cancelling a session and taking a cancellation back: the same shape, a reason the workers receive.
+  const sessionChange = (name: string, description: string, done: string, path: (id: string, sessionId: string) => string) => cycle.command(name)
+    .description(description)
     .argument('<id>', 'the cycle id')
     .argument('<sessionId>', 'the session id')
     .requiredOption('--reason <text>', 'why; the workers receive it in their inbox')
     .action(async (id: string, sessionId: string, options: { reason: string }) => {
-      const result = await ctx.api().post<{ sessionId: string; laddersSignalled: number }>(`/api/training-cycles/${seg(id)}/sessions/${seg(sessionId)}/cancel`, { reason: options.reason });
-      ctx.print(result, (value: typeof result) => `Cancelled session ${value.sessionId}; ${value.laddersSignalled} workers were told.`);
+      const result = await ctx.api().post<{ sessionId: string; laddersSignalled: number }>(path(id, sessionId), { reason: options.reason });
+      ctx.print(result, (value: typeof result) => `${done} session ${value.sessionId}; ${value.laddersSignalled} workers were told.`);
     });
+  sessionChange('cancel-session', 'cancel a session that has not ended; its reminders stop and every worker taking it is told the reason', 'Cancelled',
+    (id, sessionId) => `/api/training-cycles/${seg(id)}/sessions/${seg(sessionId)}/cancel`);
+  sessionChange('restore-session', 'take back a session\'s cancellation before it was due: it takes place at its time again, reminders are planned again and every worker taking it is told', 'Restored',
+    (id, sessionId) => `/api/training-cycles/${seg(id)}/sessions/${seg(sessionId)}/restore`);
 
   cycle.command('attendance')
     .description("record a session's attendance: WORKER=STATUS pairs (present, late, excused, absent)")

@@ -323,15 +323,17 @@ export async function cancelCycleRecords(db: Db, cycleId: string, reason: string
 }
 
 /** Moves or cancels a session; returns its row as it now stands. */
-export async function changeSession(db: Db, input: { cycleId: string; sessionId: string; action: 'move' | 'cancel'; startsAt?: string; endsAt?: string; place?: string; reason: string | null; at: Date }) {
-  const update = input.action === 'cancel'
-    ? { status: 'cancelled' as const, changed_at: input.at, change_reason: input.reason }
-    : {
-      status: 'moved' as const, changed_at: input.at, change_reason: input.reason,
-      ...(input.startsAt ? { starts_at: input.startsAt } : {}),
-      ...(input.endsAt ? { ends_at: input.endsAt } : {}),
-      ...(input.place ? { place: input.place } : {}),
-    };
+export async function changeSession(db: Db, input: { cycleId: string; sessionId: string; action: 'move' | 'cancel' | 'restore'; startsAt?: string; endsAt?: string; place?: string; reason: string | null; at: Date }) {
+  const change = { changed_at: input.at, change_reason: input.reason };
+  // A restored session goes back to scheduled at the time it had; its reason replaces the cancellation's.
+  const update = input.action === 'cancel' ? { ...change, status: 'cancelled' as const }
+    : input.action === 'restore' ? { ...change, status: 'scheduled' as const }
+      : {
+        ...change, status: 'moved' as const,
+        ...(input.startsAt ? { starts_at: input.startsAt } : {}),
+        ...(input.endsAt ? { ends_at: input.endsAt } : {}),
+        ...(input.place ? { place: input.place } : {}),
+      };
   await db.updateTable('sessions').set(update).where('id', '=', input.sessionId).where('cycle_id', '=', input.cycleId).execute();
   return db.selectFrom('sessions').selectAll().where('id', '=', input.sessionId).where('cycle_id', '=', input.cycleId).executeTakeFirstOrThrow();
 }

@@ -358,6 +358,7 @@ function SessionItem({ session, cycle, item, onChange, running, recordable }: {
   const [reason, setReason] = useState('');
   const move = useAction();
   const cancel = useAction();
+  const restore = useAction();
   const checkIn = useAction();
   const [checked, setChecked] = useState<string>();
   const path = { id: cycle.id, sessionId: item.id };
@@ -398,6 +399,21 @@ function SessionItem({ session, cycle, item, onChange, running, recordable }: {
             error={cancel.error} running={cancel.running}
             onConfirm={async ({ reason: why }) => {
               const done = await cancel.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/cancel', { params: { path }, body: { reason: why } })));
+              if (done) onChange();
+              return done !== undefined;
+            }}
+          />
+        </div>
+      ) : null}
+      {manage && phase === 'cancelled' && running && now < Date.parse(item.startsAt) ? (
+        <div className="buttons">
+          <ConfirmAction
+            label={t('restore_session')} title={t('restore_session_title')} confirmLabel={t('confirm_restore_session')}
+            consequence={<p>{t('restore_session_consequence', { n: item.taking })}</p>}
+            reason={{ label: t('confirm_reason'), required: true }}
+            error={restore.error} running={restore.running}
+            onConfirm={async ({ reason: why }) => {
+              const done = await restore.run(() => unwrap(api.POST('/api/training-cycles/{id}/sessions/{sessionId}/restore', { params: { path }, body: { reason: why } })));
               if (done) onChange();
               return done !== undefined;
             }}
