@@ -23,7 +23,7 @@ export const summaryView = z.object({
     byTheme: z.array(z.object({ theme: z.string(), name: localized, residentsServed: z.number(), projects: z.number(), records: z.number() })),
     byKind: z.array(z.object({ kind: z.enum(['casework', 'group', 'community']), residentsServed: z.number(), records: z.number() })),
     byStation: z.array(z.object({ communityId: z.string(), name: localized, residentsServed: z.number(), projects: z.number(), records: z.number() })),
-    byMonth: z.array(z.object({ month: z.string(), residentsServed: z.number(), records: z.number() })),
+    byMonth: z.array(z.object({ month: z.string(), residentsServed: z.number(), records: z.number(), byTheme: z.record(z.string(), z.number()).meta({ description: 'residents served that month per theme key (themes with none left out)' }) })),
   }),
   ventureProjects: z.object({ total: z.number(), byStatus: z.record(z.string(), z.number()) }),
   plansByStage: z.object({ guide: z.number(), support: z.number(), supervise: z.number(), completed: z.number(), cancelled: z.number(), paused: z.number(), notStarted: z.number() }),

@@ -130,6 +130,8 @@ export const cycleSummaryView = z.object({
   createdBy: z.string().nullable(), createdAt: z.string(), endedAt: z.string().nullable(), sessions: z.number(), participants: z.number(),
   firstSessionAt: z.string().nullable().meta({ description: 'when the first session that is not cancelled starts' }),
   lastSessionEndsAt: z.string().nullable().meta({ description: 'when the last session that is not cancelled ends' }),
+  passRateByDimension: z.array(z.object({ dimension: z.string(), passRate: z.number().nullable() })).nullable()
+    .meta({ description: "levels passed / assessed per dimension, from the report written when the cycle ended (null while it runs)" }),
 });
 
 export const cycleListView = z.object({ items: z.array(cycleSummaryView) });

@@ -39,6 +39,14 @@ describe.each(BACKENDS)('service records (%s)', (backend) => {
     expect(months.length).toBeGreaterThan(5);
     expect(months.every((month) => month >= '2021-01' && month <= '2023-05')).toBe(true);
     expect(months).not.toContain(LOAD_DAY.slice(0, 7));
+    // Each month splits by theme, and the split adds up: per month, and per theme across months.
+    type Month = { residentsServed: number; byTheme: Record<string, number> };
+    for (const month of body.residentsServed.byMonth as Month[]) {
+      expect(Object.values(month.byTheme).reduce((sum, n) => sum + n, 0)).toBe(month.residentsServed);
+    }
+    for (const theme of body.residentsServed.byTheme as Array<{ theme: string; residentsServed: number }>) {
+      expect((body.residentsServed.byMonth as Month[]).reduce((sum, m) => sum + (m.byTheme[theme.theme] ?? 0), 0)).toBe(theme.residentsServed);
+    }
     expect(body.residentsServed.byKind.map((k: { kind: string }) => k.kind)).toEqual(['casework', 'group', 'community']);
     const byKind = body.residentsServed.byKind.reduce((sum: number, k: { residentsServed: number }) => sum + k.residentsServed, 0);
     expect(byKind).toBe(1100);

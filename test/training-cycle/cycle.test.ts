@@ -168,6 +168,9 @@ describe('training cycle', () => {
       expect.objectContaining({ dimension: 'party_policy', assessed: 3, passed: 2, passRate: 0.6667, promotions: 2 }),
       expect.objectContaining({ dimension: 'professional_methods', assessed: 2, passed: 2, passRate: 1, promotions: 2 }),
     ]);
+    // The cycle list carries the report's pass rate per dimension (the training page's trend chart).
+    const listed = (await api.call('GET', '/api/training-cycles?status=completed', { token: tokens.supervisor })).body.items.find((item: { id: string }) => item.id === cycleId);
+    expect(listed.passRateByDimension).toEqual([{ dimension: 'party_policy', passRate: 0.6667 }, { dimension: 'professional_methods', passRate: 1 }]);
     expect(report.byStation).toEqual([
       expect.objectContaining({ communityId: WANMINGYUAN, workers: 3, promotions: 4, passRate: 1 }),
       expect.objectContaining({ communityId: 'cn-bj-xicheng-zhanlanlu-yushuguan', workers: 2, promotions: 0, passRate: 0 }),

@@ -43,7 +43,7 @@ export interface ResidentsServed {
   byKind: Array<{ kind: ServiceKind; residentsServed: number; records: number }>;
   byStation: Array<{ communityId: string; name: { zh: string; en: string }; residentsServed: number; projects: number; records: number }>;
   /** By Asia/Shanghai calendar month of the service (YYYY-MM), oldest first; months with no record are left out. */
-  byMonth: Array<{ month: string; residentsServed: number; records: number }>;
+  byMonth: Array<{ month: string; residentsServed: number; records: number; byTheme: Record<string, number> }>;
 }
 
 const SERVICE_KINDS: ServiceKind[] = ['casework', 'group', 'community'];
@@ -73,8 +73,19 @@ export async function residentsServed(db: Kysely<Database>, communityIds: string
     byStation: byCommunity
       .map((row) => ({ communityId: row.key, name: nameOf.get(row.key) ?? { zh: row.key, en: row.key }, residentsServed: row.residentsServed, projects: row.projects, records: row.records }))
       .sort((a, b) => b.residentsServed - a.residentsServed || a.communityId.localeCompare(b.communityId)),
-    byMonth: (await residentsServedBy(db, communityIds, 'month', options)).map((row) => ({ month: row.key, residentsServed: row.residentsServed, records: row.records })),
+    byMonth: await byMonthAndTheme(db, communityIds, options),
   };
+}
+
+/** Residents served per month, each month split by theme (themes with none left out). */
+async function byMonthAndTheme(db: Kysely<Database>, communityIds: string[], options: { since?: string }): Promise<ResidentsServed['byMonth']> {
+  const split = new Map<string, Record<string, number>>();
+  for (const row of await residentsServedBy(db, communityIds, 'month_theme', options)) {
+    const [month, theme] = row.key.split(' ') as [string, string];
+    split.set(month, { ...split.get(month), [theme]: row.residentsServed });
+  }
+  return (await residentsServedBy(db, communityIds, 'month', options))
+    .map((row) => ({ month: row.key, residentsServed: row.residentsServed, records: row.records, byTheme: split.get(row.key) ?? {} }));
 }
 
 export interface ResidentsByMonth {

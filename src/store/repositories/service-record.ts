@@ -225,7 +225,7 @@ export interface ResidentsServedRow {
  * (`since`, exclusive: the digest's week) is read from its records through (community_id, served_on).
  */
 export async function residentsServedBy(
-  db: Kysely<Database>, communityIds: string[], by: 'theme' | 'kind' | 'community' | 'month' | 'total', options: { since?: string } = {},
+  db: Kysely<Database>, communityIds: string[], by: 'theme' | 'kind' | 'community' | 'month' | 'month_theme' | 'total', options: { since?: string } = {},
 ): Promise<ResidentsServedRow[]> {
   if (communityIds.length === 0) return [];
   const monthly = options.since === undefined;
@@ -234,6 +234,8 @@ export async function residentsServedBy(
     kind: sql<string>`kind`,
     community: sql<string>`community_id`,
     month: monthly ? sql<string>`to_char(month, 'YYYY-MM')` : sql<string>`to_char(served_on, 'YYYY-MM')`,
+    // `YYYY-MM theme` (a theme key has no space): one group per month and theme.
+    month_theme: monthly ? sql<string>`to_char(month, 'YYYY-MM') || ' ' || theme_key` : sql<string>`to_char(served_on, 'YYYY-MM') || ' ' || theme_key`,
     total: sql<string>`'total'`,
   }[by];
   const rows = monthly

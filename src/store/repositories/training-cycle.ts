@@ -524,11 +524,15 @@ export interface CycleSummary {
   /** When the first session (not cancelled) starts and the last one ends; null without one. */
   firstSessionAt: string | null;
   lastSessionEndsAt: string | null;
+  /** From the report written when the cycle ended: levels passed / assessed per dimension (null while running). */
+  passRateByDimension: Array<{ dimension: string; passRate: number | null }> | null;
 }
 
 export async function listCycles(db: Db, filter: { orgUnitIds?: string[]; workerId?: string; status?: string; limit: number; offset: number }): Promise<CycleSummary[]> {
   let query = db.selectFrom('training_cycles as c')
     .select(['c.id', 'c.org_unit_id', 'c.name', 'c.status', 'c.created_by', 'c.created_at', 'c.ended_at',
+      // Only the report's per-dimension figures: the rest of it stays out of a list.
+      sql<CycleReport['byDimension'] | null>`c.report -> 'byDimension'`.as('by_dimension'),
       (eb) => eb.selectFrom('sessions').select((e) => e.fn.countAll<string>().as('n')).whereRef('sessions.cycle_id', '=', 'c.id').as('sessions'),
       (eb) => eb.selectFrom('enrolments').select((e) => e.fn.countAll<string>().as('n')).whereRef('enrolments.cycle_id', '=', 'c.id').as('participants'),
       (eb) => eb.selectFrom('sessions').select((e) => e.fn.min('starts_at').as('t')).whereRef('sessions.cycle_id', '=', 'c.id').where('status', '!=', 'cancelled').as('first_session_at'),
@@ -551,6 +555,7 @@ export async function listCycles(db: Db, filter: { orgUnitIds?: string[]; worker
     createdAt: row.created_at.toISOString(), endedAt: row.ended_at?.toISOString() ?? null,
     sessions: Number(row.sessions ?? 0), participants: Number(row.participants ?? 0),
     firstSessionAt: instant(row.first_session_at), lastSessionEndsAt: instant(row.last_session_ends_at),
+    passRateByDimension: row.by_dimension ? row.by_dimension.map((figures) => ({ dimension: figures.dimension, passRate: figures.passRate })) : null,
   }));
 }
 

@@ -2882,6 +2882,11 @@ export interface paths {
                                 firstSessionAt: string | null;
                                 /** @description when the last session that is not cancelled ends */
                                 lastSessionEndsAt: string | null;
+                                /** @description levels passed / assessed per dimension, from the report written when the cycle ended (null while it runs) */
+                                passRateByDimension: {
+                                    dimension: string;
+                                    passRate: number | null;
+                                }[] | null;
                             }[];
                         };
                     };
@@ -7371,6 +7376,10 @@ export interface paths {
                                     month: string;
                                     residentsServed: number;
                                     records: number;
+                                    /** @description residents served that month per theme key (themes with none left out) */
+                                    byTheme: {
+                                        [key: string]: number;
+                                    };
                                 }[];
                             };
                             ventureProjects: {

@@ -73,15 +73,22 @@ export function ServicesPage({ session, communityId }: { session: SessionInfo; c
 }
 
 function ResidentsByPeriod({ summary }: { summary: Summary }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const served = summary.residentsServed;
-  const option = useMemo(() => ({
-    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: served.byMonth.map((m) => m.month) },
-    yAxis: { type: 'value' },
-    series: [{ type: 'bar', data: served.byMonth.map((m) => m.residentsServed), itemStyle: { color: '#2f6fb0' } }],
-    tooltip: { trigger: 'axis' },
-  }), [served.byMonth]);
+  // One stacked series per theme that served anyone, in the themes' own order.
+  const option = useMemo(() => {
+    const themes = served.byTheme.filter((theme) => served.byMonth.some((m) => (m.byTheme[theme.theme] ?? 0) > 0));
+    return {
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      legend: { type: 'scroll', bottom: 0 },
+      xAxis: { type: 'category', data: served.byMonth.map((m) => m.month) },
+      yAxis: { type: 'value' },
+      series: themes.map((theme) => ({
+        type: 'bar', stack: 'residents', name: localized(locale, theme.name), data: served.byMonth.map((m) => m.byTheme[theme.theme] ?? 0),
+      })),
+      tooltip: { trigger: 'axis' },
+    };
+  }, [served.byMonth, served.byTheme, locale]);
   return (
     <>
       <p data-testid="services-total">{t('residents_total', { n: served.total })}</p>

@@ -76,7 +76,56 @@ function CycleList({ session }: { session: SessionInfo }) {
           )}
         </Loadable>
       </Section>
+      <PassRateOverCycles />
     </div>
+  );
+}
+
+/** How many cycles the trend shows: the latest completed ones. */
+const TREND_CYCLES = 12;
+
+/** Each dimension's pass rate across the latest completed cycles, oldest first, from their reports. */
+function PassRateOverCycles() {
+  const { t } = useI18n();
+  const dimensionName = useDimensionNames();
+  const query = { status: 'completed' as const, limit: TREND_CYCLES, offset: 0 };
+  const cycles = usePolled(() => unwrap(api.GET('/api/training-cycles', { params: { query } })), 'cycles:trend');
+  const items = useMemo(() => [...(cycles.data?.items ?? [])].filter((cycle) => cycle.passRateByDimension).reverse(), [cycles.data]);
+  const dimensions = [...new Set(items.flatMap((cycle) => cycle.passRateByDimension!.map((row) => row.dimension)))].sort();
+  const rateOf = (cycle: (typeof items)[number], dimension: string) => {
+    const rate = cycle.passRateByDimension!.find((row) => row.dimension === dimension)?.passRate;
+    return rate === null || rate === undefined ? null : Math.round(rate * 100);
+  };
+  const option = useMemo(() => ({
+    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+    legend: { type: 'scroll', bottom: 0 },
+    xAxis: { type: 'category', data: items.map((cycle) => cycle.name), axisLabel: { width: 96, overflow: 'truncate' } },
+    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: dimensions.map((dimension) => ({ type: 'line', name: dimensionName(dimension), connectNulls: true, data: items.map((cycle) => rateOf(cycle, dimension)) })),
+    tooltip: { trigger: 'axis', confine: true },
+  }), [items, dimensions, dimensionName]);
+  return (
+    <Section title={t('pass_rate_over_cycles')}>
+      {items.length === 0 ? <Empty>{t('pass_rate_over_cycles_none')}</Empty> : (
+        <>
+          <Chart option={option} label={t('pass_rate_over_cycles')} height={280} />
+          <table className="table compact sr-table" data-testid="pass-rate-over-cycles">
+            <thead><tr><th scope="col">{t('cycle_name')}</th>{dimensions.map((dimension) => <th key={dimension} scope="col">{dimensionName(dimension)}</th>)}</tr></thead>
+            <tbody>
+              {items.map((cycle) => (
+                <tr key={cycle.id}>
+                  <th scope="row">{cycle.name}</th>
+                  {dimensions.map((dimension) => {
+                    const rate = rateOf(cycle, dimension);
+                    return <td key={dimension} className="num">{rate === null ? '—' : `${rate}%`}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Section>
   );
 }
 
