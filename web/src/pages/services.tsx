@@ -79,8 +79,8 @@ function ResidentsByPeriod({ summary }: { summary: Summary }) {
   const option = useMemo(() => {
     const themes = served.byTheme.filter((theme) => served.byMonth.some((m) => (m.byTheme[theme.theme] ?? 0) > 0));
     return {
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      legend: { type: 'scroll', bottom: 0 },
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { type: 'scroll', top: 0 },
       xAxis: { type: 'category', data: served.byMonth.map((m) => m.month) },
       yAxis: { type: 'value' },
       series: themes.map((theme) => ({

@@ -97,8 +97,8 @@ function PassRateOverCycles() {
     return rate === null || rate === undefined ? null : Math.round(rate * 100);
   };
   const option = useMemo(() => ({
-    grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-    legend: { type: 'scroll', bottom: 0 },
+    grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+    legend: { type: 'scroll', top: 0 },
     xAxis: { type: 'category', data: items.map((cycle) => cycle.name), axisLabel: { width: 96, overflow: 'truncate' } },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: dimensions.map((dimension) => ({ type: 'line', name: dimensionName(dimension), connectNulls: true, data: items.map((cycle) => rateOf(cycle, dimension)) })),
