@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { runCli } from '../../src/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RUBRIC, weightedTotal } from '../../src/domain/case-call.js';
 import { insertCaseCall, recordCallStep, saveCallCase, saveCaseReview } from '../../src/store/repositories/case-call.js';
@@ -169,6 +173,35 @@ describe('exports of service records and case-call scores (.xlsx, .csv)', () => 
     for (const name of names) expect(text, name).not.toContain(name);
   });
 
+  const cli = async (args: string[], token: string) => {
+    let stderr = '';
+    const code = await runCli(args, { stdout: () => {}, stderr: (err) => { stderr += err; }, env: { SHEGONG_URL: api.url, SHEGONG_TOKEN: token } });
+    return { code, stderr };
+  };
+
+  it('writes the same files from the command line: shegong export service-records and case-scores', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shegong-record-exports-'));
+    try {
+      const file = join(dir, 'records.csv');
+      const written = await cli(['export', 'service-records', '--community', WANMINGYUAN, '--kind', 'group', '--from', '2026-11-01', '--to', '2026-11-30', '--out', file], tokens.supervisor);
+      expect(written.code, written.stderr).toBe(0);
+      const [header, ...rows] = parseCsv(readFileSync(file))['服务记录']!;
+      rows.pop();
+      const expected = (await dbRecords([WANMINGYUAN])).filter((r) => r.kind === 'group' && r.served_on >= '2026-11-01' && r.served_on <= '2026-11-30');
+      expect(rows.map((row) => row[header!.indexOf('记录编号')]).sort()).toEqual(expected.map((r) => r.id).sort());
+      const book = new ExcelJS.Workbook();
+      expect((await cli(['export', 'service-records', '--out', join(dir, 'records.xlsx')], tokens.viewer)).code).toBe(0);
+      await book.xlsx.readFile(join(dir, 'records.xlsx'));
+      expect(book.getWorksheet('服务记录')!.rowCount).toBe(1 + (await dbRecords()).length + 1);
+      const refused = await cli(['export', 'case-scores', 'call-none', '--out', join(dir, 'scores.xlsx')], tokens.supervisor);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('call-none');
+      expect((await cli(['export', 'service-records', '--out', join(dir, 'records.pdf')], tokens.supervisor)).code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad filter, naming the field', async () => {
     const bad = await api.call('GET', '/api/exports/service-records?kind=gardening', { token: tokens.supervisor });
     expect(bad.status).toBe(400);
@@ -275,6 +308,16 @@ describe('exports of service records and case-call scores (.xlsx, .csv)', () => 
       await recordCallStep(harness.store.db, { callId, step: 'publish', at, actor: 'test', detail: {}, phase: 'published', publishedAt: at });
       const viewer = sheetRows((await workbook(path, tokens.viewer)).getWorksheet('案例评分')!);
       expect(viewer.rows.map((row) => [row['案例编号'], row['入选顺序']])).toEqual([[`${callId}-c`, 2], [`${callId}-a`, 1]]);
+
+      const dir = mkdtempSync(join(tmpdir(), 'shegong-case-scores-'));
+      try {
+        const written = await cli(['export', 'case-scores', callId, '--out', join(dir, 'scores.csv')], tokens.supervisor);
+        expect(written.code, written.stderr).toBe(0);
+        const [header, ...rows] = parseCsv(readFileSync(join(dir, 'scores.csv')))['案例评分']!;
+        expect(rows.map((row) => [row[header!.indexOf('案例编号')], row[header!.indexOf('入选顺序')]])).toEqual([[`${callId}-c`, '2'], [`${callId}-a`, '1'], [`${callId}-b`, '']]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -55,10 +55,10 @@ export function registerReportCommands(program: Command, ctx: CliContext) {
     .option('--project <projectId>', 'only records of this venture project')
     .option('--from <YYYY-MM-DD>', 'served on or after this day')
     .option('--to <YYYY-MM-DD>', 'served on or before this day')
-    .action(async (options: { out: string; community?: string; kind?: string; theme?: string; project?: string; from?: string; to?: string }) =>
-      save(ctx, `/api/exports/service-records${query({
-        communityId: options.community, kind: options.kind, theme: options.theme, projectId: options.project, from: options.from, to: options.to, format: formatOf(options.out),
-      })}`, options.out));
+    .action(async (options: { out: string; community?: string; kind?: string; theme?: string; project?: string; from?: string; to?: string }) => {
+      const filters = { communityId: options.community, kind: options.kind, theme: options.theme, projectId: options.project, from: options.from, to: options.to };
+      await save(ctx, `/api/exports/service-records${query({ ...filters, format: formatOf(options.out) })}`, options.out);
+    });
   exportCommand.command('case-scores').description("a case call's scores once its review has closed: per case the weighted mean, each criterion's mean, the reviewers' spread")
     .argument('<callId>')
     .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
