@@ -88,7 +88,7 @@ export const exportRoutes = [
   route({
     method: 'get',
     path: '/api/exports/service-records',
-    summary: 'Service records as .xlsx or .csv, by the list\'s filters (station, kind, theme, project, period), with figures by station and kind and totals (workers named, so the read is audited; viewers: no names; never a case file)',
+    summary: 'Service records as .xlsx or .csv, by the list\'s filters (station, kind, theme, project, period), with figures by station and kind and totals (workers named, but not for viewers; never a case file)',
     tag: 'exports',
     roles: ALL_ROLES,
     personalData: true,

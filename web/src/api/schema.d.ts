@@ -7763,7 +7763,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Service records as .xlsx or .csv, by the list's filters (station, kind, theme, project, period), with figures by station and kind and totals (workers named, so the read is audited; viewers: no names; never a case file)
+         * Service records as .xlsx or .csv, by the list's filters (station, kind, theme, project, period), with figures by station and kind and totals (workers named, but not for viewers; never a case file)
          * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
          */
         get: {
