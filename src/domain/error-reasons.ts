@@ -190,6 +190,7 @@ export const ERROR_REASONS = {
   selection_too_many: 'too many cases of one kind are selected (values.kind, count)',
   selection_missing: 'select the cases before publishing',
   collection_not_published: 'the case collection is not published yet (values.callId, phase)',
+  case_scores_not_final: 'the scores stay with their reviewers until the review closes (values.callId, phase)',
   // Attachments and files.
   milestone_not_found: "no such milestone in the community's rollout (values.communityId, milestone)",
   no_files: 'send at least one file',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { THEME_KEYS } from '../domain/types.js';
 import { idSchema } from './common.js';
+import { serviceRecordListQuery } from './service-record.js';
 
 // Exports (.xlsx and .csv) of the reports, and the file answer's OpenAPI shape.
 
@@ -11,6 +12,9 @@ export const formatQuery = z.object({ format: exportFormat }).strict();
 export const ventureExportQuery = z.object({ communityId: idSchema.optional(), theme: z.enum(THEME_KEYS).optional(), format: exportFormat }).strict();
 export const cycleExportParams = z.object({ id: idSchema });
 export const workerExportParams = z.object({ workerId: idSchema });
+/** The service-record list's filters (station, kind, theme, project, period), every page at once. */
+export const serviceRecordExportQuery = serviceRecordListQuery.omit({ limit: true, offset: true }).extend({ format: exportFormat }).strict();
+export const caseScoresExportParams = z.object({ callId: idSchema });
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
 const localized = z.object({ zh: z.string(), en: z.string() });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   caseResults, DEFAULT_RUBRIC, proposeSelection, type CaseCallInput, type CaseContent, type CaseKind, type PanelMember, type Rubric,
 } from '../domain/case-call.js';
-import { forbidden, invalid, notFound } from '../domain/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { workflowIds } from '../domain/workflow-ids.js';
 import type { OpenCaseCallBody, SaveCaseBody } from '../schemas/case-call.js';
@@ -122,6 +122,8 @@ export async function listCaseCallsFor(deps: ServiceDeps, principal: Principal, 
 }
 
 const reviewClosed = (call: CaseCallRecord) => call.phase === 'selection' || call.phase === 'published';
+/** A spread between reviewers' totals above this is flagged (the results and the score export agree). */
+const SPREAD_THRESHOLD = 20;
 
 /** Which cases of a call the principal sees: organisers all, a station its own (and, on the panel, those in review), viewers the published selection. */
 function visibleCases(call: CaseCallRecord, principal: Principal, cases: CallCaseRecord[], mine: string[]): CallCaseRecord[] {
@@ -149,8 +151,8 @@ export async function getCaseCallFor(deps: ServiceDeps, principal: Principal, ca
   const totals: Record<string, Record<string, number>> = {};
   for (const review of all) totals[review.caseId] = { ...totals[review.caseId], [review.reviewerId]: review.total };
   const submitted = (await listCallCases(db, callId)).map((entry) => ({ caseId: entry.id, stationId: entry.communityId, kind: entry.kind, title: entry.title, status: entry.status, revision: entry.revision }));
-  const results = reviewClosed(call) ? caseResults({ cases: submitted, totals }, 20).filter((result) => cases.some((entry) => entry.id === result.caseId)) : null;
-  const proposed = reviewClosed(call) && visibility(principal) === 'organiser' ? proposeSelection(caseResults({ cases: submitted, totals }, 20), call.kinds, call.selectPerKind) : null;
+  const results = reviewClosed(call) ? caseResults({ cases: submitted, totals }, SPREAD_THRESHOLD).filter((result) => cases.some((entry) => entry.id === result.caseId)) : null;
+  const proposed = reviewClosed(call) && visibility(principal) === 'organiser' ? proposeSelection(caseResults({ cases: submitted, totals }, SPREAD_THRESHOLD), call.kinds, call.selectPerKind) : null;
   // Scores stay with their reviewer until the review closes; then organisers read them all. Viewers never read comments.
   const reviews = visibility(principal) === 'viewer' ? [] : all.filter((review) => review.reviewerId === principal.workerId || (reviewClosed(call) && visibility(principal) === 'organiser'));
   const member = call.panel.find((candidate) => candidate.reviewerId === principal.workerId);
@@ -163,6 +165,43 @@ export async function getCaseCallFor(deps: ServiceDeps, principal: Principal, ca
     cases: cases.map(({ content: _content, savedBy: _savedBy, callId: _callId, ...summary }) => summary),
     results, proposed, reviews, toScore, events,
   };
+}
+
+const oneDecimal = (values: number[]) => (values.length === 0 ? null : Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10);
+
+/**
+ * Each case's scores once the review has closed, for the cases the principal sees (as the call's
+ * results): the weighted mean (0–100), each criterion's mean on its own scale, the spread between
+ * reviewers and its flag, and the place in the selection. Aggregates only: no reviewer, no single
+ * score, no comment, no case text. Before the review closes the scores stay with their reviewers.
+ */
+export async function caseScoresFor(deps: ServiceDeps, principal: Principal, callId: string) {
+  const db = deps.store.db;
+  const call = await callInScope(deps, principal, callId);
+  if (!reviewClosed(call)) {
+    throw conflict(`the scores of case call ${callId} stay with their reviewers until the review closes`, { reason: 'case_scores_not_final', values: { callId, phase: call.phase } });
+  }
+  const all = await listCallCases(db, callId);
+  const visible = visibleCases(call, principal, all, await scopedCommunityIds(db, principal));
+  const reviews = await listCaseReviews(db, callId);
+  const totals: Record<string, Record<string, number>> = {};
+  for (const review of reviews) totals[review.caseId] = { ...totals[review.caseId], [review.reviewerId]: review.total };
+  const submitted = all.map((entry) => ({ caseId: entry.id, stationId: entry.communityId, kind: entry.kind, title: entry.title, status: entry.status, revision: entry.revision }));
+  const selection = call.selection?.caseIds ?? [];
+  const items = caseResults({ cases: submitted, totals }, SPREAD_THRESHOLD).flatMap((result) => {
+    const entry = visible.find((candidate) => candidate.id === result.caseId);
+    if (!entry) return [];
+    const own = reviews.filter((review) => review.caseId === result.caseId);
+    const criteria = Object.fromEntries(call.rubric.criteria.map((criterion) => [
+      criterion.key, oneDecimal(own.map((review) => review.scores[criterion.key]).filter((score): score is number => typeof score === 'number')),
+    ]));
+    const place = selection.indexOf(result.caseId);
+    return [{
+      caseId: result.caseId, title: entry.title, communityId: entry.communityId, communityName: entry.communityName, kind: entry.kind,
+      reviews: result.reviews, mean: result.mean, criteria, spread: result.spread, spreadFlagged: result.spreadFlagged, selected: place >= 0 ? place + 1 : null,
+    }];
+  });
+  return { call: { id: call.id, title: call.title, phase: call.phase, rubric: call.rubric }, spreadThreshold: SPREAD_THRESHOLD, items };
 }
 
 function caseView(entry: CallCaseRecord, principal: Principal) {

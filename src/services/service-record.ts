@@ -5,7 +5,7 @@ import { shanghaiDate } from '../domain/time.js';
 import type { ServiceKind } from '../store/database.js';
 import { inScope, scopedCommunityIds } from '../store/repositories/org-unit.js';
 import {
-  findServiceRecord, getCaseFile, insertServiceRecords, listServiceRecordsIn, projectCommunities, putCaseFile, themeKeys, workerCommunities,
+  findServiceRecord, getCaseFile, insertServiceRecords, listServiceRecordsIn, projectCommunities, putCaseFile, recordLabels, themeKeys, workerCommunities,
   type CaseFileInput, type NewServiceRecord, type ServiceRecordView,
 } from '../store/repositories/service-record.js';
 import type { ServiceDeps } from './deps.js';
@@ -49,6 +49,35 @@ export async function listServiceRecordsFor(
     communityIds, kind: query.kind, theme: query.theme, projectId: query.projectId, from: query.from, to: query.to,
   }, { limit: query.limit, offset: query.offset });
   return { total, items: items.map((item) => forRole(item, principal)) };
+}
+
+export type ServiceRecordFilterQuery = { communityId?: string; kind?: ServiceKind; theme?: string; projectId?: string; from?: string; to?: string };
+const EXPORT_PAGE = 5_000;
+
+/**
+ * Every record the filters select in the caller's scope, as the list shows them to the caller
+ * (viewers: counts only), with the project titles and — for everyone but viewers — the workers'
+ * names. Never a case file: those stay behind their own audited route.
+ */
+export async function serviceRecordsForExport(deps: RecordDeps, principal: Principal, query: ServiceRecordFilterQuery) {
+  const ids = await scopedCommunityIds(deps.store.db, principal);
+  const communityIds = query.communityId ? ids.filter((id) => id === query.communityId) : ids;
+  const filter = { communityIds, kind: query.kind, theme: query.theme, projectId: query.projectId, from: query.from, to: query.to };
+  const rows: ServiceRecordView[] = [];
+  for (let offset = 0; ; offset += EXPORT_PAGE) {
+    const { total, items } = await listServiceRecordsIn(deps.store.db, filter, { limit: EXPORT_PAGE, offset });
+    rows.push(...items);
+    if (items.length < EXPORT_PAGE || rows.length >= total) break;
+  }
+  const viewer = principal.role === 'viewer';
+  const labels = await recordLabels(deps.store.db, viewer ? [] : [...new Set(rows.flatMap((row) => row.workerIds))], [...new Set(rows.flatMap((row) => (row.projectId ? [row.projectId] : [])))]);
+  return {
+    items: rows.map((row) => ({
+      ...forRole(row, principal),
+      projectTitle: row.projectId ? labels.projects.get(row.projectId) ?? row.projectId : null,
+      workerNames: viewer ? undefined : row.workerIds.map((id) => labels.workers.get(id) ?? id),
+    })),
+  };
 }
 
 /**

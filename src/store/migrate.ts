@@ -41,6 +41,11 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/** Every migration, in the order a fresh store runs them (by name, as Kysely's Migrator does). */
+export function migrationsInOrder(): Array<[name: string, migration: Migration]> {
+  return Object.entries(migrations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Runs every pending migration, in name order; throws on the first failure. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   // Areas add migrations independently; each is self-contained, so their order of arrival may differ.

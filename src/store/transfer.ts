@@ -6,9 +6,10 @@
 // SHA-256 over its rows. Rows are PostgreSQL's own `row_to_json` rendering (timestamps to the
 // microsecond, in UTC; numerics exact; jsonb as JSON), in primary-key order, and are loaded back
 // with `json_populate_recordset`, so every column type round-trips without a per-table mapping.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
+import { migrationsInOrder } from './migrate.js';
 
 export const EXPORT_FORMAT = 'shegong-store-export';
 export const EXPORT_VERSION = 1;
@@ -139,25 +140,77 @@ export interface ImportOptions {
 }
 
 /**
+ * The rows a freshly migrated store holds before anyone has written a record — what the migrations
+ * themselves insert (today the read side's '*' version counter). Found by running every migration
+ * into a scratch schema inside the caller's transaction and rolling that back, so the list is the
+ * migrations' own and never kept by hand. Each table's rows as `row_to_json` text, in key order.
+ */
+export async function migrationSeededRows(tx: AnyDb): Promise<Map<string, string[]>> {
+  const scratch = `shegong_fresh_${randomBytes(6).toString('hex')}`;
+  const { rows: [setting] } = await sql<{ path: string }>`select current_setting('search_path') as path`.execute(tx);
+  await sql`savepoint migration_baseline`.execute(tx);
+  try {
+    await sql.raw(`create schema ${scratch}`).execute(tx);
+    await sql.raw(`set local search_path to ${scratch}`).execute(tx);
+    for (const [, migration] of migrationsInOrder()) await migration.up(tx);
+    const seeded = new Map<string, string[]>();
+    for (const table of await tableInfo(tx)) {
+      const rows = await tableRows(tx, table);
+      if (rows.length > 0) seeded.set(table.name, rows);
+    }
+    return seeded;
+  } finally {
+    await sql`rollback to savepoint migration_baseline`.execute(tx);
+    await sql`release savepoint migration_baseline`.execute(tx);
+    await sql`select set_config('search_path', ${setting!.path}, true)`.execute(tx);
+  }
+}
+
+async function tableRows(tx: AnyDb, table: TableInfo, limit?: number): Promise<string[]> {
+  const order = (table.primaryKey.length > 0 ? table.primaryKey : table.columns).map(quote).join(', ');
+  const { rows } = await sql<{ j: string }>`select row_to_json(t)::text as j from ${sql.table(table.name)} t
+    order by ${sql.raw(order)} ${limit === undefined ? sql`` : sql`limit ${limit}`}`.execute(tx);
+  return rows.map((row) => row.j);
+}
+
+/**
+ * The tables of the target holding records someone wrote: rows beyond (or other than) those its
+ * migrations seed. A freshly migrated store holds none, so it counts as empty.
+ */
+async function tablesHoldingRecords(tx: AnyDb, tables: TableInfo[]): Promise<string[]> {
+  const seeded = await migrationSeededRows(tx);
+  const holding: string[] = [];
+  for (const table of tables) {
+    const expected = seeded.get(table.name) ?? [];
+    // Read at most one row more than the migrations seed: enough to tell, however large the table.
+    const rows = await tableRows(tx, table, expected.length + 1);
+    if (rows.length !== expected.length || rows.some((row, index) => row !== expected[index])) holding.push(table.name);
+  }
+  return holding;
+}
+
+/**
  * Loads an export into a migrated store, in one transaction: either every record arrives or none.
- * Refuses a target that holds records unless `replace`; refuses a file whose migrations the target
- * lacks (made by a newer Shegong). Checks each table's count and checksum against the footer, then
- * moves id sequences past the imported ids.
+ * Refuses a target that holds records unless `replace` — rows the migrations themselves seed are
+ * not records, so a freshly migrated store is empty; refuses a file from a store at another
+ * migration level. Rows are loaded as the file has them, with the tables' own triggers off (as
+ * `pg_dump --disable-triggers` does), so the read side (version counters, monthly aggregates)
+ * arrives as the source had it rather than being counted twice. Checks each table's count and
+ * checksum against the footer, then moves id sequences past the imported ids.
  */
 export async function importStore(db: Kysely<Database>, lines: AsyncIterable<string>, options: ImportOptions = {}): Promise<ExportSummary> {
   return db.transaction().execute(async (tx) => {
     await sql`set local time zone 'UTC'`.execute(tx);
     const tables = await tableInfo(tx);
     const known = new Map(tables.map((table) => [table.name, table]));
-    const nonEmpty: string[] = [];
-    for (const table of tables) {
-      const { rows } = await sql<{ any: boolean }>`select exists (select 1 from ${sql.table(table.name)}) as any`.execute(tx);
-      if (rows[0]?.any) nonEmpty.push(table.name);
+    const holding = await tablesHoldingRecords(tx, tables);
+    if (holding.length > 0 && !options.replace) {
+      throw new TargetNotEmptyError(`the target store already holds records (in ${holding.join(', ')}); import into an empty store (freshly migrated), or replace them with --replace`);
     }
-    if (nonEmpty.length > 0) {
-      if (!options.replace) throw new TargetNotEmptyError(`the target store already holds records (${nonEmpty.join(', ')}); import into an empty store, or replace them with --replace`);
-      await sql.raw(`truncate ${tables.map((table) => quote(table.name)).join(', ')} cascade`).execute(tx);
-    }
+    // Triggers off for this transaction's writes (undone with it on failure); the migrations'
+    // seeded rows go too, the file carrying the source's own.
+    for (const table of tables) await sql.raw(`alter table ${quote(table.name)} disable trigger user`).execute(tx);
+    await sql.raw(`truncate ${tables.map((table) => quote(table.name)).join(', ')} cascade`).execute(tx);
 
     type Header = { format?: string; version?: number; migrations?: string[] };
     let header: Header | undefined;
@@ -185,9 +238,11 @@ export async function importStore(db: Kysely<Database>, lines: AsyncIterable<str
         header = parsed;
         if (parsed.format !== EXPORT_FORMAT) throw new Error(`line 1: not a Shegong store export (format ${JSON.stringify(parsed.format)})`);
         if (parsed.version !== EXPORT_VERSION) throw new Error(`line 1: export version ${parsed.version} is not ${EXPORT_VERSION}`);
-        const applied = new Set(await appliedMigrations(tx));
-        const missing = (parsed.migrations ?? []).filter((name: string) => !applied.has(name));
+        const applied = await appliedMigrations(tx);
+        const missing = (parsed.migrations ?? []).filter((name: string) => !applied.includes(name));
         if (missing.length > 0) throw new Error(`the export comes from a newer store (migrations ${missing.join(', ')}); upgrade Shegong first`);
+        const lacking = applied.filter((name) => !(parsed.migrations ?? []).includes(name));
+        if (lacking.length > 0) throw new Error(`the export comes from an older store (it lacks migrations ${lacking.join(', ')}); export it again with this version of Shegong, which migrates the source first`);
         summary.migrations = parsed.migrations ?? [];
         continue;
       }
@@ -221,6 +276,7 @@ export async function importStore(db: Kysely<Database>, lines: AsyncIterable<str
     // Serial ids (audit_log) continue after the imported ones.
     const serials = await sql<{ table: string; column: string }>`select table_name as table, column_name as column
       from information_schema.columns where table_schema = current_schema() and column_default like 'nextval(%'`.execute(tx);
+    for (const table of tables) await sql.raw(`alter table ${quote(table.name)} enable trigger user`).execute(tx);
     for (const serial of serials.rows) {
       if (MIGRATION_TABLES.has(serial.table)) continue;
       await sql`select setval(pg_get_serial_sequence(${quote(serial.table)}, ${serial.column}), coalesce(max(${sql.ref(serial.column)})::bigint, 0) + 1, false)

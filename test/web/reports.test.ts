@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, type TestApi } from '../helpers/app.js';
+import { recordCallStep } from '../../src/store/repositories/case-call.js';
+import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { writeCaseCall } from '../helpers/case-call.js';
 import { addSecondDistrict, DISTRICT } from '../helpers/second-district.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { connectClient } from '../helpers/temporal.js';
@@ -46,6 +48,24 @@ describe('reports in the dashboard', () => {
     const download = page.waitForEvent('download');
     await page.locator('a[data-export="xlsx"]').click();
     expect((await download).suggestedFilename()).toBe(`monthly-${STREET}-2026-11.xlsx`);
+  });
+
+  it("offers a case call's scores for download once its review has closed, not before", async () => {
+    const { page } = browser;
+    const callId = 'call-web-scores';
+    await writeCaseCall(store.db, { callId, caseId: 'case-web-scores', orgUnitId: STREET, communityId: WANMINGYUAN, reviewerId: 'w-zhanlanlu-supervisor-01', published: false });
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.goto(`${api.url}/cases/${callId}`);
+    await page.locator('[data-case="case-web-scores"]').waitFor();
+    expect(await page.locator('a[data-export]').count()).toBe(0);
+    await recordCallStep(store.db, { callId, step: 'review_closes', at: new Date(), actor: null, detail: {}, phase: 'selection' });
+    await page.reload();
+    const xlsx = page.locator('a[data-export="xlsx"]');
+    await xlsx.waitFor();
+    expect(await xlsx.getAttribute('href')).toBe(`/api/exports/case-calls/${callId}/scores?format=xlsx`);
+    const download = page.waitForEvent('download');
+    await xlsx.click();
+    expect((await download).suggestedFilename()).toBe(`case-scores-${callId}.xlsx`);
   });
 
   it("shows a district its streets side by side, sorted by a column's button", async () => {

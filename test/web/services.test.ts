@@ -67,6 +67,12 @@ describe('services page in a browser', () => {
     expect(await store.db.selectFrom('service_records').select('id').where('title_zh', '=', '手工小组').execute()).toEqual([]);
 
     await page.getByRole('combobox', { name: /^类型/ }).first().selectOption('casework');
+    // The Excel button downloads the records the filters show, with the page's session.
+    const xlsx = page.locator('a[data-export="xlsx"]');
+    await expect.poll(() => xlsx.getAttribute('href')).toBe('/api/exports/service-records?kind=casework&format=xlsx');
+    const download = page.waitForEvent('download');
+    await xlsx.click();
+    expect((await download).suggestedFilename()).toBe(`service-records-${WANMINGYUAN}.xlsx`);
     const caseRow = page.getByTestId('service-records').locator('tr[data-record]').filter({ hasText: '个案服务' }).first();
     await caseRow.getByRole('button', { name: '查看档案' }).click();
     const caseForm = page.getByRole('form', { name: '个案档案' });

@@ -1,9 +1,11 @@
 import { ALL_ROLES, FileReply, route } from '../route.js';
 import {
-  cycleExportParams, formatQuery, monthlyExportQuery, monthlyQuery, monthlyView, rollupExportQuery, rollupQuery, rollupView, scopedExportQuery,
+  caseScoresExportParams, cycleExportParams, formatQuery, serviceRecordExportQuery, monthlyExportQuery, monthlyQuery, monthlyView, rollupExportQuery, rollupQuery, rollupView, scopedExportQuery,
   ventureExportQuery, workerExportParams,
 } from '../../schemas/export.js';
+import { exportCaseScores } from '../../services/export/case-call.js';
 import { exportMonthly } from '../../services/export/monthly.js';
+import { exportServiceRecords } from '../../services/export/service-record.js';
 import { monthlyReport } from '../../services/monthly-report.js';
 import { rollupReport } from '../../services/rollup.js';
 import {
@@ -13,7 +15,8 @@ import type { ExportFile } from '../../services/export/workbook.js';
 
 // Exports of the reports as .xlsx (one sheet per section) or .csv (?format=csv). Each holds what
 // its JSON route shows the same caller: viewers get aggregates only; a worker's ladder is
-// personal data, closed to viewers and audited.
+// personal data, closed to viewers and audited; service records name their workers (not to
+// viewers), so their reads are audited; case-call scores exist once the review has closed.
 
 const FILES = ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'] as const;
 const file = (exported: ExportFile) => new FileReply(exported.body, exported.contentType, exported.filename);
@@ -81,6 +84,28 @@ export const exportRoutes = [
     query: ventureExportQuery,
     files: FILES,
     handler: async ({ deps, principal, query }) => file(await exportVentureProjects(deps, principal, query)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/exports/service-records',
+    summary: 'Service records as .xlsx or .csv, by the list\'s filters (station, kind, theme, project, period), with figures by station and kind and totals (workers named, but not for viewers; never a case file)',
+    tag: 'exports',
+    roles: ALL_ROLES,
+    personalData: true,
+    query: serviceRecordExportQuery,
+    files: FILES,
+    handler: async ({ deps, principal, query }) => file(await exportServiceRecords(deps, principal, query)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/exports/case-calls/:callId/scores',
+    summary: "A case call's scores as .xlsx or .csv once its review has closed: per case the weighted mean, each criterion's mean, the reviewers' spread and its flag (no reviewer, comment or case text)",
+    tag: 'exports',
+    roles: ALL_ROLES,
+    params: caseScoresExportParams,
+    query: formatQuery,
+    files: FILES,
+    handler: async ({ deps, principal, params, query }) => file(await exportCaseScores(deps, principal, params.callId, query.format)),
   }),
   route({
     method: 'get',

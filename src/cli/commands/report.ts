@@ -47,6 +47,22 @@ export function registerReportCommands(program: Command, ctx: CliContext) {
     .option('--theme <theme>', 'only this theme')
     .action(async (options: { out: string; community?: string; theme?: string }) =>
       save(ctx, `/api/exports/venture-projects${query({ communityId: options.community, theme: options.theme, format: formatOf(options.out) })}`, options.out));
+  exportCommand.command('service-records').description('service records by station, kind, theme, project and period, with figures by station and kind (never a case file)')
+    .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+    .option('--community <communityId>', 'only this station\'s community')
+    .option('--kind <kind>', 'only this kind: casework, group or community')
+    .option('--theme <theme>', 'only this theme')
+    .option('--project <projectId>', 'only records of this venture project')
+    .option('--from <YYYY-MM-DD>', 'served on or after this day')
+    .option('--to <YYYY-MM-DD>', 'served on or before this day')
+    .action(async (options: { out: string; community?: string; kind?: string; theme?: string; project?: string; from?: string; to?: string }) => {
+      const filters = { communityId: options.community, kind: options.kind, theme: options.theme, projectId: options.project, from: options.from, to: options.to };
+      await save(ctx, `/api/exports/service-records${query({ ...filters, format: formatOf(options.out) })}`, options.out);
+    });
+  exportCommand.command('case-scores').description("a case call's scores once its review has closed: per case the weighted mean, each criterion's mean, the reviewers' spread")
+    .argument('<callId>')
+    .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')
+    .action(async (callId: string, options: { out: string }) => save(ctx, `/api/exports/case-calls/${seg(callId)}/scores${query({ format: formatOf(options.out) })}`, options.out));
   exportCommand.command('cycle').description("a training cycle's report: attendance, pass rate, promotions per dimension and station")
     .argument('<cycleId>')
     .requiredOption('--out <file>', 'the file to write (.xlsx or .csv)')

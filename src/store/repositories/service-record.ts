@@ -146,6 +146,13 @@ export async function workerCommunities(db: Kysely<Database>, workerIds: string[
   return new Map(rows.map((row) => [row.id, row.community_id]));
 }
 
+/** The names of these workers and the titles of these venture projects (for an export's rows). */
+export async function recordLabels(db: Kysely<Database>, workerIds: string[], projectIds: string[]): Promise<{ workers: Map<string, string>; projects: Map<string, string> }> {
+  const workers = workerIds.length === 0 ? [] : await db.selectFrom('workers').select(['id', 'name']).where('id', 'in', workerIds).execute();
+  const projects = projectIds.length === 0 ? [] : await db.selectFrom('venture_projects').select(['id', 'title_zh']).where('id', 'in', projectIds).execute();
+  return { workers: new Map(workers.map((row) => [row.id, row.name])), projects: new Map(projects.map((row) => [row.id, row.title_zh])) };
+}
+
 /** The theme keys the catalog holds. */
 export async function themeKeys(db: Kysely<Database>): Promise<Set<string>> {
   const rows = await db.selectFrom('themes').select('key').execute();

@@ -183,6 +183,7 @@ export const REASON_SENTENCES: Record<string, Sentence> = {
   selection_too_many: { zh: '“{kind}”类案例选了 {count} 个，超过上限。', en: '{count} {kind} cases are selected; that is more than allowed.' },
   selection_missing: { zh: '请先选定案例再发布。', en: 'Select the cases before publishing.' },
   collection_not_published: { zh: '案例征集“{callId}”的案例集尚未发布。', en: 'The collection of case call {callId} is not published yet.' },
+  case_scores_not_final: { zh: '评审结束前，案例征集“{callId}”的评分只对评审人本人可见。', en: 'The scores of case call {callId} stay with their reviewers until the review closes.' },
   milestone_not_found: { zh: '社区“{communityId}”的建站中没有里程碑“{milestone}”。', en: "The rollout of {communityId} has no milestone {milestone}." },
   no_files: { zh: '请至少上传一个文件。', en: 'Send at least one file.' },
   file_type_refused: { zh: '有文件的类型不被接受，请查看各文件的提示。', en: 'Some files are of a type that is not accepted; see the note by each.' },

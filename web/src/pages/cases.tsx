@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Attachments } from '../attachments.js';
 import { Badge, ErrorNote, Loadable, Section } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
@@ -125,7 +126,7 @@ function CaseList({ session, call, onChange }: { session: SessionInfo; call: Cal
   const { t, locale } = useI18n();
   const result = (caseId: string) => call.results?.find((r) => r.caseId === caseId);
   return (
-    <Section title={t('cases')}>
+    <Section title={t('cases')} actions={call.results ? <Downloads path={`/api/exports/case-calls/${encodeURIComponent(call.id)}/scores`} /> : undefined}>
       {call.cases.length === 0 ? <p className="muted">{t('no_cases')}</p> : (
         <ul className="tasks">
           {call.cases.map((entry) => {

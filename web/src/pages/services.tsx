@@ -1,6 +1,7 @@
 import { useMemo, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
+import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -37,7 +38,7 @@ export function ServicesPage({ session, communityId }: { session: SessionInfo; c
       <Section title={t('residents_by_month')}>
         <Loadable state={summary}>{(data) => <ResidentsByPeriod summary={data} />}</Loadable>
       </Section>
-      <Section title={t('service_records')}>
+      <Section title={t('service_records')} actions={<Downloads path="/api/exports/service-records" query={{ communityId, kind: kind || undefined }} />}>
         <div className="buttons">
           <label className="inline">{t('station')}
             <select value={communityId ?? ''} onChange={(event) => { setPage(0); navigate(event.target.value ? `/services?communityId=${encodeURIComponent(event.target.value)}` : '/services'); }}>
