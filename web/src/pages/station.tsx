@@ -456,7 +456,9 @@ interface FollowUpDraft { title: string; mainTask: MainTask | ''; required: bool
 function VisitForm({ communityId, visits, onChange }: { communityId: string; visits: Visit[]; onChange(): void }) {
   const { t } = useI18n();
   const record = useAction();
-  const [visitNo, setVisitNo] = useState(String(visits[0]?.no ?? ''));
+  const [chosen, setChosen] = useState(String(visits[0]?.no ?? ''));
+  // Once the chosen visit is recorded it leaves the open ones: the next open visit is offered.
+  const visitNo = visits.some((visit) => String(visit.no) === chosen) ? chosen : String(visits[0]?.no ?? '');
   const [notes, setNotes] = useState('');
   const [followUps, setFollowUps] = useState<FollowUpDraft[]>([]);
   const notesError = record.error?.fieldMessage('notes');
@@ -476,7 +478,7 @@ function VisitForm({ communityId, visits, onChange }: { communityId: string; vis
             .then((ok) => { if (ok) { setNotes(''); setFollowUps([]); close(); onChange(); } });
         }}>
           <label>{t('visit_which')}
-            <select name="visit-no" value={visitNo} onChange={(event) => setVisitNo(event.target.value)}>
+            <select name="visit-no" value={visitNo} onChange={(event) => setChosen(event.target.value)}>
               {visits.map((visit) => <option key={visit.no} value={visit.no}>#{visit.no}</option>)}
             </select>
           </label>
