@@ -69,18 +69,24 @@ describe('dashboard actions that run workflows', () => {
     await page.getByRole('link', { name: '2026 冬季党建政策培训' }).first().waitFor();
   });
 
-  it('shows coverage change on the overview when a rollout reaches opening', async () => {
-    // The rollout starts through the API (as the CLI would); its milestones are completed on the page.
-    const target = new Date(Date.now() + 120 * 86_400_000).toISOString().slice(0, 10);
+  it('starts a rollout from the page, completes its milestones to opening, and the station gets coverage and a running plan', async () => {
+    // The rollout is started and its milestones completed on the page; the new station's social
+    // worker (whom staffing needs) is set up through the API beforehand.
     expect((await api.call('POST', '/api/workers', { token: adminToken, body: { id: 'w-placeholder-12-sw1', orgUnitId: COMMUNITY, communityId: COMMUNITY, name: '新站社工', position: 'social_worker' } })).status).toBe(201);
-    const started = await api.call('POST', `/api/rollout/${COMMUNITY}`, { token: adminToken, body: { targetDate: target } });
-    expect(started.status).toBe(201);
 
     const { page } = browser;
     await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
     await expect.poll(() => page.getByTestId('coverage-count').textContent()).toContain('11 / 23');
     await page.getByRole('link', { name: '建站进度' }).click();
-    const item = page.locator(`li.rollout[data-community="${COMMUNITY}"]`);
+    const waiting = page.locator(`#without-station li[data-community="${COMMUNITY}"]`);
+    await waiting.getByRole('button', { name: '启动建站' }).first().click();
+    const form = waiting.getByRole('form', { name: '启动建站' });
+    for (const [index, milestone] of ['site', 'staffing', 'fit_out', 'opening'].entries()) {
+      await form.locator(`input[name="target-${milestone}"]`).fill(new Date(Date.now() + (10 + 30 * index) * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10));
+    }
+    await form.getByRole('button', { name: '启动建站' }).click();
+    // The running rollout's item (the one with milestones), not the start form's in the list below.
+    const item = page.locator(`li.rollout[data-community="${COMMUNITY}"]`).filter({ has: page.locator('li[data-milestone]') });
     for (const milestone of ['site', 'staffing', 'fit_out', 'opening']) {
       const step = item.locator(`li[data-milestone="${milestone}"]`);
       // Completing takes a note and links, and asks first: it cannot be taken back.
@@ -103,6 +109,9 @@ describe('dashboard actions that run workflows', () => {
     await page.getByRole('link', { name: '总览' }).click();
     await expect.poll(() => page.getByTestId('coverage-count').textContent(), { timeout: 30_000 }).toContain('12 / 23');
     expect(await page.locator(`li[data-community="${COMMUNITY}"]`).getAttribute('data-status')).toBe('operating');
+    // Opening started the new station's plan: its page shows the guide stage's tasks.
+    await page.goto(`${api.url}/stations/${COMMUNITY}?poll=1000`);
+    await page.locator('#stage-guide li.task').first().waitFor({ timeout: 30_000 });
   });
 
   it('lets a station lead complete tasks with evidence and a supervisor sign off the stage, refusing it while tasks are open', async () => {
