@@ -1,10 +1,9 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, tokensForRoles, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
+import { type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 // The token or session is checked before a byte of the body is read. Before, JSON bodies were
 // parsed (and gunzipped) first: ten anonymous gzip bombs of nested "[" to an import route delayed
@@ -35,19 +34,18 @@ function halfSent(url: string, path: string, headers: Record<string, string>, le
 }
 
 describe('authentication before parsing', () => {
-  let store: TestStore;
+  let harness: Harness;
   let api: TestApi;
   let tokens: Record<Role, string>;
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }), namespace: 'default' });
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    tokens = await tokensForRoles(store);
-    api = await startTestApi({ store, temporal });
+    // No workflow runs here: the API alone, over the default data, with a token per role.
+    harness = await startHarness({ name: 'auth-before-parse', seed: true, worker: false });
+    ({ tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
-    await api?.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('answers 401 to an anonymous request before its body has arrived', async () => {

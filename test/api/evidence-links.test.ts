@@ -1,26 +1,24 @@
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
+import { WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 // One link schema for every evidence link: http and https only. Rollout evidence used to take
 // javascript: and data: links, which the dashboard would have shown as clickable.
 
 describe('evidence links', () => {
-  let store: TestStore;
+  let harness: Harness;
   let api: TestApi;
   let tokens: Record<Role, string>;
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }), namespace: 'default' });
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    tokens = await tokensForRoles(store);
-    api = await startTestApi({ store, temporal });
+    // No workflow runs here: the API alone, over the default data, with a token per role.
+    harness = await startHarness({ name: 'evidence-links', seed: true, worker: false });
+    ({ tokens } = harness);
+    api = harness.api!;
   });
   afterAll(async () => {
-    await api?.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   const routes = [
