@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
 import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
 import type { Database } from '../database.js';
-import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
+import { addDays } from '../../domain/time.js';
+import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedFiveParty, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
 
 export const SEED_KEY = 'seed:zhanlanlu';
 const SEED_VERSION = 2;
@@ -107,6 +108,34 @@ export async function loadDefaultData(
         .values(post.assignees.map((workerId) => ({ id: `${post.id}-${workerId}`, post_id: post.id, worker_id: workerId, from_date: today, to_date: null, is_example: true, created_by: 'default data' })))
         .onConflict((oc) => oc.column('id').doNothing()).execute();
     }
+
+    // Five-party examples (the source names none): flagged `is_example`, named 示例.
+    const parties = seedFiveParty(today, addDays);
+    for (const org of parties.organisations) {
+      await trx.insertInto('social_organisations')
+        .values({
+          id: org.id, org_unit_id: org.orgUnitId, name_zh: org.name.zh, name_en: org.name.en, kind: org.kind, registration_number: null, contact: null,
+          services: JSON.stringify(org.services), theme_keys: JSON.stringify(org.themes), note: null, is_example: true, created_by: 'default data',
+        })
+        .onConflict((oc) => oc.column('id').doNothing()).execute();
+      await trx.insertInto('social_organisation_stations').values(org.stationIds.map((communityId) => ({ organisation_id: org.id, community_id: communityId })))
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.insertInto('volunteers')
+      .values(parties.volunteers.map((v) => ({ id: v.id, community_id: v.communityId, name: v.name, phone: null, skills: JSON.stringify(v.skills), is_example: true, created_by: 'default data' })))
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx.insertInto('volunteer_hours')
+      .values(parties.hours.map((h) => ({
+        id: h.id, volunteer_id: h.volunteerId, community_id: h.communityId, service_record_id: null, activity: h.activity, served_on: h.servedOn, hours: h.hours,
+        is_example: true, created_by: 'default data',
+      })))
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx.insertInto('charitable_resources')
+      .values(parties.resources.map((r) => ({
+        id: r.id, org_unit_id: r.orgUnitId, project_id: r.projectId, organisation_id: r.organisationId, donor: r.donor, kind: r.kind, amount: r.amount,
+        unit: r.unit, restrictions: r.restrictions, received_on: r.receivedOn, note: null, is_example: true, created_by: 'default data',
+      })))
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
 
     await trx.insertInto('meta')
       .values({ key: SEED_KEY, value: JSON.stringify({ version: SEED_VERSION, loadedOn: today }) })
