@@ -248,17 +248,22 @@ function stationParties(row: LinkageStationRow): Parties {
  * summed from the stations' rows, plus resources a street received for no one station.
  */
 export async function linkageIndexFor(deps: PartyDeps, principal: Principal, query: { communityId?: string } = {}) {
+  return linkageIndexOf(deps, await communitiesFor(deps, principal, query.communityId), { streetResources: !query.communityId });
+}
+
+/** The linkage index of these communities (the summary's, for its scope or street); a street's own resources count unless told not to. */
+export async function linkageIndexOf(deps: PartyDeps, communityIds: string[], options: { streetResources: boolean }) {
   const { db } = deps.store;
   const to = shanghaiDate(deps.clock());
   const from = addDays(to, -(LINKAGE_DAYS - 1));
-  const rows = await linkageByStation(db, await communitiesFor(deps, principal, query.communityId), from, to);
+  const rows = await linkageByStation(db, communityIds, from, to);
   const stations = rows.map((row) => {
     const parties = stationParties(row);
     const { communityId, communityName, streetId, ...figures } = row;
     return { communityId, communityName, streetId, parties, score: score(parties), figures };
   });
   const streetIds = [...new Set(stations.map((station) => station.streetId))].sort();
-  const own = query.communityId ? new Map() : await streetResources(db, streetIds, from, to);
+  const own = options.streetResources ? await streetResources(db, streetIds, from, to) : new Map<string, { resources: number; organisations: number }>();
   const names = await streetNames(db, streetIds);
   const streets = streetIds.map((streetId) => {
     const mine = stations.filter((station) => station.streetId === streetId);

@@ -89,14 +89,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX charitable_resources_unit_received_idx ON charitable_resources(org_unit_id, received_on);
     CREATE INDEX charitable_resources_project_idx ON charitable_resources(project_id) WHERE project_id IS NOT NULL;
   `);
+  // The read side's functions come with 0190, which a fresh database runs after this one: these
+  // triggers call them through functions of their own, which PL/pgSQL resolves when a row is
+  // written (every migration has run by then), not when they are created.
+  await sql.raw(`CREATE FUNCTION five_party_read_side_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF coalesce(current_setting('shegong.read_side_bumped', true), '') = '*' THEN RETURN NULL; END IF;
+        IF TG_OP <> 'DELETE' THEN PERFORM read_side_bump(read_side_street_of_row(TG_ARGV[0], NEW)); END IF;
+        IF TG_OP <> 'INSERT' THEN PERFORM read_side_bump(read_side_street_of_row(TG_ARGV[0], OLD)); END IF;
+        RETURN NULL;
+      END$fn$`).execute(db);
+  await sql.raw(`CREATE FUNCTION five_party_read_side_truncated() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        UPDATE scope_versions SET version = version + 1 WHERE scope_id = '*';
+        RETURN NULL;
+      END$fn$`).execute(db);
   const watched: Array<[table: string, path: string]> = [
     ['social_organisations', 'unit'], ['social_organisation_stations', 'community'], ['volunteers', 'community'],
     ['volunteer_hours', 'community'], ['charitable_resources', 'unit'],
   ];
   for (const [table, path] of watched) {
     await sql.raw(`CREATE CONSTRAINT TRIGGER read_side_${table} AFTER INSERT OR UPDATE OR DELETE ON ${table}
-      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION read_side_changed('${path}')`).execute(db);
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION five_party_read_side_changed('${path}')`).execute(db);
     await sql.raw(`CREATE TRIGGER read_side_${table}_truncated AFTER TRUNCATE ON ${table}
-      FOR EACH STATEMENT EXECUTE FUNCTION read_side_truncated()`).execute(db);
+      FOR EACH STATEMENT EXECUTE FUNCTION five_party_read_side_truncated()`).execute(db);
   }
 }
