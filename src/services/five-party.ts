@@ -36,6 +36,7 @@ const unitNotFound = (id: string) => notFound(`org unit ${id}`, { reason: 'org_u
 // ── Social organisations ─────────────────────────────────────────────────────────────────────
 
 export async function listOrganisationsFor(deps: PartyDeps, principal: Principal, query: { communityId?: string; kind?: SocialOrganisationKind; theme?: string }) {
+  if (query.communityId && !(await inScope(deps.store.db, principal, query.communityId))) return { items: [] };
   return { items: await listOrganisations(deps.store.db, { scopeId: principal.scopeId, ...query }) };
 }
 
@@ -175,6 +176,7 @@ export async function volunteerHoursFor(deps: PartyDeps, principal: Principal, q
 // ── Charitable resources ─────────────────────────────────────────────────────────────────────
 
 export async function listResourcesFor(deps: PartyDeps, principal: Principal, query: { communityId?: string; kind?: CharitableResourceKind; from?: string; to?: string }) {
+  if (query.communityId && !(await inScope(deps.store.db, principal, query.communityId))) return { items: [] };
   return { items: await listResources(deps.store.db, { scopeId: principal.scopeId, ...query }) };
 }
 

@@ -28,7 +28,8 @@ export interface OrganisationView {
 
 /**
  * Organisations a scope sees: those registered in its subtree, and those working with one of its
- * stations (a station lead sees the street's organisations that work with their station).
+ * stations (a station lead sees the street's organisations that work with their station), each
+ * with the stations of the scope it works with. `communityId` must lie in the scope (the caller checks).
  */
 export async function listOrganisations(
   db: Kysely<Database>, filter: { scopeId: string; ids?: string[]; communityId?: string; kind?: SocialOrganisationKind; theme?: string },
@@ -55,9 +56,11 @@ export async function listOrganisations(
   }
   const rows = await query.execute();
   if (rows.length === 0) return [];
+  // Only the stations in the scope: that a street's organisation also works with another station is that station's business.
   const links = await db.selectFrom('social_organisation_stations as s').innerJoin('communities as c', 'c.id', 's.community_id')
     .select(['s.organisation_id', 's.community_id', 'c.name_zh', 'c.name_en'])
-    .where('s.organisation_id', 'in', rows.map((row) => row.id)).orderBy('s.community_id').execute();
+    .where('s.organisation_id', 'in', rows.map((row) => row.id)).where('s.community_id', 'in', subtreeOf(filter.scopeId))
+    .orderBy('s.community_id').execute();
   return rows.map((row) => ({
     id: row.id, orgUnit: { id: row.org_unit_id, name: { zh: row.unit_zh, en: row.unit_en } }, name: { zh: row.name_zh, en: row.name_en },
     kind: row.kind, registrationNumber: row.registration_number, contact: row.contact, services: row.services, themes: row.theme_keys,
