@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../src/domain/time.js';
+import { loadDefaultData } from '../../src/store/seed/default-data.js';
 import { STREET, WANMINGYUAN, YUSHUGUAN } from '../helpers/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { BACKENDS } from '../helpers/store.js';
@@ -47,6 +48,11 @@ describe.each(BACKENDS)('five-party linkage on %s', (backend) => {
     for (const path of ['/api/social-organisations', '/api/volunteers', '/api/volunteers/contacts', '/api/volunteers/hours', '/api/charitable-resources']) {
       expect((await api.call('GET', path, { token: tokens.viewer })).status, path).toBe(403);
     }
+
+    // An example the street removed stays removed when the default data is loaded again (every start does).
+    await harness.store.db.deleteFrom('charitable_resources').where('id', '=', 'res-example-fuwaixi-venue').execute();
+    await loadDefaultData(harness.store.db, today);
+    expect((await api.call('GET', '/api/charitable-resources', { token: tokens.supervisor })).body.items).toHaveLength(2);
   });
 
   it('registers and edits social organisations within scope, naming each bad field', async () => {
@@ -149,9 +155,17 @@ describe.each(BACKENDS)('five-party linkage on %s', (backend) => {
     expect((await log({ servedOn: today, hours: 1, serviceRecordId: yushuguanRecord })).body.error.details[0].path).toBe('body.serviceRecordId');
     const other = (await api.call('GET', `/api/volunteers?communityId=${YUSHUGUAN}`, { token: tokens.supervisor })).body.items[0].id as string;
     expect((await log({ servedOn: today, hours: 1, activity: '清扫' }, tokens.station_lead, other)).status).toBe(404);
+    // The index is polled with ETags: logging hours changes what it answers, and its version.
+    const before = await api.call('GET', `/api/linkage-index?communityId=${WANMINGYUAN}`, { token: tokens.station_lead });
+    const etag = before.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    expect((await api.call('GET', `/api/linkage-index?communityId=${WANMINGYUAN}`, { token: tokens.station_lead, headers: { 'if-none-match': etag } })).status).toBe(304);
     const lastMonth = addDays(`${today.slice(0, 7)}-01`, -1);
     expect((await log({ servedOn: lastMonth, hours: 1.5, activity: '社区清扫' })).status).toBe(201);
 
+    const after = await api.call('GET', `/api/linkage-index?communityId=${WANMINGYUAN}`, { token: tokens.station_lead, headers: { 'if-none-match': etag } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
     const hours = await api.call('GET', `/api/volunteers/hours?volunteerId=${volunteer}`, { token: tokens.station_lead });
     expect(hours.body).toEqual({
       months: [
