@@ -51,7 +51,7 @@ export function StreetLinkage({ index }: { index: LinkageIndex }) {
   const option = useMemo(() => ({
     grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1, max: Math.max(1, ...index.streets.map((s) => s.stations)) },
-    yAxis: { type: 'category', data: PARTIES.map((party) => t(partyLabel(party))) },
+    yAxis: { type: 'category', inverse: true, data: PARTIES.map((party) => t(partyLabel(party))) },
     series: index.streets.map((street) => ({
       type: 'bar', name: localized(locale, street.streetName), data: PARTIES.map((party) => street.stationsWith[party]), label: { show: true, position: 'right' },
     })),
@@ -64,16 +64,22 @@ export function StreetLinkage({ index }: { index: LinkageIndex }) {
       <Chart option={option} label={t('linkage_stations_with')} height={60 + PARTIES.length * 36 * index.streets.length} />
       <table className="table compact" data-testid="linkage-streets">
         <thead>
-          <tr><th scope="col">{t('linkage_stations_with')}</th>{PARTIES.map((party) => <th key={party} scope="col">{t(partyLabel(party))}</th>)}<th scope="col">{t('linkage_score')}</th></tr>
+          <tr>
+            <th scope="col">{t('linkage_stations_with')}</th>
+            {index.streets.map((street) => <th key={street.streetId} scope="col" className="num">{t('linkage_street_row', { name: localized(locale, street.streetName), n: street.stations })}</th>)}
+          </tr>
         </thead>
         <tbody>
-          {index.streets.map((street) => (
-            <tr key={street.streetId}>
-              <th scope="row">{t('linkage_street_row', { name: localized(locale, street.streetName), n: street.stations })}</th>
-              {PARTIES.map((party) => <td key={party} className="num">{street.stationsWith[party]}</td>)}
-              <td className="num">{street.score} / 5</td>
+          {PARTIES.map((party) => (
+            <tr key={party}>
+              <th scope="row">{t(partyLabel(party))}</th>
+              {index.streets.map((street) => <td key={street.streetId} className="num">{street.stationsWith[party]}</td>)}
             </tr>
           ))}
+          <tr>
+            <th scope="row">{t('linkage_score')}</th>
+            {index.streets.map((street) => <td key={street.streetId} className="num">{street.score} / 5</td>)}
+          </tr>
         </tbody>
       </table>
       <p className="note">{t('linkage_note')}</p>

@@ -153,14 +153,14 @@ function OrganisationForm({ units, stations, editing, onSaved, onCancel }: {
         </Field>
         <Field label="organisation_contact" name="org-contact" error={save.error?.fieldMessage('contact')}><input name="contact" value={contact} onChange={(event) => setContact(event.target.value)} /></Field>
         <Field label="organisation_services" name="org-services" error={save.error?.fieldMessage('services')}><input name="services" value={services} onChange={(event) => setServices(event.target.value)} /></Field>
-        <fieldset>
+        <fieldset className="choices">
           <legend>{t('organisation_themes')}</legend>
           {THEMES.map((theme) => (
             <label key={theme} className="inline"><input type="checkbox" checked={themes.includes(theme)} onChange={() => setThemes(toggle(themes, theme))} />{translateKey(t, 'venture_theme', theme)}</label>
           ))}
           <FieldError id="org-themes-error" message={save.error?.fieldMessage('themes')} />
         </fieldset>
-        <fieldset>
+        <fieldset className="choices">
           <legend>{t('organisation_stations')}</legend>
           {stations.map((station) => (
             <label key={station.id} className="inline"><input type="checkbox" name="stationIds" value={station.id} checked={stationIds.includes(station.id)} onChange={() => setStationIds(toggle(stationIds, station.id))} />{station.name}</label>
