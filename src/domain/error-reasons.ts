@@ -219,6 +219,14 @@ export const ERROR_REASONS = {
   service_record_not_found: 'no such service record (values.recordId)',
   case_file_not_found: 'the service record has no case file (values.recordId)',
   case_file_not_casework: 'only casework has a case file (values.recordId, kind)',
+  // Five-party linkage.
+  organisation_not_found: 'no such social organisation (values.organisationId)',
+  organisation_invalid: 'the social organisation has problems; see details',
+  volunteer_not_found: 'no such volunteer (values.volunteerId)',
+  volunteer_hours_invalid: 'the volunteer hours have problems; see details',
+  volunteer_hours_exceed_record: 'more volunteer hours than the service record states (values.recordId, recordHours, logged)',
+  resource_not_found: 'no such charitable resource (values.resourceId)',
+  resource_invalid: 'the charitable resource has problems; see details',
   webhook_not_allowed: 'a WeCom webhook is not an allowed https address (values.lines)',
   // Temporal.
   workflow_already_running: 'the process is already running (values.workflowId)',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './common.js';
+import { linkageIndexView } from './five-party.js';
 
 // The summary report and running the weekly digest by hand.
 
@@ -35,6 +36,8 @@ export const summaryView = z.object({
     required: z.number(), filled: z.number(),
     byStation: z.array(z.object({ communityId: z.string(), name: localized, required: z.number(), filled: z.number() })),
   }),
+  /** Five-party linkage index over the last 90 days, per station and street (aggregates, no names). */
+  linkageIndex: linkageIndexView,
 });
 
 export const runDigestBody = z.object({ streetId: idSchema.optional() }).strict();

@@ -195,3 +195,47 @@ export function seedPosts(): Array<{ id: string; communityId: string; type: stri
     ];
   });
 }
+
+/**
+ * Five-party linkage examples (the source names no social organisation, volunteer or donor): two
+ * organisations, one volunteer per named station with a few hours logged to an activity, and three
+ * resources, dated shortly before the day the data is loaded so the linkage index shows them. Every
+ * row is flagged `is_example`, every name says 示例, and no volunteer has a phone.
+ */
+export function seedFiveParty(today: string, addDays: (date: string, days: number) => string) {
+  const street = ORG.street.id;
+  const [wanmingyuan, yushuguan, hongmaogou, fuwaixi] = named.map((c) => c.id) as [string, string, string, string];
+  const organisations = [
+    {
+      id: 'org-example-zhanlanlu-elderly', orgUnitId: street, name: { zh: '为老服务社（示例）', en: 'Elderly service agency (example)' },
+      kind: 'social_service_agency' as const, services: ['上门探访', '助餐'], themes: ['elderly'], stationIds: [wanmingyuan, yushuguan],
+    },
+    {
+      id: 'org-example-hongmaogou-neighbours', orgUnitId: hongmaogou, name: { zh: '邻里互助会（示例）', en: 'Neighbours mutual-aid group (example)' },
+      kind: 'community_based' as const, services: ['邻里互助'], themes: ['disabled'], stationIds: [hongmaogou],
+    },
+  ];
+  const volunteers = named.map((community) => {
+    const short = community.id.replace('cn-bj-xicheng-zhanlanlu-', '');
+    return { id: `vol-example-${short}-1`, communityId: community.id, name: `${community.name.zh}志愿者1（示例）`, skills: ['助老'] };
+  });
+  const hours = volunteers.map((volunteer, index) => ({
+    id: `${volunteer.id}-hours-1`, volunteerId: volunteer.id, communityId: volunteer.communityId, activity: '示例活动（示例）',
+    servedOn: addDays(today, -7 * (index + 1)), hours: 2,
+  }));
+  const resources = [
+    {
+      id: 'res-example-zhanlanlu-fund', orgUnitId: street, projectId: null, organisationId: null, donor: '慈善基金（示例）', kind: 'money' as const,
+      amount: 10000, unit: '元', restrictions: '示例：仅用于公益创投项目', receivedOn: addDays(today, -30),
+    },
+    {
+      id: 'res-example-yushuguan-visits', orgUnitId: yushuguan, projectId: 'vp-zhanlanlu-yushuguan-changqing', organisationId: 'org-example-zhanlanlu-elderly',
+      donor: '为老服务社（示例）', kind: 'service' as const, amount: 20, unit: '次', restrictions: null, receivedOn: addDays(today, -20),
+    },
+    {
+      id: 'res-example-fuwaixi-venue', orgUnitId: fuwaixi, projectId: null, organisationId: null, donor: '辖区单位（示例）', kind: 'venue' as const,
+      amount: 1, unit: '间', restrictions: '示例：周末使用', receivedOn: addDays(today, -10),
+    },
+  ];
+  return { organisations, volunteers, hours, resources };
+}

@@ -8,6 +8,7 @@ import {
 } from '../store/repositories/report.js';
 import { postsFilled, type PostsFilled } from '../store/repositories/post.js';
 import type { ServiceDeps } from './deps.js';
+import { linkageIndexOf } from './five-party.js';
 
 // The summary report: the figures the source report gives, for the caller's scope. Aggregates
 // only, so every role may read it.
@@ -26,6 +27,8 @@ export interface SummaryReport {
   trainingCompletion: TrainingCompletion[];
   /** Posts (岗位建设) required and filled today, per station and in all. */
   posts: PostsFilled;
+  /** Five-party linkage index over the last 90 days, per station and street (aggregates, no names). */
+  linkageIndex: Awaited<ReturnType<typeof linkageIndexOf>>;
 }
 
 /** The summary of the principal's scope, or of one street in it. */
@@ -55,5 +58,6 @@ export async function summaryReport(deps: Pick<ServiceDeps, 'store' | 'clock'>, 
     plansByStage: await plansByStage(db, communityIds),
     trainingCompletion: await trainingCompletion(db, units),
     posts: await postsFilled(db, communityIds, shanghaiDate(deps.clock())),
+    linkageIndex: await linkageIndexOf(deps, communityIds, { streetResources: true }),
   };
 }

@@ -359,6 +359,77 @@ export interface PostAssignmentTable {
   created_at: DefaultTimestamp;
 }
 
+/** Five-party linkage (五社联动), 0140. */
+export type SocialOrganisationKind = 'social_group' | 'social_service_agency' | 'foundation' | 'community_based';
+export type CharitableResourceKind = 'money' | 'goods' | 'venue' | 'service';
+
+export interface SocialOrganisationTable {
+  id: string;
+  org_unit_id: string;
+  name_zh: string;
+  name_en: string;
+  kind: SocialOrganisationKind;
+  registration_number: string | null;
+  contact: string | null;
+  services: Json<string[]>;
+  theme_keys: Json<string[]>;
+  note: string | null;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SocialOrganisationStationTable {
+  organisation_id: string;
+  community_id: string;
+}
+
+/** `name` and `phone` are personal data: read only by the audited routes. */
+export interface VolunteerTable {
+  id: string;
+  community_id: string;
+  name: string;
+  phone: string | null;
+  skills: Json<string[]>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface VolunteerHoursTable {
+  id: string;
+  volunteer_id: string;
+  community_id: string;
+  service_record_id: string | null;
+  activity: string | null;
+  served_on: DateOnly;
+  hours: Numeric;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface CharitableResourceTable {
+  id: string;
+  org_unit_id: string;
+  project_id: string | null;
+  organisation_id: string | null;
+  donor: string;
+  kind: CharitableResourceKind;
+  amount: Numeric;
+  unit: string;
+  restrictions: string | null;
+  received_on: DateOnly;
+  note: string | null;
+  is_example: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 /** A casework record's case file: a resident's personal data (0130). */
 export interface CaseFileTable {
   service_record_id: string;
@@ -614,6 +685,11 @@ export interface Database {
   post_types: PostTypeTable;
   posts: PostTable;
   post_assignments: PostAssignmentTable;
+  social_organisations: SocialOrganisationTable;
+  social_organisation_stations: SocialOrganisationStationTable;
+  volunteers: VolunteerTable;
+  volunteer_hours: VolunteerHoursTable;
+  charitable_resources: CharitableResourceTable;
   notifications: NotificationTable;
   audit_log: AuditLogTable;
   api_tokens: ApiTokenTable;

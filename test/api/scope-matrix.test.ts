@@ -10,7 +10,7 @@ import { writeCaseCall } from '../helpers/case-call.js';
 import { multipart, pngBytes } from '../helpers/files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
-  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, WANMINGYUAN_CASEWORK_RECORD, WANMINGYUAN_POST, type Records,
+  aimedAt, CROSS_SCOPE_BODIES, fillPath, label, pathParams, queryKeys, recordParams, storeSnapshot, unknownParams, WANMINGYUAN_CASEWORK_RECORD, WANMINGYUAN_POST, WANMINGYUAN_VOLUNTEER, type Records,
 } from '../helpers/routes.js';
 import type { TestStore } from '../helpers/store.js';
 
@@ -89,12 +89,20 @@ describe("scope matrix: a second community's tokens against the first community'
     const caseId = `case-scope-${suffix}`;
     await writeCaseCall(store.db, { callId, caseId, orgUnitId: WANMINGYUAN, communityId: WANMINGYUAN, reviewerId: 'w-wanmingyuan-lead', published: false });
 
+    // A social organisation and a charitable resource of Wanmingyuan's own (the default data's are the street's).
+    const organisation = ok(await api.call('POST', '/api/social-organisations', {
+      token: tokens.station_lead, body: { orgUnitId: WANMINGYUAN, name: { zh: '万明园读书会' }, kind: 'community_based', stationIds: [WANMINGYUAN] },
+    }), 201);
+    const resource = ok(await api.call('POST', '/api/charitable-resources', {
+      token: tokens.station_lead, body: { orgUnitId: WANMINGYUAN, donor: '万明园爱心企业', kind: 'goods', amount: 10, unit: '份', receivedOn: new Date().toISOString().slice(0, 10) },
+    }), 201);
     records = {
       street: STREET, communityId: WANMINGYUAN, workerId: 'w-wanmingyuan-sw1', id: cycleId, sessionId: (cycle.sessions as Array<{ id: string }>)[0]!.id,
       projectId: 'vp-zhanlanlu-wanmingyuan-loudao', notificationId, tokenId: token.id as string, userId: user.id as string,
       taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST,
+      organisationId: organisation.id as string, volunteerId: WANMINGYUAN_VOLUNTEER, resourceId: resource.id as string,
     };
-    markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId];
+    markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId, records.organisationId, records.resourceId, WANMINGYUAN_VOLUNTEER];
     const made = {
       admin: await createToken(store.db, { name: 'yushuguan admin', role: 'admin', scopeId: YUSHUGUAN }),
       station_lead: await createToken(store.db, { name: 'yushuguan lead', role: 'station_lead', scopeId: YUSHUGUAN, workerId: 'w-yushuguan-lead' }),

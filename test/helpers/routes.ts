@@ -31,6 +31,9 @@ export const ROLE_WORKERS: Record<Role, string | null> = {
 /** A default-data casework record of Wanmingyuan (src/seed/zhanlanlu.ts, seedServiceRecords). */
 export const WANMINGYUAN_CASEWORK_RECORD = 'sr-seed-vp-zhanlanlu-wanmingyuan-loudao-2021-11';
 
+/** A default-data example volunteer of Wanmingyuan (src/seed/zhanlanlu.ts, seedFiveParty). */
+export const WANMINGYUAN_VOLUNTEER = 'vol-example-wanmingyuan-1';
+
 /** A default-data example post of Wanmingyuan (src/seed/zhanlanlu.ts, seedPosts). */
 export const WANMINGYUAN_POST = 'post-wanmingyuan-full-time';
 
@@ -61,6 +64,8 @@ function inScopeValue(name: string, role: Role): string {
       return WANMINGYUAN_CASEWORK_RECORD;
     case 'postId':
       return WANMINGYUAN_POST;
+    case 'volunteerId':
+      return WANMINGYUAN_VOLUNTEER;
     case 'tokenId':
     case 'userId':
     case 'notificationId':
@@ -157,7 +162,7 @@ export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string
 // parameter the table does not know fails those tests by name, so a new route is never skipped.
 
 /** The path parameters the route table knows how to fill with a record. */
-export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId', 'callId', 'caseId', 'recordId', 'postId'] as const;
+export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId', 'callId', 'caseId', 'recordId', 'postId', 'organisationId', 'volunteerId', 'resourceId'] as const;
 export type PathParam = (typeof PATH_PARAMS)[number];
 export type Records = Record<PathParam, string>;
 
@@ -216,6 +221,9 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
   }),
   'POST /api/service-records': 'example aimed at the records',
   'POST /api/posts': 'example aimed at the records',
+  'POST /api/social-organisations': (r, own) => ({ orgUnitId: own, name: { zh: '越权组织' }, kind: 'community_based', stationIds: [r.communityId] }),
+  'POST /api/volunteers': 'example aimed at the records',
+  'POST /api/charitable-resources': 'example aimed at the records',
   'POST /api/post-types': { none: 'post types are a catalog shared by the whole tree, like themes (admins only)' },
   'POST /api/service-records/import': (r) => ({ csv: `communityId,servedOn,kind,theme,titleZh,residentsServed\n${r.communityId},2023-03-01,group,elderly,越权导入,5\n` }),
   'POST /api/digest/run': (r) => ({ streetId: r.street }),

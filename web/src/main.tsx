@@ -13,6 +13,7 @@ import { MonthlyPage } from './pages/monthly.js';
 import { RollupPage } from './pages/rollup.js';
 import { OverviewPage } from './pages/overview.js';
 import { PostsPage } from './pages/posts.js';
+import { PartnersPage } from './pages/partners.js';
 import { RolloutPage } from './pages/rollout.js';
 import { ServicesPage } from './pages/services.js';
 import { StationPage } from './pages/station.js';
@@ -43,6 +44,7 @@ const NAV: NavItem[] = [
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
   { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
+  { href: '/partners', label: 'nav_partners', capability: 'partners.view', match: '/partners' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
   { href: '/account', label: 'nav_account', match: '/account' },
@@ -157,6 +159,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/reports/monthly', path)) return <MonthlyPage search={search} />;
   if (matchPath('/reports/rollup', path)) return <RollupPage />;
   if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
+  if (matchPath('/partners', path) && can(session, 'partners.view')) return <PartnersPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;

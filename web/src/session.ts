@@ -15,13 +15,14 @@ export type Capability =
   | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record'
   | 'attachments.view' | 'attachments.add'
   | 'services.view' | 'services.record' | 'services.import' | 'case_file'
-  | 'posts.manage' | 'post_types.manage';
+  | 'posts.manage' | 'post_types.manage'
+  | 'partners.view' | 'partners.manage' | 'volunteers.manage' | 'volunteer_hours.log';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage'],
-  social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record', 'attachments.view', 'services.view', 'services.record'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage', 'partners.view', 'partners.manage'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'partners.view', 'partners.manage', 'volunteers.manage', 'volunteer_hours.log'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'partners.view', 'partners.manage', 'volunteers.manage', 'volunteer_hours.log'],
+  social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record', 'attachments.view', 'services.view', 'services.record', 'partners.view', 'volunteer_hours.log'],
   viewer: ['rollout.view', 'inbox', 'venture.view', 'services.view'],
 };
 

@@ -6,6 +6,7 @@ import { authRoutes } from './auth.js';
 import { calendarFeedRoutes } from './calendar-feed.js';
 import { catalogRoutes } from './catalog.js';
 import { exportRoutes } from './export.js';
+import { fivePartyRoutes } from './five-party.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
@@ -35,6 +36,7 @@ export function allRoutes(): RouteSpec[] {
     ...caseCallRoutes,
     ...serviceRecordRoutes,
     ...postRoutes,
+    ...fivePartyRoutes,
     ...reportRoutes,
     ...exportRoutes,
     ...authRoutes,

@@ -11,6 +11,7 @@ import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
 import { registerReportCommands } from './report.js';
 import { registerPostCommands } from './post.js';
+import { registerFivePartyCommands } from './five-party.js';
 import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
@@ -33,4 +34,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCaseCallCommands,
   registerServiceRecordCommands,
   registerPostCommands,
+  registerFivePartyCommands,
 ];

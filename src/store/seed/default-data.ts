@@ -2,9 +2,12 @@ import type { Kysely } from 'kysely';
 import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
 import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
 import type { Database } from '../database.js';
-import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
+import { addDays } from '../../domain/time.js';
+import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedFiveParty, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
 
 export const SEED_KEY = 'seed:zhanlanlu';
+/** Set once the five-party examples have been loaded (docs/default-data.md). */
+const FIVE_PARTY_EXAMPLES_KEY = 'seed:zhanlanlu:five-party-examples';
 const SEED_VERSION = 2;
 
 export interface SeedResult {
@@ -108,6 +111,14 @@ export async function loadDefaultData(
         .onConflict((oc) => oc.column('id').doNothing()).execute();
     }
 
+    // Five-party examples (the source names none): flagged `is_example`, named 示例. Loaded once,
+    // under a marker of their own, so examples a street has removed do not come back on the next start.
+    const fivePartyLoaded = await trx.selectFrom('meta').select('key').where('key', '=', FIVE_PARTY_EXAMPLES_KEY).executeTakeFirst();
+    if (!fivePartyLoaded) {
+      await insertFivePartyExamples(trx, seedFiveParty(today, addDays));
+      await trx.insertInto('meta').values({ key: FIVE_PARTY_EXAMPLES_KEY, value: JSON.stringify({ loadedOn: today }) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    }
+
     await trx.insertInto('meta')
       .values({ key: SEED_KEY, value: JSON.stringify({ version: SEED_VERSION, loadedOn: today }) })
       .onConflict((oc) => oc.column('key').doNothing()).execute();
@@ -115,4 +126,32 @@ export async function loadDefaultData(
     await onLoaded?.(trx, result);
     return result;
   });
+}
+
+async function insertFivePartyExamples(trx: Kysely<Database>, parties: ReturnType<typeof seedFiveParty>): Promise<void> {
+  for (const org of parties.organisations) {
+    await trx.insertInto('social_organisations')
+      .values({
+        id: org.id, org_unit_id: org.orgUnitId, name_zh: org.name.zh, name_en: org.name.en, kind: org.kind, registration_number: null, contact: null,
+        services: JSON.stringify(org.services), theme_keys: JSON.stringify(org.themes), note: null, is_example: true, created_by: 'default data',
+      })
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx.insertInto('social_organisation_stations').values(org.stationIds.map((communityId) => ({ organisation_id: org.id, community_id: communityId })))
+      .onConflict((oc) => oc.doNothing()).execute();
+  }
+  await trx.insertInto('volunteers')
+    .values(parties.volunteers.map((v) => ({ id: v.id, community_id: v.communityId, name: v.name, phone: null, skills: JSON.stringify(v.skills), is_example: true, created_by: 'default data' })))
+    .onConflict((oc) => oc.column('id').doNothing()).execute();
+  await trx.insertInto('volunteer_hours')
+    .values(parties.hours.map((h) => ({
+      id: h.id, volunteer_id: h.volunteerId, community_id: h.communityId, service_record_id: null, activity: h.activity, served_on: h.servedOn, hours: h.hours,
+      is_example: true, created_by: 'default data',
+    })))
+    .onConflict((oc) => oc.column('id').doNothing()).execute();
+  await trx.insertInto('charitable_resources')
+    .values(parties.resources.map((r) => ({
+      id: r.id, org_unit_id: r.orgUnitId, project_id: r.projectId, organisation_id: r.organisationId, donor: r.donor, kind: r.kind, amount: r.amount,
+      unit: r.unit, restrictions: r.restrictions, received_on: r.receivedOn, note: null, is_example: true, created_by: 'default data',
+    })))
+    .onConflict((oc) => oc.column('id').doNothing()).execute();
 }

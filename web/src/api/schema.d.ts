@@ -7306,6 +7306,1089 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/social-organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Social organisations registered in your scope or working with one of its stations
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    kind?: "social_group" | "social_service_agency" | "foundation" | "community_based";
+                    theme?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgUnit: {
+                                    id: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                };
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                kind: "social_group" | "social_service_agency" | "foundation" | "community_based";
+                                registrationNumber: string | null;
+                                contact: string | null;
+                                services: string[];
+                                themes: string[];
+                                stations: {
+                                    id: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                note: string | null;
+                                isExample: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a social organisation with the stations it works with
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "orgUnitId": "cn-bj-xicheng-zhanlanlu",
+                     *       "name": {
+                     *         "zh": "展览路为老服务社",
+                     *         "en": "Zhanlanlu elderly service agency"
+                     *       },
+                     *       "kind": "social_service_agency",
+                     *       "registrationNumber": "52110102MJ0000000X",
+                     *       "contact": "010-00000000",
+                     *       "services": [
+                     *         "上门探访",
+                     *         "助餐"
+                     *       ],
+                     *       "themes": [
+                     *         "elderly"
+                     *       ],
+                     *       "stationIds": [
+                     *         "cn-bj-xicheng-zhanlanlu-wanmingyuan"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        orgUnitId: string;
+                        name: {
+                            zh: string;
+                            en?: string;
+                        };
+                        /** @enum {string} */
+                        kind: "social_group" | "social_service_agency" | "foundation" | "community_based";
+                        registrationNumber?: string | null;
+                        contact?: string | null;
+                        services?: string[];
+                        themes?: string[];
+                        stationIds?: string[];
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnit: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "social_group" | "social_service_agency" | "foundation" | "community_based";
+                            registrationNumber: string | null;
+                            contact: string | null;
+                            services: string[];
+                            themes: string[];
+                            stations: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            note: string | null;
+                            isExample: boolean;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/social-organisations/{organisationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a social organisation (all its fields and stations)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    organisationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "orgUnitId": "cn-bj-xicheng-zhanlanlu",
+                     *       "name": {
+                     *         "zh": "展览路为老服务社",
+                     *         "en": "Zhanlanlu elderly service agency"
+                     *       },
+                     *       "kind": "social_service_agency",
+                     *       "registrationNumber": "52110102MJ0000000X",
+                     *       "contact": "010-00000000",
+                     *       "services": [
+                     *         "上门探访",
+                     *         "助餐"
+                     *       ],
+                     *       "themes": [
+                     *         "elderly"
+                     *       ],
+                     *       "stationIds": [
+                     *         "cn-bj-xicheng-zhanlanlu-wanmingyuan"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        orgUnitId: string;
+                        name: {
+                            zh: string;
+                            en?: string;
+                        };
+                        /** @enum {string} */
+                        kind: "social_group" | "social_service_agency" | "foundation" | "community_based";
+                        registrationNumber?: string | null;
+                        contact?: string | null;
+                        services?: string[];
+                        themes?: string[];
+                        stationIds?: string[];
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnit: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            /** @enum {string} */
+                            kind: "social_group" | "social_service_agency" | "foundation" | "community_based";
+                            registrationNumber: string | null;
+                            contact: string | null;
+                            services: string[];
+                            themes: string[];
+                            stations: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            note: string | null;
+                            isExample: boolean;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/volunteers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volunteers of the stations in scope with their skills and hours in a month: no names or phones
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            items: {
+                                id: string;
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                skills: string[];
+                                active: boolean;
+                                isExample: boolean;
+                                hours: {
+                                    month: string;
+                                    inMonth: number;
+                                    total: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a volunteer of a station (the station's lead and supervisors: the name and phone are personal data)
+         * @description Roles: supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "name": "李某某",
+                     *       "phone": "13800000000",
+                     *       "skills": [
+                     *         "助老",
+                     *         "摄影"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        communityId: string;
+                        name: string;
+                        phone?: string | null;
+                        skills?: string[];
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            skills: string[];
+                            active: boolean;
+                            isExample: boolean;
+                            hours: {
+                                month: string;
+                                inMonth: number;
+                                total: number;
+                            };
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/volunteers/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volunteers' names and phones: personal data (the station's lead and supervisors; every read audited)
+         * @description Roles: supervisor, station_lead.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    volunteerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                communityId: string;
+                                name: string;
+                                phone: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/volunteers/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Volunteer hours per month and station (of one volunteer if asked), summed in the store
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    volunteerId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            months: {
+                                month: string;
+                                communityId: string;
+                                hours: number;
+                                entries: number;
+                                volunteers: number;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/volunteers/{volunteerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a volunteer (all fields; the station's lead and supervisors)
+         * @description Roles: supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    volunteerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "communityId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "name": "李某某",
+                     *       "phone": "13800000000",
+                     *       "skills": [
+                     *         "助老"
+                     *       ],
+                     *       "active": false
+                     *     }
+                     */
+                    "application/json": {
+                        communityId: string;
+                        name: string;
+                        phone?: string | null;
+                        skills?: string[];
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            skills: string[];
+                            active: boolean;
+                            isExample: boolean;
+                            hours: {
+                                month: string;
+                                inMonth: number;
+                                total: number;
+                            };
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/volunteers/{volunteerId}/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a volunteer's hours to a service record of their station (no more than the record states) or to an activity
+         * @description Roles: supervisor, station_lead, social_worker.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    volunteerId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "servedOn": "2027-03-08",
+                     *       "hours": 2.5,
+                     *       "serviceRecordId": "sr-2027-03-08-wanmingyuan-1"
+                     *     }
+                     */
+                    "application/json": {
+                        servedOn: string;
+                        hours: number;
+                        serviceRecordId?: string | null;
+                        activity?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            volunteerId: string;
+                            communityId: string;
+                            servedOn: string;
+                            hours: number;
+                            serviceRecordId: string | null;
+                            activity: string | null;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/charitable-resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Charitable resources (money, goods, venues, services) held in your scope, newest first
+         * @description Roles: admin, supervisor, station_lead, social_worker.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                    kind?: "money" | "goods" | "venue" | "service";
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgUnit: {
+                                    id: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                };
+                                projectId: string | null;
+                                organisationId: string | null;
+                                donor: string;
+                                /** @enum {string} */
+                                kind: "money" | "goods" | "venue" | "service";
+                                amount: number;
+                                unit: string;
+                                restrictions: string | null;
+                                receivedOn: string;
+                                note: string | null;
+                                isExample: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a charitable resource for a station, a venture project or the street
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "orgUnitId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "donor": "某慈善基金会",
+                     *       "kind": "money",
+                     *       "amount": 20000,
+                     *       "unit": "元",
+                     *       "restrictions": "For elderly residents living alone",
+                     *       "receivedOn": "2027-03-01"
+                     *     }
+                     */
+                    "application/json": {
+                        orgUnitId: string;
+                        projectId?: string | null;
+                        organisationId?: string | null;
+                        donor: string;
+                        /** @enum {string} */
+                        kind: "money" | "goods" | "venue" | "service";
+                        amount: number;
+                        unit: string;
+                        restrictions?: string | null;
+                        receivedOn: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnit: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            projectId: string | null;
+                            organisationId: string | null;
+                            donor: string;
+                            /** @enum {string} */
+                            kind: "money" | "goods" | "venue" | "service";
+                            amount: number;
+                            unit: string;
+                            restrictions: string | null;
+                            receivedOn: string;
+                            note: string | null;
+                            isExample: boolean;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/charitable-resources/{resourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a charitable resource (all its fields)
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    resourceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "orgUnitId": "cn-bj-xicheng-zhanlanlu-wanmingyuan",
+                     *       "donor": "某慈善基金会",
+                     *       "kind": "money",
+                     *       "amount": 20000,
+                     *       "unit": "元",
+                     *       "restrictions": "For elderly residents living alone",
+                     *       "receivedOn": "2027-03-01"
+                     *     }
+                     */
+                    "application/json": {
+                        orgUnitId: string;
+                        projectId?: string | null;
+                        organisationId?: string | null;
+                        donor: string;
+                        /** @enum {string} */
+                        kind: "money" | "goods" | "venue" | "service";
+                        amount: number;
+                        unit: string;
+                        restrictions?: string | null;
+                        receivedOn: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgUnit: {
+                                id: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            projectId: string | null;
+                            organisationId: string | null;
+                            donor: string;
+                            /** @enum {string} */
+                            kind: "money" | "goods" | "venue" | "service";
+                            amount: number;
+                            unit: string;
+                            restrictions: string | null;
+                            receivedOn: string;
+                            note: string | null;
+                            isExample: boolean;
+                            created: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/linkage-index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Five-party linkage index: which of the five parties took part in each station's and street's work over the last 90 days (aggregates)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    communityId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            days: number;
+                            stations: {
+                                communityId: string;
+                                communityName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                streetId: string;
+                                parties: {
+                                    community: boolean;
+                                    socialOrganisation: boolean;
+                                    socialWorker: boolean;
+                                    volunteer: boolean;
+                                    charitableResource: boolean;
+                                };
+                                score: number;
+                                figures: {
+                                    communityRecords: number;
+                                    serviceRecords: number;
+                                    socialWorkers: number;
+                                    volunteers: number;
+                                    volunteerHours: number;
+                                    resources: number;
+                                    organisations: number;
+                                };
+                            }[];
+                            streets: {
+                                streetId: string;
+                                streetName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                stations: number;
+                                parties: {
+                                    community: boolean;
+                                    socialOrganisation: boolean;
+                                    socialWorker: boolean;
+                                    volunteer: boolean;
+                                    charitableResource: boolean;
+                                };
+                                stationsWith: {
+                                    community: number;
+                                    socialOrganisation: number;
+                                    socialWorker: number;
+                                    volunteer: number;
+                                    charitableResource: number;
+                                };
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not Modified: nothing in the caller's scope changed since the ETag sent in If-None-Match */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/summary": {
         parameters: {
             query?: never;
@@ -7421,6 +8504,59 @@ export interface paths {
                                     };
                                     required: number;
                                     filled: number;
+                                }[];
+                            };
+                            linkageIndex: {
+                                from: string;
+                                to: string;
+                                days: number;
+                                stations: {
+                                    communityId: string;
+                                    communityName: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    streetId: string;
+                                    parties: {
+                                        community: boolean;
+                                        socialOrganisation: boolean;
+                                        socialWorker: boolean;
+                                        volunteer: boolean;
+                                        charitableResource: boolean;
+                                    };
+                                    score: number;
+                                    figures: {
+                                        communityRecords: number;
+                                        serviceRecords: number;
+                                        socialWorkers: number;
+                                        volunteers: number;
+                                        volunteerHours: number;
+                                        resources: number;
+                                        organisations: number;
+                                    };
+                                }[];
+                                streets: {
+                                    streetId: string;
+                                    streetName: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    stations: number;
+                                    parties: {
+                                        community: boolean;
+                                        socialOrganisation: boolean;
+                                        socialWorker: boolean;
+                                        volunteer: boolean;
+                                        charitableResource: boolean;
+                                    };
+                                    stationsWith: {
+                                        community: number;
+                                        socialOrganisation: number;
+                                        socialWorker: number;
+                                        volunteer: number;
+                                        charitableResource: number;
+                                    };
+                                    score: number;
                                 }[];
                             };
                         };
@@ -9260,7 +10396,7 @@ export interface components {
                  * @description a stable machine code for this refusal (never renamed); see ERROR_REASONS in src/domain/error-reasons.ts
                  * @enum {string}
                  */
-                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "request_timeout" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_restore_too_late" | "session_restore_level_ended" | "session_restore_clashes" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "rollout_cancelled" | "rollout_already_opened" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "case_call_not_found" | "case_call_exists" | "case_call_wrong_phase" | "not_organiser" | "not_on_panel" | "deadline_past" | "deadline_not_later" | "deadline_after_review" | "station_not_in_scope" | "no_stations" | "reviewer_not_found" | "submission_closed" | "review_closed" | "station_not_eligible" | "case_kind_not_called" | "case_not_found" | "case_withdrawn" | "own_station_case" | "score_missing" | "unknown_criterion" | "selection_empty" | "selection_duplicate" | "selection_too_many" | "selection_missing" | "collection_not_published" | "case_scores_not_final" | "milestone_not_found" | "no_files" | "file_type_refused" | "owner_attachment_limit" | "attachment_not_found" | "case_file_role" | "unknown_type" | "empty" | "executable" | "macro_enabled" | "calendar_needs_worker" | "calendar_feed_not_found" | "street_required" | "street_not_found" | "scope_out_of_scope" | "post_type_unknown" | "post_not_found" | "worker_unknown" | "worker_other_station" | "assignment_overlaps" | "service_record_other_station" | "service_record_invalid" | "service_record_not_found" | "case_file_not_found" | "case_file_not_casework" | "webhook_not_allowed" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
+                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "request_timeout" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_restore_too_late" | "session_restore_level_ended" | "session_restore_clashes" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "rollout_cancelled" | "rollout_already_opened" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "case_call_not_found" | "case_call_exists" | "case_call_wrong_phase" | "not_organiser" | "not_on_panel" | "deadline_past" | "deadline_not_later" | "deadline_after_review" | "station_not_in_scope" | "no_stations" | "reviewer_not_found" | "submission_closed" | "review_closed" | "station_not_eligible" | "case_kind_not_called" | "case_not_found" | "case_withdrawn" | "own_station_case" | "score_missing" | "unknown_criterion" | "selection_empty" | "selection_duplicate" | "selection_too_many" | "selection_missing" | "collection_not_published" | "case_scores_not_final" | "milestone_not_found" | "no_files" | "file_type_refused" | "owner_attachment_limit" | "attachment_not_found" | "case_file_role" | "unknown_type" | "empty" | "executable" | "macro_enabled" | "calendar_needs_worker" | "calendar_feed_not_found" | "street_required" | "street_not_found" | "scope_out_of_scope" | "post_type_unknown" | "post_not_found" | "worker_unknown" | "worker_other_station" | "assignment_overlaps" | "service_record_other_station" | "service_record_invalid" | "service_record_not_found" | "case_file_not_found" | "case_file_not_casework" | "organisation_not_found" | "organisation_invalid" | "volunteer_not_found" | "volunteer_hours_invalid" | "volunteer_hours_exceed_record" | "resource_not_found" | "resource_invalid" | "webhook_not_allowed" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
                 /** @description the ids, times (ISO, UTC) and numbers the refusal concerns */
                 values?: {
                     [key: string]: unknown;

@@ -5,6 +5,7 @@ import { Badge, Chart, Empty, ErrorNote, Loadable, NARROW_CHART, Pager, Section,
 import { CoverageOverTime } from '../coverage-chart.js';
 import { Downloads } from '../downloads.js';
 import { usePolled } from '../hooks.js';
+import { StreetLinkage } from '../linkage-index.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
@@ -95,6 +96,9 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
         <Loadable state={summary}>{(data) => <ResidentsByTheme summary={data} />}</Loadable>
       </Section>
 
+      <Section title={t('linkage_index')} id="linkage-index">
+        <Loadable state={summary}>{(data) => <StreetLinkage index={data.linkageIndex} />}</Loadable>
+      </Section>
       <Section title={`${t('overdue_tasks')} · ${t('open_escalations')}`}>
         <div className="two">
           {can(session, 'station.view') ? (

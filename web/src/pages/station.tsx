@@ -3,6 +3,7 @@ import { api, unwrap, type Answer, type Body } from '../api/client.js';
 import { AttachmentList, AttachmentsToggle, useCommunityAttachments } from '../attachments.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Section, When } from '../components.js';
 import { useAction, usePolled } from '../hooks.js';
+import { StationLinkage } from '../linkage-index.js';
 import { localized, translateKey, useI18n, type Translate } from '../i18n.js';
 import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
@@ -53,6 +54,7 @@ export function StationPage({ session, communityId }: { session: SessionInfo; co
         </Loadable>
       </Section>
       {selected ? <PlanView key={selected} session={session} communityId={selected} community={withStation.find((c) => c.id === selected)} /> : null}
+      {selected ? <Linkage key={`linkage-${selected}`} communityId={selected} /> : null}
       {selected ? <VentureProjects key={`vp-${selected}`} session={session} communityId={selected} /> : null}
     </div>
   );
@@ -672,6 +674,16 @@ function VentureProjects({ session, communityId }: { session: SessionInfo; commu
           </ul>
         )}
       </Loadable>
+    </Section>
+  );
+}
+
+function Linkage({ communityId }: { communityId: string }) {
+  const { t } = useI18n();
+  const index = usePolled(() => unwrap(api.GET('/api/linkage-index', { params: { query: { communityId } } })), `linkage:${communityId}`, 60_000);
+  return (
+    <Section title={t('linkage_index')} id="linkage-index">
+      <Loadable state={index}>{(data) => <StationLinkage index={data} communityId={communityId} />}</Loadable>
     </Section>
   );
 }
