@@ -30,8 +30,8 @@ const ONE_SURFACE: Record<string, { surface: 'dashboard' | 'cli'; why: string }>
  */
 const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
   dashboard: [
-    'GET /api/notifications/failures', 'GET /api/communities/:communityId', 'POST /api/communities', 'POST /api/workers', 'GET /api/me',
-    'POST /api/tokens', 'GET /api/tokens', 'POST /api/tokens/:tokenId/revoke', 'GET /api/audit', 'POST /api/rollout', 'GET /api/stations/plans',
+    'POST /api/communities', 'POST /api/workers', 'GET /api/me',
+    'POST /api/rollout', 'GET /api/stations/plans',
     'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
     'POST /api/digest/run',
     // Issue 15's case calls: the dashboard lists a call's cases and saves them, but has no screen yet

@@ -4,6 +4,7 @@ import { craftEn, craftZh } from './i18n/craft.js';
 import { reportsEn, reportsZh } from './i18n/reports.js';
 import { casesEn, casesZh } from './i18n/cases.js';
 import { modelEn, modelZh } from './i18n/model.js';
+import { adminEn, adminZh } from './i18n/admin.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -223,6 +224,7 @@ const zh = {
   ...reportsZh,
   ...casesZh,
   ...modelZh,
+  ...adminZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -442,6 +444,7 @@ const en: Record<MessageKey, string> = {
   ...reportsEn,
   ...casesEn,
   ...modelEn,
+  ...adminEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
