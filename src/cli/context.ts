@@ -23,6 +23,19 @@ export interface CliContext {
 
 export const seg = (value: string) => encodeURIComponent(value);
 
+/** `?name=value&…` of the values given (undefined ones left out), or '' when none is. */
+export const query = (values: Record<string, string | undefined>) => {
+  const entries = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return entries.length === 0 ? '' : `?${entries.map(([name, value]) => `${name}=${seg(value)}`).join('&')}`;
+};
+
+/** A --limit or --offset value: a whole number, else a usage error naming the option. */
+export function wholeNumber(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw usageError(`${option} must be a whole number`);
+  return value;
+}
+
 export async function readImportFile(file: string): Promise<unknown> {
   const text = await readText(file);
   switch (extname(file).toLowerCase()) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERY_FAILURE_REASONS } from '../domain/delivery-failure.js';
 import { idSchema, pageQuery } from './common.js';
 
 const boolQuery = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
@@ -49,6 +50,8 @@ export const failureView = z.object({
   status: z.string(),
   attempts: z.number(),
   lastError: z.string().nullable(),
+  /** The kind of lastError, for a screen to phrase in its reader's language. */
+  reason: z.enum(DELIVERY_FAILURE_REASONS),
   workflowId: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -1,5 +1,6 @@
 import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { deliveryFailureReason } from '../domain/delivery-failure.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { getNotification, inboxItem, listFailures, listInbox, markRead } from '../store/repositories/notification.js';
 import { subtreeIds } from '../store/repositories/org-unit.js';
@@ -66,5 +67,6 @@ export async function listDeliveryFailures(
   filter: { status: 'failed' | 'retrying'; channel?: 'email' | 'wecom'; limit: number; offset: number },
 ) {
   const orgUnitIds = await subtreeIds(deps.store.db, principal.scopeId);
-  return listFailures(deps.store.db, { orgUnitIds, ...filter });
+  const failures = await listFailures(deps.store.db, { orgUnitIds, ...filter });
+  return { ...failures, items: failures.items.map((item) => ({ ...item, reason: deliveryFailureReason(item.lastError) })) };
 }

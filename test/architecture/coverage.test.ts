@@ -30,19 +30,15 @@ const ONE_SURFACE: Record<string, { surface: 'dashboard' | 'cli'; why: string }>
  */
 const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
   dashboard: [
-    'GET /api/notifications/failures', 'GET /api/communities/:communityId', 'POST /api/communities', 'POST /api/workers', 'GET /api/me',
-    'POST /api/tokens', 'GET /api/tokens', 'POST /api/tokens/:tokenId/revoke', 'GET /api/audit', 'POST /api/rollout', 'GET /api/stations/plans',
+    'POST /api/communities', 'POST /api/workers', 'GET /api/me',
+    'POST /api/rollout', 'GET /api/stations/plans',
     'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
     'POST /api/digest/run',
     // Issue 15's case calls: the dashboard lists a call's cases and saves them, but has no screen yet
     // to open one case on its own or to withdraw it (the CLI has both).
     'GET /api/case-calls/:callId/cases/:caseId', 'POST /api/case-calls/:callId/cases/:caseId/withdraw',
   ],
-  cli: [
-    'GET /api/notifications', 'POST /api/notifications/:notificationId/read', 'GET /api/notifications/failures', 'GET /api/communities/:communityId',
-    'GET /api/workers/:workerId', 'GET /api/audit', 'GET /api/workers/:workerId/ladder', 'GET /api/dimensions', 'GET /api/reports/summary',
-    'GET /api/auth/session',
-  ],
+  cli: [],
 };
 
 function filesUnder(dir: string, pattern: RegExp): string[] {

@@ -4,7 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { createToken } from '../../src/services/api-token.js';
+import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
@@ -21,7 +22,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 const PAGES = [
   '/', '/stations', `/stations/${WANMINGYUAN}`, '/training', `/training/${CYCLE}`, '/workers', '/workers/w-wanmingyuan-sw1',
-  '/rollout', '/inbox', '/users', '/account',
+  '/rollout', '/inbox', '/users', '/account', '/notifications/failures', '/tokens', `/communities/${WANMINGYUAN}`,
 ];
 
 // What a reader must never meet in the page's text.
@@ -79,7 +80,11 @@ describe('every page fits, speaks the reader\'s language and is accessible', () 
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
     worker = await startTestWorker({ store, client: temporal, taskQueue, config });
     api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
-    const tokens = await tokensForRoles(store);
+    // Tokens named as people name them: the API tokens page lists them, and a name is text to read.
+    const tokens = {
+      admin: (await createToken(store.db, { name: '测试管理员', role: 'admin', scopeId: 'cn-bj' })).token,
+      supervisor: (await createToken(store.db, { name: '测试督导', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' })).token,
+    };
     await createUser(store.db, { username: 'admin', displayName: '系统管理员', password: 'admin password 1', role: 'admin', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
     // A live plan, and a cycle with sessions, so the pages show real records.
     expect((await api.call('POST', `/api/stations/${WANMINGYUAN}/plan`, { token: tokens.admin, body: {} })).status).toBe(201);

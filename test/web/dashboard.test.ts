@@ -107,7 +107,9 @@ describe('dashboard in a browser', () => {
       await expect.poll(() => page.getByTestId('coverage-count').textContent()).toContain('11 / 23');
       expect(await page.getByRole('link', { name: '社工成长' }).count()).toBe(0);
       expect(await page.getByRole('link', { name: '服务站' }).count()).toBe(0);
-      expect(await page.locator('.community-grid a').count()).toBe(0);
+      // Each tile opens the community's own page, never a station's plan.
+      expect(await page.locator('.community-grid a[href^="/stations/"]').count()).toBe(0);
+      expect(await page.locator('.community-grid a[href^="/communities/"]').count()).toBe(23);
       const workers = await page.evaluate(async () => (await fetch('/api/workers')).status);
       expect(workers).toBe(403);
     } finally {

@@ -5,6 +5,7 @@ import { reportsEn, reportsZh } from './i18n/reports.js';
 import { casesEn, casesZh } from './i18n/cases.js';
 import { modelEn, modelZh } from './i18n/model.js';
 import { partnersEn, partnersZh } from './i18n/partners.js';
+import { adminEn, adminZh } from './i18n/admin.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -225,6 +226,7 @@ const zh = {
   ...casesZh,
   ...modelZh,
   ...partnersZh,
+  ...adminZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -445,6 +447,7 @@ const en: Record<MessageKey, string> = {
   ...casesEn,
   ...modelEn,
   ...partnersEn,
+  ...adminEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

@@ -6,7 +6,10 @@ import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
 import { AccountPage } from './pages/account.js';
 import { CalendarFeedSection } from './pages/calendar-feed.js';
+import { AuditPage } from './pages/audit.js';
 import { CasesPage } from './pages/cases.js';
+import { CommunityPage } from './pages/community.js';
+import { FailuresPage } from './pages/failures.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { MonthlyPage } from './pages/monthly.js';
@@ -17,6 +20,7 @@ import { PartnersPage } from './pages/partners.js';
 import { RolloutPage } from './pages/rollout.js';
 import { ServicesPage } from './pages/services.js';
 import { StationPage } from './pages/station.js';
+import { TokensPage } from './pages/tokens.js';
 import { TrainingPage } from './pages/training.js';
 import { UsersPage } from './pages/users.js';
 import { VenturesPage } from './pages/ventures.js';
@@ -46,7 +50,10 @@ const NAV: NavItem[] = [
   { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/partners', label: 'nav_partners', capability: 'partners.view', match: '/partners' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
+  { href: '/notifications/failures', label: 'nav_failures', capability: 'notifications.failures', match: '/notifications/failures' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
+  { href: '/tokens', label: 'nav_tokens', capability: 'tokens.manage', match: '/tokens' },
+  { href: '/audit', label: 'nav_audit', capability: 'audit.view', match: '/audit' },
   { href: '/account', label: 'nav_account', match: '/account' },
 ];
 
@@ -164,6 +171,10 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
+  if (matchPath('/notifications/failures', path) && can(session, 'notifications.failures')) return <FailuresPage session={session} />;
+  if (matchPath('/tokens', path) && can(session, 'tokens.manage')) return <TokensPage session={session} />;
+  if (matchPath('/audit', path) && can(session, 'audit.view')) return <AuditPage />;
+  if ((params = matchPath('/communities/:communityId', path))) return <CommunityPage session={session} communityId={params.communityId!} />;
   if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;
   return <OverviewPage session={session} />;
 }

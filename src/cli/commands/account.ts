@@ -2,6 +2,13 @@ import { type Command } from 'commander';
 import { CliError, EXIT, usageError } from '../client.js';
 import { describe, keyValues } from '../output.js';
 import { type CliContext, type Me } from '../context.js';
+interface Session {
+  principal: { name: string; role: string; scopeId: string; workerId: string | null };
+  user: { username: string } | null;
+  scope: Me['scope'] | null;
+  temporalUi: { baseUrl: string; namespace: string } | null;
+}
+
 export function registerAccountCommands(program: Command, ctx: CliContext) {
   program.command('whoami')
     .description("show the token's role, scope and worker")
@@ -13,6 +20,20 @@ export function registerAccountCommands(program: Command, ctx: CliContext) {
         scope: `${value.scope.id} (${value.scope.kind}: ${value.scope.name.zh} ${value.scope.name.en})`,
         worker: value.worker ? `${value.worker.id} ${value.worker.name}` : null,
         token: value.tokenId,
+      }));
+    });
+
+  program.command('session')
+    .description('who the API takes you for: your role, scope and worker, the dashboard user if any, and (admins) where the Temporal UI is')
+    .action(async () => {
+      const session = await ctx.api().get<Session>('/api/auth/session');
+      ctx.print(session, (value: Session) => keyValues({
+        name: value.principal.name,
+        role: value.principal.role,
+        scope: value.scope ? `${value.scope.id} (${value.scope.kind}: ${value.scope.name.zh} ${value.scope.name.en})` : value.principal.scopeId,
+        worker: value.principal.workerId,
+        user: value.user ? value.user.username : null,
+        'temporal ui': value.temporalUi ? `${value.temporalUi.baseUrl}/namespaces/${value.temporalUi.namespace}/workflows` : null,
       }));
     });
 

@@ -16,6 +16,8 @@ import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
 import { registerServiceRecordCommands } from './service-record.js';
+import { registerNotificationCommands } from './notification.js';
+import { registerAuditCommands } from './audit.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -23,6 +25,8 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerDirectoryCommands,
   registerTokenCommands,
   registerUserCommands,
+  registerAuditCommands,
+  registerNotificationCommands,
   registerCycleCommands,
   registerPlanCommands,
   registerRolloutCommands,

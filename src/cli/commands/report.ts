@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type Command } from 'commander';
 import { usageError } from '../client.js';
-import { type CliContext, seg } from '../context.js';
+import { keyValues, table } from '../output.js';
+import { type CliContext, query, seg } from '../context.js';
 
 // Exports of the reports to .xlsx or .csv files (the format follows the file's extension).
 
@@ -22,11 +23,6 @@ async function save(ctx: CliContext, path: string, file: string): Promise<void> 
   }
   ctx.print({ file, bytes: body.length }, (value: { file: string; bytes: number }) => `Wrote ${value.file} (${value.bytes} bytes).`);
 }
-
-const query = (values: Record<string, string | undefined>) => {
-  const entries = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  return entries.length === 0 ? '' : `?${entries.map(([name, value]) => `${name}=${seg(value)}`).join('&')}`;
-};
 
 export function registerReportCommands(program: Command, ctx: CliContext) {
   const exportCommand = program.command('export').description('reports as .xlsx or .csv files (the format follows --out\'s extension)');
@@ -81,6 +77,38 @@ export function registerReportCommands(program: Command, ctx: CliContext) {
       save(ctx, `/api/exports/rollup${query({ scopeId: options.scope, sort: options.sort, order: options.order, format: formatOf(options.out) })}`, options.out));
 
   const report = program.command('report').description('reports handed upward');
+  report.command('summary')
+    .description('the summary figures of your scope (or one street): coverage, residents served by theme, kind and station, plans by stage, training completion, posts')
+    .option('--street <streetId>', 'only this street')
+    .action(async (options: { street?: string }) => {
+      const summary = await ctx.api().get<Summary>(`/api/reports/summary${query({ streetId: options.street })}`);
+      ctx.print(summary, (value: Summary) => [
+        keyValues({
+          scope: value.scopeId,
+          'as of': value.asOf,
+          centers: value.centers,
+          communities: value.communities,
+          'stations operating': value.stationsOperating,
+          'in rollout': value.stationsInRollout,
+          remaining: value.communitiesRemaining,
+          'residents served': `${value.residentsServed.total} (${value.residentsServed.newResidents} new, ${value.residentsServed.records} records)`,
+          'venture projects': value.ventureProjects.total,
+          'posts filled': `${value.posts.filled} / ${value.posts.required}`,
+        }),
+        '',
+        'Plans by stage:',
+        table([value.plansByStage], Object.keys(value.plansByStage)),
+        '',
+        'Residents served by theme:',
+        value.residentsServed.byTheme.length === 0 ? '(none)' : table(value.residentsServed.byTheme.map((row) => ({ ...row, name: row.name.zh })), ['theme', 'name', 'residentsServed', 'projects', 'records'], ['theme', 'name', 'residents', 'projects', 'records']),
+        '',
+        'Training completion:',
+        value.trainingCompletion.length === 0 ? '(none)' : table(value.trainingCompletion.map((row) => ({
+          dimension: row.dimension, name: row.name.zh, workers: row.workers,
+          passed: row.passedByLevel.map((level) => `L${level.level}:${level.workers}`).join(' '), completion: `${Math.round(row.completionRate * 100)}%`,
+        })), ['dimension', 'name', 'workers', 'passed', 'completion']),
+      ].join('\n'));
+    });
   report.command('rollup')
     .description("the units under your scope side by side: coverage, stations operating and remaining, plans by stage, training completion, residents served")
     .option('--scope <scopeId>', 'the district or city to roll up (default: your own scope)')
@@ -116,6 +144,21 @@ export function registerReportCommands(program: Command, ctx: CliContext) {
         await save(ctx, `/api/exports/monthly${query({ streetId: options.street, month: options.month, format })}`, options[format]!);
       }
     });
+}
+
+interface Summary {
+  asOf: string;
+  scopeId: string;
+  centers: number;
+  communities: number;
+  stationsOperating: number;
+  communitiesRemaining: number;
+  stationsInRollout: number;
+  residentsServed: { total: number; newResidents: number; records: number; byTheme: Array<{ theme: string; name: { zh: string }; residentsServed: number; projects: number; records: number }> };
+  ventureProjects: { total: number };
+  plansByStage: Record<string, number>;
+  trainingCompletion: Array<{ dimension: string; name: { zh: string }; workers: number; passedByLevel: Array<{ level: number; workers: number }>; completionRate: number }>;
+  posts: { required: number; filled: number };
 }
 
 interface MonthlyReport {

@@ -259,6 +259,8 @@ export interface paths {
                                 status: string;
                                 attempts: number;
                                 lastError: string | null;
+                                /** @enum {string} */
+                                reason: "gave_up" | "email_not_configured" | "email_missing" | "email_invalid" | "smtp_rejected" | "smtp_unreachable" | "wecom_not_configured" | "wecom_url_invalid" | "wecom_url_refused" | "wecom_http_error" | "wecom_error_code" | "wecom_unreachable" | "other";
                                 workflowId: string | null;
                                 createdAt: string;
                             }[];

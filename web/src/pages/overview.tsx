@@ -62,9 +62,7 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
                     );
                     return (
                       <li key={community.id} className={`tile tile-${STATUS_TONE[status] ?? 'none'}`} data-status={status} data-community={community.id} title={label}>
-                        {community.station && can(session, 'station.view')
-                          ? <a {...linkProps(`/stations/${encodeURIComponent(community.id)}`)}>{content}</a>
-                          : <span>{content}</span>}
+                        <a {...linkProps(`/communities/${encodeURIComponent(community.id)}`)}>{content}</a>
                       </li>
                     );
                   })}

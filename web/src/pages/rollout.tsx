@@ -5,6 +5,7 @@ import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } f
 import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
+import { linkProps } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
 import { formatDateTime, shanghaiToday } from '../time.js';
 import { ConfirmDialog, Disclosure, EvidenceLinks, linksFrom, notLinksIn, WorkerPicker } from '../widgets.js';
@@ -92,7 +93,7 @@ function WithoutStation({ session, coverage, onChange }: { session: SessionInfo;
           {waiting.map((community) => (
             <li key={community.communityId} className="rollout" data-community={community.communityId}>
               <div className="task-head">
-                <strong>{localized(locale, community.name)}</strong>
+                <strong><a {...linkProps(`/communities/${encodeURIComponent(community.communityId)}`)}>{localized(locale, community.name)}</a></strong>
                 {community.isPlaceholder ? <Badge tone="muted">{t('placeholder_community')}</Badge> : null}
                 {community.rollout?.status === 'cancelled' ? (
                   <span className="muted">
@@ -155,7 +156,7 @@ function RolloutItem({ session, community, rollout, onChange }: { session: Sessi
   return (
     <li className="rollout" data-community={communityId}>
       <div className="task-head">
-        <strong>{localized(locale, community.name)}</strong>
+        <strong><a {...linkProps(`/communities/${encodeURIComponent(communityId)}`)}>{localized(locale, community.name)}</a></strong>
         <Badge tone={HEALTH_TONE[rollout.health]}>{translateKey(t, 'health', rollout.health)}</Badge>
         <span className="muted">{t('rollout_projected_opening')}: <When date={rollout.projectedOpening} /></span>
         {link ? <a href={link} target="_blank" rel="noopener noreferrer" title={t('engine_console_note')}>{t('engine_console')}</a> : null}
