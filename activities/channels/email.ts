@@ -56,7 +56,8 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
       if (!transport) return { status: 'failed', reason: 'e-mail is not configured (SMTP_URL is not set)' };
       const to = message.recipient.email?.trim();
       if (!to) return { status: 'failed', reason: `worker ${message.recipient.id} has no e-mail address` };
-      if (!ADDRESS.test(to)) return { status: 'failed', reason: `bad e-mail address: ${to}` };
+      // The address itself stays out of the outbox: it is personal data, and the record names whose it is.
+      if (!ADDRESS.test(to)) return { status: 'failed', reason: 'bad e-mail address on the worker record' };
       const messageId = messageIdFor(message.idempotencyKey, options.from);
       try {
         await transport.sendMail({

@@ -247,7 +247,7 @@ describe('notify: the outbox and its channels', () => {
     expect(smtp.messages).toHaveLength(0);
     const reasons = await store.db.selectFrom('notifications').select('last_error').where('recipient_id', '=', WORKER)
       .where('channel', '=', 'email').where('idempotency_key', 'like', `${request().key}%`).orderBy('created_at').execute();
-    expect(reasons.map((row) => row.last_error)).toEqual(['bad e-mail address: not an address', `worker ${WORKER} has no e-mail address`]);
+    expect(reasons.map((row) => row.last_error)).toEqual(['bad e-mail address on the worker record', `worker ${WORKER} has no e-mail address`]);
   });
 
   it('treats a WeCom 500, a 429 and errcode 45009 as transient and another errcode as permanent', async () => {
