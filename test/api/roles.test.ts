@@ -240,7 +240,7 @@ describe('scope: what each role sees and changes', () => {
     }
     // The reads that must be audited were among those walked.
     expect(showing).toEqual(expect.arrayContaining(['GET /api/workers', 'GET /api/workers/:workerId', 'GET /api/training-cycles/:id', 'GET /api/audit']));
-  });
+  }, 240_000); // every GET route as every role, each read checked in the audit log: minutes on a loaded machine
 
   it('records the filter of an audited list read, not an empty id', async () => {
     const requestId = `roles-filter-${suffix}`;
