@@ -63,7 +63,7 @@ export const ERROR_REASONS = {
   street_unknown: 'unknown street',
   street_out_of_scope: 'the street is outside your scope',
   no_street_in_scope: 'no street in your scope',
-  default_data_outside_scope: 'the default data is outside your scope',
+  default_data_outside_scope: 'the default data writes the city and the shared catalogs: only an admin scoped to the city may load it',
   worker_not_found: 'no such worker (values.workerId)',
   worker_outside_scope: 'the worker is outside your scope',
   unknown_worker: 'unknown worker',

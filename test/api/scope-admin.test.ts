@@ -111,6 +111,28 @@ describe('scope of administration', () => {
     expect(narrowed.body.items.every((item: { scopeId: string }) => item.scopeId === YUSHUGUAN)).toBe(true);
   });
 
+  it('loads the default data for an admin scoped to its city only: district, street and community admins are refused and nothing is written', async () => {
+    // The default data writes the city, its district and street and the shared catalogs: an admin
+    // below the city would write above their own node. Its marker goes, so a load would show.
+    await store.db.deleteFrom('meta').where('key', '=', 'seed:zhanlanlu').execute();
+    const seedAudits = async () => (await store.db.selectFrom('audit_log').select('id').where('action', '=', 'seed').execute()).length;
+    const auditsBefore = await seedAudits();
+    const districtAdmin = (await createToken(store.db, { name: 'district admin', role: 'admin', scopeId: 'cn-bj-xicheng' })).token;
+    const streetAdmin = (await createToken(store.db, { name: 'street admin', role: 'admin', scopeId: STREET })).token;
+    for (const token of [yushuguanAdmin, otherStreetAdmin, streetAdmin, districtAdmin]) {
+      const answer = await api.call('POST', '/api/admin/seed', { token, body: {} });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(403);
+      expect(answer.body.error).toMatchObject({ code: 'forbidden', reason: 'default_data_outside_scope' });
+    }
+    expect(await store.db.selectFrom('meta').select('key').where('key', '=', 'seed:zhanlanlu').executeTakeFirst()).toBeUndefined();
+    expect(await seedAudits()).toBe(auditsBefore);
+
+    const city = await api.call('POST', '/api/admin/seed', { token: tokens.admin, body: { today: '2026-11-28' } });
+    expect(city.status, JSON.stringify(city.body)).toBe(200);
+    expect(city.body).toEqual({ alreadyLoaded: false, today: '2026-11-28' });
+    expect(await seedAudits()).toBe(auditsBefore + 1);
+  });
+
   it("lists only the tokens and users scoped inside the caller's subtree", async () => {
     const tokenList = await api.call('GET', '/api/tokens', { token: yushuguanAdmin });
     expect(tokenList.status).toBe(200);

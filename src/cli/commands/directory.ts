@@ -2,7 +2,7 @@ import { Argument, type Command } from 'commander';
 import { type CliContext, readImportFile } from '../context.js';
 export function registerDirectoryCommands(program: Command, ctx: CliContext) {
   program.command('seed')
-    .description('load the default data (Zhanlanlu Street); safe to repeat, never overwrites edits')
+    .description('load the default data (Zhanlanlu Street; an admin token scoped to the city cn-bj); safe to repeat, never overwrites edits')
     .option('--today <date>', 'the date recorded with the seed, YYYY-MM-DD (default: today in Asia/Shanghai)')
     .action(async (options: { today?: string }) => {
       const result = await ctx.api().post<{ alreadyLoaded: boolean; today: string }>('/api/admin/seed', options.today ? { today: options.today } : {});

@@ -760,7 +760,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Load the default data (Zhanlanlu Street); idempotent, never overwrites a street's own edits
+         * Load the default data (Zhanlanlu Street, its city and district, the shared catalogs); admins scoped to that city only; idempotent, never overwrites a street's own edits
          * @description Roles: admin.
          */
         post: {

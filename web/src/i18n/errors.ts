@@ -62,7 +62,7 @@ export const REASON_SENTENCES: Record<string, Sentence> = {
   street_unknown: { zh: '街道不存在。', en: 'That street does not exist.' },
   street_out_of_scope: { zh: '该街道超出您的管辖范围。', en: 'That street is outside your scope.' },
   no_street_in_scope: { zh: '您的管辖范围内没有街道。', en: 'There is no street in your scope.' },
-  default_data_outside_scope: { zh: '默认数据超出您的管辖范围。', en: 'The default data is outside your scope.' },
+  default_data_outside_scope: { zh: '默认数据会写入市级组织和各级共用的目录，只有管辖全市的管理员可以加载。', en: 'The default data writes the city and the shared catalogs; only an administrator over the whole city may load it.' },
   worker_not_found: { zh: '找不到社工“{workerId}”。', en: 'Worker {workerId} was not found.' },
   worker_outside_scope: { zh: '社工“{workerId}”超出您的管辖范围。', en: 'Worker {workerId} is outside your scope.' },
   unknown_worker: { zh: '社工不存在。', en: 'That worker does not exist.' },
