@@ -256,6 +256,7 @@ export const FIELD_PROBLEM_CODES = {
   org_unit_outside_scope: 'org unit values.orgUnitId is outside your scope',
   community_unknown: 'unknown community values.communityId',
   not_a_community: 'values.id is not a community (values.kind)',
+  not_a_street: 'values.orgUnitId is not a street (values.kind): a community belongs to a street',
   session_id_taken: 'session id values.sessionId is already used',
   session_id_duplicate: 'duplicate session id values.sessionId',
   cohort_empty: 'name at least one station or worker',

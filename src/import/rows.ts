@@ -63,19 +63,28 @@ export function validateLines<T>(schema: ZodType<T>, input: { csv: string } | { 
 /** What a create-or-import route takes: one record (already validated), a JSON array, or CSV text. */
 export type ImportBody<T> = T | unknown[] | { csv: string };
 
+/** A validated import row and where it came from: its line in a CSV file, its position in a JSON array (1 for a single record). */
+export interface ImportLine<T> {
+  line: number;
+  row: T;
+}
+
 /**
  * The rows of an import: the one record itself, or every row of the array or CSV validated. A bad
  * row refuses the whole import, naming each problem by line and field (`line 3.email`).
  */
 export function importedRows<T extends object>(schema: ZodType<T>, body: ImportBody<T>): T[] {
-  if (!Array.isArray(body) && !('csv' in body)) return [body];
+  return importedLines(schema, body).map((entry) => entry.row);
+}
+
+/** importedRows, keeping each row's line, so the checks a service makes later name the same lines. */
+export function importedLines<T extends object>(schema: ZodType<T>, body: ImportBody<T>): Array<ImportLine<T>> {
+  if (!Array.isArray(body) && !('csv' in body)) return [{ line: 1, row: body }];
   try {
-    return validateRows(schema, Array.isArray(body) ? { json: body } : { csv: body.csv });
+    return validateLines(schema, Array.isArray(body) ? { json: body } : { csv: body.csv });
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    throw invalid(error.problems.map((p) => ({ path: `line ${p.line}.${p.field}`, line: p.line, field: p.field, message: p.message })), {
-      reason: 'import_rows_invalid', values: { problems: error.problems.length },
-    });
+    throw rowsInvalid(error.problems);
   }
 }
 
@@ -83,7 +92,7 @@ export function importedRows<T extends object>(schema: ZodType<T>, body: ImportB
 export type FileImportBody = unknown[] | { csv: string } | { xlsx: string };
 
 /** The validated rows of a JSON array, a CSV text or an .xlsx file; a bad row refuses them all, each named by line and field. */
-export async function importedFileRows<T extends object>(schema: ZodType<T>, body: FileImportBody, idField = 'id'): Promise<Array<{ line: number; row: T }>> {
+export async function importedFileRows<T extends object>(schema: ZodType<T>, body: FileImportBody, idField = 'id'): Promise<Array<ImportLine<T>>> {
   try {
     if (Array.isArray(body)) return validateLines(schema, { json: body }, idField);
     if ('csv' in body) return validateLines(schema, { csv: body.csv }, idField);

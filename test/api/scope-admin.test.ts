@@ -82,6 +82,46 @@ describe('scope of administration', () => {
     expect(street.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
   });
 
+  it("refuses an import whose streetId is not a street in the importer's scope, naming each bad line and field, and imports nothing", async () => {
+    const communityCount = async () => (await store.db.selectFrom('communities').select('id').execute()).length;
+    const before = await communityCount();
+    const csv = [
+      'id,streetId,nameZh,nameEn',
+      `${STREET}-import-good,${STREET},好社区,Good`,
+      `${STREET}-import-under-community,${WANMINGYUAN},挂在社区下,Under a community`,
+      `${STREET}-import-under-district,cn-bj-xicheng,挂在区下,Under a district`,
+      `${STREET}-import-unknown,cn-bj-xicheng-no-such-street,无此街道,Unknown street`,
+    ].join('\n');
+    const answer = await api.call('POST', '/api/communities', { token: tokens.admin, body: { csv } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+    expect(answer.body.error.reason).toBe('import_rows_invalid');
+    expect(answer.body.error.details).toEqual([
+      expect.objectContaining({ path: 'line 3.streetId', line: 3, field: 'streetId', code: 'not_a_street', values: { orgUnitId: WANMINGYUAN, kind: 'community' } }),
+      expect.objectContaining({ path: 'line 4.streetId', line: 4, field: 'streetId', code: 'not_a_street', values: { orgUnitId: 'cn-bj-xicheng', kind: 'district' } }),
+      expect.objectContaining({ path: 'line 5.streetId', line: 5, field: 'streetId', code: 'org_unit_unknown' }),
+    ]);
+    expect(await communityCount()).toBe(before);
+
+    // Another street's admin names Zhanlanlu Street, a street outside their scope, on the second row of a JSON array.
+    const outside = await api.call('POST', '/api/communities', {
+      token: otherStreetAdmin,
+      body: [
+        { id: `${OTHER_STREET}-import-own`, streetId: OTHER_STREET, nameZh: '自己的', nameEn: 'Own' },
+        { id: `${OTHER_STREET}-import-theirs`, streetId: STREET, nameZh: '别人的街道', nameEn: 'Their street' },
+      ],
+    });
+    expect(outside.status, JSON.stringify(outside.body)).toBe(400);
+    expect(outside.body.error.details).toEqual([
+      expect.objectContaining({ path: 'line 2.streetId', line: 2, field: 'streetId', code: 'org_unit_outside_scope', values: { orgUnitId: STREET } }),
+    ]);
+    expect(await communityCount()).toBe(before);
+
+    // The good row alone imports.
+    const good = await api.call('POST', '/api/communities', { token: tokens.admin, body: { csv: csv.split('\n').slice(0, 2).join('\n') } });
+    expect(good.status, JSON.stringify(good.body)).toBe(201);
+    expect(await communityCount()).toBe(before + 1);
+  });
+
   it('moves a community in the org tree when an admin over both streets moves it', async () => {
     const id = `${STREET}-scope-mover`;
     expect((await api.call('POST', '/api/communities', { token: tokens.admin, body: { id, streetId: STREET, nameZh: '搬家社区', nameEn: 'Mover' } })).status).toBe(201);

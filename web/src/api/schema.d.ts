@@ -357,7 +357,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create or update communities: one object, a JSON array, or { csv } with a header row
+         * Create or update communities in streets of your scope: one object, a JSON array, or { csv } with a header row; a file with any bad row imports nothing
          * @description Roles: admin.
          */
         post: {
@@ -9090,7 +9090,7 @@ export interface components {
              * @description a stable code for the problem, to phrase it in the reader's language
              * @enum {string}
              */
-            code?: "required" | "too_small" | "too_big" | "invalid_type" | "invalid_format" | "invalid_value" | "unrecognized_keys" | "not_multiple_of" | "invalid_union" | "invalid_key" | "invalid_element" | "custom" | "body_malformed" | "more_problems" | "station_not_found" | "station_outside_scope" | "station_not_operating" | "station_without_workers" | "worker_unknown" | "worker_inactive" | "worker_outside_scope" | "org_unit_unknown" | "org_unit_outside_scope" | "community_unknown" | "not_a_community" | "session_id_taken" | "session_id_duplicate" | "cohort_empty" | "participants_change_empty" | "worker_cannot_rejoin" | "worker_already_in_cycle" | "worker_not_in_cycle" | "worker_not_enrolled" | "session_not_in_cycle" | "worker_not_taking_session" | "session_not_yours" | "dimension_unknown" | "level_unknown" | "instant_invalid" | "ends_before_start" | "starts_in_past" | "level_before_previous" | "level_after_next" | "worker_not_eligible" | "worker_holds_every_level" | "sessions_overlap" | "session_over_capacity" | "target_before_today" | "target_before_previous" | "owner_unknown" | "password_contains_username" | "password_unchanged";
+            code?: "required" | "too_small" | "too_big" | "invalid_type" | "invalid_format" | "invalid_value" | "unrecognized_keys" | "not_multiple_of" | "invalid_union" | "invalid_key" | "invalid_element" | "custom" | "body_malformed" | "more_problems" | "station_not_found" | "station_outside_scope" | "station_not_operating" | "station_without_workers" | "worker_unknown" | "worker_inactive" | "worker_outside_scope" | "org_unit_unknown" | "org_unit_outside_scope" | "community_unknown" | "not_a_community" | "not_a_street" | "session_id_taken" | "session_id_duplicate" | "cohort_empty" | "participants_change_empty" | "worker_cannot_rejoin" | "worker_already_in_cycle" | "worker_not_in_cycle" | "worker_not_enrolled" | "session_not_in_cycle" | "worker_not_taking_session" | "session_not_yours" | "dimension_unknown" | "level_unknown" | "instant_invalid" | "ends_before_start" | "starts_in_past" | "level_before_previous" | "level_after_next" | "worker_not_eligible" | "worker_holds_every_level" | "sessions_overlap" | "session_over_capacity" | "target_before_today" | "target_before_previous" | "owner_unknown" | "password_contains_username" | "password_unchanged";
             /** @description the limits, formats and ids the problem concerns */
             values?: {
                 [key: string]: unknown;

@@ -251,6 +251,7 @@ export const FIELD_SENTENCES: Record<string, Sentence> = {
   org_unit_outside_scope: { zh: '组织单位“{orgUnitId}”超出您的管辖范围。', en: 'Organisation unit {orgUnitId} is outside your scope.' },
   community_unknown: { zh: '社区“{communityId}”不存在。', en: 'There is no community {communityId}.' },
   not_a_community: { zh: '“{id}”不是社区（{kind}）。', en: '{id} is not a community ({kind}).' },
+  not_a_street: { zh: '“{orgUnitId}”不是街道（{kind}），社区只能属于街道。', en: '{orgUnitId} is not a street ({kind}); a community belongs to a street.' },
   session_id_taken: { zh: '课程编号“{sessionId}”已被使用。', en: 'Session id {sessionId} is already used.' },
   session_id_duplicate: { zh: '课程编号“{sessionId}”重复。', en: 'Session id {sessionId} appears twice.' },
   cohort_empty: { zh: '请至少选择一个服务站或一名社工。', en: 'Choose at least one station or worker.' },
