@@ -41,7 +41,11 @@ describe('the error catalogue', () => {
       /refuse\(ErrorType\.\w+, '([a-z_]+)'/g,
       // The station plan's validators name the reason first: conflict('plan_paused', …).
       /\b(?:conflict|invalid|notFound)\('([a-z_]+)', /g,
+      // The station rollout's validators: rejection('milestone_out_of_order', …).
+      /\brejection\('([a-z_]+)'/g,
     ]);
+    // Each form above still matches the code that uses it, so a renamed helper cannot hide its reasons.
+    expect([...raised.keys()]).toEqual(expect.arrayContaining(['worker_not_found', 'plan_paused', 'milestone_out_of_order', 'staffing_posts_vacant']));
     const missing = [...raised].filter(([reason]) => !(reason in ERROR_REASONS)).map(([reason, path]) => `${reason} (${path})`);
     expect(missing).toEqual([]);
   });
