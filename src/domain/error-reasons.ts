@@ -297,6 +297,25 @@ export const FIELD_PROBLEM_CODES = {
   owner_unknown: 'unknown or inactive worker values.workerId',
   password_contains_username: 'must not contain the username',
   password_unchanged: 'must differ from the current password',
+  // The schemas' own refinements (src/schemas), given with `params: { code, values }`.
+  control_characters: 'control characters are not allowed',
+  date_not_real: 'not a real calendar date',
+  date_out_of_range: 'must be within the years values.first–values.last',
+  new_residents_above_served: 'more new residents (values.newResidents) than residents served (values.residentsServed)',
+  target_date_or_milestones: 'give either targetDate or milestones, not both',
+  max_not_above_min: 'max must be above min',
+  review_deadline_not_after_submission: 'the review deadline must be after the submission deadline',
+  criterion_keys_duplicate: 'criterion keys must be unique',
+  kinds_duplicate: 'each kind once',
+  must_not_be_zero: 'must not be 0',
+  password_too_few_characters: 'use at least 6 different characters',
+  // An import file's own problems (src/import).
+  import_empty: 'no rows to import',
+  id_duplicate: 'duplicate id values.id (first on line values.firstLine)',
+  columns_duplicate: 'duplicate column names in the header',
+  fields_count: 'expected values.expected fields, found values.found',
+  quote_unterminated: 'unterminated quoted field',
+  xlsx_unreadable: 'not a readable .xlsx file',
 } as const satisfies Record<string, string>;
 
 export type FieldProblemCode = keyof typeof FIELD_PROBLEM_CODES;

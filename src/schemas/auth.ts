@@ -9,7 +9,7 @@ const usernameSchema = z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9][A-Za
  * and differing from the password it replaces.
  */
 export const newPasswordSchema = z.string().min(12, 'at least 12 characters').max(200)
-  .refine((value) => new Set(value).size >= 6, 'use at least 6 different characters');
+  .refine((value) => new Set(value).size >= 6, { message: 'use at least 6 different characters', params: { code: 'password_too_few_characters' } });
 
 export const userView = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), role: roleSchema, scopeId: z.string(), workerId: z.string().nullable(),
