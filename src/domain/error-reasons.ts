@@ -45,6 +45,7 @@ export const ERROR_REASONS = {
   username_taken: 'the username is taken (values.username)',
   user_not_found: 'no such user',
   cannot_disable_self: 'you cannot disable yourself',
+  password_change_required: 'an admin reset your password: change it before anything else',
   password_change_needs_session: 'a password is changed from a signed-in session',
   worker_required_for_role: 'this role needs a linked worker',
   token_not_found: 'no such token',

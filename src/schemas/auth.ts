@@ -13,7 +13,10 @@ export const newPasswordSchema = z.string().min(12, 'at least 12 characters').ma
 
 export const userView = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), role: roleSchema, scopeId: z.string(), workerId: z.string().nullable(),
-  locale: localeSchema, lockedUntil: z.string().nullable(), disabled: z.boolean(), lastSignInAt: z.string().nullable(), createdAt: z.string(),
+  locale: localeSchema, lockedUntil: z.string().nullable(), disabled: z.boolean(), lastSignInAt: z.string().nullable(),
+  /** An admin reset the password: until the user changes it, their sessions may only change it and sign out. */
+  passwordChangeRequired: z.boolean(),
+  createdAt: z.string(),
 });
 
 export const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();

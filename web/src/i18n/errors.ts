@@ -34,6 +34,7 @@ export const REASON_SENTENCES: Record<string, Sentence> = {
   codec_scope_too_narrow: { zh: '读取流程数据需要管辖全部组织。', en: 'Reading process data needs the whole organisation in your scope.' },
   codec_session_origin: { zh: '只能从配置的 Temporal 界面读取流程数据。', en: 'Process data may be read only from the configured Temporal UI.' },
   request_timeout: { zh: '服务器在 {timeoutMs} 毫秒内未能应答，请稍后再试。', en: 'The server did not answer within {timeoutMs} ms; please try again later.' },
+  password_change_required: { zh: '管理员重置了您的密码，请先设置自己的新密码。', en: 'An administrator reset your password; choose your own before anything else.' },
   wrong_credentials: { zh: '用户名或密码错误。', en: 'Wrong username or password.' },
   wrong_password: { zh: '密码错误。', en: 'Wrong password.' },
   wrong_current_password: { zh: '当前密码不正确。', en: 'The current password is not right.' },
