@@ -64,6 +64,7 @@ describe('users and account pages in a browser', () => {
     const password = (await shown.locator('code').textContent())!;
     expect(password.length).toBeGreaterThanOrEqual(20);
     expect(await alive(again)).toBe(false);
+    await row.getByText('待改密码').waitFor();
     expect((await login('web.lead', password)).status).toBe(200);
 
     const third = await sessionCookie('web.lead', password);
