@@ -77,14 +77,10 @@ export interface ImportLine<T> {
 }
 
 /**
- * The rows of an import: the one record itself, or every row of the array or CSV validated. A bad
- * row refuses the whole import, naming each problem by line and field (`line 3.email`).
+ * The rows of an import with their lines: the one record itself (line 1), or every row of the array
+ * or CSV validated. A bad row refuses the whole import, naming each problem by line and field
+ * (`line 3.email`); the checks a service makes later name the same lines.
  */
-export function importedRows<T extends object>(schema: ZodType<T>, body: ImportBody<T>): T[] {
-  return importedLines(schema, body).map((entry) => entry.row);
-}
-
-/** importedRows, keeping each row's line, so the checks a service makes later name the same lines. */
 export function importedLines<T extends object>(schema: ZodType<T>, body: ImportBody<T>): Array<ImportLine<T>> {
   if (!Array.isArray(body) && !('csv' in body)) return [{ line: 1, row: body }];
   try {

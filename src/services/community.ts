@@ -2,7 +2,7 @@ import { forbidden, invalid, notFound, type FieldProblem } from '../domain/error
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { getCommunity, listCommunities, upsertCommunities, type CommunityInput, type CommunityView } from '../store/repositories/community.js';
-import { inScope, lockOrgUnits, orgUnitExists, scopedCommunityIds, subtreeIds } from '../store/repositories/org-unit.js';
+import { inScope, lockOrgUnits, scopedCommunityIds, subtreeIds } from '../store/repositories/org-unit.js';
 import type { ServiceDeps } from './deps.js';
 
 /** The communities in the caller's scope, with their station status. */
@@ -20,18 +20,6 @@ export async function getCommunityInScope(deps: ServiceDeps, principal: Principa
     throw notFound(`community ${communityId}`, { reason: 'community_not_found', values: { communityId } });
   }
   return community;
-}
-
-/** Refuses an import that names an org unit that does not exist or lies outside the caller's scope. */
-export async function assertOrgUnitsInScope(deps: ServiceDeps, principal: Principal, orgUnitIds: string[]): Promise<void> {
-  for (const id of new Set(orgUnitIds)) {
-    if (!(await orgUnitExists(deps.store.db, id))) {
-      throw invalid([{ path: 'body.streetId', message: `unknown org unit ${id}`, code: 'org_unit_unknown', values: { orgUnitId: id } }], { reason: 'unknown_org_unit', values: { orgUnitId: id } });
-    }
-    if (!(await inScope(deps.store.db, principal, id))) {
-      throw forbidden(`org unit ${id} is outside your scope`, { reason: 'org_unit_outside_scope', values: { orgUnitId: id } });
-    }
-  }
 }
 
 export interface ImportResult {

@@ -122,6 +122,28 @@ describe('scope of administration', () => {
     expect(await communityCount()).toBe(before + 1);
   });
 
+  it("names each worker row whose org unit is unknown or outside the importer's scope by its line, and imports none", async () => {
+    const workerCount = async () => (await store.db.selectFrom('workers').select('id').execute()).length;
+    const before = await workerCount();
+    const csv = [
+      'id,orgUnitId,communityId,name,position',
+      `w-scope-import-1,${YUSHUGUAN},${YUSHUGUAN},好行,social_worker`,
+      `w-scope-import-2,cn-bj-xicheng-no-such-unit,,无此单位,social_worker`,
+    ].join('\n');
+    const unknown = await api.call('POST', '/api/workers', { token: yushuguanAdmin, body: { csv } });
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(400);
+    expect(unknown.body.error.details).toEqual([
+      expect.objectContaining({ path: 'line 3.orgUnitId', line: 3, field: 'orgUnitId', code: 'org_unit_unknown', values: { orgUnitId: 'cn-bj-xicheng-no-such-unit' } }),
+    ]);
+    const outside = await api.call('POST', '/api/workers', {
+      token: yushuguanAdmin,
+      body: { csv: `${csv.split('\n').slice(0, 2).join('\n')}\nw-scope-import-3,${STREET},,街道的人,social_worker` },
+    });
+    expect(outside.status, JSON.stringify(outside.body)).toBe(403);
+    expect(outside.body.error).toMatchObject({ reason: 'org_unit_outside_scope', values: { orgUnitIds: [STREET], lines: [3] } });
+    expect(await workerCount()).toBe(before);
+  });
+
   it('moves a community in the org tree when an admin over both streets moves it', async () => {
     const id = `${STREET}-scope-mover`;
     expect((await api.call('POST', '/api/communities', { token: tokens.admin, body: { id, streetId: STREET, nameZh: '搬家社区', nameEn: 'Mover' } })).status).toBe(201);
