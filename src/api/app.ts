@@ -6,7 +6,7 @@ import type { ZodType } from 'zod';
 import type { Principal } from '../domain/principal.js';
 import { actingAs, auditPersonalDataRead } from '../services/audit.js';
 import { authenticateRequest } from './auth.js';
-import { CSRF_HEADER, secureCookies } from './session.js';
+import { CSRF_HEADER, passwordChangeRequired, secureCookies } from './session.js';
 import { ApiError, fieldProblems, invalidRequest, toApiError, type FieldProblem } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -162,9 +162,11 @@ async function admit(spec: RouteSpec, req: Request, deps: AppDeps, limiter: Retu
   const credentials = { method: req.method, authorization: req.header('authorization'), cookie: req.header('cookie'), csrf: req.header(CSRF_HEADER) };
   if (spec.roles === 'public') {
     if (!spec.optionalAuth || (!credentials.authorization && !credentials.cookie)) return ANONYMOUS;
-    return authenticateRequest(deps, credentials).catch(() => ANONYMOUS);
+    // A session that owes a password change is nobody yet: it sees what anyone may.
+    return authenticateRequest(deps, credentials).then((principal) => (principal.session?.passwordChangeRequired ? ANONYMOUS : principal)).catch(() => ANONYMOUS);
   }
   const principal = await authenticateRequest(deps, credentials);
+  if (principal.session?.passwordChangeRequired && !spec.duringPasswordChange) throw passwordChangeRequired();
   const wait = limiter.take(principal.tokenId, Date.now());
   if (wait > 0) {
     throw new ApiError('rate_limited', 'too many requests for this token', undefined, { 'Retry-After': String(Math.ceil(wait / 1000)) });

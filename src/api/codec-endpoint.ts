@@ -11,7 +11,7 @@ import { authenticateToken } from '../services/api-token.js';
 import { ApiError, fieldProblems, invalidRequest } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
 import type { AppDeps } from './route.js';
-import { authenticateSession, parseCookies, SESSION_COOKIE } from './session.js';
+import { authenticateSession, parseCookies, passwordChangeRequired, SESSION_COOKIE } from './session.js';
 
 // The codec endpoint the Temporal UI (and `temporal workflow show --codec-endpoint`) calls to show
 // decrypted payloads: POST /api/codec/decode and /api/codec/encode, body `{ payloads: [...] }` in
@@ -123,7 +123,9 @@ async function authenticateCaller(deps: AppDeps, uiOrigin: string | undefined, r
     // The Temporal UI cannot send the dashboard's CSRF header. The Origin check above stands in
     // for it: another site's page cannot forge Origin, and its JSON POST needs a preflight that
     // only the UI's origin passes. So the session is looked up as for a read.
-    return authenticateSession(deps, { method: 'GET', cookieHeader: req.header('cookie'), csrfHeader: undefined });
+    const principal = await authenticateSession(deps, { method: 'GET', cookieHeader: req.header('cookie'), csrfHeader: undefined });
+    if (principal.session?.passwordChangeRequired) throw passwordChangeRequired();
+    return principal;
   }
   throw new ApiError('unauthorized', 'missing bearer token: send Authorization: Bearer <token>, or sign in to the dashboard and let the Temporal UI include cross-origin credentials');
 }

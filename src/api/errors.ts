@@ -3,6 +3,7 @@ import {
 } from '@temporalio/client';
 import { ZodError } from 'zod';
 import type { ErrorReason } from '../domain/error-reasons.js';
+import { issueCode } from '../schemas/issue-code.js';
 import { DomainError, ErrorType, type DomainErrorKind, type FieldProblem } from '../domain/errors.js';
 
 // The one place that turns what the layers below throw — domain errors, Temporal failures, body
@@ -76,31 +77,6 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 export const forbidden = (why = 'your role may not do this') => new ApiError('forbidden', why);
 export const conflict = (message: string, details?: unknown) => new ApiError('conflict', message, details);
-
-type Issue = ZodError['issues'][number];
-
-/** A zod issue's stable code and the values a client needs to phrase it (FIELD_PROBLEM_CODES). */
-function issueCode(issue: Issue): Pick<FieldProblem, 'code' | 'values'> {
-  switch (issue.code) {
-    case 'invalid_type':
-      // zod 4 says "received undefined" for a missing field; that is "required" to a reader.
-      return /received undefined/.test(issue.message) ? { code: 'required' } : { code: issue.code, values: { expected: issue.expected } };
-    case 'too_small':
-      return { code: issue.code, values: { origin: issue.origin, minimum: Number(issue.minimum), inclusive: issue.inclusive ?? true } };
-    case 'too_big':
-      return { code: issue.code, values: { origin: issue.origin, maximum: Number(issue.maximum), inclusive: issue.inclusive ?? true } };
-    case 'invalid_format':
-      return { code: issue.code, values: { format: issue.format } };
-    case 'invalid_value':
-      return { code: issue.code, values: { allowed: issue.values.map(String) } };
-    case 'unrecognized_keys':
-      return { code: issue.code, values: { keys: issue.keys } };
-    case 'not_multiple_of':
-      return { code: issue.code, values: { divisor: Number(issue.divisor) } };
-    default:
-      return { code: issue.code };
-  }
-}
 
 /** Turns zod issues into field problems with dotted paths, prefixed by where the value came from. */
 export function fieldProblems(error: ZodError, location: string): FieldProblem[] {

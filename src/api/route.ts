@@ -56,6 +56,12 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   roles: readonly Role[] | 'public';
   /** A public route that still identifies a caller who sends credentials (an anonymous principal otherwise). */
   optionalAuth?: boolean;
+  /**
+   * Open to a signed-in session whose password an admin reset and its user has not yet changed:
+   * changing it, reading who one is, signing out. Every other route refuses such a session (403
+   * `password_change_required`).
+   */
+  duringPasswordChange?: boolean;
   params?: P;
   query?: Q;
   body?: B;

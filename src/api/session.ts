@@ -25,6 +25,14 @@ export function signInRefused(refused: SignInRefusal): ApiError {
   return new ApiError('unauthorized', 'wrong username or password', [{ path: 'body.password', message: 'wrong username or password' }], {}, { reason: 'wrong_credentials' });
 }
 
+/**
+ * The 403 a session answers while its admin-reset password is unchanged: the admin has seen that
+ * password, so until the user chooses their own the session may change it and sign out, no more.
+ */
+export function passwordChangeRequired(): ApiError {
+  return new ApiError('forbidden', 'an admin reset your password: change it (POST /api/auth/password) before anything else', undefined, {}, { reason: 'password_change_required' });
+}
+
 /** The cookies of a request, by name. */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();

@@ -9,6 +9,10 @@ export interface Principal {
   scopeId: string;
   /** The worker this token acts for (station leads, social workers). */
   workerId: string | null;
-  /** Set when the caller signed in to the dashboard (a cookie session) rather than sending a token. */
-  session?: { userId: string; idHash: string };
+  /**
+   * Set when the caller signed in to the dashboard (a cookie session) rather than sending a token;
+   * `passwordChangeRequired` while an admin-reset password is unchanged (the session may then only
+   * change it, read who it is, and sign out).
+   */
+  session?: { userId: string; idHash: string; passwordChangeRequired?: boolean };
 }

@@ -5,8 +5,9 @@ export interface CsvRecord {
 }
 
 export class CsvError extends Error {
-  constructor(readonly line: number, message: string) {
-    super(`line ${line}: ${message}`);
+  /** `problem` is the message alone, `code` and `values` what a page phrases it with (FIELD_PROBLEM_CODES). */
+  constructor(readonly line: number, readonly problem: string, readonly code: string, readonly values?: Record<string, unknown>) {
+    super(`line ${line}: ${problem}`);
   }
 }
 
@@ -19,12 +20,12 @@ export function parseCsv(text: string): CsvRecord[] {
   if (rows.length === 0) return [];
   const [header, ...body] = rows;
   const names = header!.fields.map((name) => name.trim());
-  if (new Set(names).size !== names.length) throw new CsvError(header!.line, 'duplicate column names in the header');
+  if (new Set(names).size !== names.length) throw new CsvError(header!.line, 'duplicate column names in the header', 'columns_duplicate');
   return body
     .filter((row) => !(row.fields.length === 1 && row.fields[0] === ''))
     .map((row) => {
       if (row.fields.length !== names.length) {
-        throw new CsvError(row.line, `expected ${names.length} fields, found ${row.fields.length}`);
+        throw new CsvError(row.line, `expected ${names.length} fields, found ${row.fields.length}`, 'fields_count', { expected: names.length, found: row.fields.length });
       }
       const values: Record<string, string> = {};
       names.forEach((name, index) => {
@@ -74,7 +75,7 @@ function tokenize(text: string): Array<{ line: number; fields: string[] }> {
       field += char;
     }
   }
-  if (quoted) throw new CsvError(rowLine, 'unterminated quoted field');
+  if (quoted) throw new CsvError(rowLine, 'unterminated quoted field', 'quote_unterminated');
   if (field !== '' || fields.length > 0) {
     fields.push(field);
     rows.push({ line: rowLine, fields });

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { invalid } from '../domain/errors.js';
+import { issueCode } from '../schemas/issue-code.js';
 import { parseCsv, CsvError, type CsvRecord } from './csv.js';
 import { parseXlsx } from './xlsx.js';
 
@@ -8,6 +9,9 @@ export interface RowProblem {
   line: number;
   field: string;
   message: string;
+  /** The stable code (FIELD_PROBLEM_CODES) and values a page phrases the problem with. */
+  code?: string;
+  values?: Record<string, unknown>;
 }
 
 export class ImportError extends Error {
@@ -15,6 +19,9 @@ export class ImportError extends Error {
     super(`${problems.length} problem(s) in the import; nothing was imported`);
   }
 }
+
+/** A file that cannot be read as rows, as the problem of its line. */
+const fileProblem = (error: CsvError): RowProblem => ({ line: error.line, field: '(file)', message: error.message, code: error.code, ...(error.values ? { values: error.values } : {}) });
 
 /**
  * Validates every row of an import (CSV text or a JSON array) and returns them all, or throws an
@@ -32,10 +39,10 @@ export function validateLines<T>(schema: ZodType<T>, input: { csv: string } | { 
     else if ('csv' in input) records = parseCsv(input.csv).map((record) => ({ line: record.line, value: record.values }));
     else records = input.json.map((value, index) => ({ line: index + 1, value }));
   } catch (error) {
-    if (error instanceof CsvError) throw new ImportError([{ line: error.line, field: '(file)', message: error.message }]);
+    if (error instanceof CsvError) throw new ImportError([fileProblem(error)]);
     throw error;
   }
-  if (records.length === 0) throw new ImportError([{ line: 0, field: '(file)', message: 'no rows to import' }]);
+  if (records.length === 0) throw new ImportError([{ line: 0, field: '(file)', message: 'no rows to import', code: 'import_empty' }]);
   const problems: RowProblem[] = [];
   const rows: Array<{ line: number; row: T }> = [];
   const seen = new Map<string, number>();
@@ -43,14 +50,14 @@ export function validateLines<T>(schema: ZodType<T>, input: { csv: string } | { 
     const result = schema.safeParse(record.value);
     if (!result.success) {
       for (const issue of result.error.issues) {
-        problems.push({ line: record.line, field: issue.path.map(String).join('.') || '(row)', message: issue.message });
+        problems.push({ line: record.line, field: issue.path.map(String).join('.') || '(row)', message: issue.message, ...issueCode(issue) });
       }
       continue;
     }
     const id = String((result.data as Record<string, unknown>)[idField]);
     const first = seen.get(id);
     if (first !== undefined) {
-      problems.push({ line: record.line, field: idField, message: `duplicate id ${id} (first on line ${first})` });
+      problems.push({ line: record.line, field: idField, message: `duplicate id ${id} (first on line ${first})`, code: 'id_duplicate', values: { id, firstLine: first } });
       continue;
     }
     seen.set(id, record.line);
@@ -63,19 +70,24 @@ export function validateLines<T>(schema: ZodType<T>, input: { csv: string } | { 
 /** What a create-or-import route takes: one record (already validated), a JSON array, or CSV text. */
 export type ImportBody<T> = T | unknown[] | { csv: string };
 
+/** A validated import row and where it came from: its line in a CSV file, its position in a JSON array (1 for a single record). */
+export interface ImportLine<T> {
+  line: number;
+  row: T;
+}
+
 /**
- * The rows of an import: the one record itself, or every row of the array or CSV validated. A bad
- * row refuses the whole import, naming each problem by line and field (`line 3.email`).
+ * The rows of an import with their lines: the one record itself (line 1), or every row of the array
+ * or CSV validated. A bad row refuses the whole import, naming each problem by line and field
+ * (`line 3.email`); the checks a service makes later name the same lines.
  */
-export function importedRows<T extends object>(schema: ZodType<T>, body: ImportBody<T>): T[] {
-  if (!Array.isArray(body) && !('csv' in body)) return [body];
+export function importedLines<T extends object>(schema: ZodType<T>, body: ImportBody<T>): Array<ImportLine<T>> {
+  if (!Array.isArray(body) && !('csv' in body)) return [{ line: 1, row: body }];
   try {
-    return validateRows(schema, Array.isArray(body) ? { json: body } : { csv: body.csv });
+    return validateLines(schema, Array.isArray(body) ? { json: body } : { csv: body.csv });
   } catch (error) {
     if (!(error instanceof ImportError)) throw error;
-    throw invalid(error.problems.map((p) => ({ path: `line ${p.line}.${p.field}`, line: p.line, field: p.field, message: p.message })), {
-      reason: 'import_rows_invalid', values: { problems: error.problems.length },
-    });
+    throw rowsInvalid(error.problems);
   }
 }
 
@@ -83,7 +95,7 @@ export function importedRows<T extends object>(schema: ZodType<T>, body: ImportB
 export type FileImportBody = unknown[] | { csv: string } | { xlsx: string };
 
 /** The validated rows of a JSON array, a CSV text or an .xlsx file; a bad row refuses them all, each named by line and field. */
-export async function importedFileRows<T extends object>(schema: ZodType<T>, body: FileImportBody, idField = 'id'): Promise<Array<{ line: number; row: T }>> {
+export async function importedFileRows<T extends object>(schema: ZodType<T>, body: FileImportBody, idField = 'id'): Promise<Array<ImportLine<T>>> {
   try {
     if (Array.isArray(body)) return validateLines(schema, { json: body }, idField);
     if ('csv' in body) return validateLines(schema, { csv: body.csv }, idField);
@@ -91,7 +103,7 @@ export async function importedFileRows<T extends object>(schema: ZodType<T>, bod
     try {
       records = await parseXlsx(Buffer.from(body.xlsx, 'base64'));
     } catch (error) {
-      if (error instanceof CsvError) throw new ImportError([{ line: error.line, field: '(file)', message: error.message }]);
+      if (error instanceof CsvError) throw new ImportError([fileProblem(error)]);
       throw error;
     }
     return validateLines(schema, { records }, idField);
@@ -103,7 +115,7 @@ export async function importedFileRows<T extends object>(schema: ZodType<T>, bod
 
 /** Problems found in an import's rows, by line and field, as the one error the API answers with. */
 export function rowsInvalid(problems: RowProblem[]) {
-  return invalid(problems.map((p) => ({ path: `line ${p.line}.${p.field}`, line: p.line, field: p.field, message: p.message })), {
+  return invalid(problems.map(({ line, field, ...problem }) => ({ path: `line ${line}.${field}`, line, field, ...problem })), {
     reason: 'import_rows_invalid', values: { problems: problems.length },
   });
 }

@@ -22,13 +22,13 @@ function cellText(value: ExcelJS.CellValue): string {
 
 /** The first worksheet's rows as records keyed by the header row's names. */
 export async function parseXlsx(data: Buffer): Promise<CsvRecord[]> {
-  if (data.length < 4 || ZIP_MAGIC.some((byte, index) => data[index] !== byte)) throw new CsvError(1, 'not an .xlsx file');
+  if (data.length < 4 || ZIP_MAGIC.some((byte, index) => data[index] !== byte)) throw new CsvError(1, 'not an .xlsx file', 'xlsx_unreadable');
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs types its argument as its own Buffer interface; a Node Buffer is what it reads.
     await workbook.xlsx.load(data as unknown as ExcelJS.Buffer);
   } catch (error) {
-    throw new CsvError(1, `not a readable .xlsx file (${(error as Error).message})`);
+    throw new CsvError(1, `not a readable .xlsx file (${(error as Error).message})`, 'xlsx_unreadable');
   }
   const sheet = workbook.worksheets[0];
   if (!sheet || sheet.rowCount === 0) return [];
@@ -36,7 +36,7 @@ export async function parseXlsx(data: Buffer): Promise<CsvRecord[]> {
   const names: string[] = [];
   for (let column = 1; column <= header.cellCount; column += 1) names.push(cellText(header.getCell(column).value));
   while (names.length > 0 && names[names.length - 1] === '') names.pop();
-  if (new Set(names).size !== names.length) throw new CsvError(1, 'duplicate column names in the header');
+  if (new Set(names).size !== names.length) throw new CsvError(1, 'duplicate column names in the header', 'columns_duplicate');
   const records: CsvRecord[] = [];
   for (let line = 2; line <= sheet.rowCount; line += 1) {
     const row = sheet.getRow(line);

@@ -9,11 +9,14 @@ const usernameSchema = z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9][A-Za
  * and differing from the password it replaces.
  */
 export const newPasswordSchema = z.string().min(12, 'at least 12 characters').max(200)
-  .refine((value) => new Set(value).size >= 6, 'use at least 6 different characters');
+  .refine((value) => new Set(value).size >= 6, { message: 'use at least 6 different characters', params: { code: 'password_too_few_characters' } });
 
 export const userView = z.object({
   id: z.string(), username: z.string(), displayName: z.string(), role: roleSchema, scopeId: z.string(), workerId: z.string().nullable(),
-  locale: localeSchema, lockedUntil: z.string().nullable(), disabled: z.boolean(), lastSignInAt: z.string().nullable(), createdAt: z.string(),
+  locale: localeSchema, lockedUntil: z.string().nullable(), disabled: z.boolean(), lastSignInAt: z.string().nullable(),
+  /** An admin reset the password: until the user changes it, their sessions may only change it and sign out. */
+  passwordChangeRequired: z.boolean(),
+  createdAt: z.string(),
 });
 
 export const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict();

@@ -18,7 +18,7 @@ export const criterionSchema = z.object({
   weight: z.number().min(0).max(100),
   min: z.number().int().min(0).max(100),
   max: z.number().int().min(1).max(100),
-}).strict().refine((criterion) => criterion.max > criterion.min, { message: 'max must be above min', path: ['max'] });
+}).strict().refine((criterion) => criterion.max > criterion.min, { message: 'max must be above min', path: ['max'], params: { code: 'max_not_above_min' } });
 
 export const openCaseCallBody = z.object({
   id: idSchema.optional(),
@@ -40,10 +40,10 @@ export const openCaseCallBody = z.object({
   /** A spread between reviewers' totals (0–100) above this is flagged (default 20). */
   spreadThreshold: z.number().min(0).max(100).optional(),
 }).strict().superRefine((body, ctx) => {
-  if (Date.parse(body.reviewDeadline) <= Date.parse(body.submissionDeadline)) ctx.addIssue({ code: 'custom', path: ['reviewDeadline'], message: 'must be after the submission deadline' });
+  if (Date.parse(body.reviewDeadline) <= Date.parse(body.submissionDeadline)) ctx.addIssue({ code: 'custom', path: ['reviewDeadline'], message: 'must be after the submission deadline', params: { code: 'review_deadline_not_after_submission' } });
   const keys = body.rubric?.map((criterion) => criterion.key) ?? [];
-  if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: ['rubric'], message: 'criterion keys must be unique' });
-  if (new Set(body.kinds).size !== body.kinds.length) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'each kind once' });
+  if (new Set(keys).size !== keys.length) ctx.addIssue({ code: 'custom', path: ['rubric'], message: 'criterion keys must be unique', params: { code: 'criterion_keys_duplicate' } });
+  if (new Set(body.kinds).size !== body.kinds.length) ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'each kind once', params: { code: 'kinds_duplicate' } });
 });
 export type OpenCaseCallBody = z.infer<typeof openCaseCallBody>;
 

@@ -6,13 +6,16 @@ export const idSchema = z.string().trim().min(1).max(120).regex(/^[A-Za-z0-9][A-
 // Names are shown in pages and messages: control characters would garble them.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-export const nameSchema = z.string().trim().min(1).max(200).refine((value) => !CONTROL.test(value), 'control characters are not allowed');
+export const nameSchema = z.string().trim().min(1).max(200).refine((value) => !CONTROL.test(value), { message: 'control characters are not allowed', params: { code: 'control_characters' } });
 const YEARS = `years ${FIRST_YEAR}–${LAST_YEAR}`;
+// A refinement's problem carries a stable code (FIELD_PROBLEM_CODES) and its values in `params`;
+// src/api/errors.ts gives them to the field problem, so a page can phrase it in its reader's language.
+const YEARS_PROBLEM = { code: 'date_out_of_range', values: { first: FIRST_YEAR, last: LAST_YEAR } };
 /** A calendar date in the years the service schedules in (src/domain/time.ts), so no calendar computation runs long. */
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((value) => {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}, 'not a real calendar date').refine((value) => value >= FIRST_DATE && value <= LAST_DATE, `must be within the ${YEARS}`);
+}, { message: 'not a real calendar date', params: { code: 'date_not_real' } }).refine((value) => value >= FIRST_DATE && value <= LAST_DATE, { message: `must be within the ${YEARS}`, params: YEARS_PROBLEM });
 /**
  * An instant with an explicit offset (Z or ±HH:MM), so no time zone is ever guessed, in the years
  * the service schedules in.
@@ -20,7 +23,7 @@ export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date 
 export const isoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
   const ms = Date.parse(value);
   return ms >= Date.parse(`${FIRST_DATE}T00:00:00Z`) && ms < Date.parse(`${LAST_YEAR + 1}-01-01T00:00:00Z`);
-}, `must be within the ${YEARS}`);
+}, { message: `must be within the ${YEARS}`, params: YEARS_PROBLEM });
 /** A link given as evidence (plan tasks, rollout milestones): http or https only, never javascript: or data:. */
 export const evidenceLink = z.url({ protocol: /^https?$/, error: 'expected an http or https link' }).max(2000);
 /** Up to 20 evidence links. */

@@ -26,7 +26,7 @@ export const assignmentBody = z.object({
   /** The last day; empty while it runs. Sending the same worker and start with `to` ends it. */
   to: isoDate.nullable().optional(),
 }).strict().superRefine((body, ctx) => {
-  if (body.to && body.to < body.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'ends before it starts' });
+  if (body.to && body.to < body.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'ends before it starts', params: { code: 'ends_before_start' } });
 });
 
 const localized = z.object({ zh: z.string(), en: z.string() });

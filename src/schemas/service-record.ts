@@ -42,7 +42,9 @@ export const newServiceRecordBody = z.object({
   evidence: evidenceSchema.nullable().optional(),
   note: z.string().trim().max(2000).nullable().optional(),
 }).strict().superRefine((body, ctx) => {
-  if ((body.newResidents ?? 0) > body.residentsServed) ctx.addIssue({ code: 'custom', path: ['newResidents'], message: 'more new residents than residents served' });
+  if ((body.newResidents ?? 0) > body.residentsServed) {
+    ctx.addIssue({ code: 'custom', path: ['newResidents'], message: 'more new residents than residents served', params: { code: 'new_residents_above_served', values: { newResidents: body.newResidents, residentsServed: body.residentsServed } } });
+  }
 });
 export type NewServiceRecordBody = z.infer<typeof newServiceRecordBody>;
 
@@ -76,7 +78,9 @@ export const serviceRecordRowSchema = z.object({
   note: z.preprocess(blank, z.string().trim().max(2000).optional()),
   evidenceLinks: listCell(z.url().max(500)),
 }).strict().superRefine((row, ctx) => {
-  if ((row.newResidents ?? 0) > row.residentsServed) ctx.addIssue({ code: 'custom', path: ['newResidents'], message: 'more new residents than residents served' });
+  if ((row.newResidents ?? 0) > row.residentsServed) {
+    ctx.addIssue({ code: 'custom', path: ['newResidents'], message: 'more new residents than residents served', params: { code: 'new_residents_above_served', values: { newResidents: row.newResidents, residentsServed: row.residentsServed } } });
+  }
 }).transform((row) => ({
   ...row,
   // A row without an id gets one from what it says, so importing the same file twice counts it once.

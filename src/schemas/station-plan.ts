@@ -59,7 +59,7 @@ export const evaluationBody = z.object({
 export const pauseBody = z.object({ reason: text(1000).optional() }).strict();
 export const resumeBody = z.object({}).strict();
 export const rescheduleBody = z.object({
-  deltaWorkingDays: z.number().int().min(-260).max(260).refine((value) => value !== 0, 'must not be 0'),
+  deltaWorkingDays: z.number().int().min(-260).max(260).refine((value) => value !== 0, { message: 'must not be 0', params: { code: 'must_not_be_zero' } }),
   reason: text(1000).optional(),
 }).strict();
 export const cancelBody = z.object({ reason: text(1000) }).strict();

@@ -38,7 +38,7 @@ export const startRolloutBody = z.object({
   reminderPolicy: rolloutReminderPolicySchema.optional(),
 }).strict().superRefine((body, ctx) => {
   if ((body.targetDate === undefined) === (body.milestones === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['targetDate'], message: 'give either targetDate (milestones spread up to it) or milestones (each with its targetDate), not both' });
+    ctx.addIssue({ code: 'custom', path: ['targetDate'], message: 'give either targetDate (milestones spread up to it) or milestones (each with its targetDate), not both', params: { code: 'target_date_or_milestones' } });
   }
 });
 export type StartRolloutBody = z.infer<typeof startRolloutBody>;

@@ -22,7 +22,7 @@ export const proposeVentureProjectBody = z.object({
   endsOn: isoDate.nullable().optional(),
   budgetYuan: z.number().min(0).max(100_000_000).nullable().optional(),
 }).strict().superRefine((body, ctx) => {
-  if (body.startsOn && body.endsOn && body.endsOn < body.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'ends before it starts' });
+  if (body.startsOn && body.endsOn && body.endsOn < body.startsOn) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'ends before it starts', params: { code: 'ends_before_start' } });
 });
 export type ProposeVentureProjectBody = z.infer<typeof proposeVentureProjectBody>;
 

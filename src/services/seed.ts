@@ -3,16 +3,22 @@ import type { Principal } from '../domain/principal.js';
 import { shanghaiDate } from '../domain/time.js';
 import { ORG } from '../seed/zhanlanlu.js';
 import { recordAudit } from '../store/repositories/audit.js';
+import { isRootOrgUnit } from '../store/repositories/org-unit.js';
 import { loadDefaultData, SEED_KEY } from '../store/seed/default-data.js';
 import type { ServiceDeps } from './deps.js';
 
-// The default data is Zhanlanlu Street's tree; an admin may load it only if that street is theirs.
-const DEFAULT_DATA_SCOPES = new Set<string>([ORG.city.id, ORG.district.id, ORG.street.id]);
-
-/** Loads the default data (idempotent, never overwriting a street's own edits) and audits it. */
+/**
+ * Loads the default data (idempotent, never overwriting a street's own edits) and audits it.
+ * The default data writes the city at the root of the tree, its district and Zhanlanlu Street
+ * with their communities, and the catalogs every scope shares (dimensions, themes, post types,
+ * the plan template): only an admin scoped to that city, a root of the tree, holds all of it.
+ * A district or street admin would write above their own node.
+ */
 export async function seedDefaultData(deps: ServiceDeps, principal: Principal, today: string | undefined, requestId: string) {
-  if (!DEFAULT_DATA_SCOPES.has(principal.scopeId)) {
-    throw forbidden(`the default data belongs to ${ORG.street.id}, outside your scope`, { reason: 'default_data_outside_scope', values: { streetId: ORG.street.id } });
+  if (principal.scopeId !== ORG.city.id || !(await isRootOrgUnit(deps.store.db, principal.scopeId))) {
+    throw forbidden(`the default data writes ${ORG.city.id} and the shared catalogs: only an admin scoped to ${ORG.city.id}, the root of the tree, may load it`, {
+      reason: 'default_data_outside_scope', values: { scopeId: ORG.city.id },
+    });
   }
   const asOf = today ?? shanghaiDate(deps.clock());
   const result = await loadDefaultData(deps.store.db, asOf, async (trx, loaded) => {

@@ -119,6 +119,7 @@ export interface PasswordChange {
  * A signed-in user changes their own password: the current one is required (a wrong one counts
  * toward the sign-in lock, so a borrowed session cannot guess it), the new one must pass the
  * strength rules, and every other session of theirs ends; this one stays. Tokens have no password.
+ * It ends the change an admin's reset requires: the session may do everything again.
  */
 export async function changeOwnPassword(deps: ServiceDeps, principal: Principal, change: PasswordChange, requestId: string): Promise<{ user: UserView; endedSessions: number }> {
   if (!principal.session) {
@@ -147,7 +148,7 @@ export async function changeOwnPassword(deps: ServiceDeps, principal: Principal,
   const passwordHash = await hashPassword(change.newPassword);
   return db.transaction().execute(async (trx) => {
     const now = deps.clock();
-    const updated = await users.setPasswordHash(trx, row.id, passwordHash, now);
+    const updated = await users.setPasswordHash(trx, row.id, passwordHash, now, false);
     const endedSessions = await sessions.revokeSessionsOfUser(trx, row.id, now, idHash);
     await recordAudit(trx, { actor: principal.name, action: 'change_password', entity: 'user', entityId: row.id, after: { endedSessions }, requestId });
     return { user: userView(updated), endedSessions };
@@ -181,7 +182,7 @@ export async function findLiveSession(deps: ServiceDeps, sessionId: string): Pro
       role: row.role,
       scopeId: row.scopeId,
       workerId: row.workerId,
-      session: { userId: row.userId, idHash: row.idHash },
+      session: { userId: row.userId, idHash: row.idHash, passwordChangeRequired: row.passwordChangeRequired },
     },
     csrfMatches: (token) => sameHex(sha256(token), row.csrfHash),
   };

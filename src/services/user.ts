@@ -27,6 +27,8 @@ export interface UserView {
   lockedUntil: string | null;
   disabled: boolean;
   lastSignInAt: string | null;
+  /** An admin reset the password: the user must choose their own before doing anything else. */
+  passwordChangeRequired: boolean;
   createdAt: string;
 }
 
@@ -42,6 +44,7 @@ export function userView(row: users.UserRow): UserView {
     lockedUntil: row.locked_until?.toISOString() ?? null,
     disabled: row.disabled_at !== null,
     lastSignInAt: row.last_sign_in_at?.toISOString() ?? null,
+    passwordChangeRequired: row.password_change_required,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -167,16 +170,18 @@ const generatedPassword = () => randomBytes(18).toString('base64url');
 
 /**
  * An admin resets a user's password to a generated one, shown in this answer only; the user's lock
- * is lifted and their sessions end (but the caller's own). Audited without the password.
+ * is lifted and their sessions end (but the caller's own). The admin has seen the password, so
+ * the user must change it: until they do, their sessions may only change it and sign out
+ * (src/api/app.ts). Audited without the password.
  */
 export async function resetUserPassword(deps: ServiceDeps, principal: Principal, userId: string, requestId: string): Promise<{ user: UserView; password: string; endedSessions: number }> {
   const password = generatedPassword();
   const passwordHash = await hashPassword(password);
   return changeUser(deps, principal, userId, async (trx, row) => {
     const now = deps.clock();
-    const updated = await users.setPasswordHash(trx, row.id, passwordHash, now);
+    const updated = await users.setPasswordHash(trx, row.id, passwordHash, now, true);
     const endedSessions = await sessions.revokeSessionsOfUser(trx, row.id, now, ownSession(principal, row.id));
-    await recordAudit(trx, { actor: principal.name, action: 'reset_password', entity: 'user', entityId: row.id, after: { endedSessions }, requestId });
+    await recordAudit(trx, { actor: principal.name, action: 'reset_password', entity: 'user', entityId: row.id, after: { endedSessions, passwordChangeRequired: true }, requestId });
     return { user: userView(updated), password, endedSessions };
   });
 }

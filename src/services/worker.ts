@@ -3,10 +3,10 @@ import { forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { recordAudit } from '../store/repositories/audit.js';
 import { listCommunities } from '../store/repositories/community.js';
-import { inScope, subtreeIds } from '../store/repositories/org-unit.js';
+import { existingOrgUnitIds, inScope, subtreeIds } from '../store/repositories/org-unit.js';
 import { getWorker, listWorkers, lockWorkers, upsertWorkers, type WorkerInput, type WorkerView } from '../store/repositories/worker.js';
 import type { Store } from '../store/connect.js';
-import { assertOrgUnitsInScope, type ImportResult } from './community.js';
+import type { ImportResult } from './community.js';
 import type { ServiceDeps } from './deps.js';
 
 export interface WorkerFilter {
@@ -55,11 +55,18 @@ export async function workerInScope(db: Store['db'], principal: Principal, worke
  * and after. Both the row written and the row it replaces must lie in the caller's scope, so an
  * admin can neither overwrite another community's worker nor move one into or out of their own.
  */
-export async function importWorkers(deps: ServiceDeps, principal: Principal, rows: WorkerInput[], requestId: string): Promise<ImportResult> {
-  await assertOrgUnitsInScope(deps, principal, rows.map((row) => row.orgUnitId));
+export async function importWorkers(deps: ServiceDeps, principal: Principal, lines: Array<{ line: number; row: WorkerInput }>, requestId: string): Promise<ImportResult> {
+  const rows = lines.map(({ row }) => row);
+  const orgUnits = new Set(await existingOrgUnitIds(deps.store.db, rows.map((row) => row.orgUnitId)));
+  const unknownUnits = lines.filter(({ row }) => !orgUnits.has(row.orgUnitId));
+  if (unknownUnits.length > 0) {
+    throw invalid(
+      unknownUnits.map(({ row, line }) => ({ path: `line ${line}.orgUnitId`, line, field: 'orgUnitId', message: `unknown org unit ${row.orgUnitId}`, code: 'org_unit_unknown', values: { orgUnitId: row.orgUnitId } })),
+      { reason: 'unknown_org_unit', values: { orgUnitIds: [...new Set(unknownUnits.map(({ row }) => row.orgUnitId))] } },
+    );
+  }
   const communityIds = [...new Set(rows.map((row) => row.communityId).filter((id): id is string => id !== null))];
   const known = new Set((await listCommunities(deps.store.db, { ids: communityIds })).map((c) => c.id));
-  const lines = rows.map((row, index) => ({ row, line: index + 1 }));
   // A webhook is a place the worker process will send requests to: https on the allow-list only.
   const policy = outboundPolicy(deps.config.WECOM_ALLOWED_HOSTS);
   const badHooks = lines.flatMap(({ row, line }) => {
@@ -77,6 +84,11 @@ export async function importWorkers(deps: ServiceDeps, principal: Principal, row
   const changes = await deps.store.db.transaction().execute(async (trx) => {
     // One read of the caller's subtree answers every row's question, however long the import.
     const scope = new Set(await subtreeIds(trx, principal.scopeId));
+    const outsideUnits = lines.filter(({ row }) => !scope.has(row.orgUnitId));
+    if (outsideUnits.length > 0) {
+      const orgUnitIds = [...new Set(outsideUnits.map(({ row }) => row.orgUnitId))];
+      throw forbidden(`org units outside your scope: ${orgUnitIds.join(', ')}`, { reason: 'org_unit_outside_scope', values: { orgUnitIds, lines: outsideUnits.map(({ line }) => line) } });
+    }
     const outside = communityIds.filter((id) => !scope.has(id));
     if (outside.length > 0) {
       throw forbidden(`communities outside your scope: ${outside.join(', ')}`, { reason: 'org_unit_outside_scope', values: { orgUnitIds: outside } });

@@ -514,6 +514,8 @@ export interface UserTable {
   locked_until: Timestamp | null;
   disabled_at: Timestamp | null;
   last_sign_in_at: Timestamp | null;
+  /** Set when an admin resets the password; cleared when the user sets their own (0111). */
+  password_change_required: Generated<boolean>;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }

@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_rollout_runs_and_venture_evaluation.js
 import * as m0007 from './migrations/0007_users.js';
 import * as m0008 from './migrations/0008_plan_task_escalations.js';
 import * as m0110 from './migrations/0110_audit_scope.js';
+import * as m0111 from './migrations/0111_password_change_required.js';
 import * as m0170 from './migrations/0170_rollout_cancellation.js';
 import * as m0171 from './migrations/0171_calendar_feeds.js';
 import * as m0190 from './migrations/0190_read_side.js';
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0007_users': m0007,
   '0008_plan_task_escalations': m0008,
   '0110_audit_scope': m0110,
+  '0111_password_change_required': m0111,
   '0170_rollout_cancellation': m0170,
   '0171_calendar_feeds': m0171,
   '0190_read_side': m0190,

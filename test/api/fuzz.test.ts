@@ -111,10 +111,12 @@ type Mutation =
   | { kind: 'extra'; path: PathKey[]; key: string; value: Json }
   | { kind: 'duplicate'; path: PathKey[] };
 
+// Generated values may be shared instances (constantFrom's {} and []): every one is cloned before a
+// body holds it, or a later edit would change the constant itself (even make it its own property).
 function apply(body: Json, mutation: Mutation): Json {
   switch (mutation.kind) {
     case 'replace':
-      return mutation.path.length === 0 ? mutation.value : edit(body, mutation.path, (parent, key) => {
+      return mutation.path.length === 0 ? structuredClone(mutation.value) : edit(body, mutation.path, (parent, key) => {
         (parent as Record<PathKey, Json>)[key] = structuredClone(mutation.value);
       });
     case 'delete':
@@ -125,7 +127,7 @@ function apply(body: Json, mutation: Mutation): Json {
     case 'extra': {
       const target = getAt(body, mutation.path);
       // defineProperty, so "__proto__" becomes a key as JSON.parse would make it, not a prototype.
-      if (isObject(target)) Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, writable: true, configurable: true });
+      if (isObject(target)) Object.defineProperty(target, mutation.key, { value: structuredClone(mutation.value), enumerable: true, writable: true, configurable: true });
       return body;
     }
     case 'duplicate': {

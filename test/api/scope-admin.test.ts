@@ -82,6 +82,68 @@ describe('scope of administration', () => {
     expect(street.body.error.details).toEqual([expect.objectContaining({ field: 'id' })]);
   });
 
+  it("refuses an import whose streetId is not a street in the importer's scope, naming each bad line and field, and imports nothing", async () => {
+    const communityCount = async () => (await store.db.selectFrom('communities').select('id').execute()).length;
+    const before = await communityCount();
+    const csv = [
+      'id,streetId,nameZh,nameEn',
+      `${STREET}-import-good,${STREET},好社区,Good`,
+      `${STREET}-import-under-community,${WANMINGYUAN},挂在社区下,Under a community`,
+      `${STREET}-import-under-district,cn-bj-xicheng,挂在区下,Under a district`,
+      `${STREET}-import-unknown,cn-bj-xicheng-no-such-street,无此街道,Unknown street`,
+    ].join('\n');
+    const answer = await api.call('POST', '/api/communities', { token: tokens.admin, body: { csv } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+    expect(answer.body.error.reason).toBe('import_rows_invalid');
+    expect(answer.body.error.details).toEqual([
+      expect.objectContaining({ path: 'line 3.streetId', line: 3, field: 'streetId', code: 'not_a_street', values: { orgUnitId: WANMINGYUAN, kind: 'community' } }),
+      expect.objectContaining({ path: 'line 4.streetId', line: 4, field: 'streetId', code: 'not_a_street', values: { orgUnitId: 'cn-bj-xicheng', kind: 'district' } }),
+      expect.objectContaining({ path: 'line 5.streetId', line: 5, field: 'streetId', code: 'org_unit_unknown' }),
+    ]);
+    expect(await communityCount()).toBe(before);
+
+    // Another street's admin names Zhanlanlu Street, a street outside their scope, on the second row of a JSON array.
+    const outside = await api.call('POST', '/api/communities', {
+      token: otherStreetAdmin,
+      body: [
+        { id: `${OTHER_STREET}-import-own`, streetId: OTHER_STREET, nameZh: '自己的', nameEn: 'Own' },
+        { id: `${OTHER_STREET}-import-theirs`, streetId: STREET, nameZh: '别人的街道', nameEn: 'Their street' },
+      ],
+    });
+    expect(outside.status, JSON.stringify(outside.body)).toBe(400);
+    expect(outside.body.error.details).toEqual([
+      expect.objectContaining({ path: 'line 2.streetId', line: 2, field: 'streetId', code: 'org_unit_outside_scope', values: { orgUnitId: STREET } }),
+    ]);
+    expect(await communityCount()).toBe(before);
+
+    // The good row alone imports.
+    const good = await api.call('POST', '/api/communities', { token: tokens.admin, body: { csv: csv.split('\n').slice(0, 2).join('\n') } });
+    expect(good.status, JSON.stringify(good.body)).toBe(201);
+    expect(await communityCount()).toBe(before + 1);
+  });
+
+  it("names each worker row whose org unit is unknown or outside the importer's scope by its line, and imports none", async () => {
+    const workerCount = async () => (await store.db.selectFrom('workers').select('id').execute()).length;
+    const before = await workerCount();
+    const csv = [
+      'id,orgUnitId,communityId,name,position',
+      `w-scope-import-1,${YUSHUGUAN},${YUSHUGUAN},好行,social_worker`,
+      `w-scope-import-2,cn-bj-xicheng-no-such-unit,,无此单位,social_worker`,
+    ].join('\n');
+    const unknown = await api.call('POST', '/api/workers', { token: yushuguanAdmin, body: { csv } });
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(400);
+    expect(unknown.body.error.details).toEqual([
+      expect.objectContaining({ path: 'line 3.orgUnitId', line: 3, field: 'orgUnitId', code: 'org_unit_unknown', values: { orgUnitId: 'cn-bj-xicheng-no-such-unit' } }),
+    ]);
+    const outside = await api.call('POST', '/api/workers', {
+      token: yushuguanAdmin,
+      body: { csv: `${csv.split('\n').slice(0, 2).join('\n')}\nw-scope-import-3,${STREET},,街道的人,social_worker` },
+    });
+    expect(outside.status, JSON.stringify(outside.body)).toBe(403);
+    expect(outside.body.error).toMatchObject({ reason: 'org_unit_outside_scope', values: { orgUnitIds: [STREET], lines: [3] } });
+    expect(await workerCount()).toBe(before);
+  });
+
   it('moves a community in the org tree when an admin over both streets moves it', async () => {
     const id = `${STREET}-scope-mover`;
     expect((await api.call('POST', '/api/communities', { token: tokens.admin, body: { id, streetId: STREET, nameZh: '搬家社区', nameEn: 'Mover' } })).status).toBe(201);
@@ -109,6 +171,28 @@ describe('scope of administration', () => {
     const narrowed = await api.call('GET', `/api/audit?scopeId=${YUSHUGUAN}&limit=500`, { token: tokens.admin });
     expect(narrowed.body.items.length).toBeGreaterThan(0);
     expect(narrowed.body.items.every((item: { scopeId: string }) => item.scopeId === YUSHUGUAN)).toBe(true);
+  });
+
+  it('loads the default data for an admin scoped to its city only: district, street and community admins are refused and nothing is written', async () => {
+    // The default data writes the city, its district and street and the shared catalogs: an admin
+    // below the city would write above their own node. Its marker goes, so a load would show.
+    await store.db.deleteFrom('meta').where('key', '=', 'seed:zhanlanlu').execute();
+    const seedAudits = async () => (await store.db.selectFrom('audit_log').select('id').where('action', '=', 'seed').execute()).length;
+    const auditsBefore = await seedAudits();
+    const districtAdmin = (await createToken(store.db, { name: 'district admin', role: 'admin', scopeId: 'cn-bj-xicheng' })).token;
+    const streetAdmin = (await createToken(store.db, { name: 'street admin', role: 'admin', scopeId: STREET })).token;
+    for (const token of [yushuguanAdmin, otherStreetAdmin, streetAdmin, districtAdmin]) {
+      const answer = await api.call('POST', '/api/admin/seed', { token, body: {} });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(403);
+      expect(answer.body.error).toMatchObject({ code: 'forbidden', reason: 'default_data_outside_scope' });
+    }
+    expect(await store.db.selectFrom('meta').select('key').where('key', '=', 'seed:zhanlanlu').executeTakeFirst()).toBeUndefined();
+    expect(await seedAudits()).toBe(auditsBefore);
+
+    const city = await api.call('POST', '/api/admin/seed', { token: tokens.admin, body: { today: '2026-11-28' } });
+    expect(city.status, JSON.stringify(city.body)).toBe(200);
+    expect(city.body).toEqual({ alreadyLoaded: false, today: '2026-11-28' });
+    expect(await seedAudits()).toBe(auditsBefore + 1);
   });
 
   it("lists only the tokens and users scoped inside the caller's subtree", async () => {

@@ -197,6 +197,46 @@ describe('dashboard users: disable, passwords, sessions', () => {
     expect((await store.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash).toMatch(/^\$argon2id\$/);
   });
 
+  it('makes a reset password change at the next sign-in: until then the session may only change it, read who it is and sign out', async () => {
+    const user = await newUser();
+    const reset = await api.call('POST', `/api/users/${user.id}/reset-password`, { token: tokens.admin });
+    expect(reset.body.user).toMatchObject({ id: user.id, passwordChangeRequired: true });
+    const password = reset.body.password as string;
+
+    const signedIn = await login(user.username, password);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user).toMatchObject({ id: user.id, passwordChangeRequired: true });
+    const session = sessionOf(signedIn.headers);
+    const other = await signIn(user.username, password);
+    // Reads and changes alike are refused, with the reason the dashboard phrases.
+    for (const [method, path, body] of [
+      ['GET', '/api/communities'], ['GET', '/api/me'], ['GET', `/api/workers/w-wanmingyuan-lead`], ['GET', '/api/notifications?recipientId=w-wanmingyuan-lead'],
+      ['POST', '/api/service-records', { communityId: WANMINGYUAN, servedOn: '2026-11-10', kind: 'group', theme: 'elderly', title: { zh: '不该记下' }, residentsServed: 1 }],
+      ['POST', '/api/calendar-feed', {}],
+    ] as Array<[string, string, unknown?]>) {
+      const answer = await asSession(session, method, path, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(403);
+      expect(answer.body.error.reason, `${method} ${path}`).toBe('password_change_required');
+    }
+    expect(await store.db.selectFrom('service_records').select('id').where('title_zh', '=', '不该记下').execute()).toEqual([]);
+    const who = await asSession(session, 'GET', '/api/auth/session');
+    expect(who.status).toBe(200);
+    expect(who.body.user).toMatchObject({ id: user.id, passwordChangeRequired: true });
+    // Signing out is allowed.
+    expect((await asSession(other, 'POST', '/api/auth/logout')).status).toBe(200);
+    expect(await alive(other)).toBe(false);
+    // A token is not a session: the user's reset does not touch tokens.
+    expect((await api.call('GET', '/api/communities', { token: tokens.station_lead })).status).toBe(200);
+
+    const changed = await asSession(session, 'POST', '/api/auth/password', { currentPassword: password, newPassword: 'my own passphrase now' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.user).toMatchObject({ passwordChangeRequired: false });
+    expect((await asSession(session, 'GET', '/api/communities')).status).toBe(200);
+    const again = await login(user.username, 'my own passphrase now');
+    expect(again.body.user).toMatchObject({ passwordChangeRequired: false });
+    expect((await asSession(sessionOf(again.headers), 'GET', '/api/me')).status).toBe(200);
+  });
+
   it("ends a user's sessions on an admin's word, keeping the admin's own when it is theirs", async () => {
     const user = await newUser();
     const sessions = [await signIn(user.username, user.password), await signIn(user.username, user.password)];

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { fieldProblems, toApiError } from '../../src/api/errors.js';
 import { ERROR_REASONS, FIELD_PROBLEM_CODES } from '../../src/domain/error-reasons.js';
 import { conflict, invalid } from '../../src/domain/errors.js';
+import { assignmentBody } from '../../src/schemas/post.js';
+import { newServiceRecordBody } from '../../src/schemas/service-record.js';
 import { FIELD_SENTENCES, REASON_SENTENCES } from '../../web/src/i18n/errors.js';
 
 // Every refusal the code raises has a stable reason in the one catalogue, and the dashboard has a
@@ -41,13 +43,19 @@ describe('the error catalogue', () => {
       /refuse\(ErrorType\.\w+, '([a-z_]+)'/g,
       // The station plan's validators name the reason first: conflict('plan_paused', …).
       /\b(?:conflict|invalid|notFound)\('([a-z_]+)', /g,
+      // The station rollout's validators: rejection('milestone_out_of_order', …).
+      /\brejection\('([a-z_]+)'/g,
     ]);
+    // Each form above still matches the code that uses it, so a renamed helper cannot hide its reasons.
+    expect([...raised.keys()]).toEqual(expect.arrayContaining(['worker_not_found', 'plan_paused', 'milestone_out_of_order', 'staffing_posts_vacant']));
     const missing = [...raised].filter(([reason]) => !(reason in ERROR_REASONS)).map(([reason, path]) => `${reason} (${path})`);
     expect(missing).toEqual([]);
   });
 
   it('lists every field problem code the services give', () => {
-    const given = found([/path[^\n]*\bcode: '([a-z_]+)'/g, /^\s+code: (?:[^'\n]*\? )?'([a-z_]+)'/gm]);
+    // The schemas' refinements name theirs in zod's params: { code: 'new_residents_above_served', … }.
+    const given = found([/path[^\n]*\bcode: '([a-z_]+)'/g, /^\s+code: (?:[^'\n]*\? )?'([a-z_]+)'/gm, /params: \{ code: '([a-z_]+)'/g, /_PROBLEM = \{ code: '([a-z_]+)'/g, /new CsvError\([^\n]*, '([a-z_]+)'(?:, \{[^\n]*\})?\);/g]);
+    expect([...given.keys()]).toEqual(expect.arrayContaining(['new_residents_above_served', 'date_out_of_range', 'must_not_be_zero', 'fields_count', 'quote_unterminated']));
     const missing = [...given].filter(([code]) => !(code in FIELD_PROBLEM_CODES)).map(([code, path]) => `${code} (${path})`);
     expect(missing).toEqual([]);
   });
@@ -73,6 +81,18 @@ describe('the error catalogue', () => {
     expect(toApiError(invalid([{ path: 'body.x', message: 'bad', code: 'required' }])).body().error).toMatchObject({
       reason: 'invalid_request', details: [{ path: 'body.x', code: 'required' }],
     });
+  });
+
+  it("gives a schema's refinement its own code and values, not zod's generic custom", () => {
+    const record = newServiceRecordBody.safeParse({ communityId: 'c', servedOn: '2026-11-10', kind: 'group', theme: 'elderly', title: { zh: '读报' }, residentsServed: 12, newResidents: 20 });
+    expect(fieldProblems(record.error!, 'body')).toEqual([
+      { path: 'body.newResidents', message: expect.any(String), code: 'new_residents_above_served', values: { newResidents: 20, residentsServed: 12 } },
+    ]);
+    const assignment = assignmentBody.safeParse({ workerId: 'w', from: '2026-11-10', to: '2026-11-01' });
+    expect(fieldProblems(assignment.error!, 'body')).toEqual([{ path: 'body.to', message: expect.any(String), code: 'ends_before_start' }]);
+    const day = newServiceRecordBody.safeParse({ communityId: 'c', servedOn: '2026-02-30', kind: 'group', theme: 'elderly', title: { zh: '读报' }, residentsServed: 1 });
+    expect(fieldProblems(day.error!, 'body')).toEqual([expect.objectContaining({ path: 'body.servedOn', code: 'date_not_real' })]);
+    for (const problem of [...fieldProblems(record.error!, 'body'), ...fieldProblems(assignment.error!, 'body')]) expect(FIELD_SENTENCES[problem.code!]?.zh).toBeTruthy();
   });
 
   it("gives zod's issues a code and the values to phrase them", () => {

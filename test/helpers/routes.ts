@@ -231,7 +231,8 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
   'POST /api/calendar-feed': { none: "makes the caller's own calendar feed link: the body names no record" },
   'POST /api/calendar-feed/revoke': { none: "revokes the caller's own calendar feed link: the body names no record" },
   'POST /api/stations/plans': { none: "starts plans for the stations in the caller's own scope only" },
-  'POST /api/admin/seed': { none: "loads the default data, which names no record of the caller's choosing" },
+  // It names no record, but writes the default data (the first community's among them) and the city above.
+  'POST /api/admin/seed': () => ({}),
   'POST /api/auth/logout': { none: "ends the caller's own session" },
   'POST /api/auth/password': { none: "changes the caller's own password" },
 };

@@ -64,6 +64,7 @@ describe('users and account pages in a browser', () => {
     const password = (await shown.locator('code').textContent())!;
     expect(password.length).toBeGreaterThanOrEqual(20);
     expect(await alive(again)).toBe(false);
+    await row.getByText('待改密码').waitFor();
     expect((await login('web.lead', password)).status).toBe(200);
 
     const third = await sessionCookie('web.lead', password);
@@ -72,8 +73,8 @@ describe('users and account pages in a browser', () => {
     expect(await page.getByTestId('new-password').count()).toBe(0);
     expect(await alive(third)).toBe(false);
 
-    // Put the known password back for the next case.
-    await store.db.updateTable('users').set({ password_hash: await hashPassword('lead password 123') })
+    // Put the known password back for the next case (one the user chose: no change owed).
+    await store.db.updateTable('users').set({ password_hash: await hashPassword('lead password 123'), password_change_required: false })
       .where('username', '=', 'web.lead').execute();
   });
 
@@ -114,6 +115,34 @@ describe('users and account pages in a browser', () => {
       expect(await page.getByLabel('当前密码').count()).toBe(1);
     } finally {
       await lead.close();
+    }
+  });
+
+  it('after a reset, the next sign-in shows only the change-password form until the user chooses their own', async () => {
+    const user = await createUser(store.db, { username: 'web.reset', displayName: '重置用户', password: 'reset user password 1', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
+    const adminCookie = await sessionCookie('web.admin', 'admin password 12');
+    const csrf = /sg_csrf=([^;]+)/.exec(adminCookie)![1]!;
+    const reset = await api.call('POST', `/api/users/${user.id}/reset-password`, { headers: { cookie: adminCookie, 'x-csrf-token': csrf }, body: {} });
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+    const given = reset.body.password as string;
+
+    const resetUser = await openBrowser();
+    try {
+      const { page } = resetUser;
+      await signInThroughForm(page, api.url, 'web.reset', given);
+      await page.getByTestId('password-change-required').filter({ hasText: '管理员重置了您的密码' }).waitFor();
+      // Nothing else is offered: no page links, only the form and signing out.
+      expect(await page.getByRole('navigation').getByRole('link').count()).toBe(0);
+      await page.getByRole('button', { name: '退出', exact: true }).waitFor();
+      await page.getByLabel('当前密码').fill(given);
+      await page.getByLabel('新密码').fill('my very own passphrase');
+      await page.getByRole('button', { name: '修改密码' }).click();
+      // Changed: the dashboard opens as usual.
+      await page.getByRole('navigation').getByRole('link', { name: '我的账户' }).waitFor();
+      expect(await page.getByTestId('password-change-required').count()).toBe(0);
+      expect((await login('web.reset', 'my very own passphrase')).body.user).toMatchObject({ passwordChangeRequired: false });
+    } finally {
+      await resetUser.close();
     }
   });
 });

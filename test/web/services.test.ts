@@ -49,7 +49,11 @@ describe('services page in a browser', () => {
     await form.getByLabel('服务居民人次').fill('12');
     await form.getByLabel('其中新服务居民').fill('20');
     await form.getByRole('button', { name: '提交' }).click();
-    await form.getByText('填写的内容无效。').waitFor(); // the cross-field check's problem, in the reader's language
+    // The cross-field check's own problem, in the reader's language, under the field it concerns.
+    const newResidentsError = form.locator('#add-newResidents-error');
+    await newResidentsError.filter({ hasText: '其中新服务居民（20）不能多于服务居民人次（12）。' }).waitFor();
+    expect(await form.getByLabel('其中新服务居民').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByText('填写的内容无效。').count()).toBe(0);
     await form.getByLabel('其中新服务居民').fill('2');
     await form.getByRole('button', { name: '提交' }).click();
     await form.getByRole('status').filter({ hasText: '已登记' }).waitFor();
@@ -58,11 +62,15 @@ describe('services page in a browser', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'services-import-'));
     const file = join(dir, 'records.csv');
-    writeFileSync(file, `communityId,servedOn,kind,theme,titleZh,residentsServed\n${WANMINGYUAN},2023-03-01,小组,elderly,手工小组,8\n${WANMINGYUAN},2023-02-30,小组,elderly,手工小组,x\n`);
+    writeFileSync(file, `communityId,servedOn,kind,theme,titleZh,residentsServed,newResidents\n${WANMINGYUAN},2023-03-01,小组,elderly,手工小组,8,\n${WANMINGYUAN},2023-02-30,小组,elderly,手工小组,x,\n${WANMINGYUAN},2023-03-02,小组,elderly,手工小组,3,9\n`);
     await page.locator('input[type=file]').setInputFiles(file);
     const problems = page.getByTestId('import-problems');
     await problems.getByText('line 3.servedOn').waitFor();
     await problems.getByText('line 3.residentsServed').waitFor();
+    await problems.getByText('line 4.newResidents').waitFor();
+    // Each problem in the reader's language, the refinement's by its own sentence.
+    await problems.getByText('没有这一天，请检查日期。').waitFor();
+    await problems.getByText('其中新服务居民（9）不能多于服务居民人次（3）。').waitFor();
     // Nothing of the file was imported, not even its good line.
     expect(await store.db.selectFrom('service_records').select('id').where('title_zh', '=', '手工小组').execute()).toEqual([]);
 

@@ -55,7 +55,10 @@ describe('dashboard sign-in', () => {
     const answer = await login('zhang', 'a long enough password');
     expect(answer.status).toBe(200);
     expect(answer.body.user).toMatchObject({ username: 'zhang', role: 'supervisor', scopeId: STREET });
-    expect(JSON.stringify(answer.body)).not.toContain('password');
+    // Neither the password nor its hash (the answer does say whether a reset password must be changed).
+    const text = JSON.stringify(answer.body);
+    for (const secret of ['a long enough password', 'password_hash', 'passwordHash', '$argon2']) expect(text).not.toContain(secret);
+    expect(answer.body.user.passwordChangeRequired).toBe(false);
     const { lines, values } = cookiesOf(answer.headers);
     const sessionLine = lines.find((line) => line.startsWith('sg_session='))!;
     expect(sessionLine).toMatch(/HttpOnly/);

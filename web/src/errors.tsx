@@ -15,7 +15,11 @@ interface Reader {
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-const ENUM_PREFIX: Record<string, string> = { stage: 'stage', currentStage: 'stage', status: 'status', previous: 'milestone', milestone: 'milestone', role: 'role', kind: 'kind' };
+const ENUM_PREFIX: Record<string, string> = {
+  stage: 'stage', currentStage: 'stage', status: 'status', role: 'role', kind: 'kind',
+  // A rollout's refusals name the milestone asked for and the one before or after it.
+  previous: 'milestone', milestone: 'milestone', current: 'milestone', earlier: 'milestone', later: 'milestone',
+};
 
 /** One value of a refusal, as a reader should see it. */
 export function formatValue(reader: Reader, name: string, value: unknown): string {

@@ -109,11 +109,15 @@ function App() {
   // On a phone the navigation folds behind a menu button; it closes when a page is chosen.
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
+  const mustChangePassword = session?.user?.passwordChangeRequired === true;
   let body;
   if (session === undefined) {
     body = sessionError ? <ErrorNote error={sessionError} onRetry={() => void loadSession()} /> : <Loading />;
   } else if (session === null) {
     body = <LoginPage onSignedIn={() => void loadSession()} />;
+  } else if (mustChangePassword) {
+    // An admin reset the password: the API refuses everything else until it is changed.
+    body = <AccountPage session={session} forced onChanged={() => void loadSession()} />;
   } else {
     body = <Page session={session} path={path} search={search} />;
   }
@@ -136,7 +140,7 @@ function App() {
         {session ? (
           <div id="main-menu" className={menuOpen ? 'menu open' : 'menu'}>
             <nav className="nav" aria-label={t('menu')}>
-              {NAV.filter((item) => !item.capability || can(session, item.capability)).map((item) => (
+              {NAV.filter((item) => !mustChangePassword && (!item.capability || can(session, item.capability))).map((item) => (
                 <a key={item.href} {...linkProps(item.href)} aria-current={matchPath(item.match, path) ? 'page' : undefined}>{t(item.label)}</a>
               ))}
             </nav>

@@ -20,7 +20,7 @@ export const adminRoutes = [
   route({
     method: 'post',
     path: '/api/admin/seed',
-    summary: "Load the default data (Zhanlanlu Street); idempotent, never overwrites a street's own edits",
+    summary: "Load the default data (Zhanlanlu Street, its city and district, the shared catalogs); admins scoped to that city only; idempotent, never overwrites a street's own edits",
     tag: 'admin',
     roles: ['admin'],
     body: seedBody,

@@ -29,6 +29,7 @@ export const authRoutes = [
   route({
     method: 'post',
     path: '/api/auth/logout',
+    duringPasswordChange: true,
     summary: 'Sign out: ends the cookie session',
     tag: 'auth',
     roles: ALL_ROLES,
@@ -41,6 +42,7 @@ export const authRoutes = [
   route({
     method: 'get',
     path: '/api/auth/session',
+    duringPasswordChange: true,
     summary: 'Who is signed in (or whose token this is), their scope, and where the Temporal UI is',
     tag: 'auth',
     roles: ALL_ROLES,
@@ -62,6 +64,7 @@ export const authRoutes = [
   route({
     method: 'post',
     path: '/api/auth/password',
+    duringPasswordChange: true,
     summary: "Change your own password (signed-in dashboard users): the current one is required; your other sessions end",
     tag: 'auth',
     roles: ALL_ROLES,
@@ -114,7 +117,7 @@ export const authRoutes = [
   route({
     method: 'post',
     path: '/api/users/:userId/reset-password',
-    summary: "Reset a user's password to a generated one, shown in this answer only; lifts their lock and ends their sessions",
+    summary: "Reset a user's password to a generated one, shown in this answer only; lifts their lock and ends their sessions; they must change it at their next sign-in",
     tag: 'admin',
     roles: ['admin'],
     params: userIdParams,

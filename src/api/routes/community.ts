@@ -1,5 +1,5 @@
 import { ALL_ROLES, route } from '../route.js';
-import { importedRows } from '../../import/rows.js';
+import { importedLines } from '../../import/rows.js';
 import { IMPORT_BODY_LIMIT, importResult } from '../../schemas/common.js';
 import { communityIdParams, communityImportBody, communityInputSchema, communityListQuery, communityListView, communityView } from '../../schemas/community.js';
 import { getCommunityInScope, importCommunities, listCommunitiesInScope } from '../../services/community.js';
@@ -29,7 +29,7 @@ export const communityRoutes = [
   route({
     method: 'post',
     path: '/api/communities',
-    summary: 'Create or update communities: one object, a JSON array, or { csv } with a header row',
+    summary: 'Create or update communities in streets of your scope: one object, a JSON array, or { csv } with a header row; a file with any bad row imports nothing',
     tag: 'directory',
     roles: ['admin'],
     bodyLimit: IMPORT_BODY_LIMIT,
@@ -37,6 +37,6 @@ export const communityRoutes = [
     example: { id: 'cn-bj-xicheng-zhanlanlu-example', streetId: 'cn-bj-xicheng-zhanlanlu', nameZh: '示例社区', nameEn: 'Example' },
     response: importResult,
     status: 201,
-    handler: ({ deps, principal, body, requestId }) => importCommunities(deps, principal, importedRows(communityInputSchema, body), requestId),
+    handler: ({ deps, principal, body, requestId }) => importCommunities(deps, principal, importedLines(communityInputSchema, body), requestId),
   }),
 ];

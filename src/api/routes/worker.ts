@@ -1,5 +1,5 @@
 import { route } from '../route.js';
-import { importedRows } from '../../import/rows.js';
+import { importedLines } from '../../import/rows.js';
 import { IMPORT_BODY_LIMIT, importResult } from '../../schemas/common.js';
 import { workerIdParams, workerImportBody, workerInputSchema, workerListQuery, workerListView, workerView } from '../../schemas/worker.js';
 import { getWorkerVisibleTo, importWorkers, listWorkersInScope } from '../../services/worker.js';
@@ -38,6 +38,6 @@ export const workerRoutes = [
     example: { id: 'w-example-01', orgUnitId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', communityId: 'cn-bj-xicheng-zhanlanlu-wanmingyuan', name: '张三', position: 'social_worker', email: 'zhang@example.org', channels: ['inbox', 'email'] },
     response: importResult,
     status: 201,
-    handler: ({ deps, principal, body, requestId }) => importWorkers(deps, principal, importedRows(workerInputSchema, body), requestId),
+    handler: ({ deps, principal, body, requestId }) => importWorkers(deps, principal, importedLines(workerInputSchema, body), requestId),
   }),
 ];

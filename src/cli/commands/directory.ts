@@ -20,7 +20,7 @@ interface Dimension { key: string; name: { zh: string; en: string }; levels: Arr
 const POSITIONS = ['social_worker', 'station_lead', 'center_supervisor', 'leadership', 'trainer', 'admin'];
 export function registerDirectoryCommands(program: Command, ctx: CliContext) {
   program.command('seed')
-    .description('load the default data (Zhanlanlu Street); safe to repeat, never overwrites edits')
+    .description('load the default data (Zhanlanlu Street; an admin token scoped to the city cn-bj); safe to repeat, never overwrites edits')
     .option('--today <date>', 'the date recorded with the seed, YYYY-MM-DD (default: today in Asia/Shanghai)')
     .action(async (options: { today?: string }) => {
       const result = await ctx.api().post<{ alreadyLoaded: boolean; today: string }>('/api/admin/seed', options.today ? { today: options.today } : {});

@@ -74,13 +74,13 @@ export function registerUserCommands(program: Command, ctx: CliContext) {
     });
 
   user.command('reset-password')
-    .description("reset a user's password to a generated one, printed once; lifts their lock and ends their sessions")
+    .description("reset a user's password to a generated one, printed once; lifts their lock and ends their sessions; they must change it at their next sign-in")
     .argument('<user>', 'username or user id')
     .action(async (name: string) => {
       const api = ctx.api();
       const result = await api.post<{ user: ListedUser; password: string; endedSessions: number }>(`/api/users/${seg(await userId(api, name))}/reset-password`);
       ctx.print(result, (value: typeof result) => [
-        `Reset the password of ${value.user.username}; ${value.endedSessions} session(s) ended.`,
+        `Reset the password of ${value.user.username}; ${value.endedSessions} session(s) ended. They must change it when they next sign in.`,
         'New password, shown only this once:',
         value.password,
       ].join('\n'));

@@ -79,6 +79,13 @@ export async function lockOrgUnits(db: Kysely<Database>, ids: string[]): Promise
   return rows.map((row) => ({ id: row.id, kind: row.kind, parentId: row.parent_id }));
 }
 
+/** Which of these org unit ids exist, in one query however many are asked about. */
+export async function existingOrgUnitIds(db: Kysely<Database>, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('org_units').select('id').where('id', 'in', [...new Set(ids)]).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function orgUnitExists(db: Kysely<Database>, id: string): Promise<boolean> {
   return (await db.selectFrom('org_units').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 }

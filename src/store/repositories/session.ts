@@ -20,13 +20,15 @@ export interface UserSessionWithUser {
   scopeId: string;
   workerId: string | null;
   userDisabledAt: Date | null;
+  /** The user's password was reset by an admin and not yet changed by them. */
+  passwordChangeRequired: boolean;
 }
 
 /** A session and the user it signs in, live or not (the caller decides). */
 export async function findUserSession(db: Kysely<Database>, idHash: string): Promise<UserSessionWithUser | undefined> {
   const row = await db.selectFrom('user_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id_hash', 's.csrf_hash', 's.expires_at', 's.revoked_at', 'u.id as user_id', 'u.username', 'u.role', 'u.scope_id', 'u.worker_id', 'u.disabled_at'])
+    .select(['s.id_hash', 's.csrf_hash', 's.expires_at', 's.revoked_at', 'u.id as user_id', 'u.username', 'u.role', 'u.scope_id', 'u.worker_id', 'u.disabled_at', 'u.password_change_required'])
     .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -41,6 +43,7 @@ export async function findUserSession(db: Kysely<Database>, idHash: string): Pro
     scopeId: row.scope_id,
     workerId: row.worker_id,
     userDisabledAt: row.disabled_at,
+    passwordChangeRequired: row.password_change_required,
   };
 }
 

@@ -91,9 +91,12 @@ export async function unlockUser(db: Kysely<Database>, id: string, at: Date): Pr
   await db.updateTable('users').set({ failed_attempts: 0, locked_until: null, updated_at: at }).where('id', '=', id).execute();
 }
 
-/** A new password hash; the failure count and any lock start afresh. */
-export async function setPasswordHash(db: Kysely<Database>, id: string, passwordHash: string, at: Date): Promise<UserRow> {
-  return db.updateTable('users').set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null, updated_at: at })
+/**
+ * A new password hash; the failure count and any lock start afresh. `changeRequired` when an admin
+ * set it (the user must choose their own next), not when the user did.
+ */
+export async function setPasswordHash(db: Kysely<Database>, id: string, passwordHash: string, at: Date, changeRequired: boolean): Promise<UserRow> {
+  return db.updateTable('users').set({ password_hash: passwordHash, failed_attempts: 0, locked_until: null, password_change_required: changeRequired, updated_at: at })
     .where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 

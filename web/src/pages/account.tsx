@@ -5,8 +5,11 @@ import { useAction } from '../hooks.js';
 import { useI18n } from '../i18n.js';
 import type { SessionInfo } from '../session.js';
 
-/** The signed-in user's own account: change the password (the current one is required). */
-export function AccountPage({ session }: { session: SessionInfo }) {
+/**
+ * The signed-in user's own account: change the password (the current one is required). After an
+ * admin reset it, this form is all the dashboard shows (`forced`) until it is changed.
+ */
+export function AccountPage({ session, forced = false, onChanged }: { session: SessionInfo; forced?: boolean; onChanged?: () => void }) {
   const { t } = useI18n();
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
@@ -23,13 +26,15 @@ export function AccountPage({ session }: { session: SessionInfo }) {
       setCurrentPassword('');
       setNewPassword('');
       setEnded(changed.endedSessions);
+      onChanged?.();
     }
   };
   const currentError = action.error?.fieldMessage('currentPassword');
   const newError = action.error?.fieldMessage('newPassword');
   return (
     <Section title={t('change_password')}>
-      <form className="form" onSubmit={(event) => void submit(event)} noValidate>
+      {forced ? <p className="note" role="alert" data-testid="password-change-required">{t('password_change_required_note')}</p> : null}
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate aria-label={t('change_password')}>
         {/* The username lets password managers file the new password under the right account. */}
         <input type="text" name="username" autoComplete="username" value={session.user.username} readOnly hidden />
         <label>

@@ -1,7 +1,8 @@
-import { useMemo, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import { cloneElement, useMemo, useState, type ChangeEvent, type FormEvent, type ReactElement, type ReactNode } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, Chart, Empty, ErrorNote, FieldError, Loadable, Pager, Section } from '../components.js';
 import { Downloads } from '../downloads.js';
+import { describeProblem } from '../errors.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -238,9 +239,12 @@ function AddRecord({ communities, themes, communityId, onAdded }: {
       onAdded();
     });
   };
-  const field = (label: Parameters<typeof t>[0], name: string, control: ReactNode) => {
+  const field = (label: Parameters<typeof t>[0], name: string, control: ReactElement<Record<string, unknown>>) => {
     const message = add.error?.fieldMessage(name);
-    return <label>{t(label)}{control}<FieldError id={`add-${name}-error`} message={message} /></label>;
+    const errorId = `add-${name}-error`;
+    // The problem is shown under its field and tied to it, so a screen reader reads both.
+    const tied = cloneElement(control, { 'aria-invalid': message ? true : undefined, 'aria-describedby': message ? errorId : undefined });
+    return <label>{t(label)}{tied}<FieldError id={errorId} message={message} /></label>;
   };
   const others = add.error?.details.filter((d) => !['communityId', 'servedOn', 'kind', 'theme', 'title.zh', 'residentsServed', 'newResidents', 'volunteerHours', 'note'].some((f) => d.path.endsWith(f))) ?? [];
   return (
@@ -278,7 +282,7 @@ async function spreadsheetBody(file: File): Promise<{ csv: string } | { xlsx: st
 }
 
 function ImportRecords({ onImported }: { onImported(): void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const importing = useAction();
   const [result, setResult] = useState<{ imported: number; unchanged: number }>();
   const onFile = (event: ChangeEvent<HTMLInputElement>) => {
@@ -302,7 +306,7 @@ function ImportRecords({ onImported }: { onImported(): void }) {
       {problems.length > 0 ? (
         <div role="alert" data-testid="import-problems">
           <p className="note error">{t('service_import_problems')}</p>
-          <ul className="list">{problems.map((p, index) => <li key={index}><code>{p.path}</code> {p.message}</li>)}</ul>
+          <ul className="list">{problems.map((p, index) => <li key={index}><code>{p.path}</code> {describeProblem({ t, locale }, p)}</li>)}</ul>
         </div>
       ) : <ErrorNote error={importing.error} />}
       {result ? <p className="note ok" role="status">{t('service_imported', { n: result.imported, m: result.unchanged })}</p> : null}

@@ -61,6 +61,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                             {t(`role_${user.role}`)}
                             {user.disabled ? <> <Badge tone="bad">{t('user_disabled')}</Badge></> : null}
                             {locked ? <> <Badge tone="bad">{t('locked')}</Badge></> : null}
+                            {user.passwordChangeRequired ? <> <Badge tone="warn">{t('user_password_change_required')}</Badge></> : null}
                             {!user.workerId ? <> <Badge tone="warn">{t('user_no_worker')}</Badge></> : null}
                           </td>
                           <td>{nameOf(user.scopeId, locale) ?? user.scopeId}</td>
