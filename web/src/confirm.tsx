@@ -1,8 +1,9 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { type ReactNode, useId, useRef, useState } from 'react';
 import type { ApiError } from './api/client.js';
 import { ErrorNote } from './components.js';
 import { FieldError, useFieldErrors } from './errors.js';
 import { useI18n } from './i18n.js';
+import { linksFrom, useModal } from './widgets.js';
 
 // Consequential actions ask first. The dialog says what will happen (who is told, what closes),
 // takes the reason or the evidence the record keeps, and runs the action only on confirmation. It
@@ -36,28 +37,17 @@ export interface ConfirmProps {
   running?: boolean;
 }
 
-export function safeLinks(text: string): string[] {
-  return text.split(/\s+/).map((line) => line.trim()).filter((line) => /^https?:\/\/\S+$/i.test(line));
-}
-
 export function ConfirmAction(props: ConfirmProps) {
   const { t } = useI18n();
-  const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
   const [open, setOpen] = useState(false);
+  const dialog = useModal(open);
   const [reason, setReason] = useState('');
   const [links, setLinks] = useState('');
   const [missing, setMissing] = useState(false);
   const id = useId();
   const reasonField = props.reason?.field ?? 'reason';
   const fields = useFieldErrors(props.error, [reasonField, 'links', 'evidence']);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
 
   const close = () => {
     setOpen(false);
@@ -70,7 +60,7 @@ export function ConfirmAction(props: ConfirmProps) {
       setMissing(true);
       return;
     }
-    const done = await props.onConfirm({ reason: reason.trim(), links: safeLinks(links) });
+    const done = await props.onConfirm({ reason: reason.trim(), links: linksFrom(links) });
     if (done) {
       setReason('');
       setLinks('');

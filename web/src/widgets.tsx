@@ -43,6 +43,18 @@ export function notLinksIn(text: string): string[] {
   return text.split(/\s+/).map((part) => part.trim()).filter((part) => part !== '' && safeHref(part) === undefined);
 }
 
+/** A native <dialog> shown modally while `open` (focus moves in and stays, Escape closes) and closed otherwise. */
+export function useModal(open: boolean) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return ref;
+}
+
 /**
  * A modal confirmation (the native <dialog>): says what will happen, and runs `onConfirm` only when
  * the person confirms. Escape or the cancel button closes it with nothing done.
@@ -51,14 +63,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
   open: boolean; title: string; children: ReactNode; confirmLabel: string; danger?: boolean; busy?: boolean; onConfirm(): void; onClose(): void;
 }) {
   const { t } = useI18n();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal(open);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
   return (
     <dialog ref={ref} className="confirm" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
       <h2 id={titleId}>{title}</h2>
