@@ -8,6 +8,7 @@ import { catalogRoutes } from './catalog.js';
 import { exportRoutes } from './export.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
+import { manualRoutes } from './manual.js';
 import { notificationRoutes } from './notification.js';
 import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
@@ -33,6 +34,7 @@ export function allRoutes(): RouteSpec[] {
     ...ventureRoutes,
     ...attachmentRoutes,
     ...caseCallRoutes,
+    ...manualRoutes,
     ...serviceRecordRoutes,
     ...postRoutes,
     ...reportRoutes,
