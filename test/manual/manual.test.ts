@@ -212,7 +212,7 @@ describe('the station work manual', () => {
     const stale = await api.call('POST', '/api/manual/draft/publish', { token: tokens.admin, body: { changeNote: 'late' } });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ reason: 'manual_draft_stale', values: { baseVersion: 2, latestVersion: 3 } });
-    expect((await api.call('DELETE', '/api/manual/draft', { token: tokens.admin })).body).toEqual({ templateId: TEMPLATE_ID, discarded: true });
+    expect((await api.call('POST', '/api/manual/draft/discard', { token: tokens.admin, body: {} })).body).toEqual({ templateId: TEMPLATE_ID, discarded: true });
     await store.db.deleteFrom('plan_templates').where('id', '=', TEMPLATE_ID).where('version', '=', 3).execute();
   });
 

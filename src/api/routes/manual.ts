@@ -63,9 +63,9 @@ export const manualRoutes = [
     handler: async ({ deps, principal, body, requestId }) => saveManualDraft(deps, principal, body, requestId),
   }),
   route({
-    method: 'delete', path: '/api/manual/draft', summary: "Discard the manual's draft", tag: TAG,
-    roles: EDITORS, query: manualQuery, response: discardedView,
-    handler: async ({ deps, principal, query, requestId }) => discardManualDraft(deps, principal, query.templateId, requestId),
+    method: 'post', path: '/api/manual/draft/discard', summary: "Discard the manual's draft", tag: TAG,
+    roles: EDITORS, body: createDraftBody, response: discardedView, example: {},
+    handler: async ({ deps, principal, body, requestId }) => discardManualDraft(deps, principal, body.templateId, requestId),
   }),
   route({
     method: 'post', path: '/api/manual/draft/publish', summary: 'Publish the draft as the next version, with a change note (who and when are recorded); new plans take it', tag: TAG,
