@@ -9,6 +9,7 @@ import { CalendarFeedSection } from './pages/calendar-feed.js';
 import { CasesPage } from './pages/cases.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
+import { ManualPage } from './pages/manual.js';
 import { MonthlyPage } from './pages/monthly.js';
 import { RollupPage } from './pages/rollup.js';
 import { OverviewPage } from './pages/overview.js';
@@ -42,6 +43,7 @@ const NAV: NavItem[] = [
   { href: '/reports/rollup', label: 'rollup', match: '/reports/rollup' },
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
+  { href: '/manual', label: 'nav_manual', match: '/manual' },
   { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
@@ -159,6 +161,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
+  if (matchPath('/manual', path)) return <ManualPage search={search} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;
