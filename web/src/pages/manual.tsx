@@ -68,7 +68,7 @@ function VersionView({ manual, version, templateId }: { manual: Manual; version:
   const record = usePolled(() => unwrap(api.GET('/api/manual/versions/{version}', { params: { path: { version }, query: query(templateId) } })), `manual:${manual.templateId}:${version}`, 600_000);
   const pdfQuery = templateId ? `?templateId=${encodeURIComponent(templateId)}` : '';
   return (
-    <Section title={t('manual_stage_tasks')} actions={<a className="button" href={`/api/manual/versions/${version}/pdf${pdfQuery}`} data-testid="manual-pdf">{t('manual_pdf')}</a>}>
+    <Section title={t('manual_stage_tasks')} actions={<a className="button" href={`/api/manual/versions/${version}/pdf` + pdfQuery} data-testid="manual-pdf">{t('manual_pdf')}</a>}>
       <label>{t('manual_version')}{' '}
         <select name="version" value={version} onChange={(event) => navigate(pageUrl(templateId, Number(event.target.value)))}>
           {manual.versions.map((v) => (
