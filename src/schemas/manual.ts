@@ -49,9 +49,11 @@ export const manualContentSchema = z.object(contentShape).strict().superRefine(c
 export type ManualContent = z.infer<typeof manualContentSchema>;
 
 export const manualQuery = z.object({ templateId: idSchema.optional() }).strict();
-export const versionParams = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
+/** `version` left out: the newest. */
+export const versionQuery = z.object({ templateId: idSchema.optional(), version: z.coerce.number().int().min(1).max(1_000_000).optional() }).strict();
 const versionRef = z.union([z.literal('draft'), z.coerce.number().int().min(1).max(1_000_000)]);
-export const diffQuery = z.object({ templateId: idSchema.optional(), from: versionRef, to: versionRef }).strict();
+/** `to` left out: the newest version; `from` left out: the version before `to` (the draft's base when `to` is the draft). */
+export const diffQuery = z.object({ templateId: idSchema.optional(), from: versionRef.optional(), to: versionRef.optional() }).strict();
 
 export const createDraftBody = z.object({ templateId: idSchema.optional() }).strict();
 /** The draft's whole content, replaced at once. */

@@ -72,8 +72,10 @@ async function versionOf(deps: Deps, ref: ManualRef, version: number) {
   return record;
 }
 
-export async function getManualVersionFor(deps: Deps, principal: Principal, version: number, templateId?: string) {
-  return versionOf(deps, await manualFor(deps, principal, templateId), version);
+/** A version of the manual over the caller's scope; the newest when `version` is left out. */
+export async function getManualVersionFor(deps: Deps, principal: Principal, version: number | undefined, templateId?: string) {
+  const ref = await manualFor(deps, principal, templateId);
+  return versionOf(deps, ref, version ?? ref.latestVersion);
 }
 
 async function draftOf(deps: Deps, ref: ManualRef): Promise<ManualDraftRecord> {
@@ -84,13 +86,15 @@ async function draftOf(deps: Deps, ref: ManualRef): Promise<ManualDraftRecord> {
 
 /** The structured difference between two versions (or a version and the draft, for its editors). */
 export async function diffManualVersions(
-  deps: Deps, principal: Principal, query: { templateId?: string; from: number | 'draft'; to: number | 'draft' },
+  deps: Deps, principal: Principal, query: { templateId?: string; from?: number | 'draft'; to?: number | 'draft' },
 ): Promise<TemplateDiff & { templateId: string; from: number | 'draft'; to: number | 'draft' }> {
   const wantsDraft = query.from === 'draft' || query.to === 'draft';
   const ref = wantsDraft ? await editable(deps, principal, query.templateId) : await manualFor(deps, principal, query.templateId);
   const load = async (which: number | 'draft'): Promise<PlanTemplate> => (which === 'draft' ? (await draftOf(deps, ref)).template : (await versionOf(deps, ref, which)).template);
-  const [from, to] = await Promise.all([load(query.from), load(query.to)]);
-  return { templateId: ref.templateId, from: query.from, to: query.to, ...diffTemplates(from, to) };
+  const toRef = query.to ?? ref.latestVersion;
+  const fromRef = query.from ?? (toRef === 'draft' ? (await draftOf(deps, ref)).baseVersion : Math.max(1, toRef - 1));
+  const [from, to] = await Promise.all([load(fromRef), load(toRef)]);
+  return { templateId: ref.templateId, from: fromRef, to: toRef, ...diffTemplates(from, to) };
 }
 
 export async function getManualDraftFor(deps: Deps, principal: Principal, templateId?: string) {
@@ -145,7 +149,7 @@ export async function publishManual(deps: Deps, principal: Principal, body: { te
 }
 
 /** A manual version as a PDF. */
-export async function manualPdfFor(deps: Deps, principal: Principal, version: number, templateId?: string): Promise<{ content: Buffer; fileName: string }> {
+export async function manualPdfFor(deps: Deps, principal: Principal, version: number | undefined, templateId?: string): Promise<{ content: Buffer; fileName: string }> {
   const record = await getManualVersionFor(deps, principal, version, templateId);
   return { content: await renderManualPdf(record), fileName: `${record.templateId}-v${record.version}.pdf` };
 }

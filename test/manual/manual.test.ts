@@ -70,9 +70,9 @@ describe('the station work manual', () => {
       expect(body.versions).toEqual([expect.objectContaining({ version: 1, provenance: 'project_default', changeNote: expect.stringContaining('not quoted from the real station work manual') })]);
       expect(body.about.mainTasks.map((task: { key: string }) => task.key)).toEqual(['post_building', 'talent_training', 'resource_linkage', 'professional_services']);
     }
-    const v1 = await api.call('GET', '/api/manual/versions/1', { token: tokens.viewer });
+    const v1 = await api.call('GET', '/api/manual/version?version=1', { token: tokens.viewer });
     expect(v1.body.template).toEqual(DEFAULT_PLAN_TEMPLATE);
-    expect((await api.call('GET', '/api/manual/versions/9', { token: tokens.viewer })).body.error).toMatchObject({ reason: 'manual_version_not_found', values: { version: 9 } });
+    expect((await api.call('GET', '/api/manual/version?version=9', { token: tokens.viewer })).body.error).toMatchObject({ reason: 'manual_version_not_found', values: { version: 9 } });
     // Another street's supervisor has no manual over their scope and cannot reach this one.
     expect((await api.call('GET', '/api/manual', { token: otherStreetSupervisor })).status).toBe(404);
     expect((await api.call('GET', `/api/manual?templateId=${TEMPLATE_ID}`, { token: otherStreetSupervisor })).body.error).toMatchObject({ reason: 'manual_not_found' });
@@ -165,6 +165,9 @@ describe('the station work manual', () => {
     });
     expect(diff.body.tasks.find((t: { change: string }) => t.change === 'added')).toMatchObject({ taskId: 'guide-party-building', stage: 'guide', task: { title: { zh: '党建引领联席机制' } } });
     expect(diff.body.tasks.find((t: { change: string }) => t.change === 'removed')).toMatchObject({ taskId: 'supervise-excellent-case', stage: 'supervise' });
+    // Without versions named: the newest against the one before.
+    expect((await api.call('GET', '/api/manual/diff', { token: tokens.viewer })).body).toMatchObject({ from: 1, to: 2, tasks: diff.body.tasks });
+    expect((await api.call('GET', '/api/manual/version', { token: tokens.viewer })).body).toMatchObject({ version: 2 });
     // And back: what 2 added, 1 lacks.
     const back = await api.call('GET', '/api/manual/diff?from=2&to=1', { token: tokens.viewer });
     expect(back.body.tasks.find((t: { taskId: string }) => t.taskId === 'guide-party-building').change).toBe('removed');
@@ -218,7 +221,7 @@ describe('the station work manual', () => {
 
   it('prints a version as a PDF: the chapters, each task with its guidance, and the provenance of the text', async () => {
     const fetchPdf = async (version: number) => {
-      const response = await fetch(`${api.url}/api/manual/versions/${version}/pdf`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+      const response = await fetch(`${api.url}/api/manual/version.pdf?version=${version}`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/pdf');
       return pdfText(await response.arrayBuffer());

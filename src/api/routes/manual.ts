@@ -1,6 +1,6 @@
 import { ALL_ROLES, FileReply, route } from '../route.js';
 import {
-  createDraftBody, diffQuery, discardedView, diffView, draftView, manualQuery, manualView, publishDraftBody, saveDraftBody, versionParams, versionSummaryView, versionView,
+  createDraftBody, diffQuery, discardedView, diffView, draftView, manualQuery, manualView, publishDraftBody, saveDraftBody, versionQuery, versionSummaryView, versionView,
 } from '../../schemas/manual.js';
 import {
   createManualDraft, diffManualVersions, discardManualDraft, getManual, getManualDraftFor, getManualVersionFor, manualPdfFor, publishManual, saveManualDraft,
@@ -20,20 +20,20 @@ export const manualRoutes = [
     handler: async ({ deps, principal, query }) => getManual(deps, principal, query.templateId),
   }),
   route({
-    method: 'get', path: '/api/manual/versions/:version', summary: 'One published manual version: stages, tasks, guidance and the evidence that counts', tag: TAG,
-    roles: ALL_ROLES, params: versionParams, query: manualQuery, response: versionView,
-    handler: async ({ deps, principal, params, query }) => getManualVersionFor(deps, principal, params.version, query.templateId),
+    method: 'get', path: '/api/manual/version', summary: 'One published manual version (?version=N; the newest without it): stages, tasks, guidance and the evidence that counts', tag: TAG,
+    roles: ALL_ROLES, query: versionQuery, response: versionView,
+    handler: async ({ deps, principal, query }) => getManualVersionFor(deps, principal, query.version, query.templateId),
   }),
   route({
-    method: 'get', path: '/api/manual/versions/:version/pdf', summary: 'One manual version as a PDF (Chinese text in an embedded font)', tag: TAG,
-    roles: ALL_ROLES, params: versionParams, query: manualQuery, files: ['application/pdf'],
-    handler: async ({ deps, principal, params, query }) => {
-      const { content, fileName } = await manualPdfFor(deps, principal, params.version, query.templateId);
+    method: 'get', path: '/api/manual/version.pdf', summary: 'One manual version (?version=N; the newest without it) as a PDF (Chinese text in an embedded font)', tag: TAG,
+    roles: ALL_ROLES, query: versionQuery, files: ['application/pdf'],
+    handler: async ({ deps, principal, query }) => {
+      const { content, fileName } = await manualPdfFor(deps, principal, query.version, query.templateId);
       return new FileReply(content, 'application/pdf', fileName, 'attachment', 'private, max-age=3600');
     },
   }),
   route({
-    method: 'get', path: '/api/manual/diff', summary: 'What changed between two versions (or a version and the draft): names, tasks added, removed and changed field by field', tag: TAG,
+    method: 'get', path: '/api/manual/diff', summary: 'What changed between two versions (?from=&to=, or a version and the draft; default: the newest against the one before): names, tasks added, removed and changed field by field', tag: TAG,
     roles: ALL_ROLES, query: diffQuery, response: diffView,
     handler: async ({ deps, principal, query }) => diffManualVersions(deps, principal, query),
   }),

@@ -77,7 +77,7 @@ export function registerManualCommands(program: Command, ctx: CliContext) {
         ? (await ctx.api().get<Manual>(`/api/manual${which(options.template)}`)).latestVersion
         : versionNumber(wanted, '[version]');
       if (version === 'draft') throw usageError('[version]: the draft is shown with `shegong manual draft show`');
-      const record = await ctx.api().get<VersionSummary & { template: Template }>(`/api/manual/versions/${version}${which(options.template)}`);
+      const record = await ctx.api().get<VersionSummary & { template: Template }>(`/api/manual/version?version=${version}${which(options.template, '&')}`);
       ctx.print(record, (value: typeof record) => showTemplate(value.template, value));
     });
 
@@ -95,7 +95,7 @@ export function registerManualCommands(program: Command, ctx: CliContext) {
         ? (await ctx.api().get<Manual>(`/api/manual${which(options.template)}`)).latestVersion
         : versionNumber(wanted, '[version]');
       if (version === 'draft') throw usageError('[version]: only published versions print');
-      const { content, fileName } = await ctx.api().download(`/api/manual/versions/${version}/pdf${which(options.template)}`);
+      const { content, fileName } = await ctx.api().download(`/api/manual/version.pdf?version=${version}${which(options.template, '&')}`);
       const target = options.output ?? fileName ?? `manual-v${version}.pdf`;
       await writeFile(target, content);
       ctx.print({ version, file: target, bytes: content.length }, () => `Wrote ${content.length} bytes to ${target}.`);

@@ -6639,7 +6639,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/manual/versions/{version}": {
+    "/api/manual/version": {
         parameters: {
             query?: never;
             header?: never;
@@ -6647,18 +6647,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One published manual version: stages, tasks, guidance and the evidence that counts
+         * One published manual version (?version=N; the newest without it): stages, tasks, guidance and the evidence that counts
          * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
          */
         get: {
             parameters: {
                 query?: {
                     templateId?: string;
+                    version?: number;
                 };
                 header?: never;
-                path: {
-                    version: number;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -6745,7 +6744,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/manual/versions/{version}/pdf": {
+    "/api/manual/version.pdf": {
         parameters: {
             query?: never;
             header?: never;
@@ -6753,18 +6752,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One manual version as a PDF (Chinese text in an embedded font)
+         * One manual version (?version=N; the newest without it) as a PDF (Chinese text in an embedded font)
          * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
          */
         get: {
             parameters: {
                 query?: {
                     templateId?: string;
+                    version?: number;
                 };
                 header?: never;
-                path: {
-                    version: number;
-                };
+                path?: never;
                 cookie?: never;
             };
             requestBody?: never;
@@ -6805,15 +6803,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * What changed between two versions (or a version and the draft): names, tasks added, removed and changed field by field
+         * What changed between two versions (?from=&to=, or a version and the draft; default: the newest against the one before): names, tasks added, removed and changed field by field
          * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     templateId?: string;
-                    from: "draft" | number;
-                    to: "draft" | number;
+                    from?: "draft" | number;
+                    to?: "draft" | number;
                 };
                 header?: never;
                 path?: never;

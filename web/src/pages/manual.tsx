@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Badge, ErrorNote, Loadable, Section } from '../components.js';
 import { ConfirmAction } from '../confirm.js';
+import { exportHref } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n, type MessageKey } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -13,7 +14,7 @@ import { formatDateTime } from '../time.js';
 // and admins the draft — made from the newest version, edited, discarded or published with a note.
 
 type Manual = Answer<'/api/manual'>;
-type Version = Answer<'/api/manual/versions/{version}'>;
+type Version = Answer<'/api/manual/version'>;
 type Template = Version['template'];
 type Task = Template['stages'][number]['tasks'][number];
 type Diff = Answer<'/api/manual/diff'>;
@@ -65,10 +66,9 @@ function About({ manual }: { manual: Manual }) {
 
 function VersionView({ manual, version, templateId }: { manual: Manual; version: number; templateId: string | undefined }) {
   const { t, locale } = useI18n();
-  const record = usePolled(() => unwrap(api.GET('/api/manual/versions/{version}', { params: { path: { version }, query: query(templateId) } })), `manual:${manual.templateId}:${version}`, 600_000);
-  const pdfQuery = templateId ? `?templateId=${encodeURIComponent(templateId)}` : '';
+  const record = usePolled(() => unwrap(api.GET('/api/manual/version', { params: { query: { ...query(templateId), version } } })), `manual:${manual.templateId}:${version}`, 600_000);
   return (
-    <Section title={t('manual_stage_tasks')} actions={<a className="button" href={`/api/manual/versions/${version}/pdf` + pdfQuery} data-testid="manual-pdf">{t('manual_pdf')}</a>}>
+    <Section title={t('manual_stage_tasks')} actions={<a className="button" href={exportHref(`/api/manual/version.pdf`, { version: String(version), templateId })} data-testid="manual-pdf">{t('manual_pdf')}</a>}>
       <label>{t('manual_version')}{' '}
         <select name="version" value={version} onChange={(event) => navigate(pageUrl(templateId, Number(event.target.value)))}>
           {manual.versions.map((v) => (
