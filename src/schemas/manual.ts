@@ -83,7 +83,7 @@ export const versionSummaryView = z.object({
   templateId: z.string(), version: z.number(), name: localized, orgUnitId: z.string().nullable(),
   /** `project_default`: the built-in text, written by the project (not quoted from the real manual); `edited`: published by the street. */
   provenance: z.enum(['project_default', 'edited']),
-  publishedBy: z.string(), publishedAt: z.string(), changeNote: z.string(),
+  publishedBy: z.string().nullable().describe('null for viewers, who see no names'), publishedAt: z.string(), changeNote: z.string(),
 });
 export const draftView = z.object({
   templateId: z.string(), orgUnitId: z.string().nullable(), baseVersion: z.number(), template: templateView, revision: z.number(),

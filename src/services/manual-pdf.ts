@@ -28,7 +28,7 @@ export function renderManualPdf(record: ManualVersionRecord): Promise<Buffer> {
     doc.font('regular').fontSize(12).text('Station work manual', { align: 'center' }).moveDown(0.5);
     doc.fontSize(11).text(`${template.name.zh} · ${template.name.en}`, { align: 'center' });
     doc.fontSize(10).fillColor('#555')
-      .text(`第 ${record.version} 版 Version ${record.version} · ${record.publishedAt.slice(0, 10)} · ${record.publishedBy}`, { align: 'center' })
+      .text(`第 ${record.version} 版 Version ${record.version} · ${record.publishedAt.slice(0, 10)}`, { align: 'center' })
       .fillColor('#000').moveDown(0.8);
     if (record.changeNote) muted(`更新说明 Change note: ${record.changeNote}`);
     muted(record.provenance === 'project_default'

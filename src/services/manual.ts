@@ -57,13 +57,18 @@ function draftSummary(draft: ManualDraftRecord) {
   return rest;
 }
 
+/** Viewers see the manual, not who edited it. */
+function withoutNames<T extends { publishedBy: string | null }>(principal: Principal, version: T): T {
+  return principal.role === 'viewer' ? { ...version, publishedBy: null } : version;
+}
+
 /** The manual over the caller's scope: its versions (newest first), its draft if any, whether the caller may edit. */
 export async function getManual(deps: Deps, principal: Principal, templateId?: string) {
   const ref = await manualFor(deps, principal, templateId);
   const [versions, draft, canEdit] = await Promise.all([
     listManualVersions(deps.store.db, ref.templateId), getManualDraft(deps.store.db, ref.templateId), mayEdit(deps, principal, ref),
   ]);
-  return { ...ref, versions, draft: draft && canEdit ? draftSummary(draft) : null, canEdit, about: MANUAL_ABOUT };
+  return { ...ref, versions: versions.map((version) => withoutNames(principal, version)), draft: draft && canEdit ? draftSummary(draft) : null, canEdit, about: MANUAL_ABOUT };
 }
 
 async function versionOf(deps: Deps, ref: ManualRef, version: number) {
@@ -75,7 +80,7 @@ async function versionOf(deps: Deps, ref: ManualRef, version: number) {
 /** A version of the manual over the caller's scope; the newest when `version` is left out. */
 export async function getManualVersionFor(deps: Deps, principal: Principal, version: number | undefined, templateId?: string) {
   const ref = await manualFor(deps, principal, templateId);
-  return versionOf(deps, ref, version ?? ref.latestVersion);
+  return withoutNames(principal, await versionOf(deps, ref, version ?? ref.latestVersion));
 }
 
 async function draftOf(deps: Deps, ref: ManualRef): Promise<ManualDraftRecord> {

@@ -147,6 +147,9 @@ describe('the station work manual', () => {
     expect(published.body).toMatchObject({ templateId: TEMPLATE_ID, version: 2, provenance: 'edited', publishedBy: 'test supervisor', changeNote: '需求评估须写明样本量；新增党建联席' });
     const manual = await api.call('GET', '/api/manual', { token: tokens.viewer });
     expect(manual.body).toMatchObject({ latestVersion: 2, draft: null });
+    // Viewers see the manual, not who edited it.
+    expect(manual.body.versions[0].publishedBy).toBeNull();
+    expect((await api.call('GET', '/api/manual', { token: tokens.station_lead })).body.versions[0].publishedBy).toBe('test supervisor');
     expect(manual.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     expect((await api.call('POST', '/api/manual/draft/publish', { token: tokens.supervisor, body: { changeNote: 'again' } })).body.error.reason).toBe('manual_draft_not_found');
     const audit = await store.db.selectFrom('audit_log').select(['action', 'entity_id']).where('entity', '=', 'manual').orderBy('id').execute();

@@ -13,7 +13,7 @@ interface TemplateTask {
   guidance: { why: Localized; how: Localized; evidence: Localized };
 }
 interface Template { id: string; version: number; name: Localized; stages: Array<{ stage: string; name: Localized; tasks: TemplateTask[] }> }
-type VersionSummary = { templateId: string; version: number; provenance: string; publishedBy: string; publishedAt: string; changeNote: string };
+type VersionSummary = { templateId: string; version: number; provenance: string; publishedBy: string | null; publishedAt: string; changeNote: string };
 interface Manual { templateId: string; latestVersion: number; versions: VersionSummary[]; draft: { baseVersion: number; revision: number; updatedBy: string; updatedAt: string } | null; canEdit: boolean }
 interface Diff {
   names: Array<{ field: string; from: unknown; to: unknown }>;
@@ -31,7 +31,7 @@ function versionNumber(value: string, name: string): number | 'draft' {
 
 function showTemplate(template: Template, summary: VersionSummary): string {
   const lines = [
-    keyValues({ manual: template.id, version: template.version, name: template.name.zh, published: `${summary.publishedAt} by ${summary.publishedBy}`, note: summary.changeNote }),
+    keyValues({ manual: template.id, version: template.version, name: template.name.zh, published: summary.publishedBy ? `${summary.publishedAt} by ${summary.publishedBy}` : summary.publishedAt, note: summary.changeNote }),
   ];
   if (summary.provenance === 'project_default') lines.push('', "The guidance of this version is the project's own text, not quoted from the real station work manual.");
   for (const stage of template.stages) {

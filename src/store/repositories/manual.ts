@@ -12,7 +12,8 @@ export interface ManualVersionSummary {
   name: { zh: string; en: string };
   orgUnitId: string | null;
   provenance: 'project_default' | 'edited';
-  publishedBy: string;
+  /** Who published it; null where the reader may not see names (viewers). */
+  publishedBy: string | null;
   publishedAt: string;
   changeNote: string;
 }

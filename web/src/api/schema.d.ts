@@ -6580,7 +6580,8 @@ export interface paths {
                                 orgUnitId: string | null;
                                 /** @enum {string} */
                                 provenance: "project_default" | "edited";
-                                publishedBy: string;
+                                /** @description null for viewers, who see no names */
+                                publishedBy: string | null;
                                 publishedAt: string;
                                 changeNote: string;
                             }[];
@@ -6678,7 +6679,8 @@ export interface paths {
                             orgUnitId: string | null;
                             /** @enum {string} */
                             provenance: "project_default" | "edited";
-                            publishedBy: string;
+                            /** @description null for viewers, who see no names */
+                            publishedBy: string | null;
                             publishedAt: string;
                             changeNote: string;
                             template: {
@@ -7462,7 +7464,8 @@ export interface paths {
                             orgUnitId: string | null;
                             /** @enum {string} */
                             provenance: "project_default" | "edited";
-                            publishedBy: string;
+                            /** @description null for viewers, who see no names */
+                            publishedBy: string | null;
                             publishedAt: string;
                             changeNote: string;
                         };

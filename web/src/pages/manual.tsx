@@ -79,7 +79,7 @@ function VersionView({ manual, version, templateId }: { manual: Manual; version:
       <Loadable state={record}>
         {(data) => (
           <div className="stack" data-testid="manual-version" data-version={data.version}>
-            <p className="muted">{t('manual_published_by', { at: formatDateTime(data.publishedAt, locale), by: data.publishedBy })}</p>
+            <p className="muted">{data.publishedBy ? t('manual_published_by', { at: formatDateTime(data.publishedAt, locale), by: data.publishedBy }) : t('manual_published_at', { at: formatDateTime(data.publishedAt, locale) })}</p>
             {data.changeNote ? <p><strong>{t('manual_change_note')}</strong>: {data.changeNote}</p> : null}
             <p className="note">{data.provenance === 'project_default' ? t('manual_provenance_default') : t('manual_provenance_edited')}</p>
             <h2>{localized(locale, data.template.name)}</h2>
