@@ -9,7 +9,7 @@ import type { TestApi } from '../helpers/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 // `shegong manual` against the real API and store: versions, a draft saved from a file, publish,
-// diff, show and the PDF. No workflow runs here, so no worker.
+// diff, show and the PDF, on PostgreSQL (the other files use PGlite). No workflow runs here, so no worker.
 
 describe('shegong manual', () => {
   let harness: Harness;
@@ -30,7 +30,7 @@ describe('shegong manual', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shegong-manual-cli-'));
-    harness = await startHarness({ name: 'manual-cli', seed: true, worker: false, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    harness = await startHarness({ name: 'manual-cli', backend: 'postgres', seed: true, worker: false, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
     tokens = harness.tokens;
     api = harness.api!;
   }, 120_000);
