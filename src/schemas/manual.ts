@@ -12,7 +12,7 @@ const localizedName = z.object({ zh: nameSchema, en: nameSchema }).strict();
 const localizedText = z.object({ zh: guidanceText, en: guidanceText }).strict();
 const localized = z.object({ zh: z.string(), en: z.string() });
 
-export const manualTaskSchema = z.object({
+const manualTaskSchema = z.object({
   id: z.string().trim().regex(/^[a-z][a-z0-9-]{1,59}$/, 'use 2–60 lower-case letters, digits and "-", starting with a letter'),
   mainTask: z.enum(MAIN_TASKS),
   title: localizedName,
@@ -22,7 +22,7 @@ export const manualTaskSchema = z.object({
   required: z.boolean(),
 }).strict();
 
-export const manualStageSchema = z.object({
+const manualStageSchema = z.object({
   stage: z.enum(STAGES),
   name: localizedName,
   tasks: z.array(manualTaskSchema).min(1).max(30),
@@ -40,13 +40,11 @@ function checkContent(content: { stages: Array<{ stage: string; tasks: Array<{ i
   }));
 }
 
+/** A draft's content: the manual's name and its three stages in order, each with its tasks. */
 const contentShape = {
   name: localizedName,
   stages: z.array(manualStageSchema).length(STAGES.length),
 };
-/** A draft's content: the manual's name and its three stages in order, each with its tasks. */
-export const manualContentSchema = z.object(contentShape).strict().superRefine(checkContent);
-export type ManualContent = z.infer<typeof manualContentSchema>;
 
 export const manualQuery = z.object({ templateId: idSchema.optional() }).strict();
 /** `version` left out: the newest. */
