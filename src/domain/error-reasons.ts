@@ -178,6 +178,14 @@ export const ERROR_REASONS = {
   venture_project_not_running: 'services are recorded while the venture project is running',
   service_record_other_project: 'the service record belongs to another project',
   served_on_in_future: 'the service date is in the future',
+  // The station work manual.
+  manual_not_found: 'no manual in your scope (values.templateId)',
+  manual_version_not_found: 'no such manual version (values.templateId, version)',
+  manual_edit_forbidden: "only the center's supervisors and admins over the manual's org unit may edit and publish it (values.templateId)",
+  manual_draft_not_found: 'the manual has no draft (values.templateId)',
+  manual_draft_exists: 'the manual already has a draft; edit it or discard it (values.templateId)',
+  manual_draft_changed: 'the draft was edited meanwhile (values.revision is the current one)',
+  manual_draft_stale: 'a newer version was published after the draft was made (values.baseVersion, latestVersion)',
   // Case calls.
   case_call_not_found: 'no such case call (values.callId)',
   case_call_exists: 'a case call with this id exists (values.callId)',

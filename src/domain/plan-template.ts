@@ -1,7 +1,8 @@
 import type { Localized, MainTask, Stage } from './types.js';
 
-// A plan template is versioned data carrying the station work manual's guidance for each task.
-// A running plan keeps the version it started with (it is part of the workflow's input).
+// A plan template is versioned data carrying the station work manual's guidance for each task
+// (src/domain/manual.ts, src/store/repositories/manual.ts). A running plan keeps the version it
+// started with: the whole template is part of the workflow's input.
 
 export interface TaskGuidance {
   /** Why the task matters, from the station work manual. */
@@ -34,6 +35,9 @@ export interface PlanTemplate {
   name: Localized;
   stages: StageTemplate[];
 }
+
+/** Version 1's change note: where its guidance comes from. */
+export const BUILT_IN_CHANGE_NOTE = 'Built-in template shipped with Shegong: guidance written by the project from the source report, not quoted from the real station work manual';
 
 const l = (zh: string, en: string): Localized => ({ zh, en });
 

@@ -17,9 +17,10 @@ import { DAY_MS, shanghaiDate } from '../domain/time.js';
 import { workflowIds } from '../domain/workflow-ids.js';
 import { workflowUiUrl } from '../runtime.js';
 import { recordAudit } from '../store/repositories/audit.js';
-import { inScope, scopedCommunityIds } from '../store/repositories/org-unit.js';
+import { manualForCommunity } from '../store/repositories/manual.js';
+import { inScope, orgAncestors, scopedCommunityIds } from '../store/repositories/org-unit.js';
 import {
-  findCenterSupervisorId, getActivePlanId, getLatestPlan, getLatestPlanId, getLatestPlanTemplate, getPlanCommunity, getStationLeadId,
+  findCenterSupervisorId, getActivePlanId, getLatestPlan, getLatestPlanId, getPlanCommunity, getStationLeadId,
   listOperatingStationIds, listOverdueTasks, listPlanSummaries, recordPlanStart, type OverdueTaskPosition, type PlanRecord,
 } from '../store/repositories/station-plan.js';
 import { CommunityIdKey, StageKey } from '../temporal/search-attributes.js';
@@ -27,7 +28,7 @@ import { planQueries, planUpdates, STATION_PLAN_WORKFLOW, type StationPlanStatus
 import type { ServiceDeps } from './deps.js';
 
 // The station plan's operations, one per API route, plus the start the rollout and the CLI share.
-// Starting builds the workflow's input from the records store (the latest plan template, the
+// Starting builds the workflow's input from the records store (the newest manual version, the
 // station lead and the center supervisor, the official calendar) and starts
 // `station-plan:<communityId>`; changes go to the running workflow as updates; reads come from the
 // records store. Every operation checks the caller's scope here, and refuses with domain errors.
@@ -109,7 +110,8 @@ export async function buildStationPlanInput(
   if (community.stationStatus !== 'operating') {
     throw new PlanStartError('no_station', `community ${communityId} has no operating station (${community.stationStatus ?? 'none'})`, communityId);
   }
-  const template = overrides.template ?? await getLatestPlanTemplate(db);
+  // The newest published version of the station's manual; the plan keeps it while it runs.
+  const template = overrides.template ?? await manualForCommunity(db, await orgAncestors(db, communityId));
   if (!template) throw new PlanStartError('no_template', 'no plan template is loaded: load the default data or add one', communityId);
   const lead = await getStationLeadId(db, communityId);
   // The supervisor of the center above the station: the nearest org unit with one.

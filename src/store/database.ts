@@ -170,6 +170,26 @@ export interface PlanTemplateTable {
   name_en: string;
   body: Json<unknown>;
   created_at: DefaultTimestamp;
+  // 0152_manual_versions: each row is a published manual version.
+  /** The org unit whose manual this is; null: the project's built-in one. */
+  org_unit_id: string | null;
+  provenance: ColumnType<'project_default' | 'edited', 'project_default' | 'edited' | undefined, 'project_default' | 'edited'>;
+  published_by: ColumnType<string, string | undefined, string>;
+  published_at: DefaultTimestamp;
+  change_note: ColumnType<string, string | undefined, string>;
+}
+
+// 0152_manual_versions: a manual's one draft until it is published as the next version.
+export interface PlanTemplateDraftTable {
+  template_id: string;
+  org_unit_id: string | null;
+  base_version: number;
+  body: Json<unknown>;
+  revision: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_by: string;
+  updated_at: DefaultTimestamp;
 }
 
 export interface PlanTable {
@@ -674,6 +694,7 @@ export interface Database {
   attendance: AttendanceTable;
   assessments: AssessmentTable;
   plan_templates: PlanTemplateTable;
+  plan_template_drafts: PlanTemplateDraftTable;
   plans: PlanTable;
   plan_stages: PlanStageTable;
   plan_tasks: PlanTaskTable;

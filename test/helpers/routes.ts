@@ -235,4 +235,9 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
   'POST /api/admin/seed': () => ({}),
   'POST /api/auth/logout': { none: "ends the caller's own session" },
   'POST /api/auth/password': { none: "changes the caller's own password" },
+  // The work manual belongs to the street: a community's admin may read it but never edit it.
+  'POST /api/manual/draft': () => ({ templateId: 'zhanlanlu-station-plan' }),
+  'PUT /api/manual/draft': { none: 'replaces the draft that POST /api/manual/draft makes; both refuse callers below the manual\'s street (test/manual/manual.test.ts)' },
+  'POST /api/manual/draft/discard': () => ({ templateId: 'zhanlanlu-station-plan' }),
+  'POST /api/manual/draft/publish': () => ({ templateId: 'zhanlanlu-station-plan', changeNote: '越权发布' }),
 };

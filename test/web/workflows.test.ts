@@ -122,6 +122,10 @@ describe('dashboard actions that run workflows', () => {
     await page.goto(`${api.url}/stations/${WANMINGYUAN}?poll=1000`);
     const guide = page.locator('#stage-guide');
     await guide.locator('li.task').first().waitFor();
+    // The plan says which version of the work manual it runs, and links to it.
+    const manualLink = page.getByTestId('plan-manual-version');
+    expect(await manualLink.textContent()).toBe('工作手册第 1 版');
+    expect(await manualLink.getAttribute('href')).toBe('/manual?template=zhanlanlu-station-plan&version=1');
     await guide.getByRole('button', { name: '阶段签批' }).click();
     await guide.locator('.note.error').waitFor();
     // The engine console (Temporal UI) is an operator's tool: a supervisor is not offered it.

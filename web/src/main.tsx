@@ -12,6 +12,7 @@ import { CommunityPage } from './pages/community.js';
 import { FailuresPage } from './pages/failures.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
+import { ManualPage } from './pages/manual.js';
 import { MonthlyPage } from './pages/monthly.js';
 import { RollupPage } from './pages/rollup.js';
 import { OverviewPage } from './pages/overview.js';
@@ -47,6 +48,7 @@ const NAV: NavItem[] = [
   { href: '/reports/rollup', label: 'rollup', match: '/reports/rollup' },
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
+  { href: '/manual', label: 'nav_manual', match: '/manual' },
   { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/partners', label: 'nav_partners', capability: 'partners.view', match: '/partners' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
@@ -173,6 +175,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/partners', path) && can(session, 'partners.view')) return <PartnersPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
+  if (matchPath('/manual', path)) return <ManualPage search={search} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/notifications/failures', path) && can(session, 'notifications.failures')) return <FailuresPage session={session} />;

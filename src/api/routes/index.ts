@@ -9,6 +9,7 @@ import { exportRoutes } from './export.js';
 import { fivePartyRoutes } from './five-party.js';
 import { communityRoutes } from './community.js';
 import { healthRoutes } from './health.js';
+import { manualRoutes } from './manual.js';
 import { notificationRoutes } from './notification.js';
 import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
@@ -34,6 +35,7 @@ export function allRoutes(): RouteSpec[] {
     ...ventureRoutes,
     ...attachmentRoutes,
     ...caseCallRoutes,
+    ...manualRoutes,
     ...serviceRecordRoutes,
     ...postRoutes,
     ...fivePartyRoutes,

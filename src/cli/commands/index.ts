@@ -5,6 +5,7 @@ import { registerCalendarCommands } from './calendar.js';
 import { registerAttachmentCommands } from './attachment.js';
 import { registerCaseCallCommands } from './case-call.js';
 import { registerDirectoryCommands } from './directory.js';
+import { registerManualCommands } from './manual.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
@@ -29,6 +30,7 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerNotificationCommands,
   registerCycleCommands,
   registerPlanCommands,
+  registerManualCommands,
   registerRolloutCommands,
   registerVentureCommands,
   registerReportCommands,

@@ -337,13 +337,6 @@ export async function listPlanSummaries(
   }));
 }
 
-/** The newest plan template (the highest version of the most recently added one). */
-export async function getLatestPlanTemplate(db: Kysely<Database>): Promise<PlanTemplate | undefined> {
-  const row = await db.selectFrom('plan_templates').select('body')
-    .orderBy('created_at', 'desc').orderBy('version', 'desc').executeTakeFirst();
-  return row ? (row.body as PlanTemplate) : undefined;
-}
-
 export interface PlanCommunity {
   id: string;
   streetId: string;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../../domain/catalog.js';
-import { DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
+import { BUILT_IN_CHANGE_NOTE, DEFAULT_PLAN_TEMPLATE } from '../../domain/plan-template.js';
 import type { Database } from '../database.js';
 import { addDays } from '../../domain/time.js';
 import { CENTER, COMMUNITIES, ORG, POST_TYPES, PROJECTS, seedFiveParty, seedPosts, seedServiceRecords, seedWorkers } from '../../seed/zhanlanlu.js';
@@ -60,9 +60,15 @@ export async function loadDefaultData(
       .values({
         id: DEFAULT_PLAN_TEMPLATE.id, version: DEFAULT_PLAN_TEMPLATE.version,
         name_zh: DEFAULT_PLAN_TEMPLATE.name.zh, name_en: DEFAULT_PLAN_TEMPLATE.name.en,
-        body: JSON.stringify(DEFAULT_PLAN_TEMPLATE),
+        body: JSON.stringify(DEFAULT_PLAN_TEMPLATE), org_unit_id: ORG.street.id,
+        provenance: 'project_default', published_by: 'shegong (built-in)', change_note: BUILT_IN_CHANGE_NOTE,
       })
       .onConflict((oc) => oc.columns(['id', 'version']).doNothing()).execute();
+    // The built-in manual (version 1, loaded by migration 0152) becomes the street's to edit.
+    await trx.updateTable('plan_templates').set({ org_unit_id: ORG.street.id })
+      .where('id', '=', DEFAULT_PLAN_TEMPLATE.id).where('org_unit_id', 'is', null).execute();
+    await trx.updateTable('plan_template_drafts').set({ org_unit_id: ORG.street.id })
+      .where('template_id', '=', DEFAULT_PLAN_TEMPLATE.id).where('org_unit_id', 'is', null).execute();
 
     await trx.insertInto('workers')
       .values(seedWorkers().map((w) => ({

@@ -6545,6 +6545,956 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/manual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The station work manual over your scope: its versions (newest first), its draft (for editors), what a station is and does
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    templateId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            orgUnitId: string | null;
+                            latestVersion: number;
+                            versions: {
+                                templateId: string;
+                                version: number;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                orgUnitId: string | null;
+                                /** @enum {string} */
+                                provenance: "project_default" | "edited";
+                                /** @description null for viewers, who see no names */
+                                publishedBy: string | null;
+                                publishedAt: string;
+                                changeNote: string;
+                            }[];
+                            draft: {
+                                templateId: string;
+                                orgUnitId: string | null;
+                                baseVersion: number;
+                                revision: number;
+                                createdBy: string;
+                                createdAt: string;
+                                updatedBy: string;
+                                updatedAt: string;
+                            } | null;
+                            canEdit: boolean;
+                            about: {
+                                station: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                mainTasks: {
+                                    /** @enum {string} */
+                                    key: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    description: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                stages: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manual/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One published manual version (?version=N; the newest without it): stages, tasks, guidance and the evidence that counts
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    templateId?: string;
+                    version?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            version: number;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            orgUnitId: string | null;
+                            /** @enum {string} */
+                            provenance: "project_default" | "edited";
+                            /** @description null for viewers, who see no names */
+                            publishedBy: string | null;
+                            publishedAt: string;
+                            changeNote: string;
+                            template: {
+                                id: string;
+                                version: number;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                stages: {
+                                    /** @enum {string} */
+                                    stage: "guide" | "support" | "supervise";
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    tasks: {
+                                        id: string;
+                                        /** @enum {string} */
+                                        mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                        title: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        guidance: {
+                                            why: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            how: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            evidence: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                        };
+                                        dueOffsetWorkingDays: number;
+                                        required: boolean;
+                                    }[];
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manual/version.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One manual version (?version=N; the newest without it) as a PDF (Chinese text in an embedded font)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    templateId?: string;
+                    version?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manual/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed between two versions (?from=&to=, or a version and the draft; default: the newest against the one before): names, tasks added, removed and changed field by field
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    templateId?: string;
+                    from?: "draft" | number;
+                    to?: "draft" | number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            from: number | "draft";
+                            to: number | "draft";
+                            names: {
+                                field: string;
+                                from: string | number | boolean | null;
+                                to: string | number | boolean | null;
+                            }[];
+                            tasks: ({
+                                taskId: string;
+                                /** @enum {string} */
+                                change: "added";
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                task: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                    title: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    guidance: {
+                                        why: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        how: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        evidence: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                    };
+                                    dueOffsetWorkingDays: number;
+                                    required: boolean;
+                                };
+                            } | {
+                                taskId: string;
+                                /** @enum {string} */
+                                change: "removed";
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                task: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                    title: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    guidance: {
+                                        why: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        how: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        evidence: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                    };
+                                    dueOffsetWorkingDays: number;
+                                    required: boolean;
+                                };
+                            } | {
+                                taskId: string;
+                                /** @enum {string} */
+                                change: "changed";
+                                /** @enum {string} */
+                                stage: "guide" | "support" | "supervise";
+                                fields: {
+                                    field: string;
+                                    from: string | number | boolean | null;
+                                    to: string | number | boolean | null;
+                                }[];
+                            })[];
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manual/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The manual's draft, whole
+         * @description Roles: admin, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    templateId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            orgUnitId: string | null;
+                            baseVersion: number;
+                            template: {
+                                id: string;
+                                version: number;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                stages: {
+                                    /** @enum {string} */
+                                    stage: "guide" | "support" | "supervise";
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    tasks: {
+                                        id: string;
+                                        /** @enum {string} */
+                                        mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                        title: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        guidance: {
+                                            why: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            how: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            evidence: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                        };
+                                        dueOffsetWorkingDays: number;
+                                        required: boolean;
+                                    }[];
+                                }[];
+                            };
+                            revision: number;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedBy: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the draft's content: name, the three stages with their tasks, guidance, evidence and due offsets
+         * @description Roles: admin, supervisor.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "name": {
+                     *         "zh": "展览路街道社区社会工作服务站三阶段行动计划",
+                     *         "en": "Zhanlanlu three-stage station action plan"
+                     *       },
+                     *       "stages": [
+                     *         {
+                     *           "stage": "guide",
+                     *           "name": {
+                     *             "zh": "guide",
+                     *             "en": "guide"
+                     *           },
+                     *           "tasks": [
+                     *             {
+                     *               "id": "guide-task",
+                     *               "mainTask": "post_building",
+                     *               "title": {
+                     *                 "zh": "任务",
+                     *                 "en": "Task"
+                     *               },
+                     *               "dueOffsetWorkingDays": 10,
+                     *               "required": true,
+                     *               "guidance": {
+                     *                 "why": {
+                     *                   "zh": "为什么",
+                     *                   "en": "Why"
+                     *                 },
+                     *                 "how": {
+                     *                   "zh": "怎么做",
+                     *                   "en": "How"
+                     *                 },
+                     *                 "evidence": {
+                     *                   "zh": "证明",
+                     *                   "en": "Evidence"
+                     *                 }
+                     *               }
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "stage": "support",
+                     *           "name": {
+                     *             "zh": "support",
+                     *             "en": "support"
+                     *           },
+                     *           "tasks": [
+                     *             {
+                     *               "id": "support-task",
+                     *               "mainTask": "post_building",
+                     *               "title": {
+                     *                 "zh": "任务",
+                     *                 "en": "Task"
+                     *               },
+                     *               "dueOffsetWorkingDays": 10,
+                     *               "required": true,
+                     *               "guidance": {
+                     *                 "why": {
+                     *                   "zh": "为什么",
+                     *                   "en": "Why"
+                     *                 },
+                     *                 "how": {
+                     *                   "zh": "怎么做",
+                     *                   "en": "How"
+                     *                 },
+                     *                 "evidence": {
+                     *                   "zh": "证明",
+                     *                   "en": "Evidence"
+                     *                 }
+                     *               }
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "stage": "supervise",
+                     *           "name": {
+                     *             "zh": "supervise",
+                     *             "en": "supervise"
+                     *           },
+                     *           "tasks": [
+                     *             {
+                     *               "id": "supervise-task",
+                     *               "mainTask": "post_building",
+                     *               "title": {
+                     *                 "zh": "任务",
+                     *                 "en": "Task"
+                     *               },
+                     *               "dueOffsetWorkingDays": 10,
+                     *               "required": true,
+                     *               "guidance": {
+                     *                 "why": {
+                     *                   "zh": "为什么",
+                     *                   "en": "Why"
+                     *                 },
+                     *                 "how": {
+                     *                   "zh": "怎么做",
+                     *                   "en": "How"
+                     *                 },
+                     *                 "evidence": {
+                     *                   "zh": "证明",
+                     *                   "en": "Evidence"
+                     *                 }
+                     *               }
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        templateId?: string;
+                        revision?: number;
+                        name: {
+                            zh: string;
+                            en: string;
+                        };
+                        stages: {
+                            /** @enum {string} */
+                            stage: "guide" | "support" | "supervise";
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            tasks: {
+                                id: string;
+                                /** @enum {string} */
+                                mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                guidance: {
+                                    why: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    how: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    evidence: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                };
+                                dueOffsetWorkingDays: number;
+                                required: boolean;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            orgUnitId: string | null;
+                            baseVersion: number;
+                            template: {
+                                id: string;
+                                version: number;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                stages: {
+                                    /** @enum {string} */
+                                    stage: "guide" | "support" | "supervise";
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    tasks: {
+                                        id: string;
+                                        /** @enum {string} */
+                                        mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                        title: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        guidance: {
+                                            why: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            how: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            evidence: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                        };
+                                        dueOffsetWorkingDays: number;
+                                        required: boolean;
+                                    }[];
+                                }[];
+                            };
+                            revision: number;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedBy: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Make the manual's draft from its newest version (one draft at a time)
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": {
+                        templateId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            orgUnitId: string | null;
+                            baseVersion: number;
+                            template: {
+                                id: string;
+                                version: number;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                stages: {
+                                    /** @enum {string} */
+                                    stage: "guide" | "support" | "supervise";
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    tasks: {
+                                        id: string;
+                                        /** @enum {string} */
+                                        mainTask: "post_building" | "talent_training" | "resource_linkage" | "professional_services";
+                                        title: {
+                                            zh: string;
+                                            en: string;
+                                        };
+                                        guidance: {
+                                            why: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            how: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                            evidence: {
+                                                zh: string;
+                                                en: string;
+                                            };
+                                        };
+                                        dueOffsetWorkingDays: number;
+                                        required: boolean;
+                                    }[];
+                                }[];
+                            };
+                            revision: number;
+                            createdBy: string;
+                            createdAt: string;
+                            updatedBy: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manual/draft/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard the manual's draft
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /** @example {} */
+                    "application/json": {
+                        templateId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            discarded: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/manual/draft/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the draft as the next version, with a change note (who and when are recorded); new plans take it
+         * @description Roles: admin, supervisor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "changeNote": "Needs assessment now asks for the sample size"
+                     *     }
+                     */
+                    "application/json": {
+                        templateId?: string;
+                        changeNote: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            templateId: string;
+                            version: number;
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            orgUnitId: string | null;
+                            /** @enum {string} */
+                            provenance: "project_default" | "edited";
+                            /** @description null for viewers, who see no names */
+                            publishedBy: string | null;
+                            publishedAt: string;
+                            changeNote: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/service-records": {
         parameters: {
             query?: never;
@@ -10407,7 +11357,7 @@ export interface components {
                  * @description a stable machine code for this refusal (never renamed); see ERROR_REASONS in src/domain/error-reasons.ts
                  * @enum {string}
                  */
-                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "request_timeout" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_required" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_restore_too_late" | "session_restore_level_ended" | "session_restore_clashes" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "rollout_cancelled" | "rollout_already_opened" | "milestone_unknown" | "milestone_already_done" | "milestone_busy" | "milestone_out_of_order" | "milestone_evidence_missing" | "staffing_posts_vacant" | "staffing_needs_social_worker" | "replan_reason_missing" | "replan_unchanged" | "replan_before_earlier_milestone" | "replan_after_later_milestone" | "cancel_reason_missing" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "case_call_not_found" | "case_call_exists" | "case_call_wrong_phase" | "not_organiser" | "not_on_panel" | "deadline_past" | "deadline_not_later" | "deadline_after_review" | "station_not_in_scope" | "no_stations" | "reviewer_not_found" | "submission_closed" | "review_closed" | "station_not_eligible" | "case_kind_not_called" | "case_not_found" | "case_withdrawn" | "own_station_case" | "score_missing" | "unknown_criterion" | "selection_empty" | "selection_duplicate" | "selection_too_many" | "selection_missing" | "collection_not_published" | "case_scores_not_final" | "milestone_not_found" | "no_files" | "file_type_refused" | "owner_attachment_limit" | "attachment_not_found" | "case_file_role" | "unknown_type" | "empty" | "executable" | "macro_enabled" | "calendar_needs_worker" | "calendar_feed_not_found" | "street_required" | "street_not_found" | "scope_out_of_scope" | "post_type_unknown" | "post_not_found" | "worker_unknown" | "worker_other_station" | "assignment_overlaps" | "service_record_other_station" | "service_record_invalid" | "service_record_not_found" | "case_file_not_found" | "case_file_not_casework" | "organisation_not_found" | "organisation_invalid" | "volunteer_not_found" | "volunteer_hours_invalid" | "volunteer_hours_exceed_record" | "resource_not_found" | "resource_invalid" | "webhook_not_allowed" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
+                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "request_timeout" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_required" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_restore_too_late" | "session_restore_level_ended" | "session_restore_clashes" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "rollout_cancelled" | "rollout_already_opened" | "milestone_unknown" | "milestone_already_done" | "milestone_busy" | "milestone_out_of_order" | "milestone_evidence_missing" | "staffing_posts_vacant" | "staffing_needs_social_worker" | "replan_reason_missing" | "replan_unchanged" | "replan_before_earlier_milestone" | "replan_after_later_milestone" | "cancel_reason_missing" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "manual_not_found" | "manual_version_not_found" | "manual_edit_forbidden" | "manual_draft_not_found" | "manual_draft_exists" | "manual_draft_changed" | "manual_draft_stale" | "case_call_not_found" | "case_call_exists" | "case_call_wrong_phase" | "not_organiser" | "not_on_panel" | "deadline_past" | "deadline_not_later" | "deadline_after_review" | "station_not_in_scope" | "no_stations" | "reviewer_not_found" | "submission_closed" | "review_closed" | "station_not_eligible" | "case_kind_not_called" | "case_not_found" | "case_withdrawn" | "own_station_case" | "score_missing" | "unknown_criterion" | "selection_empty" | "selection_duplicate" | "selection_too_many" | "selection_missing" | "collection_not_published" | "case_scores_not_final" | "milestone_not_found" | "no_files" | "file_type_refused" | "owner_attachment_limit" | "attachment_not_found" | "case_file_role" | "unknown_type" | "empty" | "executable" | "macro_enabled" | "calendar_needs_worker" | "calendar_feed_not_found" | "street_required" | "street_not_found" | "scope_out_of_scope" | "post_type_unknown" | "post_not_found" | "worker_unknown" | "worker_other_station" | "assignment_overlaps" | "service_record_other_station" | "service_record_invalid" | "service_record_not_found" | "case_file_not_found" | "case_file_not_casework" | "organisation_not_found" | "organisation_invalid" | "volunteer_not_found" | "volunteer_hours_invalid" | "volunteer_hours_exceed_record" | "resource_not_found" | "resource_invalid" | "webhook_not_allowed" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
                 /** @description the ids, times (ISO, UTC) and numbers the refusal concerns */
                 values?: {
                     [key: string]: unknown;

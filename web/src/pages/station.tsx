@@ -95,6 +95,9 @@ function PlanView({ session, communityId, community }: { session: SessionInfo; c
               <p className="task-head">
                 <Badge tone={STATUS_TONE[data.status] ?? 'info'}>{translateKey(t, 'status', data.status)}</Badge>
                 <span>{t('plan_started_on')} <When date={data.startedOn} /></span>
+                <a {...linkProps(`/manual?${new URLSearchParams({ template: data.template.id, version: String(data.template.version) }).toString()}`)} data-testid="plan-manual-version">
+                  {t('plan_manual_version', { version: data.template.version })}
+                </a>
                 <span className="muted">{data.source === 'workflow' ? t('plan_source_workflow') : t('plan_source_store')}</span>
               </p>
               {data.status === 'paused' && data.pausedAt ? <p className="note">{t('plan_paused_since', { at: formatDateTime(data.pausedAt, locale) })}</p> : null}
