@@ -17,6 +17,7 @@ import * as m0130 from './migrations/0130_service_records.js';
 import * as m0191 from './migrations/0191_service_monthly_by_record.js';
 import * as m0120 from './migrations/0120_worker_heartbeats.js';
 import * as m0131 from './migrations/0131_posts.js';
+import * as m0142 from './migrations/0142_resource_requests.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0191_service_monthly_by_record': m0191,
   '0120_worker_heartbeats': m0120,
   '0131_posts': m0131,
+  '0142_resource_requests': m0142,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
