@@ -7,6 +7,7 @@ import { I18nContext, initialLocale, localized, translator, type I18n, type Loca
 import { AccountPage } from './pages/account.js';
 import { CalendarFeedSection } from './pages/calendar-feed.js';
 import { CasesPage } from './pages/cases.js';
+import { RequestsPage } from './pages/requests.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { MonthlyPage } from './pages/monthly.js';
@@ -42,6 +43,7 @@ const NAV: NavItem[] = [
   { href: '/reports/rollup', label: 'rollup', match: '/reports/rollup' },
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
+  { href: '/requests', label: 'nav_requests', match: '/requests/:requestId?' },
   { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
   { href: '/users', label: 'nav_users', capability: 'users.manage', match: '/users' },
@@ -159,6 +161,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
+  if ((params = matchPath('/requests/:requestId?', path))) return <RequestsPage session={session} requestId={params.requestId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;

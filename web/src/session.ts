@@ -15,12 +15,13 @@ export type Capability =
   | 'venture.view' | 'venture.propose' | 'venture.decide' | 'venture.record'
   | 'attachments.view' | 'attachments.add'
   | 'services.view' | 'services.record' | 'services.import' | 'case_file'
-  | 'posts.manage' | 'post_types.manage';
+  | 'posts.manage' | 'post_types.manage'
+  | 'requests.view' | 'requests.match';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage'],
+  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage', 'requests.view', 'requests.match'],
+  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'requests.view', 'requests.match'],
+  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'requests.view'],
   social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record', 'attachments.view', 'services.view', 'services.record'],
   viewer: ['rollout.view', 'inbox', 'venture.view', 'services.view'],
 };

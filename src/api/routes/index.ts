@@ -11,6 +11,7 @@ import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notification.js';
 import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
+import { resourceRequestRoutes } from './resource-request.js';
 import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
 import { stationPlanRoutes } from './station-plan.js';
@@ -33,6 +34,7 @@ export function allRoutes(): RouteSpec[] {
     ...ventureRoutes,
     ...attachmentRoutes,
     ...caseCallRoutes,
+    ...resourceRequestRoutes,
     ...serviceRecordRoutes,
     ...postRoutes,
     ...reportRoutes,

@@ -15,6 +15,7 @@ import { registerRolloutCommands } from './rollout.js';
 import { registerVentureCommands } from './venture.js';
 import { registerStoreCommands } from './store.js';
 import { registerServiceRecordCommands } from './service-record.js';
+import { registerResourceRequestCommands } from './resource-request.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -33,4 +34,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerCaseCallCommands,
   registerServiceRecordCommands,
   registerPostCommands,
+  registerResourceRequestCommands,
 ];
