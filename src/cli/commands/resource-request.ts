@@ -79,7 +79,7 @@ export function registerResourceRequestCommands(program: Command, ctx: CliContex
     });
 
   request.command('match').description('match parties or resources to a request (center supervisors)').argument('<requestId>')
-    .requiredOption('--match <kind:name[:ref]...>', `one per party or resource: ${MATCH_FORMAT}`)
+    .requiredOption('--match <match...>', `one per party or resource: ${MATCH_FORMAT}`)
     .action(async (requestId: string, options: { match: string[] }) => {
       const detail = await ctx.api().post<RequestDetail>(`/api/resource-requests/${seg(requestId)}/matches`, { matches: options.match.map(parseMatch) });
       ctx.print(detail, show);
