@@ -48,6 +48,9 @@ describe('resource requests over HTTP and the CLI, across worker restarts', () =
     expect(past.status).toBe(400);
     expect(past.body.error).toMatchObject({ reason: 'needed_by_past', details: [{ path: 'body.neededBy' }] });
     expect((await api.call('POST', '/api/resource-requests', { token: otherLead, body: { communityId: WANMINGYUAN, theme: 'elderly', need: 'x', quantity: 1, unit: '人', neededBy: at(600) } })).status).toBe(404);
+    const script = await api.call('POST', '/api/resource-requests/rr-none/deliver', { token: tokens.station_lead, body: { note: '送达', link: 'javascript:alert(document.cookie)' } });
+    expect(script.status).toBe(400);
+    expect(script.body.error.details).toMatchObject([{ path: 'body.link' }]);
     expect((await api.call('GET', '/api/resource-requests', { token: tokens.viewer })).status).toBe(403);
     expect((await api.call('GET', '/api/resource-requests/summary', { token: tokens.viewer })).status).toBe(200);
   });
