@@ -21,7 +21,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 const PAGES = [
   '/', '/stations', `/stations/${WANMINGYUAN}`, '/training', `/training/${CYCLE}`, '/workers', '/workers/w-wanmingyuan-sw1',
-  '/rollout', '/inbox', '/users', '/account',
+  '/rollout', '/requests', '/inbox', '/users', '/account',
 ];
 
 // What a reader must never meet in the page's text.
