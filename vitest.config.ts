@@ -11,6 +11,8 @@ const SERIAL = [
   'test/training-cycle/restart.test.ts',
   'test/training-cycle/cycle.test.ts',
   'test/notifications/worker-crash.test.ts',
+  // Stops the worker while a reminder falls due and while an update waits: timing a loaded machine must not squeeze.
+  'test/resource-request/api.test.ts',
   // The cluster topology (a Temporal server on PostgreSQL of its own, stopped and started).
   'test/cluster/server-restart.test.ts',
   'test/cluster/store-outage.test.ts',

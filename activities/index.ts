@@ -5,6 +5,7 @@ import { createTrainingActivities } from './training-cycle.js';
 import { createRolloutActivities } from './station-rollout.js';
 import { createDigestActivities } from './digest.js';
 import { createCaseCallActivities } from './case-call.js';
+import { createResourceRequestActivities } from './resource-request.js';
 
 export type { ActivityDeps };
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRolloutActivities(deps),
     ...createDigestActivities(deps),
     ...createCaseCallActivities(deps),
+    ...createResourceRequestActivities(deps),
   };
 }
 

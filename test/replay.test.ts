@@ -38,4 +38,5 @@ const EXPECTED_TYPES: string[] = [
   'trainingCycle',
   'workerLadder',
   'caseCall',
+  'resourceRequest',
 ];

@@ -5,4 +5,5 @@ export { workerLadder } from './worker-ladder.js';
 export { stationRollout } from './station-rollout.js';
 export { digest } from './digest.js';
 export { caseCall } from './case-call.js';
+export { resourceRequest } from './resource-request.js';
 export {};

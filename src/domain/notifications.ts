@@ -17,6 +17,8 @@ export const NOTIFICATION_KINDS = [
   'case_call_reminder',
   'case_review_reminder',
   'case_call_escalation',
+  'resource_request_reminder',
+  'resource_request_escalation',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

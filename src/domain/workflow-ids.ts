@@ -11,4 +11,5 @@ export const workflowIds = {
   stationRollout: (communityId: string) => `station-rollout:${communityId}`,
   digest: (streetId: string) => `digest:${streetId}`,
   caseCall: (callId: string) => `case-call:${callId}`,
+  resourceRequest: (requestId: string) => `resource-request:${requestId}`,
 };

@@ -1,4 +1,4 @@
-import { DEFAULT_DIMENSIONS } from '../domain/catalog.js';
+import { DEFAULT_DIMENSIONS, DEFAULT_THEMES } from '../domain/catalog.js';
 import type { NotificationData, NotificationKind } from '../domain/notifications.js';
 import { formatShanghai } from '../domain/time.js';
 import type { Locale } from '../domain/types.js';
@@ -9,7 +9,7 @@ import type { Locale } from '../domain/types.js';
 //
 // Placeholder lookup for `{title}` with locale zh-CN: data.titleZh, then data.title (en: titleEn,
 // then title). Keys ending in `At` holding an ISO instant or epoch ms print as Asia/Shanghai
-// `YYYY-MM-DD HH:MM`. `stage`, `milestone`, `mainTask` and `dimension` values that are vocabulary
+// `YYYY-MM-DD HH:MM`. `stage`, `milestone`, `mainTask`, `dimension` and `theme` values that are vocabulary
 // keys print in the recipient's language. `recipientName` is filled from the workers table.
 
 /** A line of a template; `optional` lines are left out when one of their placeholders has no value. */
@@ -363,6 +363,40 @@ export const TEMPLATES: Record<NotificationKind, Record<Locale, Template>> = {
       ],
     },
   },
+  resource_request_reminder: {
+    'zh-CN': {
+      subject: '资源链接提醒：{theme}需求 {requestId}',
+      lines: [
+        l('{recipientName}，您好：'),
+        l('服务站的{theme}资源需求（数量 {quantity}）将于 {deadlineAt}（北京时间）到期，请{action}。'),
+      ],
+    },
+    en: {
+      subject: 'Resource request reminder: {theme} need {requestId}',
+      lines: [
+        l('Dear {recipientName},'),
+        l("A station's {theme} resource request (quantity {quantity}) is due at {deadlineAt} (Beijing time); please {action}."),
+      ],
+    },
+  },
+  resource_request_escalation: {
+    'zh-CN': {
+      subject: '资源链接逾期：{theme}需求 {requestId}',
+      lines: [
+        l('{recipientName}，您好：'),
+        l('服务站的{theme}资源需求（数量 {quantity}）已过{dateName} {deadlineAt}（北京时间）。'),
+        l('尚未完成：{outstanding}'),
+      ],
+    },
+    en: {
+      subject: 'Resource request overdue: {theme} need {requestId}',
+      lines: [
+        l('Dear {recipientName},'),
+        l("A station's {theme} resource request (quantity {quantity}) passed its {dateName} {deadlineAt} (Beijing time)."),
+        l('Not done: {outstanding}'),
+      ],
+    },
+  },
 };
 
 const SIGNATURE: Record<Locale, string> = {
@@ -393,6 +427,7 @@ const VOCABULARY: Record<string, Record<string, Record<Locale, string>>> = {
     resource_linkage: { 'zh-CN': '资源链接', en: 'resource linkage' },
     professional_services: { 'zh-CN': '专业服务', en: 'professional services' },
   },
+  theme: Object.fromEntries(DEFAULT_THEMES.map((theme) => [theme.key, { 'zh-CN': theme.name.zh, en: theme.name.en }])),
   dimension: Object.fromEntries(DEFAULT_DIMENSIONS.map((d) => [d.key, { 'zh-CN': d.name.zh, en: d.name.en }])),
 };
 

@@ -677,6 +677,51 @@ export interface WorkerHeartbeatTable {
   beat_at: Date;
 }
 
+// 0142_resource_requests: resource requests mirrored by the resourceRequest workflow.
+export interface ResourceRequestTable {
+  id: string;
+  community_id: string;
+  workflow_id: string;
+  theme: string;
+  need: string;
+  quantity: number;
+  unit: string;
+  match_by: Timestamp;
+  needed_by: Timestamp;
+  phase: 'open' | 'matched' | 'confirmed' | 'delivered' | 'closed' | 'cancelled';
+  opened_by: string;
+  delivery: Json<unknown> | null;
+  close_note: string | null;
+  cancel_reason: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ResourceRequestMatchTable {
+  request_id: string;
+  match_id: string;
+  /** Insertion order. */
+  seq: Generated<string>;
+  kind: 'social_org' | 'volunteer' | 'resource' | 'station' | 'other';
+  name: string;
+  ref: string;
+  quantity: number | null;
+  status: 'pending' | 'proposed' | 'confirmed' | 'declined';
+  note: Generated<string>;
+  added_by: string;
+  answered_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ResourceRequestEventTable {
+  request_id: string;
+  step: string;
+  at: Timestamp;
+  actor: string | null;
+  detail: Json<unknown>;
+}
+
 export interface Database {
   worker_heartbeats: WorkerHeartbeatTable;
   org_units: OrgUnitTable;
@@ -728,6 +773,9 @@ export interface Database {
   call_cases: CallCaseTable;
   case_reviews: CaseReviewTable;
   case_call_events: CaseCallEventTable;
+  resource_requests: ResourceRequestTable;
+  resource_request_matches: ResourceRequestMatchTable;
+  resource_request_events: ResourceRequestEventTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -20,6 +20,7 @@ import * as m0191 from './migrations/0191_service_monthly_by_record.js';
 import * as m0120 from './migrations/0120_worker_heartbeats.js';
 import * as m0131 from './migrations/0131_posts.js';
 import * as m0140 from './migrations/0140_five_party.js';
+import * as m0142 from './migrations/0142_resource_requests.js';
 
 // Listed here rather than read from disk, so the same list works under tsx, a bundle or a build.
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0120_worker_heartbeats': m0120,
   '0131_posts': m0131,
   '0140_five_party': m0140,
+  '0142_resource_requests': m0142,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,6 +7,7 @@ import type { Role } from '../../src/domain/types.js';
 import { STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { writeCaseCall } from '../helpers/case-call.js';
+import { writeResourceRequest } from '../helpers/resource-request.js';
 import { multipart, pngBytes } from '../helpers/files.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
@@ -88,6 +89,9 @@ describe("scope matrix: a second community's tokens against the first community'
     const callId = `call-scope-${suffix}`;
     const caseId = `case-scope-${suffix}`;
     await writeCaseCall(store.db, { callId, caseId, orgUnitId: WANMINGYUAN, communityId: WANMINGYUAN, reviewerId: 'w-wanmingyuan-lead', published: false });
+    const requestId = `rr-scope-${suffix}`;
+    const matchId = `m-scope-${suffix}`;
+    await writeResourceRequest(store.db, { requestId, matchId, communityId: WANMINGYUAN });
 
     // A social organisation and a charitable resource of Wanmingyuan's own (the default data's are the street's).
     const organisation = ok(await api.call('POST', '/api/social-organisations', {
@@ -100,9 +104,9 @@ describe("scope matrix: a second community's tokens against the first community'
       street: STREET, communityId: WANMINGYUAN, workerId: 'w-wanmingyuan-sw1', id: cycleId, sessionId: (cycle.sessions as Array<{ id: string }>)[0]!.id,
       projectId: 'vp-zhanlanlu-wanmingyuan-loudao', notificationId, tokenId: token.id as string, userId: user.id as string,
       taskId: 'guide-post-setup', stage: 'guide', milestone: 'site', attachmentId, callId, caseId, recordId: WANMINGYUAN_CASEWORK_RECORD, postId: WANMINGYUAN_POST,
-      organisationId: organisation.id as string, volunteerId: WANMINGYUAN_VOLUNTEER, resourceId: resource.id as string,
+      organisationId: organisation.id as string, volunteerId: WANMINGYUAN_VOLUNTEER, resourceId: resource.id as string, requestId, matchId,
     };
-    markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId, records.organisationId, records.resourceId, WANMINGYUAN_VOLUNTEER];
+    markers = [WANMINGYUAN, 'w-wanmingyuan-', '万明园', cycleId, records.sessionId, records.projectId, notificationId, records.tokenId, records.userId, user.username as string, attachmentId, callId, caseId, records.organisationId, records.resourceId, WANMINGYUAN_VOLUNTEER, requestId];
     const made = {
       admin: await createToken(store.db, { name: 'yushuguan admin', role: 'admin', scopeId: YUSHUGUAN }),
       station_lead: await createToken(store.db, { name: 'yushuguan lead', role: 'station_lead', scopeId: YUSHUGUAN, workerId: 'w-yushuguan-lead' }),

@@ -162,7 +162,7 @@ export async function storeSnapshot(db: Kysely<Database>): Promise<Record<string
 // parameter the table does not know fails those tests by name, so a new route is never skipped.
 
 /** The path parameters the route table knows how to fill with a record. */
-export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId', 'callId', 'caseId', 'recordId', 'postId', 'organisationId', 'volunteerId', 'resourceId'] as const;
+export const PATH_PARAMS = ['communityId', 'workerId', 'id', 'sessionId', 'projectId', 'notificationId', 'tokenId', 'userId', 'taskId', 'stage', 'milestone', 'attachmentId', 'callId', 'caseId', 'recordId', 'postId', 'organisationId', 'volunteerId', 'resourceId', 'requestId', 'matchId'] as const;
 export type PathParam = (typeof PATH_PARAMS)[number];
 export type Records = Record<PathParam, string>;
 
@@ -220,6 +220,7 @@ export const CROSS_SCOPE_BODIES: Record<string, ((records: Records & { street: s
     reviewDeadline: '2030-05-20T18:00:00+08:00', panel: [r.workerId], selectPerKind: 1,
   }),
   'POST /api/service-records': 'example aimed at the records',
+  'POST /api/resource-requests': 'example aimed at the records',
   'POST /api/posts': 'example aimed at the records',
   'POST /api/social-organisations': (r, own) => ({ orgUnitId: own, name: { zh: '越权组织' }, kind: 'community_based', stationIds: [r.communityId] }),
   'POST /api/volunteers': 'example aimed at the records',

@@ -12,6 +12,7 @@ const FULL: NotificationData = {
   weekOf: '2026-03-16', operating: 11, total: 23, slippingMilestones: '2', stagesAwaiting: '1', trainingCompletion: '85%',
   calendarNote: '2027 年节假日未发布', coverageChange: '+1', plansByStage: 'guide 3', overdueTasks: 2, residentsServed: 1100, cycleName: '2026 春季培训', change: '改到下午',
   callTitle: '2027 年优秀案例征集', deadlineAt: '2027-05-01T10:00:00Z', casesLeft: 3, phaseName: 'submission', outstanding: '2',
+  theme: 'elderly', quantity: 20, requestId: 'rr-1', action: '登记送达情况', dateName: '需求日期',
 };
 
 describe('notification templates', () => {

@@ -22,7 +22,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 const PAGES = [
   '/', '/stations', `/stations/${WANMINGYUAN}`, '/training', `/training/${CYCLE}`, '/workers', '/workers/w-wanmingyuan-sw1',
-  '/rollout', '/inbox', '/users', '/account', '/notifications/failures', '/tokens', `/communities/${WANMINGYUAN}`, '/manual',
+  '/rollout', '/requests', '/inbox', '/users', '/account', '/notifications/failures', '/tokens', `/communities/${WANMINGYUAN}`, '/manual',
 ];
 
 // What a reader must never meet in the page's text.

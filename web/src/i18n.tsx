@@ -3,6 +3,7 @@ import { dashEn, dashZh } from './i18n/dash.js';
 import { craftEn, craftZh } from './i18n/craft.js';
 import { reportsEn, reportsZh } from './i18n/reports.js';
 import { casesEn, casesZh } from './i18n/cases.js';
+import { requestsEn, requestsZh } from './i18n/requests.js';
 import { modelEn, modelZh } from './i18n/model.js';
 import { partnersEn, partnersZh } from './i18n/partners.js';
 import { adminEn, adminZh } from './i18n/admin.js';
@@ -226,6 +227,7 @@ const zh = {
   ...craftZh,
   ...reportsZh,
   ...casesZh,
+  ...requestsZh,
   ...modelZh,
   ...partnersZh,
   ...adminZh,
@@ -449,6 +451,7 @@ const en: Record<MessageKey, string> = {
   ...craftEn,
   ...reportsEn,
   ...casesEn,
+  ...requestsEn,
   ...modelEn,
   ...partnersEn,
   ...adminEn,

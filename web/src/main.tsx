@@ -10,6 +10,7 @@ import { AuditPage } from './pages/audit.js';
 import { CasesPage } from './pages/cases.js';
 import { CommunityPage } from './pages/community.js';
 import { FailuresPage } from './pages/failures.js';
+import { RequestsPage } from './pages/requests.js';
 import { InboxPage } from './pages/inbox.js';
 import { LoginPage } from './pages/login.js';
 import { ManualPage } from './pages/manual.js';
@@ -49,6 +50,7 @@ const NAV: NavItem[] = [
   { href: '/services', label: 'nav_services', capability: 'services.view', match: '/services' },
   { href: '/cases', label: 'nav_cases', match: '/cases/:callId?' },
   { href: '/manual', label: 'nav_manual', match: '/manual' },
+  { href: '/requests', label: 'nav_requests', match: '/requests/:requestId?' },
   { href: '/posts', label: 'nav_posts', capability: 'services.view', match: '/posts' },
   { href: '/partners', label: 'nav_partners', capability: 'partners.view', match: '/partners' },
   { href: '/inbox', label: 'nav_inbox', capability: 'inbox', match: '/inbox' },
@@ -176,6 +178,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
   if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
   if (matchPath('/manual', path)) return <ManualPage search={search} />;
+  if ((params = matchPath('/requests/:requestId?', path))) return <RequestsPage session={session} requestId={params.requestId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/notifications/failures', path) && can(session, 'notifications.failures')) return <FailuresPage session={session} />;

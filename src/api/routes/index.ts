@@ -13,6 +13,7 @@ import { manualRoutes } from './manual.js';
 import { notificationRoutes } from './notification.js';
 import { postRoutes } from './post.js';
 import { reportRoutes } from './report.js';
+import { resourceRequestRoutes } from './resource-request.js';
 import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
 import { stationPlanRoutes } from './station-plan.js';
@@ -36,6 +37,7 @@ export function allRoutes(): RouteSpec[] {
     ...attachmentRoutes,
     ...caseCallRoutes,
     ...manualRoutes,
+    ...resourceRequestRoutes,
     ...serviceRecordRoutes,
     ...postRoutes,
     ...fivePartyRoutes,

@@ -19,6 +19,7 @@ import { registerStoreCommands } from './store.js';
 import { registerServiceRecordCommands } from './service-record.js';
 import { registerNotificationCommands } from './notification.js';
 import { registerAuditCommands } from './audit.js';
+import { registerResourceRequestCommands } from './resource-request.js';
 
 /** Every area's commands, in the order `--help` lists them; a new area adds one line. */
 export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> = [
@@ -41,4 +42,5 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerServiceRecordCommands,
   registerPostCommands,
   registerFivePartyCommands,
+  registerResourceRequestCommands,
 ];
