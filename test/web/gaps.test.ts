@@ -1,0 +1,77 @@
+import type { Client } from '@temporalio/client';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/services/user.js';
+import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { createTestStore, type TestStore } from '../helpers/store.js';
+import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+
+// The screens that closed the dashboard's route gaps (issue 13), at 390 px against the real API,
+// store and Temporal: one's own worker record on the account page (GET /api/me).
+
+const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
+
+const setLocale = async (page: Page, locale: 'zh-CN' | 'en') => {
+  await page.evaluate(`window.localStorage.setItem('shegong.locale', ${JSON.stringify(locale)})`);
+  await page.reload();
+};
+
+describe('gap screens in a browser', () => {
+  let store: TestStore;
+  let temporal: Client;
+  let worker: RunningWorker;
+  let api: TestApi;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    store = await createTestStore('pglite', { seed: true });
+    temporal = await connectClient();
+    const taskQueue = uniqueTaskQueue('web-gaps');
+    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
+    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
+    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
+    await createUser(store.db, { username: 'admin', displayName: '系统管理员', password: 'admin password 1', role: 'admin', scopeId: STREET, workerId: null });
+    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
+    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
+    browser = await openBrowser({ width: 390, height: 844 });
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await worker?.stop();
+    await temporal?.connection.close();
+    await store?.dispose();
+  });
+
+  const openAccount = async (page: Page) => {
+    await page.locator('.menu-toggle').click();
+    await page.getByRole('link', { name: /^(我的账户|My account)$/ }).click();
+  };
+
+  it("shows the signed-in person's own worker record on the account page, or that none is linked and escalations cannot reach them", async () => {
+    const { page } = browser;
+    const leadName = (await store.db.selectFrom('workers').select('name').where('id', '=', 'w-wanmingyuan-lead').executeTakeFirstOrThrow()).name;
+    await signInThroughForm(page, api.url, 'lead', 'lead password 123');
+    await openAccount(page);
+    const record = page.getByTestId('my-record');
+    await record.waitFor();
+    const text = (await record.textContent())!;
+    expect(text).toContain(leadName);
+    expect(text).toContain('站长');
+    expect(await page.getByTestId('account-no-worker').count()).toBe(0);
+    await page.getByRole('link', { name: '查看我的成长档案' }).click();
+    await page.waitForURL(/\/workers\/w-wanmingyuan-lead$/);
+
+    await signInThroughForm(page, api.url, 'admin', 'admin password 1');
+    await openAccount(page);
+    await page.getByTestId('account-no-worker').filter({ hasText: '升级提醒' }).waitFor();
+    expect(await page.getByTestId('my-record').textContent()).toContain('管理员');
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+    await setLocale(page, 'en');
+    await page.getByTestId('account-no-worker').filter({ hasText: 'escalations' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'My worker record' }).count()).toBe(1);
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+    await setLocale(page, 'zh-CN');
+  });
+});
