@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestScheduleId } from '../../src/services/digest.js';
 import { createUser } from '../../src/services/user.js';
 import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
@@ -8,7 +9,8 @@ import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type Runni
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
 
 // The screens that closed the dashboard's route gaps (issue 13), at 390 px against the real API,
-// store and Temporal: one's own worker record on the account page (GET /api/me).
+// store and Temporal: one's own worker record on the account page (GET /api/me); the weekly
+// digest sent now from the overview (POST /api/digest/run), confirmed, for supervisors and admins.
 
 const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
 
@@ -37,6 +39,7 @@ describe('gap screens in a browser', () => {
     browser = await openBrowser({ width: 390, height: 844 });
   }, 300_000);
   afterAll(async () => {
+    await temporal?.schedule.getHandle(digestScheduleId(STREET)).delete().catch(() => undefined);
     await browser?.close();
     await api?.close();
     await worker?.stop();
@@ -73,5 +76,28 @@ describe('gap screens in a browser', () => {
     expect(await page.getByRole('heading', { name: 'My worker record' }).count()).toBe(1);
     expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
     await setLocale(page, 'zh-CN');
+  });
+
+  it('sends the weekly digest now from the overview after the confirmation says who gets it; not offered to station leads', async () => {
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'lead', 'lead password 123');
+    await page.getByTestId('coverage-count').waitFor();
+    expect(await page.getByRole('button', { name: '立即发送每周简报' }).count()).toBe(0);
+
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    const open = page.getByRole('button', { name: '立即发送每周简报' });
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: '现在发送每周简报？' });
+    await dialog.getByText('街道的领导和中心督导').waitFor();
+    // Cancelling sends nothing.
+    await dialog.getByRole('button', { name: '不，返回' }).click();
+    const triggers = () => store.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'trigger').where('entity', '=', 'digest_schedule').execute();
+    expect(await triggers()).toEqual([]);
+
+    await open.click();
+    await dialog.getByRole('button', { name: '立即发送每周简报' }).click();
+    await page.getByTestId('digest-sent').filter({ hasText: '已为 1 个街道发送每周简报' }).waitFor();
+    expect(await triggers()).toEqual([{ entity_id: digestScheduleId(STREET) }]);
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
   });
 });

@@ -18,6 +18,12 @@ export const gapsZh = {
   position_leadership: '街道领导',
   position_trainer: '培训师',
   position_admin: '管理员',
+  weekly_digest: '每周简报',
+  weekly_digest_about: '每周一 9:00 自动发送给街道领导和中心督导；需要时可立即补发一次。',
+  digest_send_now: '立即发送每周简报',
+  digest_send_now_title: '现在发送每周简报？',
+  digest_send_now_consequence: '您管辖范围内每个街道的领导和中心督导都会立即收到一份本周简报（站内消息及其设置的渠道），不影响周一的定时发送。发出后无法撤回。',
+  digest_sent: '已为 {n} 个街道发送每周简报。',
 };
 
 export const gapsEn: Record<keyof typeof gapsZh, string> = {
@@ -36,4 +42,10 @@ export const gapsEn: Record<keyof typeof gapsZh, string> = {
   position_leadership: 'Street leadership',
   position_trainer: 'Trainer',
   position_admin: 'Admin',
+  weekly_digest: 'Weekly digest',
+  weekly_digest_about: 'Sent to street leadership and center supervisors every Monday at 09:00; you can send one now when needed.',
+  digest_send_now: 'Send the weekly digest now',
+  digest_send_now_title: 'Send the weekly digest now?',
+  digest_send_now_consequence: "Every street in your scope: its leadership and center supervisors get this week's digest at once (inbox and their chosen channels). Monday's scheduled digest still goes out. Once sent it cannot be recalled.",
+  digest_sent: 'Weekly digest sent for {n} street(s).',
 };

@@ -10,6 +10,7 @@ import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { beijingWeek, sessionPhase } from '../time.js';
+import { DigestSection } from './digest.js';
 
 type OverduePage = Answer<'/api/stations/overdue'>;
 
@@ -117,6 +118,8 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
           <Loadable state={cycles}>{(data) => <UpcomingSessions cycles={data} />}</Loadable>
         </Section>
       ) : null}
+
+      {can(session, 'digest.run') ? <DigestSection /> : null}
     </div>
   );
 }
