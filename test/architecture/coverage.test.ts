@@ -33,9 +33,6 @@ const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
     'POST /api/communities', 'POST /api/workers',
     'POST /api/rollout', 'GET /api/stations/plans',
     'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
-    // Issue 15's case calls: the dashboard lists a call's cases and saves them, but has no screen yet
-    // to open one case on its own or to withdraw it (the CLI has both).
-    'GET /api/case-calls/:callId/cases/:caseId', 'POST /api/case-calls/:callId/cases/:caseId/withdraw',
   ],
   cli: [],
 };

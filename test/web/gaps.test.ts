@@ -3,14 +3,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestScheduleId } from '../../src/services/digest.js';
 import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
 import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
 
 // The screens that closed the dashboard's route gaps (issue 13), at 390 px against the real API,
 // store and Temporal: one's own worker record on the account page (GET /api/me); the weekly
-// digest sent now from the overview (POST /api/digest/run), confirmed, for supervisors and admins.
+// digest sent now from the overview (POST /api/digest/run), confirmed, for supervisors and admins;
+// one case opened on its own and withdrawn, confirmed with the reason (case-calls/:id/cases/:caseId).
 
 const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
 
@@ -25,6 +26,8 @@ describe('gap screens in a browser', () => {
   let worker: RunningWorker;
   let api: TestApi;
   let browser: Browser;
+  let tokens: Awaited<ReturnType<typeof tokensForRoles>>;
+  const callId = `call-web-gaps-${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     store = await createTestStore('pglite', { seed: true });
@@ -33,12 +36,14 @@ describe('gap screens in a browser', () => {
     const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
     worker = await startTestWorker({ store, client: temporal, taskQueue, config });
     api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
+    tokens = await tokensForRoles(store);
     await createUser(store.db, { username: 'admin', displayName: '系统管理员', password: 'admin password 1', role: 'admin', scopeId: STREET, workerId: null });
     await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
     await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
     browser = await openBrowser({ width: 390, height: 844 });
   }, 300_000);
   afterAll(async () => {
+    await api?.call('POST', `/api/case-calls/${callId}/cancel`, { token: tokens.supervisor, body: { reason: 'test over' } });
     await temporal?.schedule.getHandle(digestScheduleId(STREET)).delete().catch(() => undefined);
     await browser?.close();
     await api?.close();
@@ -99,5 +104,53 @@ describe('gap screens in a browser', () => {
     await page.getByTestId('digest-sent').filter({ hasText: '已为 1 个街道发送每周简报' }).waitFor();
     expect(await triggers()).toEqual([{ entity_id: digestScheduleId(STREET) }]);
     expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+  });
+
+  it('opens one case on its own and withdraws it after the confirmation, the missing reason named at its field', async () => {
+    const at = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    const opened = await api.call('POST', '/api/case-calls', {
+      token: tokens.supervisor,
+      body: {
+        id: callId, title: { zh: '网页案例征集', en: 'Web case call' }, kinds: ['community'], orgUnitId: STREET,
+        stationIds: [WANMINGYUAN], submissionDeadline: at(20), reviewDeadline: at(40), panel: ['w-zhanlanlu-supervisor-01'], selectPerKind: 1,
+      },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const caseId = `${callId}-a`;
+    const saved = await api.call('POST', `/api/case-calls/${callId}/cases`, {
+      token: tokens.station_lead, body: { caseId, communityId: WANMINGYUAN, kind: 'community', title: '楼门议事会', background: '老旧小区楼道堆物多', outcomes: '清理楼道 36 个', submit: true },
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'lead', 'lead password 123');
+    await page.goto(`${api.url}/cases/${callId}?poll=1000`);
+    await page.getByRole('link', { name: '楼门议事会' }).click();
+    const view = page.getByTestId('case-view');
+    await view.getByText('老旧小区楼道堆物多').waitFor();
+    await view.getByText('清理楼道 36 个').waitFor();
+    expect(page.url()).toContain(`?case=${caseId}`);
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+
+    await view.getByRole('button', { name: '撤回案例' }).click();
+    const dialog = page.getByRole('dialog', { name: '确认撤回该案例？' });
+    await dialog.getByText('此操作不可撤销').waitFor();
+    await dialog.getByRole('button', { name: '撤回案例' }).click();
+    const reason = dialog.getByLabel('撤回原因（会记录在案）');
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    expect((await api.call('GET', `/api/case-calls/${callId}/cases/${caseId}`, { token: tokens.station_lead }).then((answer) => answer.body)).status).toBe('submitted');
+
+    await reason.fill('居民撤回了授权');
+    await dialog.getByRole('button', { name: '撤回案例' }).click();
+    await view.getByText('已撤回').waitFor();
+    expect(await view.getByRole('button', { name: '撤回案例' }).count()).toBe(0);
+    expect((await api.call('GET', `/api/case-calls/${callId}/cases/${caseId}`, { token: tokens.station_lead }).then((answer) => answer.body)).status).toBe('withdrawn');
+
+    // In English too, and still without a second withdrawal.
+    await setLocale(page, 'en');
+    await page.getByTestId('case-view').getByText('Withdrawn').waitFor();
+    expect(await page.getByRole('button', { name: 'Withdraw the case' }).count()).toBe(0);
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+    await setLocale(page, 'zh-CN');
   });
 });

@@ -172,7 +172,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
   if (matchPath('/partners', path) && can(session, 'partners.view')) return <PartnersPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
-  if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
+  if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} caseId={search.get('case') || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
   if (matchPath('/users', path) && can(session, 'users.manage')) return <UsersPage session={session} />;
   if (matchPath('/notifications/failures', path) && can(session, 'notifications.failures')) return <FailuresPage session={session} />;

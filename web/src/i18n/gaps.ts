@@ -24,6 +24,12 @@ export const gapsZh = {
   digest_send_now_title: '现在发送每周简报？',
   digest_send_now_consequence: '您管辖范围内每个街道的领导和中心督导都会立即收到一份本周简报（站内消息及其设置的渠道），不影响周一的定时发送。发出后无法撤回。',
   digest_sent: '已为 {n} 个街道发送每周简报。',
+  case: '案例',
+  close_case: '返回案例列表',
+  withdraw_case: '撤回案例',
+  withdraw_case_title: '确认撤回该案例？',
+  withdraw_case_consequence: '撤回后该案例不再参加评审和入选，已有的评分不再计入；撤回原因会记录在案。此操作不可撤销，撤回的案例也不能再修改或重新提交。',
+  withdraw_case_reason: '撤回原因（会记录在案）',
 };
 
 export const gapsEn: Record<keyof typeof gapsZh, string> = {
@@ -48,4 +54,10 @@ export const gapsEn: Record<keyof typeof gapsZh, string> = {
   digest_send_now_title: 'Send the weekly digest now?',
   digest_send_now_consequence: "Every street in your scope: its leadership and center supervisors get this week's digest at once (inbox and their chosen channels). Monday's scheduled digest still goes out. Once sent it cannot be recalled.",
   digest_sent: 'Weekly digest sent for {n} street(s).',
+  case: 'Case',
+  close_case: 'Back to the cases',
+  withdraw_case: 'Withdraw the case',
+  withdraw_case_title: 'Withdraw this case?',
+  withdraw_case_consequence: 'A withdrawn case is no longer reviewed or selected, and scores it has received no longer count; the reason is recorded. This cannot be undone: a withdrawn case cannot be edited or submitted again.',
+  withdraw_case_reason: 'Why it is withdrawn (recorded)',
 };
