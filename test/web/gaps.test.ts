@@ -11,7 +11,8 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // The screens that closed the dashboard's route gaps (issue 13), at 390 px against the real API,
 // store and Temporal: one's own worker record on the account page (GET /api/me); the weekly
 // digest sent now from the overview (POST /api/digest/run), confirmed, for supervisors and admins;
-// one case opened on its own and withdrawn, confirmed with the reason (case-calls/:id/cases/:caseId).
+// one case opened on its own and withdrawn, confirmed with the reason (case-calls/:id/cases/:caseId);
+// every station's plan state, and plans started for those without one (GET/POST /api/stations/plans).
 
 const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
 
@@ -28,6 +29,7 @@ describe('gap screens in a browser', () => {
   let browser: Browser;
   let tokens: Awaited<ReturnType<typeof tokensForRoles>>;
   const callId = `call-web-gaps-${Date.now().toString(36)}`;
+  const startedPlans: string[] = [];
 
   beforeAll(async () => {
     store = await createTestStore('pglite', { seed: true });
@@ -43,6 +45,7 @@ describe('gap screens in a browser', () => {
     browser = await openBrowser({ width: 390, height: 844 });
   }, 300_000);
   afterAll(async () => {
+    for (const communityId of startedPlans) await api?.call('POST', `/api/stations/${communityId}/plan/cancel`, { token: tokens.supervisor, body: { reason: 'test over' } });
     await api?.call('POST', `/api/case-calls/${callId}/cancel`, { token: tokens.supervisor, body: { reason: 'test over' } });
     await temporal?.schedule.getHandle(digestScheduleId(STREET)).delete().catch(() => undefined);
     await browser?.close();
@@ -153,4 +156,38 @@ describe('gap screens in a browser', () => {
     expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
     await setLocale(page, 'zh-CN');
   });
+
+  it("lists every station's plan state and starts plans for the operating stations without one after the confirmation; station leads are offered no start", async () => {
+    const operating = (await store.db.selectFrom('stations').select('community_id').where('status', '=', 'operating').execute()).map((row) => row.community_id);
+    expect(operating.length).toBeGreaterThan(1);
+    const { page } = browser;
+    // A station lead sees their station's row but may not start plans.
+    await signInThroughForm(page, api.url, 'lead', 'lead password 123');
+    await page.goto(`${api.url}/stations?poll=1000`);
+    await page.getByTestId('station-plan-list').locator(`tr[data-community="${WANMINGYUAN}"]`).getByText('未启动').waitFor();
+    expect(await page.getByRole('button', { name: /启动计划/ }).count()).toBe(0);
+
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.goto(`${api.url}/stations?poll=1000`);
+    const list = page.getByTestId('station-plan-list');
+    await list.waitFor();
+    for (const communityId of operating) await list.locator(`tr[data-community="${communityId}"]`).getByText('未启动').waitFor();
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+
+    const open = page.getByRole('button', { name: `为 ${operating.length} 个没有进行中计划的服务站启动计划` });
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: `为 ${operating.length} 个服务站启动行动计划？` });
+    await dialog.getByText('站长会立即收到第一批任务').waitFor();
+    expect(await dialog.getByRole('listitem').count()).toBe(operating.length);
+    await dialog.getByRole('button', { name: '不，返回' }).click();
+    expect(await store.db.selectFrom('plans').select('id').execute()).toEqual([]);
+
+    await open.click();
+    await dialog.getByRole('button', { name: '启动计划' }).click();
+    startedPlans.push(...operating);
+    await page.getByTestId('plans-started').filter({ hasText: `已启动 ${operating.length} 个计划；0 个原本就在进行；0 个未能启动。` }).waitFor();
+    for (const communityId of operating) await list.locator(`tr[data-community="${communityId}"]`).getByText('进行中').waitFor();
+    // Every station has its plan now: nothing left to start.
+    expect(await page.getByRole('button', { name: /没有进行中计划的服务站启动计划/ }).count()).toBe(0);
+  }, 240_000);
 });
