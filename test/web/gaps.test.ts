@@ -12,7 +12,8 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // store and Temporal: one's own worker record on the account page (GET /api/me); the weekly
 // digest sent now from the overview (POST /api/digest/run), confirmed, for supervisors and admins;
 // one case opened on its own and withdrawn, confirmed with the reason (case-calls/:id/cases/:caseId);
-// every station's plan state, and plans started for those without one (GET/POST /api/stations/plans).
+// every station's plan state, and plans started for those without one (GET/POST /api/stations/plans);
+// rollouts started for every community without one (POST /api/rollout).
 
 const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
 
@@ -30,6 +31,7 @@ describe('gap screens in a browser', () => {
   let tokens: Awaited<ReturnType<typeof tokensForRoles>>;
   const callId = `call-web-gaps-${Date.now().toString(36)}`;
   const startedPlans: string[] = [];
+  const startedRollouts: string[] = [];
 
   beforeAll(async () => {
     store = await createTestStore('pglite', { seed: true });
@@ -45,6 +47,7 @@ describe('gap screens in a browser', () => {
     browser = await openBrowser({ width: 390, height: 844 });
   }, 300_000);
   afterAll(async () => {
+    for (const communityId of startedRollouts) await api?.call('POST', `/api/rollout/${communityId}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
     for (const communityId of startedPlans) await api?.call('POST', `/api/stations/${communityId}/plan/cancel`, { token: tokens.supervisor, body: { reason: 'test over' } });
     await api?.call('POST', `/api/case-calls/${callId}/cancel`, { token: tokens.supervisor, body: { reason: 'test over' } });
     await temporal?.schedule.getHandle(digestScheduleId(STREET)).delete().catch(() => undefined);
@@ -189,5 +192,47 @@ describe('gap screens in a browser', () => {
     for (const communityId of operating) await list.locator(`tr[data-community="${communityId}"]`).getByText('进行中').waitFor();
     // Every station has its plan now: nothing left to start.
     expect(await page.getByRole('button', { name: /没有进行中计划的服务站启动计划/ }).count()).toBe(0);
+  }, 240_000);
+
+  it('starts rollouts for every community without a station at once, the refused date named at its field, after the confirmation naming them', async () => {
+    const { page } = browser;
+    // Station leads have no rollout page: /rollout shows them the overview, with no such button.
+    await signInThroughForm(page, api.url, 'lead', 'lead password 123');
+    await page.goto(`${api.url}/rollout?poll=1000`);
+    await page.getByTestId('coverage-count').waitFor();
+    expect(await page.getByTestId('start-all-rollouts').count()).toBe(0);
+
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.goto(`${api.url}/rollout?poll=1000`);
+    const block = page.getByTestId('start-all-rollouts');
+    await block.waitFor();
+    const before = (await api.call('GET', '/api/rollout', { token: tokens.supervisor })).body as { communities: Array<{ communityId: string; station: string | null; rollout: { status: string } | null }> };
+    const waiting = before.communities.filter((c) => c.station !== 'operating' && c.rollout?.status !== 'running' && c.rollout?.status !== 'opened').map((c) => c.communityId);
+    expect(waiting.length).toBeGreaterThan(1);
+    const open = block.getByRole('button', { name: `为这 ${waiting.length} 个社区全部启动建站` });
+    expect(await open.isDisabled()).toBe(true);
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+
+    // A date that is not after today: refused by the API and named at the date field.
+    const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    await block.getByLabel('目标全覆盖日期').fill(today);
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: `为 ${waiting.length} 个社区启动建站？` });
+    expect(await dialog.getByRole('listitem').count()).toBe(waiting.length);
+    await dialog.getByRole('button', { name: '启动建站' }).click();
+    await page.locator('#start-all-target-error').waitFor();
+    expect(await block.getByLabel('目标全覆盖日期').getAttribute('aria-invalid')).toBe('true');
+    expect(await store.db.selectFrom('rollouts').select('community_id').where('status', '=', 'running').execute()).toEqual([]);
+
+    const target = new Date(Date.now() + 400 * 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Asia/Shanghai' });
+    await block.getByLabel('目标全覆盖日期').fill(target);
+    await open.click();
+    await dialog.getByText(`开站日期依次排到 ${target} 之前`).waitFor();
+    await dialog.getByRole('button', { name: '启动建站' }).click();
+    startedRollouts.push(...waiting);
+    await page.getByTestId('rollouts-started').filter({ hasText: `已为 ${waiting.length} 个社区启动建站；跳过 0 个。` }).waitFor();
+    const running = (await store.db.selectFrom('rollouts').select('community_id').where('status', '=', 'running').execute()).map((row) => row.community_id);
+    expect(running.sort()).toEqual([...waiting].sort());
+    await page.getByTestId('start-all-rollouts').waitFor({ state: 'detached' });
   }, 240_000);
 });

@@ -42,6 +42,11 @@ export const gapsZh = {
   start_missing_plans_consequence: '以下运营中的服务站没有进行中或暂停的计划，将各自按最新模板启动新的三阶段行动计划（之前已完成或取消的计划不受影响）：站长会立即收到第一批任务和截止提醒，逾期会升级给督导。已有进行中计划的服务站不会重复启动。',
   start_plans: '启动计划',
   plans_started: '已启动 {started} 个计划；{running} 个原本就在进行；{failed} 个未能启动。',
+  rollout_start_all_about: '也可以为下列所有社区一次启动建站：各社区的开站日期在今天与目标全覆盖日期之间依次排开，各里程碑的目标日期随之确定。',
+  rollout_start_all: '为这 {n} 个社区全部启动建站',
+  rollout_start_all_title: '为 {n} 个社区启动建站？',
+  rollout_start_all_consequence: '下列每个社区都会启动建站流程，开站日期依次排到 {date} 之前；里程碑负责人会收到提醒，延误会升级给督导。已在建站中的社区会被跳过。',
+  rollout_started_all: '已为 {n} 个社区启动建站；跳过 {skipped} 个。',
 };
 
 export const gapsEn: Record<keyof typeof gapsZh, string> = {
@@ -84,4 +89,9 @@ export const gapsEn: Record<keyof typeof gapsZh, string> = {
   start_missing_plans_consequence: 'These operating stations have no running or paused plan; each gets a new three-stage plan from the latest template (earlier completed or cancelled plans stay as they are). Their station leads get the first tasks and due-date reminders at once, and overdue tasks escalate to supervisors. Stations with a running plan are not started twice.',
   start_plans: 'Start the plans',
   plans_started: '{started} plan(s) started; {running} already running; {failed} could not start.',
+  rollout_start_all_about: 'You can also start rollouts for every community below at once: their openings are spread between today and the full-coverage target, and each milestone gets its target date from that.',
+  rollout_start_all: 'Start rollouts for all {n} communities',
+  rollout_start_all_title: 'Start rollouts for {n} communities?',
+  rollout_start_all_consequence: 'Each community below starts its station rollout, openings spread up to {date}; milestone owners get reminders and delays escalate to supervisors. Communities already in a rollout are skipped.',
+  rollout_started_all: 'Rollouts started for {n} communities; {skipped} skipped.',
 };
