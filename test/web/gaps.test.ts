@@ -13,7 +13,8 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // digest sent now from the overview (POST /api/digest/run), confirmed, for supervisors and admins;
 // one case opened on its own and withdrawn, confirmed with the reason (case-calls/:id/cases/:caseId);
 // every station's plan state, and plans started for those without one (GET/POST /api/stations/plans);
-// rollouts started for every community without one (POST /api/rollout).
+// rollouts started for every community without one (POST /api/rollout); a community created on the
+// overview and renamed on its page by an admin (POST /api/communities).
 
 const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
 
@@ -235,4 +236,41 @@ describe('gap screens in a browser', () => {
     expect(running.sort()).toEqual([...waiting].sort());
     await page.getByTestId('start-all-rollouts').waitFor({ state: 'detached' });
   }, 240_000);
+
+  it('creates a community on the overview and renames it on its page, problems shown at their fields; only admins get the forms', async () => {
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'lead', 'lead password 123');
+    await page.goto(`${api.url}/communities/${WANMINGYUAN}?poll=1000`);
+    await page.getByTestId('community-facts').waitFor();
+    expect(await page.getByRole('button', { name: '编辑社区名称' }).count()).toBe(0);
+
+    await signInThroughForm(page, api.url, 'admin', 'admin password 1');
+    await page.getByRole('button', { name: '新增社区' }).click();
+    const form = page.getByRole('form', { name: '新增社区' });
+    await form.getByRole('button', { name: '保存' }).click();
+    const id = form.getByLabel('社区编号');
+    expect(await id.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('中文名称').getAttribute('aria-invalid')).toBe('true');
+    await id.fill('cn-bj-xicheng-zhanlanlu-web-new');
+    await form.getByLabel('中文名称').fill('网页新社区');
+    await form.getByLabel('英文名称').fill('Web New');
+    await form.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/communities\/cn-bj-xicheng-zhanlanlu-web-new$/);
+    const facts = page.getByTestId('community-facts');
+    await facts.getByText('网页新社区').waitFor();
+    expect((await store.db.selectFrom('communities').select(['street_id', 'name_en']).where('id', '=', 'cn-bj-xicheng-zhanlanlu-web-new').executeTakeFirstOrThrow()))
+      .toEqual({ street_id: STREET, name_en: 'Web New' });
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+
+    await page.getByRole('button', { name: '编辑社区名称' }).click();
+    const edit = page.getByRole('form', { name: '编辑社区名称' });
+    await edit.getByLabel('中文名称').fill('');
+    await edit.getByRole('button', { name: '保存' }).click();
+    await edit.locator('.field-error').first().waitFor();
+    expect(await edit.getByLabel('中文名称').getAttribute('aria-invalid')).toBe('true');
+    await edit.getByLabel('中文名称').fill('网页更名社区');
+    await edit.getByRole('button', { name: '保存' }).click();
+    await facts.getByText('网页更名社区').waitFor();
+    await edit.getByTestId('community-saved').waitFor();
+  });
 });

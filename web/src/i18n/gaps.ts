@@ -47,6 +47,15 @@ export const gapsZh = {
   rollout_start_all_title: '为 {n} 个社区启动建站？',
   rollout_start_all_consequence: '下列每个社区都会启动建站流程，开站日期依次排到 {date} 之前；里程碑负责人会收到提醒，延误会升级给督导。已在建站中的社区会被跳过。',
   rollout_started_all: '已为 {n} 个社区启动建站；跳过 {skipped} 个。',
+  communities_manage: '社区管理',
+  community_new: '新增社区',
+  community_edit: '编辑社区名称',
+  community_id: '社区编号',
+  community_id_hint: '字母、数字和 . _ -，如 cn-bj-xicheng-zhanlanlu-example；保存后不能更改。',
+  community_name_zh: '中文名称',
+  community_name_en: '英文名称',
+  community_is_placeholder: '占位社区（名称待核实）',
+  community_saved: '社区已保存。',
 };
 
 export const gapsEn: Record<keyof typeof gapsZh, string> = {
@@ -94,4 +103,13 @@ export const gapsEn: Record<keyof typeof gapsZh, string> = {
   rollout_start_all_title: 'Start rollouts for {n} communities?',
   rollout_start_all_consequence: 'Each community below starts its station rollout, openings spread up to {date}; milestone owners get reminders and delays escalate to supervisors. Communities already in a rollout are skipped.',
   rollout_started_all: 'Rollouts started for {n} communities; {skipped} skipped.',
+  communities_manage: 'Communities',
+  community_new: 'New community',
+  community_edit: "Edit the community's names",
+  community_id: 'Community id',
+  community_id_hint: 'Letters, digits, ".", "_" and "-", e.g. cn-bj-xicheng-zhanlanlu-example; it cannot change once saved.',
+  community_name_zh: 'Chinese name',
+  community_name_en: 'English name',
+  community_is_placeholder: 'Placeholder community (name to be confirmed)',
+  community_saved: 'Community saved.',
 };
