@@ -30,7 +30,6 @@ const ONE_SURFACE: Record<string, { surface: 'dashboard' | 'cli'; why: string }>
  */
 const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
   dashboard: [
-    'POST /api/workers',
     'GET /api/stations/:communityId/plan',
   ],
   cli: [],

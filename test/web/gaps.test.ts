@@ -14,7 +14,8 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // one case opened on its own and withdrawn, confirmed with the reason (case-calls/:id/cases/:caseId);
 // every station's plan state, and plans started for those without one (GET/POST /api/stations/plans);
 // rollouts started for every community without one (POST /api/rollout); a community created on the
-// overview and renamed on its page by an admin (POST /api/communities).
+// overview and renamed on its page by an admin (POST /api/communities); a worker added on the workers
+// page by an admin, never over an existing id (POST /api/workers).
 
 const OVERFLOW = '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()';
 
@@ -272,5 +273,44 @@ describe('gap screens in a browser', () => {
     await edit.getByRole('button', { name: '保存' }).click();
     await facts.getByText('网页更名社区').waitFor();
     await edit.getByTestId('community-saved').waitFor();
+  });
+
+  it('adds a worker on the workers page, refusing a taken id and naming bad fields at the field; only admins get the form', async () => {
+    const { page } = browser;
+    await signInThroughForm(page, api.url, 'supervisor', 'supervisor password');
+    await page.goto(`${api.url}/workers?poll=1000`);
+    await page.getByRole('heading', { name: '选择社工' }).waitFor();
+    expect(await page.getByRole('button', { name: '新增社工档案' }).count()).toBe(0);
+
+    await signInThroughForm(page, api.url, 'admin', 'admin password 1');
+    await page.goto(`${api.url}/workers?poll=1000`);
+    await page.getByRole('button', { name: '新增社工档案' }).click();
+    const form = page.getByRole('form', { name: '新增社工档案' });
+    const id = form.getByLabel('社工编号');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.locator('.field-error').first().waitFor();
+    expect(await id.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('姓名').getAttribute('aria-invalid')).toBe('true');
+
+    const leadName = (await store.db.selectFrom('workers').select('name').where('id', '=', 'w-wanmingyuan-lead').executeTakeFirstOrThrow()).name;
+    await id.fill('w-wanmingyuan-lead');
+    await form.getByLabel('姓名').fill('网页新社工');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.getByText('该编号已被使用').waitFor();
+    expect(await form.getByLabel('姓名').getAttribute('aria-invalid')).toBeNull();
+    expect((await store.db.selectFrom('workers').select('name').where('id', '=', 'w-wanmingyuan-lead').executeTakeFirstOrThrow()).name).toBe(leadName);
+
+    await id.fill('w-web-new-01');
+    await form.getByLabel('所在社区').selectOption(WANMINGYUAN);
+    await form.getByLabel('电子邮箱').fill('not an address');
+    await form.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => form.getByLabel('电子邮箱').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('姓名').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.evaluate(OVERFLOW)).toBeLessThanOrEqual(1);
+    await form.getByLabel('电子邮箱').fill('web.new@example.org');
+    await form.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/workers\/w-web-new-01$/);
+    expect(await store.db.selectFrom('workers').select(['name', 'community_id', 'org_unit_id', 'email', 'position']).where('id', '=', 'w-web-new-01').executeTakeFirstOrThrow())
+      .toEqual({ name: '网页新社工', community_id: WANMINGYUAN, org_unit_id: WANMINGYUAN, email: 'web.new@example.org', position: 'social_worker' });
   });
 });

@@ -56,6 +56,11 @@ export const gapsZh = {
   community_name_en: '英文名称',
   community_is_placeholder: '占位社区（名称待核实）',
   community_saved: '社区已保存。',
+  worker_new: '新增社工档案',
+  worker_id_taken: '该编号已被使用：请换一个编号。',
+  worker_email: '电子邮箱',
+  worker_phone: '电话',
+  worker_channels: '通知渠道',
 };
 
 export const gapsEn: Record<keyof typeof gapsZh, string> = {
@@ -112,4 +117,9 @@ export const gapsEn: Record<keyof typeof gapsZh, string> = {
   community_name_en: 'English name',
   community_is_placeholder: 'Placeholder community (name to be confirmed)',
   community_saved: 'Community saved.',
+  worker_new: 'New worker',
+  worker_id_taken: 'This id is taken already: choose another.',
+  worker_email: 'E-mail',
+  worker_phone: 'Phone',
+  worker_channels: 'Notification channels',
 };
