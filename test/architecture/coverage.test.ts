@@ -30,6 +30,8 @@ const ONE_SURFACE: Record<string, { surface: 'dashboard' | 'cli'; why: string }>
  */
 const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
   dashboard: [
+    // The station page reads /plan/live, which already answers from the records store when the
+    // workflow cannot; a second, client-side fallback to the stored plan would only repeat it.
     'GET /api/stations/:communityId/plan',
   ],
   cli: [],
