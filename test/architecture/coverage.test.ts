@@ -30,13 +30,9 @@ const ONE_SURFACE: Record<string, { surface: 'dashboard' | 'cli'; why: string }>
  */
 const KNOWN_GAPS: Record<'dashboard' | 'cli', string[]> = {
   dashboard: [
-    'POST /api/communities', 'POST /api/workers', 'GET /api/me',
-    'POST /api/rollout', 'GET /api/stations/plans',
-    'POST /api/stations/plans', 'GET /api/stations/:communityId/plan',
-    'POST /api/digest/run',
-    // Issue 15's case calls: the dashboard lists a call's cases and saves them, but has no screen yet
-    // to open one case on its own or to withdraw it (the CLI has both).
-    'GET /api/case-calls/:callId/cases/:caseId', 'POST /api/case-calls/:callId/cases/:caseId/withdraw',
+    // The station page reads /plan/live, which already answers from the records store when the
+    // workflow cannot; a second, client-side fallback to the stored plan would only repeat it.
+    'GET /api/stations/:communityId/plan',
   ],
   cli: [],
 };

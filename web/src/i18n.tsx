@@ -7,6 +7,7 @@ import { requestsEn, requestsZh } from './i18n/requests.js';
 import { modelEn, modelZh } from './i18n/model.js';
 import { partnersEn, partnersZh } from './i18n/partners.js';
 import { adminEn, adminZh } from './i18n/admin.js';
+import { gapsEn, gapsZh } from './i18n/gaps.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -231,6 +232,7 @@ const zh = {
   ...modelZh,
   ...partnersZh,
   ...adminZh,
+  ...gapsZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -455,6 +457,7 @@ const en: Record<MessageKey, string> = {
   ...modelEn,
   ...partnersEn,
   ...adminEn,
+  ...gapsEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

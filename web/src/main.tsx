@@ -4,7 +4,7 @@ import { api, ApiError, setProblemWriter, setSignedOutHandler, unwrap } from './
 import { ErrorNote, Loading } from './components.js';
 import { describeProblem } from './errors.js';
 import { I18nContext, initialLocale, localized, translator, type I18n, type Locale, type MessageKey } from './i18n.js';
-import { AccountPage } from './pages/account.js';
+import { AccountPage, MyWorkerSection } from './pages/account.js';
 import { CalendarFeedSection } from './pages/calendar-feed.js';
 import { AuditPage } from './pages/audit.js';
 import { CasesPage } from './pages/cases.js';
@@ -176,7 +176,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/posts', path) && can(session, 'services.view')) return <PostsPage session={session} />;
   if (matchPath('/partners', path) && can(session, 'partners.view')) return <PartnersPage session={session} />;
   if (matchPath('/services', path) && can(session, 'services.view')) return <ServicesPage session={session} communityId={search.get('communityId') ?? undefined} />;
-  if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} />;
+  if ((params = matchPath('/cases/:callId?', path))) return <CasesPage session={session} callId={params.callId || undefined} caseId={search.get('case') || undefined} />;
   if (matchPath('/manual', path)) return <ManualPage search={search} />;
   if ((params = matchPath('/requests/:requestId?', path))) return <RequestsPage session={session} requestId={params.requestId || undefined} />;
   if (matchPath('/inbox', path)) return <InboxPage session={session} onlyUnread={search.get('unread') === '1'} />;
@@ -185,7 +185,7 @@ function Page({ session, path, search }: { session: SessionInfo; path: string; s
   if (matchPath('/tokens', path) && can(session, 'tokens.manage')) return <TokensPage session={session} />;
   if (matchPath('/audit', path) && can(session, 'audit.view')) return <AuditPage />;
   if ((params = matchPath('/communities/:communityId', path))) return <CommunityPage session={session} communityId={params.communityId!} />;
-  if (matchPath('/account', path)) return <div className="stack"><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;
+  if (matchPath('/account', path)) return <div className="stack"><MyWorkerSection session={session} /><AccountPage session={session} /><CalendarFeedSection session={session} /></div>;
   return <OverviewPage session={session} />;
 }
 

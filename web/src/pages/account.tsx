@@ -1,9 +1,50 @@
 import { type FormEvent, useState } from 'react';
 import { api, unwrap } from '../api/client.js';
-import { ErrorNote, FieldError, Section } from '../components.js';
-import { useAction } from '../hooks.js';
-import { useI18n } from '../i18n.js';
-import type { SessionInfo } from '../session.js';
+import { ErrorNote, FieldError, Loadable, Section } from '../components.js';
+import { useAction, usePolled } from '../hooks.js';
+import { localized, translateKey, useI18n } from '../i18n.js';
+import { nameOf } from '../names.js';
+import { linkProps } from '../router.js';
+import { can, type SessionInfo } from '../session.js';
+
+/**
+ * Who this sign-in is (`GET /api/me`): role, scope and the worker record it acts for, or that it
+ * acts for none, so escalations, the inbox and the calendar feed cannot reach it.
+ */
+export function MyWorkerSection({ session }: { session: SessionInfo }) {
+  const { t, locale } = useI18n();
+  const me = usePolled(() => unwrap(api.GET('/api/me')), 'me', 300_000);
+  return (
+    <Section title={t('my_worker_record')} id="me">
+      <Loadable state={me}>
+        {(data) => (
+          <>
+            <dl className="facts" data-testid="my-record">
+              <dt>{t('my_role')}</dt>
+              <dd>{translateKey(t, 'role', data.role)}</dd>
+              <dt>{t('my_scope')}</dt>
+              <dd>{localized(locale, data.scope.name)}</dd>
+              {data.worker ? (
+                <>
+                  <dt>{t('my_worker_name')}</dt>
+                  <dd>{data.worker.name}</dd>
+                  <dt>{t('my_worker_position')}</dt>
+                  <dd>{translateKey(t, 'position', data.worker.position)}</dd>
+                  <dt>{t('my_worker_community')}</dt>
+                  <dd>{data.worker.communityId ? <a {...linkProps(`/communities/${encodeURIComponent(data.worker.communityId)}`)}>{nameOf(data.worker.communityId, locale) ?? data.worker.communityId}</a> : t('my_worker_no_community')}</dd>
+                </>
+              ) : null}
+            </dl>
+            {data.worker && can(session, 'worker.view')
+              ? <p><a {...linkProps(`/workers/${encodeURIComponent(data.worker.id)}`)}>{t('my_worker_ladder')}</a></p>
+              : null}
+            {data.worker ? null : <p className="note" role="status" data-testid="account-no-worker">{t('account_no_worker')}</p>}
+          </>
+        )}
+      </Loadable>
+    </Section>
+  );
+}
 
 /**
  * The signed-in user's own account: change the password (the current one is required). After an

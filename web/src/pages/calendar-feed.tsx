@@ -19,7 +19,7 @@ export function CalendarFeedSection({ session }: { session: SessionInfo }) {
   if (!session.principal.workerId) {
     return (
       <Section title={t('calendar_feed')} id="calendar">
-        <p className="note" role="status" data-testid="account-no-worker">{t('account_no_worker')}</p>
+        <p className="muted">{t('calendar_feed_needs_worker')}</p>
       </Section>
     );
   }

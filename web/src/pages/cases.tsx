@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { api, unwrap, type Answer } from '../api/client.js';
 import { Attachments } from '../attachments.js';
 import { Badge, ErrorNote, Loadable, Section } from '../components.js';
+import { ConfirmAction } from '../confirm.js';
 import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
@@ -18,8 +19,8 @@ type CaseKind = CallDetail['kinds'][number];
 const KINDS: readonly CaseKind[] = ['casework', 'group', 'community'];
 const PHASE_TONE: Record<string, string> = { submission: 'info', review: 'warn', selection: 'warn', published: 'ok', cancelled: 'muted' };
 
-export function CasesPage({ session, callId }: { session: SessionInfo; callId?: string }) {
-  return callId ? <CallPage key={callId} session={session} callId={callId} /> : <CallList session={session} />;
+export function CasesPage({ session, callId, caseId }: { session: SessionInfo; callId?: string; caseId?: string }) {
+  return callId ? <CallPage key={callId} session={session} callId={callId} caseId={caseId} /> : <CallList session={session} />;
 }
 
 function CallList({ session }: { session: SessionInfo }) {
@@ -92,7 +93,7 @@ function OpenCallForm() {
   );
 }
 
-function CallPage({ session, callId }: { session: SessionInfo; callId: string }) {
+function CallPage({ session, callId, caseId }: { session: SessionInfo; callId: string; caseId?: string }) {
   const { t, locale } = useI18n();
   const call = usePolled(() => unwrap(api.GET('/api/case-calls/{callId}', { params: { path: { callId } } })), `call:${callId}`);
   return (
@@ -108,6 +109,7 @@ function CallPage({ session, callId }: { session: SessionInfo; callId: string })
             {data.phase === 'published' ? <p><a {...linkProps(`/cases/${encodeURIComponent(callId)}?collection=1`)}>{t('collection')}</a> · <a href={`/api/case-calls/${encodeURIComponent(callId)}/collection.pdf`}>{t('collection_pdf')}</a></p> : null}
           </Section>
           {data.phase === 'published' && new URLSearchParams(window.location.search).get('collection') === '1' ? <Collection callId={callId} /> : null}
+          {caseId ? <CaseView key={caseId} session={session} call={data} caseId={caseId} onChange={call.reload} /> : null}
           <CaseList session={session} call={data} onChange={call.reload} />
           {data.phase === 'submission' && can(session, 'attachments.add') ? <CaseForm session={session} call={data} onChange={call.reload} /> : null}
           {can(session, 'stage.sign_off') ? <Organiser call={data} onChange={call.reload} /> : null}
@@ -134,7 +136,7 @@ function CaseList({ session, call, onChange }: { session: SessionInfo; call: Cal
             return (
               <li key={entry.id} className="task" data-case={entry.id}>
                 <div className="task-head">
-                  <strong>{entry.title}</strong>
+                  <a {...linkProps(`/cases/${encodeURIComponent(call.id)}?case=${encodeURIComponent(entry.id)}`)}><strong>{entry.title}</strong></a>
                   <Badge tone={entry.status === 'submitted' ? 'ok' : 'muted'}>{translateKey(t, 'case_status', entry.status)}</Badge>
                   <span className="muted">{localized(locale, entry.communityName)} · {translateKey(t, 'case_kind', entry.kind)}</span>
                   {scored ? <span>{t('mean_score')} {scored.mean ?? '—'} · {t('spread')} {scored.spread ?? '—'} {scored.spreadFlagged ? <Badge tone="warn">{t('spread_flagged')}</Badge> : null}</span> : null}
@@ -149,6 +151,69 @@ function CaseList({ session, call, onChange }: { session: SessionInfo; call: Cal
           })}
         </ul>
       )}
+    </Section>
+  );
+}
+
+const CASE_TEXTS = ['background', 'needsAssessment', 'process', 'outcomes', 'reflection'] as const;
+
+/**
+ * One case on its own (`?case=` on the call's page): its text and files, and — for the station
+ * roles whose scope holds the case, while the call is not over — withdrawing it, with the reason.
+ */
+function CaseView({ session, call, caseId, onChange }: { session: SessionInfo; call: CallDetail; caseId: string; onChange(): void }) {
+  const { t, locale } = useI18n();
+  const path = { params: { path: { callId: call.id, caseId } } };
+  const entry = usePolled(() => unwrap(api.GET('/api/case-calls/{callId}/cases/{caseId}', path)), `case:${call.id}:${caseId}`, 60_000);
+  const withdraw = useAction();
+  const callOpen = call.phase !== 'published' && call.phase !== 'cancelled';
+  return (
+    <Section title={entry.data?.title ?? t('case')} id="case" actions={<a {...linkProps(`/cases/${encodeURIComponent(call.id)}`)}>{t('close_case')}</a>}>
+      <Loadable state={entry}>
+        {(data) => {
+          // Station leads withdraw their own station's cases; supervisors and admins any in their scope.
+          const mayWithdraw = can(session, 'cases.withdraw') && callOpen && data.status !== 'withdrawn'
+            && (session.principal.role !== 'station_lead' || session.principal.scopeId === data.communityId);
+          return (
+            <div className="stack" data-testid="case-view">
+              <p>
+                <Badge tone={data.status === 'submitted' ? 'ok' : 'muted'}>{translateKey(t, 'case_status', data.status)}</Badge>{' '}
+                <span className="muted">{localized(locale, data.communityName)} · {translateKey(t, 'case_kind', data.kind)} · {formatDateTime(data.updatedAt, locale)}</span>
+              </p>
+              <dl className="guidance">
+                {CASE_TEXTS.map((name) => (
+                  <Fragment key={name}>
+                    <dt>{t(`case_${name}`)}</dt>
+                    <dd className="breakable">{data[name] || '—'}</dd>
+                  </Fragment>
+                ))}
+              </dl>
+              {can(session, 'attachments.view') ? <Attachments ownerKind="case" ownerId={data.id} canAttach={false} /> : null}
+              {mayWithdraw ? (
+                <div className="buttons">
+                  <ConfirmAction
+                    label={t('withdraw_case')}
+                    title={t('withdraw_case_title')}
+                    consequence={<p>{t('withdraw_case_consequence')}</p>}
+                    reason={{ label: t('withdraw_case_reason'), required: true }}
+                    confirmLabel={t('withdraw_case')}
+                    tone="danger"
+                    running={withdraw.running}
+                    error={withdraw.error}
+                    onConfirm={async ({ reason }) => {
+                      const done = await withdraw.run(() => unwrap(api.POST('/api/case-calls/{callId}/cases/{caseId}/withdraw', { ...path, body: { reason } })));
+                      if (!done) return false;
+                      entry.reload();
+                      onChange();
+                      return true;
+                    }}
+                  />
+                </div>
+              ) : null}
+            </div>
+          );
+        }}
+      </Loadable>
     </Section>
   );
 }

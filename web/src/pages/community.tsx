@@ -5,6 +5,7 @@ import { localized, translateKey, useI18n } from '../i18n.js';
 import { nameOf } from '../names.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
+import { CommunityForm } from './community-form.js';
 
 // One community, reached from the overview's tiles and the rollout lists: its names and street,
 // its station (status, opening date), its rollout's milestones for roles that see rollouts, and
@@ -49,6 +50,10 @@ export function CommunityPage({ session, communityId }: { session: SessionInfo; 
                 {can(session, 'services.view') ? <a className="button" {...linkProps(`/services?communityId=${encodeURIComponent(communityId)}`)}>{t('community_open_services')}</a> : null}
                 {can(session, 'rollout.view') ? <a className="button" {...linkProps('/rollout')}>{t('community_open_rollout')}</a> : null}
               </p>
+              {can(session, 'communities.manage') ? (
+                <CommunityForm session={session} streets={[data.streetId]} onSaved={community.reload}
+                  existing={{ id: data.id, streetId: data.streetId, nameZh: data.name.zh, nameEn: data.name.en, isPlaceholder: data.isPlaceholder }} />
+              ) : null}
             </Section>
           );
         }}

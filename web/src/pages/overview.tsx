@@ -10,6 +10,8 @@ import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { beijingWeek, sessionPhase } from '../time.js';
+import { CommunityForm, openCommunity } from './community-form.js';
+import { DigestSection } from './digest.js';
 
 type OverduePage = Answer<'/api/stations/overdue'>;
 
@@ -115,6 +117,15 @@ export function OverviewPage({ session }: { session: SessionInfo }) {
       {can(session, 'training.view') ? (
         <Section title={t('upcoming_sessions')}>
           <Loadable state={cycles}>{(data) => <UpcomingSessions cycles={data} />}</Loadable>
+        </Section>
+      ) : null}
+
+      {can(session, 'digest.run') ? <DigestSection /> : null}
+
+      {can(session, 'communities.manage') && communities.data ? (
+        <Section title={t('communities_manage')} id="communities-manage">
+          <CommunityForm session={session} onSaved={openCommunity}
+            streets={[...new Set([...(session.scope?.kind === 'street' ? [session.scope.id] : []), ...communities.data.items.map((c) => c.streetId)])]} />
         </Section>
       ) : null}
     </div>

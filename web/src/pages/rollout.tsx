@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { AttachmentsToggle } from '../attachments.js';
-import { api, unwrap, type Answer } from '../api/client.js';
+import { api, ApiError, unwrap, type Answer } from '../api/client.js';
 import { Badge, Empty, ErrorNote, FieldError, Loadable, Pager, Section, When } from '../components.js';
 import { Downloads } from '../downloads.js';
 import { useAction, usePolled } from '../hooks.js';
@@ -8,6 +8,7 @@ import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
 import { formatDateTime, shanghaiToday } from '../time.js';
+import { ConfirmAction } from '../confirm.js';
 import { ConfirmDialog, Disclosure, EvidenceLinks, linksFrom, notLinksIn, WorkerPicker } from '../widgets.js';
 
 // Station rollout to every community: coverage and the projected full-coverage date; every
@@ -88,6 +89,7 @@ function WithoutStation({ session, coverage, onChange }: { session: SessionInfo;
     .sort((a, b) => Number(a.isPlaceholder) - Number(b.isPlaceholder) || a.communityId.localeCompare(b.communityId));
   return (
     <Section title={`${t('rollout_without_station')} (${waiting.length})`} id="without-station">
+      {can(session, 'rollout.manage') ? <StartAll count={waiting.length} names={waiting.map((c) => localized(locale, c.name))} onChange={onChange} /> : null}
       {waiting.length === 0 ? <Empty>{t('rollout_all_covered')}</Empty> : (
         <ul className="rollouts">
           {waiting.map((community) => (
@@ -108,6 +110,69 @@ function WithoutStation({ session, coverage, onChange }: { session: SessionInfo;
         </ul>
       )}
     </Section>
+  );
+}
+
+/**
+ * Starts rollouts for every community in the list at once (`POST /api/rollout`), openings spread up
+ * to a full-coverage date, after a confirmation naming them; a refused date or owner is shown at its field.
+ */
+function StartAll({ count, names, onChange }: { count: number; names: string[]; onChange(): void }) {
+  const { t } = useI18n();
+  const start = useAction();
+  const [targetDate, setTargetDate] = useState('');
+  const [owner, setOwner] = useState('');
+  const [started, setStarted] = useState<{ started: number; skipped: number }>();
+  const dateError = start.error?.fieldMessage('targetDate');
+  const ownerError = start.error?.fieldMessage('owner');
+  const done = started ? <p className="note ok" role="status" data-testid="rollouts-started">{t('rollout_started_all', { n: started.started, skipped: started.skipped })}</p> : null;
+  // Nothing left to start: only what the last start did, if anything.
+  if (count === 0) return done;
+  return (
+    <div className="actions" data-testid="start-all-rollouts">
+      <p>{t('rollout_start_all_about')}</p>
+      <div className="form columns">
+        <label>{t('rollout_target_full')}
+          <input type="date" name="full-coverage-target" required min={shanghaiToday()} value={targetDate} onChange={(event) => setTargetDate(event.target.value)}
+            aria-invalid={dateError ? true : undefined} aria-describedby="start-all-target-error" />
+          <FieldError id="start-all-target-error" message={dateError} />
+        </label>
+      </div>
+      <WorkerPicker id="start-all-owner" label={t('rollout_owner')} value={owner} onChange={setOwner} error={ownerError} />
+      <div className="buttons">
+        <ConfirmAction
+          label={t('rollout_start_all', { n: count })}
+          title={t('rollout_start_all_title', { n: count })}
+          consequence={(
+            <>
+              <p>{t('rollout_start_all_consequence', { date: targetDate })}</p>
+              <ul>{names.map((name, index) => <li key={index}>{name}</li>)}</ul>
+            </>
+          )}
+          confirmLabel={t('rollout_start')}
+          tone="primary"
+          disabled={!targetDate}
+          running={start.running}
+          error={start.error}
+          onConfirm={async () => {
+            setStarted(undefined);
+            let refused: unknown;
+            const done = await start.run(() => unwrap(api.POST('/api/rollout', { body: { targetDate, ...(owner ? { owner } : {}) } })).catch((error: unknown) => {
+              refused = error;
+              throw error;
+            }));
+            if (done) {
+              setStarted({ started: done.started.length, skipped: done.skipped.length });
+              onChange();
+              return true;
+            }
+            // A refused date or owner is shown at its field, so the dialog gives way to it.
+            return refused instanceof ApiError && Boolean(refused.fieldMessage('targetDate') || refused.fieldMessage('owner'));
+          }}
+        />
+      </div>
+      {done}
+    </div>
   );
 }
 

@@ -6,6 +6,7 @@ import { usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
+import { WorkerForm } from './worker-form.js';
 
 type Ladder = Answer<'/api/workers/{workerId}/ladder'>;
 type LadderDimension = Ladder['dimensions'][number];
@@ -20,6 +21,7 @@ export function WorkerPage({ session, workerId }: { session: SessionInfo; worker
   return (
     <div className="stack">
       {can(session, 'worker.list') ? <WorkerList selected={selected} /> : null}
+      {can(session, 'workers.manage') && !selected ? <WorkerForm session={session} /> : null}
       {selected ? <LadderView key={selected} workerId={selected} /> : null}
     </div>
   );
