@@ -66,7 +66,7 @@ describe('a training cycle from launch to its report, in the dashboard', () => {
         await form.getByLabel('分数').fill(worker.score);
         await form.getByRole('button', { name: '登记考核' }).click();
         return false;
-      }, { timeout: 60_000, intervals: [3_000] }).toBe(true);
+      }, { timeout: 60_000, interval: 3_000 }).toBe(true);
       expect(await recorded()).toBe(1);
     }
 
