@@ -274,7 +274,12 @@ export async function registerNamespaces(address: string, namespaces: string[], 
           const existing = await connection.operatorService.listSearchAttributes({ namespace });
           const missing = Object.fromEntries(Object.entries(wanted).filter(([name]) => !(name in (existing.customAttributes ?? {}))));
           if (Object.keys(missing).length > 0) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-          await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+          // Listed is not yet usable: the frontend validates a start's search attributes against its
+          // own namespace cache, which learns the new mapping later. A query naming every one of
+          // them fails until it has.
+          const names = Object.keys(wanted);
+          const query = names.length > 0 ? names.map((name) => `${name} IS NULL`).join(' AND ') : undefined;
+          await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1, ...(query ? { query } : {}) });
           break;
         } catch (error) {
           if (Date.now() > deadline) throw new Error(`could not set up namespace ${namespace}: ${(error as Error).message}`);

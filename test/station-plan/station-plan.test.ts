@@ -140,6 +140,8 @@ describe('stationPlan workflow', () => {
     await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-posts', evidence: evidence('with duty hours') }] });
     await handle.executeUpdate(planUpdates.signOff, { args: [{ by: 'supervisor', stage: 'guide' }] });
     expect((await getLatestPlan(store.db, community))!.currentStage).toBe('support');
+    // The reopened task's notice is sent by an activity after the send-back: wait for it.
+    await eventually('the reopened task\'s notice', async () => (await planNotifications(store, planId)).some((row) => row.kind === 'task_due' && row.idempotency_key.includes('sent-back')));
     const rows = await planNotifications(store, planId);
     expect(rows.filter((row) => row.kind === 'task_due' && row.idempotency_key.includes('sent-back'))).toHaveLength(1);
     expect(rows.filter((row) => row.kind === 'sign_off_requested').length).toBeGreaterThanOrEqual(1);
