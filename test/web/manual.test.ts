@@ -1,9 +1,8 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
 
 // The work manual page in headless Chromium against the real API: a supervisor reads version 1
@@ -12,23 +11,22 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // lead reads the same manual but is offered no draft, no editing and no publishing.
 describe('work manual page in a browser', () => {
   let store: TestStore;
-  let temporal: Client;
+  let harness: Harness;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true, today: '2026-11-18' });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
+    // The API alone (no workflow runs here) over the default data, serving the built dashboard.
+    harness = await startHarness({ name: 'web-manual', seed: true, today: '2026-11-18' , worker: false, api: { app: { staticDir: builtDashboard() } } });
+    ({ store } = harness);
+    api = harness.api!;
     await createUser(store.db, { username: 'man.supervisor', displayName: '中心督导', password: 'supervisor pass 123', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
     await createUser(store.db, { username: 'man.lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
     browser = await openBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('lets a supervisor draft, edit and publish a version, then shows it and the diff', async () => {

@@ -1,10 +1,9 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/domain/time.js';
 import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
 
 // The five-party page in headless Chromium against the real API: a station lead registers an
@@ -13,23 +12,22 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // a viewer gets no such page and reads the index on the overview.
 describe('five-party page in a browser', () => {
   let store: TestStore;
-  let temporal: Client;
+  let harness: Harness;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true, today: shanghaiDate(new Date()) });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
+    // The API alone (no workflow runs here) over the default data, serving the built dashboard.
+    harness = await startHarness({ name: 'web-partners', seed: true, today: shanghaiDate(new Date()) , worker: false, api: { app: { staticDir: builtDashboard() } } });
+    ({ store } = harness);
+    api = harness.api!;
     await createUser(store.db, { username: 'fp.lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
     await createUser(store.db, { username: 'fp.viewer', displayName: '街道领导', password: 'viewer password 12', role: 'viewer', scopeId: STREET });
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('lets a station lead register an organisation, a volunteer, hours and a resource, showing names only on request', async () => {

@@ -1,12 +1,11 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
 
 // The services page in headless Chromium against the real API: residents served by month from the
@@ -14,23 +13,22 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // a station lead writes and reads (the read audited) while a viewer is offered none.
 describe('services page in a browser', () => {
   let store: TestStore;
-  let temporal: Client;
+  let harness: Harness;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true, today: '2026-11-18' });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
+    // The API alone (no workflow runs here) over the default data, serving the built dashboard.
+    harness = await startHarness({ name: 'web-services', seed: true, today: '2026-11-18' , worker: false, api: { app: { staticDir: builtDashboard() } } });
+    ({ store } = harness);
+    api = harness.api!;
     await createUser(store.db, { username: 'svc.lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
     await createUser(store.db, { username: 'svc.viewer', displayName: '街道领导', password: 'viewer password 12', role: 'viewer', scopeId: STREET });
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('records a service, refuses a bad spreadsheet line by line, and keeps a case file to the station lead', async () => {
