@@ -83,11 +83,14 @@ describe('a station plan from start to completed, in the dashboard', () => {
     const planned = await visits.locator('tr[data-visit]').count();
     expect(planned).toBeGreaterThan(0);
     for (let no = 1; no <= planned; no += 1) {
-      await visits.getByRole('button', { name: '记录督导走访' }).click();
+      // The disclosure's own button (its form closed), not the form's submit button of the same name.
+      await visits.locator('button[aria-expanded="false"]', { hasText: '记录督导走访' }).click();
       const form = visits.getByRole('form', { name: '记录督导走访' });
       await form.getByLabel('走访发现').fill(`第 ${no} 次走访：台账规范`);
       await form.getByRole('button', { name: '记录督导走访' }).click();
       await expect.poll(() => visits.locator(`tr[data-visit="${no}"]`).textContent(), { timeout: 30_000 }).toContain(`第 ${no} 次走访`);
+      // The form closes once the answer is in; the next visit opens it afresh.
+      await form.waitFor({ state: 'detached', timeout: 30_000 });
     }
     const evaluation = page.locator('#evaluation');
     await evaluation.getByRole('button', { name: '填写评估' }).click();
