@@ -107,6 +107,7 @@ export const ERROR_REASONS = {
   visits_all_recorded: 'every supervision visit is recorded (values.count)',
   evaluation_already_recorded: 'the evaluation is already recorded',
   scores_invalid: 'the scores are invalid (values.problems)',
+  qualities_invalid: 'the quality scores are invalid (values.problems)',
   comments_required: 'comments are required',
   reschedule_delta_invalid: 'the shift must be a whole, non-zero number of working days, at most 260',
   // Training cycles and ladders.

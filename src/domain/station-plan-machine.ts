@@ -2,11 +2,11 @@ import type { NotifyRequest } from './notifications.js';
 import { planNoticeData, taskKey, taskNoticeData, type PlanContext } from './station-plan-notices.js';
 import { planTaskView, type PlanTaskView } from './station-plan-view.js';
 import {
-  addEvent, buildPlanReport, dueAfterWorkingDays, findStage, openStage, refreshStageReadiness, shiftInstant, stageIndex,
-  type FollowUpAction, type MainTaskScores, type PlanEvaluation, type PlanStatus, type PlanTaskState, type StationPlanState,
-  type TaskEvidence,
+  addEvent, buildPlanReport, dueAfterWorkingDays, findStage, openStage, refreshStageReadiness, rubricAverage, shiftInstant, stageIndex,
+  type FollowUpAction, type MainTaskScores, type PlanEvaluation, type PlanStatus, type PlanTaskState, type QualityScores,
+  type StationPlanState, type TaskEvidence,
 } from './station-plan.js';
-import { MAIN_TASKS, type MainTask, type Stage } from './types.js';
+import { MAIN_TASKS, STATION_QUALITIES, type MainTask, type Stage } from './types.js';
 
 // The station plan's state machine: each change a request makes to the live state, and what the
 // workflow must then do about it — which records to mirror, what to tell whom, where the Stage
@@ -43,6 +43,8 @@ export interface RecordVisitRequest extends PlanActor {
 }
 export interface EvaluationRequest extends PlanActor {
   scores: MainTaskScores;
+  /** The second rubric, the station's five qualities; optional. */
+  qualities?: QualityScores | null;
   comments: string;
 }
 export interface PauseRequest extends PlanActor {
@@ -214,15 +216,21 @@ export function recordVisit(
   return { change, answer: { visitNo: visit.no, followUpTaskIds: [...visit.followUpTaskIds] } };
 }
 
-/** Records the evaluation: a score per main task and their average (two decimals). */
+/**
+ * Records the evaluation: a score per main task and their average (two decimals) and, when given,
+ * a score per quality of the station's operating pattern and their average.
+ */
 export function submitEvaluation(state: StationPlanState, _plan: PlanContext, request: EvaluationRequest, now: number): PlanOutcome<PlanEvaluation> {
   const change = emptyChange();
   const scores = Object.fromEntries(MAIN_TASKS.map((key) => [key, request.scores[key]])) as Record<MainTask, number>;
-  const average = Math.round((MAIN_TASKS.reduce((sum, key) => sum + scores[key], 0) / MAIN_TASKS.length) * 100) / 100;
-  const evaluation: PlanEvaluation = { scores, average, comments: request.comments, by: request.by, at: now };
+  const average = rubricAverage(MAIN_TASKS, scores);
+  const given = request.qualities;
+  const qualityScores = given ? Object.fromEntries(STATION_QUALITIES.map((key) => [key, given[key]])) as QualityScores : null;
+  const qualities = qualityScores ? { scores: qualityScores, average: rubricAverage(STATION_QUALITIES, qualityScores) } : null;
+  const evaluation: PlanEvaluation = { scores, average, qualities, comments: request.comments, by: request.by, at: now };
   state.evaluation = evaluation;
   change.evaluation = true;
-  addEvent(state, now, 'evaluated', request.by, { average });
+  addEvent(state, now, 'evaluated', request.by, qualities ? { average, qualityAverage: qualities.average } : { average });
   refreshStageReadiness(state, 'supervise', now);
   return { change, answer: evaluation };
 }

@@ -3,7 +3,7 @@ import type {
   CancelPlanRequest, CompleteTaskRequest, EvaluationRequest, RecordVisitRequest, RescheduleRequest, SendBackRequest, SignOffRequest,
 } from './station-plan-machine.js';
 import { scoreProblems, signOffBlockers, stageIndex, type StationPlanState } from './station-plan.js';
-import { MAIN_TASKS, type Stage } from './types.js';
+import { MAIN_TASKS, STATION_QUALITIES, type Stage } from './types.js';
 
 // Whether a request applies to the plan as it stands: each validator returns the refusal, with
 // its reason, or null. The workflow's update validators throw the refusal; the signal logs it.
@@ -103,6 +103,10 @@ export function evaluationRejection(state: StationPlanState, request: Evaluation
   if (state.evaluation) return conflict('evaluation_already_recorded', 'the evaluation is already recorded');
   const problems = scoreProblems((request.scores ?? {}) as Record<string, unknown>);
   if (problems.length > 0) return invalid('scores_invalid', `invalid scores: ${problems.join('; ')}`, { problems });
+  if (request.qualities != null) {
+    const qualityProblems = scoreProblems(request.qualities as Record<string, unknown>, STATION_QUALITIES, 'a quality of the operating pattern');
+    if (qualityProblems.length > 0) return invalid('qualities_invalid', `invalid quality scores: ${qualityProblems.join('; ')}`, { problems: qualityProblems });
+  }
   if (typeof request.comments !== 'string') return invalid('comments_required', 'comments are required');
   return null;
 }

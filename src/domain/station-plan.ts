@@ -2,7 +2,7 @@ import { DAY_MS, shanghaiDate, shanghaiInstant } from './time.js';
 import { addWorkingDays, nthWorkingDayAfter, nthWorkingDayBefore, WEEKDAY_CALENDAR, type WorkCalendar } from './calendar.js';
 import type { PlanTemplate, TaskGuidance } from './plan-template.js';
 import type { ReminderPolicy } from './reminders.js';
-import { MAIN_TASKS, STAGES, type Localized, type MainTask, type Stage } from './types.js';
+import { MAIN_TASKS, STAGES, type Localized, type MainTask, type Stage, type StationQuality } from './types.js';
 
 // The station plan's data and its pure rules, shared by the stationPlan workflow (which owns the
 // live state), the service that starts it (which writes the first records-store snapshot) and the
@@ -133,10 +133,19 @@ export interface SupervisionVisitState {
 }
 
 export type MainTaskScores = Record<MainTask, number>;
+export type QualityScores = Record<StationQuality, number>;
+
+/** The second rubric of the evaluation: the five qualities of the station's operating pattern. */
+export interface QualityEvaluation {
+  scores: QualityScores;
+  average: number;
+}
 
 export interface PlanEvaluation {
   scores: MainTaskScores;
   average: number;
+  /** Absent in evaluations recorded before the second rubric existed, null when it was not scored. */
+  qualities?: QualityEvaluation | null;
   comments: string;
   by: string;
   at: number;
@@ -200,7 +209,7 @@ export interface PlanReport {
   tasks: { total: number; done: number; onTime: number; late: number; followUps: number };
   byMainTask: Record<MainTask, { tasks: number; done: number; score: number | null }>;
   visits: { planned: number; recorded: number; missed: number; followUps: number };
-  evaluation: { scores: MainTaskScores; average: number; comments: string; by: string } | null;
+  evaluation: { scores: MainTaskScores; average: number; qualities: QualityEvaluation | null; comments: string; by: string } | null;
   pausedDays: number;
   reschedules: number;
   escalations: number;
@@ -354,17 +363,25 @@ export function addEvent(state: StationPlanState, at: number, type: PlanEventTyp
   return event;
 }
 
-/** Validates evaluation scores: an integer 1–5 for each of the four main tasks. Returns problems. */
-export function scoreProblems(scores: Partial<Record<string, unknown>>): string[] {
+/**
+ * Validates one rubric's scores: an integer 1–5 for each key (the four main tasks by default, or the
+ * five qualities). Returns problems.
+ */
+export function scoreProblems(scores: Partial<Record<string, unknown>>, keys: readonly string[] = MAIN_TASKS, what = 'a main task'): string[] {
   const problems: string[] = [];
-  for (const key of MAIN_TASKS) {
+  for (const key of keys) {
     const value = scores[key];
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 5) problems.push(`${key} must be an integer from 1 to 5`);
   }
   for (const key of Object.keys(scores)) {
-    if (!(MAIN_TASKS as readonly string[]).includes(key)) problems.push(`${key} is not a main task`);
+    if (!keys.includes(key)) problems.push(`${key} is not ${what}`);
   }
   return problems;
+}
+
+/** The mean of a rubric's scores, to two decimals. */
+export function rubricAverage<K extends string>(keys: readonly K[], scores: Record<K, number>): number {
+  return Math.round((keys.reduce((sum, key) => sum + scores[key], 0) / keys.length) * 100) / 100;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -416,7 +433,10 @@ export function buildPlanReport(state: StationPlanState, input: StationPlanInput
       followUps: state.visits.reduce((sum, visit) => sum + visit.followUpTaskIds.length, 0),
     },
     evaluation: state.evaluation
-      ? { scores: state.evaluation.scores, average: state.evaluation.average, comments: state.evaluation.comments, by: state.evaluation.by }
+      ? {
+        scores: state.evaluation.scores, average: state.evaluation.average, qualities: state.evaluation.qualities ?? null,
+        comments: state.evaluation.comments, by: state.evaluation.by,
+      }
       : null,
     pausedDays: Math.round((state.pausedTotalMs / (input.schedule.mode === 'compressed' ? input.schedule.dayMs : DAY_MS)) * 100) / 100,
     reschedules: state.events.filter((event) => event.type === 'rescheduled').length,

@@ -12,6 +12,15 @@ export type Stage = (typeof STAGES)[number];
 export const MAIN_TASKS = ['post_building', 'talent_training', 'resource_linkage', 'professional_services'] as const;
 export type MainTask = (typeof MAIN_TASKS)[number];
 
+/**
+ * The operating pattern the street aims for, named in the source report: a complete system, sound
+ * rules, clear duties, standard operation, professional and efficient (完善体系、健全制度、明确职责、
+ * 规范运行、专业高效; the English is back-translated). The supervise stage's evaluation may score a
+ * station on these five qualities beside the four main tasks.
+ */
+export const STATION_QUALITIES = ['complete_system', 'sound_rules', 'clear_duties', 'standard_operation', 'professional_efficient'] as const;
+export type StationQuality = (typeof STATION_QUALITIES)[number];
+
 export const ROLES = ['admin', 'supervisor', 'station_lead', 'social_worker', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -53,6 +53,10 @@ export const visitBody = z.object({
 const score = z.number().int().min(1).max(5);
 export const evaluationBody = z.object({
   scores: z.object({ post_building: score, talent_training: score, resource_linkage: score, professional_services: score }).strict(),
+  /** The second rubric: the five qualities of the station's operating pattern (optional). */
+  qualities: z.object({
+    complete_system: score, sound_rules: score, clear_duties: score, standard_operation: score, professional_efficient: score,
+  }).strict().nullable().optional(),
   comments: z.string().trim().max(8000),
 }).strict();
 
@@ -146,7 +150,9 @@ export const signOffView = z.object({ stage: stageSchema, nextStage: stageSchema
 export const sendBackView = z.object({ stage: stageSchema, reopened: z.array(z.string()) });
 export const visitView = z.object({ visitNo: z.number(), followUpTaskIds: z.array(z.string()) });
 export const evaluationView = z.object({
-  scores: z.record(z.string(), z.number()), average: z.number(), comments: z.string(), by: z.string(), at: z.number(),
+  scores: z.record(z.string(), z.number()), average: z.number(),
+  qualities: z.object({ scores: z.record(z.string(), z.number()), average: z.number() }).nullable().optional(),
+  comments: z.string(), by: z.string(), at: z.number(),
 });
 export const pauseView = z.object({ status: planStatus, pausedAt: z.string() });
 export const resumeView = z.object({ status: planStatus, shiftedMs: z.number() });

@@ -328,7 +328,9 @@ function planForReader(plan: PlanRecord, viewer: boolean) {
     })),
     tasks: rest.tasks.map((task) => ({ ...task, completedBy: null, evidence: null })),
     visits: rest.visits.map((visit) => ({ ...visit, recordedBy: null, notes: null })),
-    evaluation: rest.evaluation ? { scores: rest.evaluation.scores, average: rest.evaluation.average, at: rest.evaluation.at } : null,
+    evaluation: rest.evaluation
+      ? { scores: rest.evaluation.scores, average: rest.evaluation.average, qualities: rest.evaluation.qualities ?? null, at: rest.evaluation.at }
+      : null,
     events: rest.events.map((event) => ({ ...event, by: null, detail: {} })),
   };
 }
@@ -384,7 +386,8 @@ export function recordPlanVisit(deps: PlanServiceDeps, caller: PlanCaller, commu
 }
 
 export function submitPlanEvaluation(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: Omit<EvaluationRequest, keyof PlanActor>) {
-  return changePlan(deps, caller, communityId, planUpdates.submitEvaluation, { scores: body.scores, comments: body.comments }, { action: 'evaluate' });
+  return changePlan(deps, caller, communityId, planUpdates.submitEvaluation,
+    { scores: body.scores, ...(body.qualities ? { qualities: body.qualities } : {}), comments: body.comments }, { action: 'evaluate' });
 }
 
 export function pauseStationPlan(deps: PlanServiceDeps, caller: PlanCaller, communityId: string, body: { reason?: string }) {

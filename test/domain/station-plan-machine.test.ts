@@ -59,6 +59,18 @@ describe('station plan state machine', () => {
     expect(state.currentStage).toBe('support');
   });
 
+  it('scores the five qualities as a second rubric beside the main tasks, averaged on their own, and reports them', () => {
+    const { state, plan } = started();
+    finishStage(state, plan, 100);
+    finishStage(state, plan, 200);
+    const qualities = { complete_system: 4, sound_rules: 5, clear_duties: 4, standard_operation: 3, professional_efficient: 5 };
+    const evaluation = submitEvaluation(state, plan, { by: 'supervisor', scores: SCORES, qualities, comments: 'solid' }, 400);
+    expect(evaluation.answer).toMatchObject({ average: 4, qualities: { scores: qualities, average: 4.2 } });
+    expect(state.events.at(-1)).toMatchObject({ type: 'evaluated', detail: { average: 4, qualityAverage: 4.2 } });
+    finishStage(state, plan, 500);
+    expect(state.report?.evaluation).toMatchObject({ average: 4, qualities: { scores: qualities, average: 4.2 } });
+  });
+
   it('completes the plan on the last sign-off: unrecorded visits are missed, the report and evaluation are written', () => {
     const { state, plan } = started();
     finishStage(state, plan, 100);
@@ -73,10 +85,12 @@ describe('station plan state machine', () => {
     const evaluation = submitEvaluation(state, plan, { by: 'supervisor', scores: SCORES, comments: 'solid' }, 400);
     expect(evaluation.answer).toMatchObject({ average: 4, by: 'supervisor', at: 400 });
     expect(evaluation.change.evaluation).toBe(true);
+    expect(evaluation.answer.qualities).toBeNull();
 
     const last = finishStage(state, plan, 500);
     expect(last.answer).toEqual({ stage: 'supervise', nextStage: null, status: 'completed' });
     expect(last.change).toMatchObject({ visits: [2], report: true, evaluation: true, stageAttribute: 'completed' });
+    expect(state.report?.evaluation?.qualities).toBeNull();
     expect(state).toMatchObject({ status: 'completed', completedAt: 500 });
     expect(state.report).toMatchObject({ tasks: { total: 6, followUps: 1 }, visits: { planned: 2, recorded: 1, missed: 1 }, evaluation: { average: 4 } });
     expect(stageAttribute(state)).toBe('completed');

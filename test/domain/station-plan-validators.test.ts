@@ -14,6 +14,7 @@ import { compressedInput } from '../station-plan/template.js';
 
 const evidence = { note: 'done', links: [] };
 const SCORES = { post_building: 4, talent_training: 3, resource_linkage: 5, professional_services: 4 };
+const QUALITIES = { complete_system: 4, sound_rules: 5, clear_duties: 4, standard_operation: 3, professional_efficient: 5 };
 const refusal = (type: ErrorType, text: string) => expect.objectContaining({ type, reason: expect.stringMatching(/^[a-z_]+$/), message: expect.stringContaining(text) });
 const conflict = (text: string) => refusal(ErrorType.Conflict, text);
 const invalid = (text: string) => refusal(ErrorType.InvalidInput, text);
@@ -120,6 +121,20 @@ describe('station plan validators', () => {
     expect(evaluationRejection(state, { ...request, comments: undefined } as never)).toEqual(invalid('comments are required'));
     submitEvaluation(state, plan, request, 30);
     expect(evaluationRejection(state, request)).toEqual(conflict('the evaluation is already recorded'));
+  });
+
+  it('takes the five qualities as an optional second rubric, each an integer from 1 to 5 and nothing else', () => {
+    const { state } = supervising();
+    const request: EvaluationRequest = { by: 'supervisor', scores: SCORES, comments: 'ok' };
+    expect(evaluationRejection(state, { ...request, qualities: QUALITIES })).toBeNull();
+    expect(evaluationRejection(state, { ...request, qualities: null })).toBeNull();
+    const { clear_duties: _missing, ...four } = QUALITIES;
+    expect(evaluationRejection(state, { ...request, qualities: four as never })).toMatchObject({
+      reason: 'qualities_invalid', values: { problems: ['clear_duties must be an integer from 1 to 5'] },
+    });
+    expect(evaluationRejection(state, { ...request, qualities: { ...QUALITIES, sound_rules: 0, brand: 5 } as never })).toMatchObject({
+      reason: 'qualities_invalid', values: { problems: ['sound_rules must be an integer from 1 to 5', 'brand is not a quality of the operating pattern'] },
+    });
   });
 
   it('refuses a reschedule by no days or by more than a year, resume of a running plan, and cancel without a reason or twice', () => {

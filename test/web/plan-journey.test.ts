@@ -95,10 +95,19 @@ describe('a station plan from start to completed, in the dashboard', () => {
     const evaluation = page.locator('#evaluation');
     await evaluation.getByRole('button', { name: '填写评估' }).click();
     const scores = evaluation.getByRole('form', { name: '填写评估' });
-    for (const [index, score] of ['5', '4', '4', '5'].entries()) await scores.locator('select').nth(index).selectOption(score);
+    for (const [index, score] of ['5', '4', '4', '5'].entries()) await scores.locator('fieldset[data-main-task] select').nth(index).selectOption(score);
+    // The second rubric, the five qualities of the operating pattern: one chosen asks for all five.
+    const qualities = scores.locator('fieldset[data-rubric="qualities"]');
+    await qualities.getByLabel('完善体系').selectOption('4');
     await scores.getByLabel('总体评语').fill('站点运行规范，服务成效明显');
     await scores.getByRole('button', { name: '填写评估' }).click();
+    expect(await qualities.getByLabel('健全制度').evaluate((select: HTMLSelectElement) => select.validity.valueMissing)).toBe(true);
+    for (const [label, score] of [['健全制度', '5'], ['明确职责', '4'], ['规范运行', '3'], ['专业高效', '5']]) await qualities.getByLabel(label).selectOption(score);
+    await scores.getByRole('button', { name: '填写评估' }).click();
     await expect.poll(() => evaluation.textContent(), { timeout: 30_000 }).toContain('4.5');
+    const shown = evaluation.getByRole('table', { name: '运行标准（五项）' });
+    await expect.poll(() => shown.textContent(), { timeout: 30_000 }).toContain('4.2');
+    expect(await shown.locator('tr', { hasText: '规范运行' }).textContent()).toContain('3 / 5');
 
     await completeTasks('supervise', 'all');
     await signOff('supervise', '督导阶段结束，计划完成', false);

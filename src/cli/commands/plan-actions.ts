@@ -2,13 +2,13 @@ import { type Command } from 'commander';
 import { usageError } from '../client.js';
 import { keyValues, table } from '../output.js';
 import { type CliContext, seg, type PlanView } from '../context.js';
+import { MAIN_TASKS, STAGES as STAGE_NAMES, STATION_QUALITIES } from '../../domain/types.js';
 
 // The station plan's work after it starts: complete tasks with evidence, sign off or send back a
 // stage, record supervision visits and the evaluation, pause, resume, reschedule and cancel; and
 // the reads beside them (the live status, every plan in scope, overdue tasks).
 
-const STAGES = ['guide', 'support', 'supervise'];
-const MAIN_TASKS = ['post_building', 'talent_training', 'resource_linkage', 'professional_services'] as const;
+const STAGES: readonly string[] = STAGE_NAMES;
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function stageOf(stage: string): string {
@@ -112,18 +112,28 @@ export function registerPlanActionCommands(plan: Command, ctx: CliContext) {
     });
 
   plan.command('evaluate')
-    .description('record the plan\'s evaluation: a score from 1 to 5 for each main task, and comments')
+    .description('record the plan\'s evaluation: a score from 1 to 5 for each main task, optionally for each of the five qualities of the operating pattern, and comments')
     .argument('<community>', 'the community id')
     .requiredOption('--post-building <1-5>', 'post building (岗位建设)')
     .requiredOption('--talent-training <1-5>', 'talent training (人才培养)')
     .requiredOption('--resource-linkage <1-5>', 'resource linkage (资源链接)')
     .requiredOption('--professional-services <1-5>', 'professional services (专业服务)')
+    .option('--complete-system <1-5>', 'quality: a complete system (完善体系); the five qualities go together')
+    .option('--sound-rules <1-5>', 'quality: sound rules (健全制度)')
+    .option('--clear-duties <1-5>', 'quality: clear duties (明确职责)')
+    .option('--standard-operation <1-5>', 'quality: standard operation (规范运行)')
+    .option('--professional-efficient <1-5>', 'quality: professional and efficient (专业高效)')
     .option('--comments <text>', 'the evaluation\'s comments', '')
     .action(async (community: string, options: Record<string, string>) => {
       const camel = (key: string) => key.replace(/_(\w)/g, (_all, c: string) => c.toUpperCase());
-      const scores = Object.fromEntries(MAIN_TASKS.map((key) => [key, whole(options[camel(key)] ?? '', `--${key.replace(/_/g, '-')}`, 1, 5)]));
-      const evaluation = await ctx.api().post<{ average: number }>(`/api/stations/${seg(community)}/plan/evaluation`, { scores, comments: options.comments ?? '' });
-      ctx.print(evaluation, (value: typeof evaluation) => `Evaluated the plan of ${community}: average ${value.average}.`);
+      const rubric = (keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, whole(options[camel(key)] ?? '', `--${key.replace(/_/g, '-')}`, 1, 5)]));
+      const scores = rubric(MAIN_TASKS);
+      // The five qualities are scored all together or not at all: any one given asks for all five.
+      const qualities = STATION_QUALITIES.some((key) => options[camel(key)] !== undefined) ? rubric(STATION_QUALITIES) : undefined;
+      const evaluation = await ctx.api().post<{ average: number; qualities?: { average: number } | null }>(
+        `/api/stations/${seg(community)}/plan/evaluation`, { scores, ...(qualities ? { qualities } : {}), comments: options.comments ?? '' });
+      ctx.print(evaluation, (value: typeof evaluation) => `Evaluated the plan of ${community}: average ${value.average}`
+        + (value.qualities ? `, the five qualities ${value.qualities.average}.` : '.'));
     });
 
   plan.command('pause')

@@ -104,6 +104,7 @@ export const REASON_SENTENCES: Record<string, Sentence> = {
   visits_all_recorded: { zh: '全部 {count} 次督导走访均已记录。', en: 'All {count} supervision visits are recorded.' },
   evaluation_already_recorded: { zh: '评估已记录。', en: 'The evaluation is already recorded.' },
   scores_invalid: { zh: '评分有误。', en: 'The scores are not valid.' },
+  qualities_invalid: { zh: '运行标准评分有误。', en: 'The quality scores are not valid.' },
   comments_required: { zh: '请填写意见。', en: 'Please write comments.' },
   reschedule_delta_invalid: { zh: '调整天数须为非零整数个工作日，前后最多 260 天。', en: 'The shift must be a whole, non-zero number of working days, at most 260 either way.' },
   cycle_not_found: { zh: '找不到该培训周期。', en: 'That training cycle was not found.' },

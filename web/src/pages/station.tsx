@@ -28,6 +28,9 @@ type FollowUp = NonNullable<Body<'/api/stations/{communityId}/plan/visits'>['fol
 
 const STAGES: readonly StageName[] = ['guide', 'support', 'supervise'];
 const MAIN_TASKS: readonly MainTask[] = ['post_building', 'talent_training', 'resource_linkage', 'professional_services'];
+type Quality = keyof NonNullable<Body<'/api/stations/{communityId}/plan/evaluation'>['qualities']>;
+/** The five qualities of the station's operating pattern: the evaluation's optional second rubric. */
+const QUALITIES: readonly Quality[] = ['complete_system', 'sound_rules', 'clear_duties', 'standard_operation', 'professional_efficient'];
 const STATUS_TONE: Record<string, string> = {
   done: 'ok', signed_off: 'ok', open: 'info', awaiting_sign_off: 'warn', pending: 'muted', cancelled: 'muted', recorded: 'ok', missed: 'bad',
   scheduled: 'info', running: 'info', paused: 'warn', completed: 'ok',
@@ -524,17 +527,33 @@ function VisitForm({ communityId, visits, onChange }: { communityId: string; vis
  * The plan's evaluation. The API documents `evaluation` as any JSON (planView in
  * src/schemas/station-plan.ts), so its shape is checked here.
  */
-function evaluationOf(value: unknown): { scores: Array<[MainTask, number]>; average: number; comments: string | null; by: string | null } | null {
+function evaluationOf(value: unknown): {
+  scores: Array<[MainTask, number]>; average: number; qualities: { scores: Array<[Quality, number]>; average: number } | null;
+  comments: string | null; by: string | null;
+} | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { scores, average, comments, by } = value as { scores?: unknown; average?: unknown; comments?: unknown; by?: unknown };
+  const { scores, average, qualities, comments, by } = value as { scores?: unknown; average?: unknown; qualities?: unknown; comments?: unknown; by?: unknown };
   if (typeof scores !== 'object' || scores === null || typeof average !== 'number') return null;
-  const given = scores as Partial<Record<MainTask, unknown>>;
   return {
-    scores: MAIN_TASKS.flatMap((key) => (typeof given[key] === 'number' ? [[key, given[key]] as [MainTask, number]] : [])),
+    scores: rubricScores(MAIN_TASKS, scores),
     average,
+    qualities: qualitiesOf(qualities),
     comments: typeof comments === 'string' ? comments : null,
     by: typeof by === 'string' ? by : null,
   };
+}
+
+function qualitiesOf(value: unknown): { scores: Array<[Quality, number]>; average: number } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { scores, average } = value as { scores?: unknown; average?: unknown };
+  if (typeof scores !== 'object' || scores === null || typeof average !== 'number') return null;
+  return { scores: rubricScores(QUALITIES, scores), average };
+}
+
+/** A rubric's scores in its own order, the keys that hold a number only. */
+function rubricScores<K extends string>(keys: readonly K[], scores: object): Array<[K, number]> {
+  const given = scores as Partial<Record<K, unknown>>;
+  return keys.flatMap((key) => { const value = given[key]; return typeof value === 'number' ? [[key, value] as [K, number]] : []; });
 }
 
 function Evaluation({ session, communityId, plan, onChange }: { session: SessionInfo; communityId: string; plan: Plan; onChange(): void }) {
@@ -551,6 +570,15 @@ function Evaluation({ session, communityId, plan, onChange }: { session: Session
               <tr><th scope="row">{t('evaluation_average')}</th><td className="num">{evaluation.average}</td></tr>
             </tbody>
           </table>
+          {evaluation.qualities && evaluation.qualities.scores.length > 0 ? (
+            <table className="table compact" aria-label={t('evaluation_qualities')}>
+              <caption>{t('evaluation_qualities')}</caption>
+              <tbody>
+                {evaluation.qualities.scores.map(([key, value]) => <tr key={key}><th scope="row">{translateKey(t, 'quality', key)}</th><td className="num">{value} / 5</td></tr>)}
+                <tr><th scope="row">{t('evaluation_average')}</th><td className="num">{evaluation.qualities.average}</td></tr>
+              </tbody>
+            </table>
+          ) : null}
           {evaluation.comments ? <p className="prewrap">{evaluation.comments}</p> : null}
           {evaluation.by ? <p className="muted">{t('evaluated_by', { by: evaluation.by })}</p> : null}
         </>
@@ -565,7 +593,11 @@ function EvaluationForm({ communityId, onChange }: { communityId: string; onChan
   const submit = useAction();
   const [scores, setScores] = useState<Record<MainTask, string>>({ post_building: '', talent_training: '', resource_linkage: '', professional_services: '' });
   const [notes, setNotes] = useState<Record<MainTask, string>>({ post_building: '', talent_training: '', resource_linkage: '', professional_services: '' });
+  const [qualities, setQualities] = useState<Record<Quality, string>>(
+    { complete_system: '', sound_rules: '', clear_duties: '', standard_operation: '', professional_efficient: '' });
   const [overall, setOverall] = useState('');
+  // The five qualities are optional as a whole: scored when any of them is chosen (then all five are needed).
+  const qualitiesChosen = QUALITIES.some((key) => qualities[key] !== '');
   return (
     <Disclosure label={t('evaluation_record')}>
       {(close) => (
@@ -576,6 +608,13 @@ function EvaluationForm({ communityId, onChange }: { communityId: string; onChan
               post_building: Number(scores.post_building), talent_training: Number(scores.talent_training),
               resource_linkage: Number(scores.resource_linkage), professional_services: Number(scores.professional_services),
             },
+            ...(qualitiesChosen ? {
+              qualities: {
+                complete_system: Number(qualities.complete_system), sound_rules: Number(qualities.sound_rules),
+                clear_duties: Number(qualities.clear_duties), standard_operation: Number(qualities.standard_operation),
+                professional_efficient: Number(qualities.professional_efficient),
+              },
+            } : {}),
             comments: evaluationComments(t, notes, overall),
           };
           void submit.run(() => unwrap(api.POST('/api/stations/{communityId}/plan/evaluation', { params: { path: { communityId } }, body })))
@@ -600,6 +639,24 @@ function EvaluationForm({ communityId, onChange }: { communityId: string; onChan
               );
             })}
           </div>
+          <fieldset className="scores" data-rubric="qualities">
+            <legend>{t('evaluation_qualities')}</legend>
+            <p className="muted">{t('evaluation_qualities_hint')}</p>
+            {QUALITIES.map((key) => {
+              const error = submit.error?.fieldMessage(`qualities.${key}`);
+              return (
+                <label key={key} data-quality={key}>{translateKey(t, 'quality', key)}
+                  <select name={`quality-${key}`} required={qualitiesChosen} value={qualities[key]}
+                    onChange={(event) => setQualities((s) => ({ ...s, [key]: event.target.value }))}
+                    aria-invalid={error ? true : undefined} aria-describedby={`quality-${key}-error`}>
+                    <option value="">—</option>
+                    {[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{n}</option>)}
+                  </select>
+                  <FieldError id={`quality-${key}-error`} message={error} />
+                </label>
+              );
+            })}
+          </fieldset>
           <label>{t('evaluation_overall')}<textarea name="evaluation-overall" rows={2} value={overall} onChange={(event) => setOverall(event.target.value)} /></label>
           <button type="submit" className="primary" disabled={submit.running}>{t('evaluation_record')}</button>
           <ErrorNote error={submit.error} />
