@@ -72,6 +72,11 @@ describe('shegong CLI', () => {
     expect((await cli(['import', 'workers', file('broken.json', '[{"id": ')])).code).toBe(2);
     expect((await cli(['plan', 'start'])).code).toBe(2);
     expect((await cli(['plan', 'start', WANMINGYUAN, '--all'])).code).toBe(2);
+    // The five qualities go together: one given asks for all five, before any call.
+    const mainTasks = ['--post-building', '4', '--talent-training', '4', '--resource-linkage', '4', '--professional-services', '4'];
+    const oneQuality = await cli(['plan', 'evaluate', WANMINGYUAN, ...mainTasks, '--sound-rules', '5']);
+    expect(oneQuality.code).toBe(2);
+    expect(oneQuality.stderr).toContain('--complete-system');
     expect((await cli(['token', 'create', '--name', 'no role'])).code).toBe(2);
     expect((await cli(['token', 'create', '--role', 'wizard', '--name', 'x'])).code).toBe(2);
     const noToken = await cli(['whoami'], { token: null });
