@@ -101,8 +101,8 @@ describe('a station plan from start to completed, in the dashboard', () => {
     await qualities.getByLabel('完善体系').selectOption('4');
     await scores.getByLabel('总体评语').fill('站点运行规范，服务成效明显');
     await scores.getByRole('button', { name: '填写评估' }).click();
-    expect(await qualities.getByLabel('健全制度').evaluate((select: HTMLSelectElement) => select.validity.valueMissing)).toBe(true);
-    for (const [label, score] of [['健全制度', '5'], ['明确职责', '4'], ['规范运行', '3'], ['专业高效', '5']]) await qualities.getByLabel(label).selectOption(score);
+    expect(await qualities.getByLabel('健全制度').evaluate((select) => (select as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing)).toBe(true);
+    for (const [label, score] of [['健全制度', '5'], ['明确职责', '4'], ['规范运行', '3'], ['专业高效', '5']] as const) await qualities.getByLabel(label).selectOption(score);
     await scores.getByRole('button', { name: '填写评估' }).click();
     await expect.poll(() => evaluation.textContent(), { timeout: 30_000 }).toContain('4.5');
     const shown = evaluation.getByRole('table', { name: '运行标准（五项）' });
