@@ -35,6 +35,9 @@ export interface Rubric {
  * The project's own default rubric — not taken from the source report, which names the case
  * collection but not how cases were judged. Editable per call.
  */
+/** A spread between reviewers' totals (out of 100) above this flags a case, unless the call sets its own. */
+export const DEFAULT_SPREAD_THRESHOLD = 20;
+
 export const DEFAULT_RUBRIC: Rubric = {
   source: 'project_default',
   criteria: [

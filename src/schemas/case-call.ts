@@ -103,7 +103,7 @@ const reviewView = z.object({
 
 export const caseCallView = z.object({
   id: z.string(), orgUnitId: z.string(), workflowId: z.string(), title: localized, kinds: z.array(caseKindSchema), stationIds: z.array(z.string()),
-  submissionDeadline: z.string(), reviewDeadline: z.string(), rubric: rubricView, selectPerKind: z.number(), phase: callPhaseSchema,
+  submissionDeadline: z.string(), reviewDeadline: z.string(), rubric: rubricView, selectPerKind: z.number(), spreadThreshold: z.number(), phase: callPhaseSchema,
   createdAt: z.string(), publishedAt: z.string().nullable(),
   /** Left out for viewers: reviewers are people. */
   panel: z.array(z.object({ reviewerId: z.string(), stationId: z.string().nullable() })).optional(),

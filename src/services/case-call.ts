@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  caseResults, DEFAULT_RUBRIC, proposeSelection, type CaseCallInput, type CaseContent, type CaseKind, type PanelMember, type Rubric,
+  caseResults, DEFAULT_RUBRIC, DEFAULT_SPREAD_THRESHOLD, proposeSelection, type CaseCallInput, type CaseContent, type CaseKind, type PanelMember, type Rubric,
 } from '../domain/case-call.js';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -52,7 +52,7 @@ function callView(call: CaseCallRecord, principal: Principal) {
   const base = {
     id: call.id, orgUnitId: call.orgUnitId, workflowId: call.workflowId, title: call.title, kinds: call.kinds, stationIds: call.stationIds,
     submissionDeadline: call.submissionDeadline, reviewDeadline: call.reviewDeadline, rubric: call.rubric, selectPerKind: call.selectPerKind,
-    phase: call.phase, createdAt: call.createdAt, publishedAt: call.publishedAt,
+    spreadThreshold: call.spreadThreshold, phase: call.phase, createdAt: call.createdAt, publishedAt: call.publishedAt,
   };
   if (principal.role === 'viewer') return base;
   return { ...base, panel: call.panel, openedBy: call.openedBy, cancelReason: call.cancelReason, selection: call.selection };
@@ -92,14 +92,14 @@ export async function openCaseCall(deps: ServiceDeps, principal: Principal, body
   const title = { zh: body.title.zh, en: body.title.en ?? body.title.zh };
   const created = await insertCaseCall(db, {
     id, orgUnitId, workflowId, title, kinds: body.kinds, stationIds, submissionDeadline: new Date(submissionDeadline), reviewDeadline: new Date(reviewDeadline),
-    rubric, panel, selectPerKind: body.selectPerKind, openedBy: principal.name,
+    rubric, panel, selectPerKind: body.selectPerKind, spreadThreshold: body.spreadThreshold ?? DEFAULT_SPREAD_THRESHOLD, openedBy: principal.name,
   }, { actor: principal.name, action: 'open', entity: 'case_call', entityId: id, after: { ...body, stationIds }, requestId });
   if (!created) throw invalid([{ path: 'body.id', message: `case call ${id} already exists` }], { reason: 'case_call_exists', values: { callId: id } });
 
   const input: CaseCallInput = {
     callId: id, title, kinds: body.kinds, orgUnitId, stationIds, submissionDeadline, reviewDeadline, rubric, panel, selectPerKind: body.selectPerKind,
     openedBy: principal.name, reminderOffsetsMs: (body.reminderOffsetsSeconds ?? [3 * 86_400, 86_400]).map((seconds) => seconds * 1000),
-    spreadThreshold: body.spreadThreshold ?? 20,
+    spreadThreshold: body.spreadThreshold ?? DEFAULT_SPREAD_THRESHOLD,
   };
   try {
     await deps.temporal.workflow.start(CASE_CALL_WORKFLOW, {
@@ -122,8 +122,6 @@ export async function listCaseCallsFor(deps: ServiceDeps, principal: Principal, 
 }
 
 const reviewClosed = (call: CaseCallRecord) => call.phase === 'selection' || call.phase === 'published';
-/** A spread between reviewers' totals above this is flagged (the results and the score export agree). */
-const SPREAD_THRESHOLD = 20;
 
 /** Which cases of a call the principal sees: organisers all, a station its own (and, on the panel, those in review), viewers the published selection. */
 function visibleCases(call: CaseCallRecord, principal: Principal, cases: CallCaseRecord[], mine: string[]): CallCaseRecord[] {
@@ -151,8 +149,8 @@ export async function getCaseCallFor(deps: ServiceDeps, principal: Principal, ca
   const totals: Record<string, Record<string, number>> = {};
   for (const review of all) totals[review.caseId] = { ...totals[review.caseId], [review.reviewerId]: review.total };
   const submitted = (await listCallCases(db, callId)).map((entry) => ({ caseId: entry.id, stationId: entry.communityId, kind: entry.kind, title: entry.title, status: entry.status, revision: entry.revision }));
-  const results = reviewClosed(call) ? caseResults({ cases: submitted, totals }, SPREAD_THRESHOLD).filter((result) => cases.some((entry) => entry.id === result.caseId)) : null;
-  const proposed = reviewClosed(call) && visibility(principal) === 'organiser' ? proposeSelection(caseResults({ cases: submitted, totals }, SPREAD_THRESHOLD), call.kinds, call.selectPerKind) : null;
+  const results = reviewClosed(call) ? caseResults({ cases: submitted, totals }, call.spreadThreshold).filter((result) => cases.some((entry) => entry.id === result.caseId)) : null;
+  const proposed = reviewClosed(call) && visibility(principal) === 'organiser' ? proposeSelection(caseResults({ cases: submitted, totals }, call.spreadThreshold), call.kinds, call.selectPerKind) : null;
   // Scores stay with their reviewer until the review closes; then organisers read them all. Viewers never read comments.
   const reviews = visibility(principal) === 'viewer' ? [] : all.filter((review) => review.reviewerId === principal.workerId || (reviewClosed(call) && visibility(principal) === 'organiser'));
   const member = call.panel.find((candidate) => candidate.reviewerId === principal.workerId);
@@ -188,7 +186,7 @@ export async function caseScoresFor(deps: ServiceDeps, principal: Principal, cal
   for (const review of reviews) totals[review.caseId] = { ...totals[review.caseId], [review.reviewerId]: review.total };
   const submitted = all.map((entry) => ({ caseId: entry.id, stationId: entry.communityId, kind: entry.kind, title: entry.title, status: entry.status, revision: entry.revision }));
   const selection = call.selection?.caseIds ?? [];
-  const items = caseResults({ cases: submitted, totals }, SPREAD_THRESHOLD).flatMap((result) => {
+  const items = caseResults({ cases: submitted, totals }, call.spreadThreshold).flatMap((result) => {
     const entry = visible.find((candidate) => candidate.id === result.caseId);
     if (!entry) return [];
     const own = reviews.filter((review) => review.caseId === result.caseId);
@@ -201,7 +199,7 @@ export async function caseScoresFor(deps: ServiceDeps, principal: Principal, cal
       reviews: result.reviews, mean: result.mean, criteria, spread: result.spread, spreadFlagged: result.spreadFlagged, selected: place >= 0 ? place + 1 : null,
     }];
   });
-  return { call: { id: call.id, title: call.title, phase: call.phase, rubric: call.rubric }, spreadThreshold: SPREAD_THRESHOLD, items };
+  return { call: { id: call.id, title: call.title, phase: call.phase, rubric: call.rubric }, spreadThreshold: call.spreadThreshold, items };
 }
 
 function caseView(entry: CallCaseRecord, principal: Principal) {

@@ -629,6 +629,8 @@ export interface CaseCallTable {
   rubric: Json<unknown>;
   panel: Json<unknown>;
   select_per_kind: number;
+  /** 0154: the spread between reviewers' totals above which a case is flagged. */
+  spread_threshold: ColumnType<number | string, number | undefined, number>;
   phase: 'submission' | 'review' | 'selection' | 'published' | 'cancelled';
   opened_by: string;
   selection: Json<unknown> | null;

@@ -48,7 +48,7 @@ describe('a case call from opening to the published collection', () => {
       body: {
         id: callId, title: { zh: '展览路优秀案例征集', en: 'Zhanlanlu excellent cases' }, kinds: ['casework', 'community'], orgUnitId: STREET,
         stationIds: [WANMINGYUAN, YUSHUGUAN, HONGMAOGOU], submissionDeadline: at(40), reviewDeadline: at(150),
-        panel: ['w-zhanlanlu-supervisor-01', 'w-yushuguan-lead'], selectPerKind: 1, reminderOffsetsSeconds: [15],
+        panel: ['w-zhanlanlu-supervisor-01', 'w-yushuguan-lead'], selectPerKind: 1, reminderOffsetsSeconds: [15], spreadThreshold: 30,
       },
     }), 201);
     expect(opened).toMatchObject({ id: callId, phase: 'submission', workflowId: `case-call:${callId}`, rubric: { source: 'project_default' } });
@@ -120,8 +120,13 @@ describe('a case call from opening to the published collection', () => {
     }, { timeoutMs: 200_000, everyMs: 1000 });
     expect(selection.reviews).toHaveLength(3);
     const resultA = selection.results.find((r: { caseId: string }) => r.caseId === `${callId}-a`);
-    expect(resultA).toMatchObject({ reviews: 2, spreadFlagged: true });
+    // The call's own threshold (30) is the one applied, in the results and the score export alike.
+    expect(selection.spreadThreshold).toBe(30);
+    expect(resultA).toMatchObject({ reviews: 2, spreadFlagged: resultA.spread > 30 });
     expect(resultA.spread).toBeGreaterThan(20);
+    const scoreExport = await api.call('GET', `/api/exports/case-calls/${callId}/scores?format=csv`, { token: tokens.supervisor });
+    expect(scoreExport.status).toBe(200);
+    expect(String(scoreExport.body)).toContain('极差>30');
     expect(selection.proposed).toEqual([`${callId}-b`, `${callId}-a`]);
 
     // The supervisor's choice is theirs: another order, with a reason; then publication.

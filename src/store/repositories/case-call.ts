@@ -21,6 +21,8 @@ export interface CaseCallRecord {
   rubric: Rubric;
   panel: PanelMember[];
   selectPerKind: number;
+  /** A case whose reviewers' totals differ by more than this is flagged. */
+  spreadThreshold: number;
   phase: 'submission' | 'review' | 'selection' | 'published' | 'cancelled';
   openedBy: string;
   selection: { caseIds: string[]; proposed: string[]; reason: string; by: string; at: string } | null;
@@ -35,7 +37,7 @@ const toCall = (row: CallRow): CaseCallRecord => ({
   id: row.id, orgUnitId: row.org_unit_id, workflowId: row.workflow_id, title: { zh: row.title_zh, en: row.title_en },
   kinds: row.kinds as CaseKind[], stationIds: row.station_ids, submissionDeadline: row.submission_deadline.toISOString(),
   reviewDeadline: row.review_deadline.toISOString(), rubric: row.rubric as Rubric, panel: row.panel as PanelMember[], selectPerKind: row.select_per_kind,
-  phase: row.phase, openedBy: row.opened_by, selection: (row.selection as CaseCallRecord['selection']) ?? null,
+  spreadThreshold: Number(row.spread_threshold), phase: row.phase, openedBy: row.opened_by, selection: (row.selection as CaseCallRecord['selection']) ?? null,
   publishedAt: row.published_at?.toISOString() ?? null, cancelReason: row.cancel_reason, createdAt: row.created_at.toISOString(),
 });
 
@@ -51,6 +53,8 @@ export interface NewCaseCall {
   rubric: Rubric;
   panel: PanelMember[];
   selectPerKind: number;
+  /** Default 20 (the column's default). */
+  spreadThreshold?: number;
   openedBy: string;
 }
 
@@ -61,7 +65,7 @@ export async function insertCaseCall(db: Kysely<Database>, call: NewCaseCall, au
       id: call.id, org_unit_id: call.orgUnitId, workflow_id: call.workflowId, title_zh: call.title.zh, title_en: call.title.en,
       kinds: JSON.stringify(call.kinds), station_ids: JSON.stringify(call.stationIds), submission_deadline: call.submissionDeadline,
       review_deadline: call.reviewDeadline, rubric: JSON.stringify(call.rubric), panel: JSON.stringify(call.panel), select_per_kind: call.selectPerKind,
-      phase: 'submission', opened_by: call.openedBy, selection: null, published_at: null, cancel_reason: null,
+      ...(call.spreadThreshold !== undefined ? { spread_threshold: call.spreadThreshold } : {}), phase: 'submission', opened_by: call.openedBy, selection: null, published_at: null, cancel_reason: null,
     }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     if (!inserted) return false;
     await recordAudit(trx, audit);

@@ -5119,6 +5119,7 @@ export interface paths {
                                     }[];
                                 };
                                 selectPerKind: number;
+                                spreadThreshold: number;
                                 /** @enum {string} */
                                 phase: "submission" | "review" | "selection" | "published" | "cancelled";
                                 createdAt: string;
@@ -5249,6 +5250,7 @@ export interface paths {
                                 }[];
                             };
                             selectPerKind: number;
+                            spreadThreshold: number;
                             /** @enum {string} */
                             phase: "submission" | "review" | "selection" | "published" | "cancelled";
                             createdAt: string;
@@ -5341,6 +5343,7 @@ export interface paths {
                                 }[];
                             };
                             selectPerKind: number;
+                            spreadThreshold: number;
                             /** @enum {string} */
                             phase: "submission" | "review" | "selection" | "published" | "cancelled";
                             createdAt: string;
@@ -5916,6 +5919,7 @@ export interface paths {
                                 }[];
                             };
                             selectPerKind: number;
+                            spreadThreshold: number;
                             /** @enum {string} */
                             phase: "submission" | "review" | "selection" | "published" | "cancelled";
                             createdAt: string;
@@ -6065,6 +6069,7 @@ export interface paths {
                                 }[];
                             };
                             selectPerKind: number;
+                            spreadThreshold: number;
                             /** @enum {string} */
                             phase: "submission" | "review" | "selection" | "published" | "cancelled";
                             createdAt: string;
@@ -6204,6 +6209,7 @@ export interface paths {
                                 }[];
                             };
                             selectPerKind: number;
+                            spreadThreshold: number;
                             /** @enum {string} */
                             phase: "submission" | "review" | "selection" | "published" | "cancelled";
                             createdAt: string;
@@ -6349,6 +6355,7 @@ export interface paths {
                                 }[];
                             };
                             selectPerKind: number;
+                            spreadThreshold: number;
                             /** @enum {string} */
                             phase: "submission" | "review" | "selection" | "published" | "cancelled";
                             createdAt: string;
