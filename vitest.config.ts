@@ -18,7 +18,7 @@ const SERIAL = [
 // The cluster topology: a Temporal server on a PostgreSQL of its own, stopped and started. It shares
 // nothing with the dev server the other files use, so its files run one at a time beside the
 // serial ones (two files at once, after the parallel group) rather than after them.
-const CLUSTER = ['test/cluster/server-restart.test.ts', 'test/cluster/store-outage.test.ts'];
+const CLUSTER = ['test/cluster/server-restart.test.ts', 'test/cluster/store-outage.test.ts', 'test/cluster/worker-kill.test.ts'];
 
 export default defineConfig({
   test: {

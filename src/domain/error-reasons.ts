@@ -257,6 +257,9 @@ export const ERROR_REASONS = {
   service_record_not_found: 'no such service record (values.recordId)',
   case_file_not_found: 'the service record has no case file (values.recordId)',
   case_file_not_casework: 'only casework has a case file (values.recordId, kind)',
+  // Station brands.
+  brand_not_found: 'the station has no brand recorded yet (values.communityId)',
+  brand_invalid: 'the station brand has problems; see details (values.communityId)',
   // Five-party linkage.
   organisation_not_found: 'no such social organisation (values.organisationId)',
   organisation_invalid: 'the social organisation has problems; see details',
@@ -332,6 +335,8 @@ export const FIELD_PROBLEM_CODES = {
   target_before_today: 'target values.targetDate is before today (values.today)',
   target_before_previous: 'target values.targetDate is before the values.previous target values.previousDate',
   owner_unknown: 'unknown or inactive worker values.workerId',
+  project_unknown: 'no venture project values.projectId at this station',
+  project_other_station: 'venture project values.projectId belongs to another station (values.communityId)',
   password_contains_username: 'must not contain the username',
   password_unchanged: 'must differ from the current password',
   // The schemas' own refinements (src/schemas), given with `params: { code, values }`.

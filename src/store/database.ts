@@ -368,6 +368,24 @@ export interface PostTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface StationBrandTable {
+  community_id: string;
+  name_zh: string;
+  name_en: string;
+  feature_zh: string;
+  feature_en: string;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_by: string;
+  updated_at: DefaultTimestamp;
+}
+
+export interface StationBrandProjectTable {
+  community_id: string;
+  project_id: string;
+  position: number;
+}
+
 export interface PostAssignmentTable {
   id: string;
   post_id: string;
@@ -755,6 +773,8 @@ export interface Database {
   post_types: PostTypeTable;
   posts: PostTable;
   post_assignments: PostAssignmentTable;
+  station_brands: StationBrandTable;
+  station_brand_projects: StationBrandProjectTable;
   social_organisations: SocialOrganisationTable;
   social_organisation_stations: SocialOrganisationStationTable;
   volunteers: VolunteerTable;

@@ -15,6 +15,7 @@ import * as m0190 from './migrations/0190_read_side.js';
 import * as m0150 from './migrations/0150_attachments.js';
 import * as m0151 from './migrations/0151_case_calls.js';
 import * as m0152 from './migrations/0152_manual_versions.js';
+import * as m0153 from './migrations/0153_station_brands.js';
 import * as m0154 from './migrations/0154_case_call_spread_threshold.js';
 import * as m0130 from './migrations/0130_service_records.js';
 import * as m0191 from './migrations/0191_service_monthly_by_record.js';
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0150_attachments': m0150,
   '0151_case_calls': m0151,
   '0152_manual_versions': m0152,
+  '0153_station_brands': m0153,
   '0154_case_call_spread_threshold': m0154,
   '0130_service_records': m0130,
   '0191_service_monthly_by_record': m0191,

@@ -119,6 +119,8 @@ describe('scope: what each role sees and changes', () => {
       ],
     }), 201);
     ok(await api.call('POST', `/api/stations/${planned}/plan`, { token: tokens.supervisor, body: {} }), 201);
+    // A brand for the viewer to read (GET /api/stations/:communityId/brand answers 404 while there is none).
+    ok(await api.call('PUT', `/api/stations/${planned}/brand`, { token: tokens.supervisor, body: { name: { zh: '角色测试品牌' }, feature: { zh: '角色测试特色' } } }), 200);
     const day = (days: number, hour: number) => `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+08:00`;
     const launcherToken = (await createToken(store.db, { name: launcher, role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' })).token;
     ok(await api.call('POST', '/api/training-cycles', {

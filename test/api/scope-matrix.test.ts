@@ -100,6 +100,10 @@ describe("scope matrix: a second community's tokens against the first community'
     const resource = ok(await api.call('POST', '/api/charitable-resources', {
       token: tokens.station_lead, body: { orgUnitId: WANMINGYUAN, donor: '万明园爱心企业', kind: 'goods', amount: 10, unit: '份', receivedOn: new Date().toISOString().slice(0, 10) },
     }), 201);
+    // Wanmingyuan's brand, so the brand routes are tried against a record that exists.
+    ok(await api.call('PUT', `/api/stations/${WANMINGYUAN}/brand`, {
+      token: tokens.station_lead, body: { name: { zh: '万明园楼道品牌' }, feature: { zh: '万明园以楼道自治为特色' }, projectIds: ['vp-zhanlanlu-wanmingyuan-loudao'] },
+    }), 200);
     records = {
       street: STREET, communityId: WANMINGYUAN, workerId: 'w-wanmingyuan-sw1', id: cycleId, sessionId: (cycle.sessions as Array<{ id: string }>)[0]!.id,
       projectId: 'vp-zhanlanlu-wanmingyuan-loudao', notificationId, tokenId: token.id as string, userId: user.id as string,

@@ -8,6 +8,7 @@ import { modelEn, modelZh } from './i18n/model.js';
 import { partnersEn, partnersZh } from './i18n/partners.js';
 import { adminEn, adminZh } from './i18n/admin.js';
 import { gapsEn, gapsZh } from './i18n/gaps.js';
+import { brandEn, brandZh } from './i18n/brand.js';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -240,6 +241,7 @@ const zh = {
   ...partnersZh,
   ...adminZh,
   ...gapsZh,
+  ...brandZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -472,6 +474,7 @@ const en: Record<MessageKey, string> = {
   ...partnersEn,
   ...adminEn,
   ...gapsEn,
+  ...brandEn,
 };
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };

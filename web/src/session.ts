@@ -7,7 +7,7 @@ export type SessionInfo = Answer<'/api/auth/session'>;
 export type Role = SessionInfo['principal']['role'];
 
 export type Capability =
-  | 'station.view' | 'task.complete' | 'stage.sign_off' | 'plan.start'
+  | 'station.view' | 'brand.edit' | 'task.complete' | 'stage.sign_off' | 'plan.start'
   | 'training.view' | 'training.launch' | 'training.manage' | 'training.record'
   | 'worker.view' | 'worker.list'
   | 'rollout.view' | 'rollout.manage'
@@ -21,9 +21,9 @@ export type Capability =
   | 'requests.view' | 'requests.match';
 
 const GRANTS: Record<Role, Capability[]> = {
-  admin: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage', 'partners.view', 'partners.manage', 'notifications.failures', 'audit.view', 'tokens.manage', 'requests.view', 'requests.match', 'digest.run', 'cases.withdraw', 'communities.manage', 'workers.manage'],
-  supervisor: ['station.view', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'partners.view', 'partners.manage', 'volunteers.manage', 'volunteer_hours.log', 'notifications.failures', 'requests.view', 'requests.match', 'digest.run', 'cases.withdraw'],
-  station_lead: ['station.view', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'partners.view', 'partners.manage', 'volunteers.manage', 'volunteer_hours.log', 'requests.view', 'cases.withdraw'],
+  admin: ['station.view', 'brand.edit', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'users.manage', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'posts.manage', 'post_types.manage', 'partners.view', 'partners.manage', 'notifications.failures', 'audit.view', 'tokens.manage', 'requests.view', 'requests.match', 'digest.run', 'cases.withdraw', 'communities.manage', 'workers.manage'],
+  supervisor: ['station.view', 'brand.edit', 'task.complete', 'stage.sign_off', 'plan.start', 'training.view', 'training.launch', 'training.manage', 'training.record', 'worker.view', 'worker.list', 'rollout.view', 'rollout.manage', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.decide', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'partners.view', 'partners.manage', 'volunteers.manage', 'volunteer_hours.log', 'notifications.failures', 'requests.view', 'requests.match', 'digest.run', 'cases.withdraw'],
+  station_lead: ['station.view', 'brand.edit', 'task.complete', 'training.view', 'training.record', 'worker.view', 'worker.list', 'inbox', 'personal_data', 'venture.view', 'venture.propose', 'venture.record', 'attachments.view', 'attachments.add', 'services.view', 'services.record', 'services.import', 'case_file', 'posts.manage', 'partners.view', 'partners.manage', 'volunteers.manage', 'volunteer_hours.log', 'requests.view', 'cases.withdraw'],
   social_worker: ['training.view', 'worker.view', 'inbox', 'venture.view', 'venture.record', 'attachments.view', 'services.view', 'services.record', 'partners.view', 'volunteer_hours.log'],
   viewer: ['rollout.view', 'inbox', 'venture.view', 'services.view'],
 };

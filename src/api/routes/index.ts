@@ -16,6 +16,7 @@ import { reportRoutes } from './report.js';
 import { resourceRequestRoutes } from './resource-request.js';
 import { serviceRecordRoutes } from './service-record.js';
 import { rolloutRoutes } from './station-rollout.js';
+import { stationBrandRoutes } from './station-brand.js';
 import { stationPlanRoutes } from './station-plan.js';
 import { trainingRoutes } from './training-cycle.js';
 import { ventureRoutes } from './venture-project.js';
@@ -31,6 +32,7 @@ export function allRoutes(): RouteSpec[] {
     ...adminRoutes,
     ...rolloutRoutes,
     ...stationPlanRoutes,
+    ...stationBrandRoutes,
     ...trainingRoutes,
     ...catalogRoutes,
     ...ventureRoutes,

@@ -10,6 +10,7 @@ import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
 import { registerCycleCommands } from './cycle.js';
 import { registerPlanCommands } from './plan.js';
+import { registerStationCommands } from './station.js';
 import { registerReportCommands } from './report.js';
 import { registerPostCommands } from './post.js';
 import { registerFivePartyCommands } from './five-party.js';
@@ -31,6 +32,7 @@ export const COMMAND_AREAS: Array<(program: Command, ctx: CliContext) => void> =
   registerNotificationCommands,
   registerCycleCommands,
   registerPlanCommands,
+  registerStationCommands,
   registerManualCommands,
   registerRolloutCommands,
   registerVentureCommands,

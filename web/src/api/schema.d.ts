@@ -2851,6 +2851,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stations/{communityId}/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The station's brand: its name, the feature it is known for and the venture projects that carry it (404 `brand_not_found` while none is recorded)
+         * @description Roles: admin, supervisor, station_lead, social_worker, viewer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            feature: {
+                                zh: string;
+                                en: string;
+                            };
+                            projects: {
+                                id: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                theme: string;
+                                status: string;
+                            }[];
+                            updatedBy?: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Record the station's brand or replace it (its station lead, supervisors, admins); linked projects must be the station's own venture projects; audited
+         * @description Roles: admin, supervisor, station_lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    communityId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    /**
+                     * @example {
+                     *       "name": {
+                     *         "zh": "楼道之家（示例）",
+                     *         "en": "Stairwell home (example)"
+                     *       },
+                     *       "feature": {
+                     *         "zh": "以楼道为单元组织居民自治（示例）",
+                     *         "en": "Residents run their own stairwells (an example)"
+                     *       },
+                     *       "projectIds": [
+                     *         "vp-zhanlanlu-wanmingyuan-loudao"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        name: {
+                            zh: string;
+                            en?: string;
+                        };
+                        feature: {
+                            zh: string;
+                            en?: string;
+                        };
+                        /** @default [] */
+                        projectIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            communityId: string;
+                            communityName: {
+                                zh: string;
+                                en: string;
+                            };
+                            name: {
+                                zh: string;
+                                en: string;
+                            };
+                            feature: {
+                                zh: string;
+                                en: string;
+                            };
+                            projects: {
+                                id: string;
+                                title: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                theme: string;
+                                status: string;
+                            }[];
+                            updatedBy?: string;
+                            updatedAt: string;
+                            created: boolean;
+                            changed: boolean;
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/training-cycles": {
         parameters: {
             query?: never;
@@ -12286,7 +12452,7 @@ export interface components {
                  * @description a stable machine code for this refusal (never renamed); see ERROR_REASONS in src/domain/error-reasons.ts
                  * @enum {string}
                  */
-                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "request_timeout" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_required" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "qualities_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_restore_too_late" | "session_restore_level_ended" | "session_restore_clashes" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "rollout_cancelled" | "rollout_already_opened" | "milestone_unknown" | "milestone_already_done" | "milestone_busy" | "milestone_out_of_order" | "milestone_evidence_missing" | "staffing_posts_vacant" | "staffing_needs_social_worker" | "replan_reason_missing" | "replan_unchanged" | "replan_before_earlier_milestone" | "replan_after_later_milestone" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "manual_not_found" | "manual_version_not_found" | "manual_edit_forbidden" | "manual_draft_not_found" | "manual_draft_exists" | "manual_draft_changed" | "manual_draft_stale" | "case_call_not_found" | "case_call_exists" | "case_call_wrong_phase" | "not_organiser" | "not_on_panel" | "deadline_past" | "deadline_not_later" | "deadline_after_review" | "station_not_in_scope" | "no_stations" | "reviewer_not_found" | "submission_closed" | "review_closed" | "station_not_eligible" | "case_kind_not_called" | "case_not_found" | "case_withdrawn" | "own_station_case" | "score_missing" | "unknown_criterion" | "selection_empty" | "selection_duplicate" | "selection_too_many" | "selection_missing" | "collection_not_published" | "case_scores_not_final" | "resource_request_not_found" | "resource_request_exists" | "request_wrong_phase" | "request_not_confirmed" | "needed_by_past" | "match_by_after_needed_by" | "matches_empty" | "match_exists" | "matches_too_many" | "match_kind_unknown" | "match_not_found" | "match_answered" | "decline_reason_missing" | "evidence_missing" | "cancel_reason_missing" | "milestone_not_found" | "no_files" | "file_type_refused" | "owner_attachment_limit" | "attachment_not_found" | "case_file_role" | "unknown_type" | "empty" | "executable" | "macro_enabled" | "calendar_needs_worker" | "calendar_feed_not_found" | "street_required" | "street_not_found" | "scope_out_of_scope" | "post_type_unknown" | "post_not_found" | "worker_unknown" | "worker_other_station" | "assignment_overlaps" | "service_record_other_station" | "service_record_invalid" | "service_record_not_found" | "case_file_not_found" | "case_file_not_casework" | "organisation_not_found" | "organisation_invalid" | "volunteer_not_found" | "volunteer_hours_invalid" | "volunteer_hours_exceed_record" | "resource_not_found" | "resource_invalid" | "webhook_not_allowed" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
+                reason: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "rate_limited" | "unavailable" | "internal" | "route_not_found" | "role_forbidden" | "token_missing" | "token_invalid" | "session_ended" | "csrf_invalid" | "body_malformed" | "body_encoding_unsupported" | "path_malformed" | "codec_admins_only" | "codec_no_keys" | "codec_origin_refused" | "codec_scope_too_narrow" | "codec_session_origin" | "request_timeout" | "wrong_credentials" | "wrong_password" | "wrong_current_password" | "weak_password" | "account_locked" | "locked" | "disabled" | "unknown_username" | "username_taken" | "user_not_found" | "cannot_disable_self" | "password_change_required" | "password_change_needs_session" | "worker_required_for_role" | "token_not_found" | "token_without_worker" | "expiry_in_past" | "unknown_scope" | "scope_outside_yours" | "org_unit_not_found" | "org_unit_outside_scope" | "unknown_org_unit" | "not_a_community" | "community_not_found" | "community_outside_scope" | "unknown_community" | "street_unknown" | "street_out_of_scope" | "no_street_in_scope" | "default_data_outside_scope" | "worker_not_found" | "worker_outside_scope" | "unknown_worker" | "import_rows_invalid" | "invalid_cursor" | "notification_not_found" | "inbox_of_another" | "inbox_recipient_required" | "plan_not_found" | "plan_already_running" | "plan_cancelled" | "plan_completed" | "plan_paused" | "plan_already_paused" | "plan_not_paused" | "plan_already_cancelled" | "stage_unknown" | "stage_already_signed_off" | "stage_not_started" | "task_not_found" | "task_already_done" | "task_in_later_stage" | "task_closed_with_stage" | "task_not_done" | "task_not_in_stage" | "evidence_note_required" | "evidence_links_invalid" | "sign_off_blocked" | "send_back_comments_required" | "reopen_tasks_invalid" | "due_days_invalid" | "visit_notes_required" | "follow_ups_invalid" | "follow_up_title_required" | "main_task_unknown" | "visit_not_found" | "visit_not_scheduled" | "visits_all_recorded" | "evaluation_already_recorded" | "scores_invalid" | "qualities_invalid" | "comments_required" | "reschedule_delta_invalid" | "cycle_not_found" | "cycle_exists" | "cycle_not_running" | "cycle_cancelled" | "cycle_closing" | "session_not_found" | "session_not_in_plan" | "session_cancelled" | "session_not_cancelled" | "session_restore_too_late" | "session_restore_level_ended" | "session_restore_clashes" | "session_dropped" | "session_already_started" | "session_already_ended" | "enrolment_not_found" | "ladder_not_running" | "ladder_ended" | "ladder_starting" | "attendance_not_open" | "attendance_closed" | "attendance_already_recorded" | "attendance_status_required" | "attendance_refused" | "check_in_closed" | "assessment_not_open" | "assessment_window_closed" | "assessment_in_progress" | "level_already_passed" | "level_cancelled" | "level_failed" | "level_not_eligible" | "level_not_in_plan" | "score_out_of_range" | "cancel_reason_required" | "may_not_record_for_worker" | "rollout_not_found" | "rollout_already_exists" | "station_already_operating" | "milestone_targets_invalid" | "milestone_target_missing" | "milestone_owner_unknown" | "milestone_not_owned" | "target_date_before_today" | "target_date_not_after_today" | "rollout_cancelled" | "rollout_already_opened" | "milestone_unknown" | "milestone_already_done" | "milestone_busy" | "milestone_out_of_order" | "milestone_evidence_missing" | "staffing_posts_vacant" | "staffing_needs_social_worker" | "replan_reason_missing" | "replan_unchanged" | "replan_before_earlier_milestone" | "replan_after_later_milestone" | "venture_project_not_found" | "venture_project_exists" | "venture_project_wrong_status" | "venture_project_not_running" | "service_record_other_project" | "served_on_in_future" | "manual_not_found" | "manual_version_not_found" | "manual_edit_forbidden" | "manual_draft_not_found" | "manual_draft_exists" | "manual_draft_changed" | "manual_draft_stale" | "case_call_not_found" | "case_call_exists" | "case_call_wrong_phase" | "not_organiser" | "not_on_panel" | "deadline_past" | "deadline_not_later" | "deadline_after_review" | "station_not_in_scope" | "no_stations" | "reviewer_not_found" | "submission_closed" | "review_closed" | "station_not_eligible" | "case_kind_not_called" | "case_not_found" | "case_withdrawn" | "own_station_case" | "score_missing" | "unknown_criterion" | "selection_empty" | "selection_duplicate" | "selection_too_many" | "selection_missing" | "collection_not_published" | "case_scores_not_final" | "resource_request_not_found" | "resource_request_exists" | "request_wrong_phase" | "request_not_confirmed" | "needed_by_past" | "match_by_after_needed_by" | "matches_empty" | "match_exists" | "matches_too_many" | "match_kind_unknown" | "match_not_found" | "match_answered" | "decline_reason_missing" | "evidence_missing" | "cancel_reason_missing" | "milestone_not_found" | "no_files" | "file_type_refused" | "owner_attachment_limit" | "attachment_not_found" | "case_file_role" | "unknown_type" | "empty" | "executable" | "macro_enabled" | "calendar_needs_worker" | "calendar_feed_not_found" | "street_required" | "street_not_found" | "scope_out_of_scope" | "post_type_unknown" | "post_not_found" | "worker_unknown" | "worker_other_station" | "assignment_overlaps" | "service_record_other_station" | "service_record_invalid" | "service_record_not_found" | "case_file_not_found" | "case_file_not_casework" | "brand_not_found" | "brand_invalid" | "organisation_not_found" | "organisation_invalid" | "volunteer_not_found" | "volunteer_hours_invalid" | "volunteer_hours_exceed_record" | "resource_not_found" | "resource_invalid" | "webhook_not_allowed" | "workflow_already_running" | "workflow_not_running" | "workflow_refused" | "workflow_item_not_found" | "workflow_invalid_input" | "store_unavailable";
                 /** @description the ids, times (ISO, UTC) and numbers the refusal concerns */
                 values?: {
                     [key: string]: unknown;
@@ -12302,7 +12468,7 @@ export interface components {
              * @description a stable code for the problem, to phrase it in the reader's language
              * @enum {string}
              */
-            code?: "required" | "too_small" | "too_big" | "invalid_type" | "invalid_format" | "invalid_value" | "unrecognized_keys" | "not_multiple_of" | "invalid_union" | "invalid_key" | "invalid_element" | "custom" | "body_malformed" | "more_problems" | "station_not_found" | "station_outside_scope" | "station_not_operating" | "station_without_workers" | "worker_unknown" | "worker_inactive" | "worker_outside_scope" | "org_unit_unknown" | "org_unit_outside_scope" | "community_unknown" | "not_a_community" | "not_a_street" | "session_id_taken" | "session_id_duplicate" | "cohort_empty" | "participants_change_empty" | "worker_cannot_rejoin" | "worker_already_in_cycle" | "worker_not_in_cycle" | "worker_not_enrolled" | "session_not_in_cycle" | "worker_not_taking_session" | "session_not_yours" | "dimension_unknown" | "level_unknown" | "instant_invalid" | "ends_before_start" | "starts_in_past" | "level_before_previous" | "level_after_next" | "worker_not_eligible" | "worker_holds_every_level" | "sessions_overlap" | "session_over_capacity" | "target_before_today" | "target_before_previous" | "owner_unknown" | "password_contains_username" | "password_unchanged" | "control_characters" | "date_not_real" | "date_out_of_range" | "new_residents_above_served" | "target_date_or_milestones" | "max_not_above_min" | "review_deadline_not_after_submission" | "criterion_keys_duplicate" | "kinds_duplicate" | "must_not_be_zero" | "password_too_few_characters" | "import_empty" | "id_duplicate" | "columns_duplicate" | "fields_count" | "quote_unterminated" | "xlsx_unreadable";
+            code?: "required" | "too_small" | "too_big" | "invalid_type" | "invalid_format" | "invalid_value" | "unrecognized_keys" | "not_multiple_of" | "invalid_union" | "invalid_key" | "invalid_element" | "custom" | "body_malformed" | "more_problems" | "station_not_found" | "station_outside_scope" | "station_not_operating" | "station_without_workers" | "worker_unknown" | "worker_inactive" | "worker_outside_scope" | "org_unit_unknown" | "org_unit_outside_scope" | "community_unknown" | "not_a_community" | "not_a_street" | "session_id_taken" | "session_id_duplicate" | "cohort_empty" | "participants_change_empty" | "worker_cannot_rejoin" | "worker_already_in_cycle" | "worker_not_in_cycle" | "worker_not_enrolled" | "session_not_in_cycle" | "worker_not_taking_session" | "session_not_yours" | "dimension_unknown" | "level_unknown" | "instant_invalid" | "ends_before_start" | "starts_in_past" | "level_before_previous" | "level_after_next" | "worker_not_eligible" | "worker_holds_every_level" | "sessions_overlap" | "session_over_capacity" | "target_before_today" | "target_before_previous" | "owner_unknown" | "project_unknown" | "project_other_station" | "password_contains_username" | "password_unchanged" | "control_characters" | "date_not_real" | "date_out_of_range" | "new_residents_above_served" | "target_date_or_milestones" | "max_not_above_min" | "review_deadline_not_after_submission" | "criterion_keys_duplicate" | "kinds_duplicate" | "must_not_be_zero" | "password_too_few_characters" | "import_empty" | "id_duplicate" | "columns_duplicate" | "fields_count" | "quote_unterminated" | "xlsx_unreadable";
             /** @description the limits, formats and ids the problem concerns */
             values?: {
                 [key: string]: unknown;

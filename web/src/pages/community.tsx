@@ -6,6 +6,7 @@ import { nameOf } from '../names.js';
 import { linkProps } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { CommunityForm } from './community-form.js';
+import { StationBrand } from './station-brand.js';
 
 // One community, reached from the overview's tiles and the rollout lists: its names and street,
 // its station (status, opening date), its rollout's milestones for roles that see rollouts, and
@@ -58,6 +59,7 @@ export function CommunityPage({ session, communityId }: { session: SessionInfo; 
           );
         }}
       </Loadable>
+      {community.data?.station ? <StationBrand session={session} communityId={communityId} /> : null}
       {rollout?.rollout ? <RolloutFacts row={rollout} /> : null}
     </div>
   );

@@ -9,6 +9,7 @@ import { linkProps, navigate } from '../router.js';
 import { can, workflowLink, type SessionInfo } from '../session.js';
 import { formatDateTime } from '../time.js';
 import { ConfirmDialog, Disclosure, EvidenceLinks, linksFrom, notLinksIn } from '../widgets.js';
+import { StationBrand } from './station-brand.js';
 import { StationPlans } from './station-plans.js';
 
 // A station's three-stage plan, end to end: tasks with the work manual's guidance and evidence
@@ -58,6 +59,7 @@ export function StationPage({ session, communityId }: { session: SessionInfo; co
         </Loadable>
       </Section>
       {!communityId && communities.data ? <StationPlans session={session} communities={communities.data.items} /> : null}
+      {selected ? <StationBrand key={`brand-${selected}`} session={session} communityId={selected} editable /> : null}
       {selected ? <PlanView key={selected} session={session} communityId={selected} community={withStation.find((c) => c.id === selected)} /> : null}
       {selected ? <Linkage key={`linkage-${selected}`} communityId={selected} /> : null}
       {selected ? <VentureProjects key={`vp-${selected}`} session={session} communityId={selected} /> : null}
