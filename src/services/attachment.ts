@@ -10,6 +10,7 @@ import {
 } from '../store/repositories/attachment.js';
 import { inScope } from '../store/repositories/org-unit.js';
 import { getVentureProject } from '../store/repositories/venture-project.js';
+import { reviewedCaseStation } from './case-call.js';
 import type { ServiceDeps } from './deps.js';
 
 // Evidence files: uploaded to what they are evidence of, typed by their content, stored by content
@@ -132,9 +133,15 @@ const REFUSAL: Record<'unknown_type' | 'executable' | 'macro_enabled' | 'empty',
   empty: 'the file is empty',
 };
 
-async function attachmentInScope(deps: AttachmentDeps, principal: Principal, attachmentId: string): Promise<AttachmentView> {
+/**
+ * An attachment the principal may read (or, with `remove`, take off its owner): one in their scope;
+ * for reading also one of a case they review on a call's panel, whatever station it comes from.
+ */
+async function attachmentInScope(deps: AttachmentDeps, principal: Principal, attachmentId: string, purpose: 'read' | 'remove' = 'read'): Promise<AttachmentView> {
   const found = await getAttachment(deps.store.db, attachmentId);
-  if (!found || !(await inScope(deps.store.db, principal, found.orgUnitId))) {
+  const readable = async (attachment: AttachmentView) => (await inScope(deps.store.db, principal, attachment.orgUnitId))
+    || (purpose === 'read' && attachment.ownerKind === 'case' && (await reviewedCaseStation(deps, principal, attachment.ownerId)) === attachment.orgUnitId);
+  if (!found || !(await readable(found))) {
     throw notFound(`attachment ${attachmentId}`, { reason: 'attachment_not_found', values: { attachmentId } });
   }
   if (PERSONAL_KINDS.has(found.ownerKind) && !PERSONAL_READERS.has(principal.role)) {
@@ -143,12 +150,17 @@ async function attachmentInScope(deps: AttachmentDeps, principal: Principal, att
   return found;
 }
 
-/** Attachments in the caller's scope, by owner or org unit; case files only for the roles that may read them. */
+/**
+ * Attachments in the caller's scope, by owner or org unit (and the files of a case the caller
+ * reviews, asked for by the case); case files only for the roles that may read them.
+ */
 export async function listAttachmentsFor(
   deps: AttachmentDeps, principal: Principal, filter: { ownerKind?: AttachmentOwnerKind; ownerId?: string; orgUnitId?: string; ids?: string[] },
 ): Promise<{ items: AttachmentView[] }> {
   if (filter.orgUnitId && !(await inScope(deps.store.db, principal, filter.orgUnitId))) return { items: [] };
-  const items = await listAttachments(deps.store.db, { scopeId: principal.scopeId, ...filter, limit: 500 });
+  const reviewed = filter.ownerKind === 'case' && filter.ownerId && !filter.orgUnitId ? await reviewedCaseStation(deps, principal, filter.ownerId) : undefined;
+  const scopeId = reviewed && !(await inScope(deps.store.db, principal, reviewed)) ? reviewed : principal.scopeId;
+  const items = await listAttachments(deps.store.db, { ...filter, scopeId, limit: 500 });
   return { items: items.filter((item) => !PERSONAL_KINDS.has(item.ownerKind) || PERSONAL_READERS.has(principal.role)) };
 }
 
@@ -169,7 +181,7 @@ export async function downloadAttachment(deps: AttachmentDeps, principal: Princi
 
 /** Removes an attachment from its owner (the stored row stays, marked removed, for the record). */
 export async function removeAttachmentFor(deps: AttachmentDeps, principal: Principal, attachmentId: string, requestId?: string): Promise<{ id: string; removed: true }> {
-  const attachment = await attachmentInScope(deps, principal, attachmentId);
+  const attachment = await attachmentInScope(deps, principal, attachmentId, 'remove');
   await removeAttachment(deps.store.db, attachment.id, principal.name, deps.clock(), {
     actor: principal.name, action: 'detach', entity: attachment.ownerKind, entityId: attachment.ownerId,
     before: { attachmentId: attachment.id, fileName: attachment.fileName }, requestId,

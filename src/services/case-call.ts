@@ -258,6 +258,19 @@ export async function withdrawCase(deps: ServiceDeps, principal: Principal, call
   return getCallCaseFor(deps, principal, callId, caseId);
 }
 
+/**
+ * The station of a case the principal reviews — they are on its call's panel and the case is in
+ * review or after it — or undefined. A reviewer reads such a case's files beside its text even
+ * when the case comes from a station outside their scope.
+ */
+export async function reviewedCaseStation(deps: Pick<ServiceDeps, 'store'>, principal: Principal, caseId: string): Promise<string | undefined> {
+  const entry = await getCallCase(deps.store.db, caseId);
+  if (!entry || entry.status !== 'submitted' || !principal.workerId) return undefined;
+  const call = await getCaseCall(deps.store.db, entry.callId);
+  if (!call || call.phase === 'submission' || !call.panel.some((member) => member.reviewerId === principal.workerId)) return undefined;
+  return entry.communityId;
+}
+
 /** The case as an attachment owner (for uploads): the principal's station's case. */
 export async function caseAttachmentOwner(deps: ServiceDeps, principal: Principal, callId: string, caseId: string) {
   const { entry } = await ownCase(deps, principal, callId, caseId);

@@ -65,6 +65,8 @@ describe('a case call from opening to the published collection', () => {
     });
     expect(upload.status).toBe(201);
     const attachmentId = ((await upload.json()) as { items: Array<{ id: string }> }).items[0]!.id;
+    // Another station's reviewer does not read the case's files while submissions are open.
+    expect(ok(await api.call('GET', `/api/attachments?ownerKind=case&ownerId=${callId}-a`, { token: yushuguanLead })).items).toEqual([]);
     const submitted = ok(await api.call('POST', `/api/case-calls/${callId}/cases`, {
       token: tokens.station_lead,
       body: { caseId: `${callId}-a`, communityId: WANMINGYUAN, kind: 'community', title: '我的楼道我的家', background: '老旧小区楼道堆物', outcomes: '清理楼道 36 个', submit: true },
@@ -94,6 +96,10 @@ describe('a case call from opening to the published collection', () => {
       return answer.body.phase === 'review' && answer.body;
     }, { timeoutMs: 200_000, everyMs: 1000 });
     expect([...review.toScore].sort()).toEqual([`${callId}-a`, `${callId}-b`]);
+    // In review a reviewer reads the files of the cases they score, from any station; removing them stays the station's.
+    expect(ok(await api.call('GET', `/api/attachments?ownerKind=case&ownerId=${callId}-a`, { token: yushuguanLead })).items.map((file: { id: string }) => file.id)).toEqual([attachmentId]);
+    expect((await fetch(`${api.url}/api/attachments/${attachmentId}/content`, { headers: { authorization: `Bearer ${yushuguanLead}` } })).status).toBe(200);
+    expect((await api.call('POST', `/api/attachments/${attachmentId}/remove`, { token: yushuguanLead })).status).toBe(404);
     expect((await api.call('POST', `/api/case-calls/${callId}/cases`, { token: tokens.station_lead, body: { caseId: `${callId}-a`, communityId: WANMINGYUAN, kind: 'community', title: 'late' } })).status).toBe(409);
     // The escalation follows the phase change: wait for it.
     await eventually('the reminder and the escalation', async () => {

@@ -58,7 +58,7 @@ export const attachmentRoutes = [
   route({
     method: 'get',
     path: '/api/attachments',
-    summary: 'Evidence files in your scope, by owner (kind and id) or community',
+    summary: "Evidence files in your scope, by owner (kind and id) or community, and a case's files to the call's reviewers",
     tag: 'attachments',
     roles: READERS,
     query: attachmentListQuery,

@@ -5006,7 +5006,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Evidence files in your scope, by owner (kind and id) or community
+         * Evidence files in your scope, by owner (kind and id) or community, and a case's files to the call's reviewers
          * @description Roles: admin, supervisor, station_lead, social_worker.
          */
         get: {

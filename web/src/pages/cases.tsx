@@ -1,20 +1,25 @@
 import { Fragment, useState } from 'react';
-import { api, unwrap, type Answer } from '../api/client.js';
+import { api, unwrap, type Answer, type Body } from '../api/client.js';
 import { Attachments } from '../attachments.js';
-import { Badge, ErrorNote, Loadable, Section } from '../components.js';
+import { Badge, ErrorNote, Field, Loadable, Section } from '../components.js';
 import { ConfirmAction } from '../confirm.js';
 import { Downloads } from '../downloads.js';
+import { useFieldErrors } from '../errors.js';
 import { useAction, usePolled } from '../hooks.js';
 import { localized, translateKey, useI18n } from '../i18n.js';
+import { nameOf } from '../names.js';
+import { StationPicker, WorkerPicker } from '../pickers.js';
 import { linkProps, navigate } from '../router.js';
 import { can, type SessionInfo } from '../session.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../time.js';
+import { Disclosure } from '../widgets.js';
 
 // Case calls (优秀案例征集评选): the list and a form to open one (supervisors), one call's page —
 // a station's cases with their files, a reviewer's scoring, the organiser's results, selection,
 // publication, extension and cancellation — and the published collection with its PDF.
 
 type CallDetail = Answer<'/api/case-calls/{callId}'>;
+type CallCase = Answer<'/api/case-calls/{callId}/cases/{caseId}'>;
 type CaseKind = CallDetail['kinds'][number];
 const KINDS: readonly CaseKind[] = ['casework', 'group', 'community'];
 const PHASE_TONE: Record<string, string> = { submission: 'info', review: 'warn', selection: 'warn', published: 'ok', cancelled: 'muted' };
@@ -52,42 +57,70 @@ function CallList({ session }: { session: SessionInfo }) {
   );
 }
 
+const DAY_SECONDS = 86_400;
+const OPEN_FIELDS = ['title.zh', 'kinds', 'stationIds', 'submissionDeadline', 'reviewDeadline', 'panel', 'selectPerKind', 'reminderOffsetsSeconds'] as const;
+
+/**
+ * Opening a call (center supervisors and admins): title, kinds, the stations that may submit
+ * (every operating station in scope when none is ticked), the two deadlines to the second, the
+ * reviewers picked by name, cases per kind and the reminders; the project's default rubric.
+ */
 function OpenCallForm() {
   const { t, locale } = useI18n();
   const rubric = usePolled(() => unwrap(api.GET('/api/rubrics/default')), 'rubric', 600_000);
   const open = useAction();
   const [title, setTitle] = useState('');
   const [kinds, setKinds] = useState<CaseKind[]>([...KINDS]);
+  const [stations, setStations] = useState<string[]>([]);
   const [submission, setSubmission] = useState('');
   const [review, setReview] = useState('');
-  const [panel, setPanel] = useState('');
-  const [perKind, setPerKind] = useState(3);
+  const [panel, setPanel] = useState<Array<{ id: string; name: string }>>([]);
+  const [perKind, setPerKind] = useState('3');
+  const [reminderDays, setReminderDays] = useState('3, 1');
+  const fields = useFieldErrors(open.error, OPEN_FIELDS.map((field) => `body.${field}`));
+  // A problem anywhere under a path (one station, one reviewer, one reminder) shows at that field.
+  const under = (path: string) => {
+    const problem = open.error?.details.find((detail) => detail.path === `body.${path}` || detail.path.startsWith(`body.${path}.`));
+    return problem ? fields.message(problem.path) : undefined;
+  };
+  const unplaced = open.error?.details.filter((detail) => !OPEN_FIELDS.some((field) => detail.path === `body.${field}` || detail.path.startsWith(`body.${field}.`))) ?? [];
+  const submit = async () => {
+    const body: Body<'/api/case-calls'> = {
+      title: { zh: title.trim() }, kinds, ...(stations.length > 0 ? { stationIds: stations } : {}),
+      submissionDeadline: localInputToIso(submission), reviewDeadline: localInputToIso(review),
+      panel: panel.map((worker) => worker.id), selectPerKind: Number(perKind),
+      reminderOffsetsSeconds: reminderDays.split(/[\s,，]+/).filter(Boolean).map((days) => Math.round(Number(days) * DAY_SECONDS)),
+    };
+    const call = await open.run(() => unwrap(api.POST('/api/case-calls', { body })));
+    if (call) navigate(`/cases/${encodeURIComponent(call.id)}`);
+  };
   return (
     <Section title={t('open_call')}>
-      <form className="actions stack" onSubmit={(event) => {
-        event.preventDefault();
-        void open.run(() => unwrap(api.POST('/api/case-calls', {
-          body: {
-            title: { zh: title }, kinds, submissionDeadline: localInputToIso(submission), reviewDeadline: localInputToIso(review),
-            panel: panel.split(/[\s,，]+/).filter(Boolean), selectPerKind: perKind, reminderOffsetsSeconds: [60],
-          },
-        }))).then((call) => call && navigate(`/cases/${encodeURIComponent(call.id)}`));
-      }}>
-        <label>{t('call_title')}<input name="title" value={title} onChange={(event) => setTitle(event.target.value)} required /></label>
-        <fieldset><legend>{t('case_kinds')}</legend>
+      <form className="form" aria-label={t('open_call')} noValidate onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+        <Field label={t('call_title')} error={under('title')}><input name="title" value={title} onChange={(event) => setTitle(event.target.value)} /></Field>
+        <fieldset aria-describedby={under('kinds') ? 'call-kinds-error' : undefined}><legend>{t('case_kinds')}</legend>
           {KINDS.map((kind) => (
             <label key={kind} className="inline"><input type="checkbox" checked={kinds.includes(kind)} onChange={(event) => setKinds(event.target.checked ? [...kinds, kind] : kinds.filter((k) => k !== kind))} />{translateKey(t, 'case_kind', kind)}</label>
           ))}
+          {under('kinds') ? <span id="call-kinds-error" className="field-error" role="alert">{under('kinds')}</span> : null}
         </fieldset>
-        <label>{t('submission_deadline')}<input name="submissionDeadline" type="datetime-local" value={submission} onChange={(event) => setSubmission(event.target.value)} required /></label>
-        <label>{t('review_deadline')}<input name="reviewDeadline" type="datetime-local" value={review} onChange={(event) => setReview(event.target.value)} required /></label>
-        <label>{t('panel_worker_ids')}<input name="panel" value={panel} onChange={(event) => setPanel(event.target.value)} required /></label>
-        <label>{t('select_per_kind')}<input name="selectPerKind" type="number" min={1} max={100} value={perKind} onChange={(event) => setPerKind(Number(event.target.value))} /></label>
+        <div className="two">
+          <StationPicker label={t('call_stations')} chosen={stations} onChange={setStations} error={under('stationIds')} />
+          <WorkerPicker label={t('call_panel')} chosen={panel} onChange={setPanel} error={under('panel')} />
+        </div>
+        <p className="hint">{t('call_stations_hint')} {t('times_beijing')}</p>
+        <div className="form columns">
+          {/* step 1: a deadline to the second (a rehearsal call can run in minutes). */}
+          <Field label={t('submission_deadline')} error={under('submissionDeadline')}><input name="submissionDeadline" type="datetime-local" step={1} value={submission} onChange={(event) => setSubmission(event.target.value)} /></Field>
+          <Field label={t('review_deadline')} error={under('reviewDeadline')}><input name="reviewDeadline" type="datetime-local" step={1} value={review} onChange={(event) => setReview(event.target.value)} /></Field>
+          <Field label={t('select_per_kind')} error={under('selectPerKind')}><input name="selectPerKind" type="number" min={1} max={100} value={perKind} onChange={(event) => setPerKind(event.target.value)} /></Field>
+          <Field label={t('call_reminder_days')} error={under('reminderOffsetsSeconds')}><input name="reminderDays" inputMode="decimal" value={reminderDays} onChange={(event) => setReminderDays(event.target.value)} /></Field>
+        </div>
         {rubric.data ? (
           <p className="muted">{t('rubric_default')}: {rubric.data.criteria.map((c) => `${localized(locale, c.name)} ${c.weight}`).join(' · ')}</p>
         ) : null}
+        {open.error && (open.error.details.length === 0 || unplaced.length > 0) ? <ErrorNote error={open.error} withFields={unplaced.length > 0} /> : null}
         <button type="submit" className="primary" disabled={open.running}>{t('open_call')}</button>
-        <ErrorNote error={open.error} />
       </form>
     </Section>
   );
@@ -106,13 +139,14 @@ function CallPage({ session, callId, caseId }: { session: SessionInfo; callId: s
               {t('submission_deadline')} {formatDateTime(data.submissionDeadline, locale)} · {t('review_deadline')} {formatDateTime(data.reviewDeadline, locale)}
             </p>
             <p className="muted">{data.rubric.source === 'project_default' ? t('rubric_default') : t('rubric_call')}: {data.rubric.criteria.map((c) => `${localized(locale, c.name)} ${c.weight} (${c.min}–${c.max})`).join(' · ')}</p>
-            {data.phase === 'published' ? <p><a {...linkProps(`/cases/${encodeURIComponent(callId)}?collection=1`)}>{t('collection')}</a> · <a href={`/api/case-calls/${encodeURIComponent(callId)}/collection.pdf`}>{t('collection_pdf')}</a></p> : null}
+            {data.phase === 'published' ? <p><a {...linkProps(`/cases/${encodeURIComponent(callId)}?collection=1`)}>{t('collection')}</a> · <a href={`/api/case-calls/${encodeURIComponent(callId)}/collection.pdf`} download>{t('collection_pdf')}</a></p> : null}
           </Section>
           {data.phase === 'published' && new URLSearchParams(window.location.search).get('collection') === '1' ? <Collection callId={callId} /> : null}
           {caseId ? <CaseView key={caseId} session={session} call={data} caseId={caseId} onChange={call.reload} /> : null}
           <CaseList session={session} call={data} onChange={call.reload} />
-          {data.phase === 'submission' && can(session, 'attachments.add') ? <CaseForm session={session} call={data} onChange={call.reload} /> : null}
-          {can(session, 'stage.sign_off') ? <Organiser call={data} onChange={call.reload} /> : null}
+          {data.phase === 'submission' ? <NewCase session={session} call={data} onChange={call.reload} /> : null}
+          {/* Keyed by phase: the selection starts from the proposal once the review has closed. */}
+          {can(session, 'stage.sign_off') ? <Organiser key={data.phase} call={data} onChange={call.reload} /> : null}
           {data.events.length > 0 ? (
             <Section title={t('call_events')}>
               <ul className="list">{data.events.map((event) => <li key={event.step}>{formatDateTime(event.at, locale)} · {event.step} {event.actor ? `· ${event.actor}` : ''}</li>)}</ul>
@@ -127,6 +161,9 @@ function CallPage({ session, callId, caseId }: { session: SessionInfo; callId: s
 function CaseList({ session, call, onChange }: { session: SessionInfo; call: CallDetail; onChange(): void }) {
   const { t, locale } = useI18n();
   const result = (caseId: string) => call.results?.find((r) => r.caseId === caseId);
+  // A reviewer from a station sees that station's cases in the list but never scores them.
+  const reviewer = call.panel?.find((member) => member.reviewerId === session.principal.workerId);
+  const ownStation = (communityId: string) => call.phase === 'review' && reviewer?.stationId === communityId;
   return (
     <Section title={t('cases')} actions={call.results ? <Downloads path={`/api/exports/case-calls/${encodeURIComponent(call.id)}/scores`} /> : undefined}>
       {call.cases.length === 0 ? <p className="muted">{t('no_cases')}</p> : (
@@ -143,6 +180,7 @@ function CaseList({ session, call, onChange }: { session: SessionInfo; call: Cal
                 </div>
                 {can(session, 'attachments.view') ? <Attachments ownerKind="case" ownerId={entry.id} canAttach={false} /> : null}
                 {call.toScore.includes(entry.id) ? <ScoreForm call={call} caseId={entry.id} onChange={onChange} /> : null}
+                {ownStation(entry.communityId) ? <p className="muted" data-testid="own-station-case">{t('own_station_not_scored')}</p> : null}
                 {call.reviews.filter((review) => review.caseId === entry.id).map((review) => (
                   <p key={review.reviewerId} className="muted">{review.reviewerId}: {review.total} — {review.comment}</p>
                 ))}
@@ -172,8 +210,10 @@ function CaseView({ session, call, caseId, onChange }: { session: SessionInfo; c
       <Loadable state={entry}>
         {(data) => {
           // Station leads withdraw their own station's cases; supervisors and admins any in their scope.
-          const mayWithdraw = can(session, 'cases.withdraw') && callOpen && data.status !== 'withdrawn'
-            && (session.principal.role !== 'station_lead' || session.principal.scopeId === data.communityId);
+          const ownStation = session.principal.role !== 'station_lead' || session.principal.scopeId === data.communityId;
+          const mayWithdraw = can(session, 'cases.withdraw') && callOpen && data.status !== 'withdrawn' && ownStation;
+          // Drafts and submitted cases stay editable (text and files) until the submission deadline.
+          const mayEdit = can(session, 'attachments.add') && call.phase === 'submission' && data.status !== 'withdrawn' && ownStation;
           return (
             <div className="stack" data-testid="case-view">
               <p>
@@ -189,6 +229,11 @@ function CaseView({ session, call, caseId, onChange }: { session: SessionInfo; c
                 ))}
               </dl>
               {can(session, 'attachments.view') ? <Attachments ownerKind="case" ownerId={data.id} canAttach={false} /> : null}
+              {mayEdit ? (
+                <Disclosure label={t('edit_case')}>
+                  {() => <CaseEditor session={session} call={call} initial={data} onSaved={() => { entry.reload(); onChange(); }} />}
+                </Disclosure>
+              ) : null}
               {mayWithdraw ? (
                 <div className="buttons">
                   <ConfirmAction
@@ -221,17 +266,19 @@ function CaseView({ session, call, caseId, onChange }: { session: SessionInfo; c
 function ScoreForm({ call, caseId, onChange }: { call: CallDetail; caseId: string; onChange(): void }) {
   const { t, locale } = useI18n();
   const score = useAction();
-  const [scores, setScores] = useState<Record<string, number>>(() => Object.fromEntries(call.rubric.criteria.map((c) => [c.key, c.max])));
+  // Blank until the reviewer gives each criterion its score: nothing is scored by default.
+  const [scores, setScores] = useState<Record<string, string>>({});
   const [comment, setComment] = useState('');
   return (
     <form className="actions" aria-label={t('score_case')} onSubmit={(event) => {
       event.preventDefault();
-      void score.run(() => unwrap(api.POST('/api/case-calls/{callId}/cases/{caseId}/scores', { params: { path: { callId: call.id, caseId } }, body: { scores, comment } }))).then((done) => done && onChange());
+      const body = { scores: Object.fromEntries(call.rubric.criteria.map((c) => [c.key, Number(scores[c.key])])), comment };
+      void score.run(() => unwrap(api.POST('/api/case-calls/{callId}/cases/{caseId}/scores', { params: { path: { callId: call.id, caseId } }, body }))).then((done) => done && onChange());
     }}>
       {call.rubric.criteria.map((criterion) => (
         <label key={criterion.key}>{localized(locale, criterion.name)} ({criterion.min}–{criterion.max})
-          <input type="number" name={criterion.key} min={criterion.min} max={criterion.max} value={scores[criterion.key] ?? criterion.min}
-            onChange={(event) => setScores({ ...scores, [criterion.key]: Number(event.target.value) })} />
+          <input type="number" name={criterion.key} min={criterion.min} max={criterion.max} value={scores[criterion.key] ?? ''} required
+            onChange={(event) => setScores({ ...scores, [criterion.key]: event.target.value })} />
         </label>
       ))}
       <label>{t('comment')}<textarea name="comment" rows={2} value={comment} onChange={(event) => setComment(event.target.value)} required /></label>
@@ -241,19 +288,49 @@ function ScoreForm({ call, caseId, onChange }: { call: CallDetail; caseId: strin
   );
 }
 
-function CaseForm({ session, call, onChange }: { session: SessionInfo; call: CallDetail; onChange(): void }) {
+/** The stations the signed-in person may write a case for: a station lead their own, organisers any of the call's. */
+function writableStations(session: SessionInfo, call: CallDetail): string[] {
+  if (!can(session, 'attachments.add')) return [];
+  return session.principal.role === 'station_lead' ? call.stationIds.filter((id) => id === session.principal.scopeId) : call.stationIds;
+}
+
+/** A new case for a station of the call (below the list while submissions are open). */
+function NewCase({ session, call, onChange }: { session: SessionInfo; call: CallDetail; onChange(): void }) {
+  const { t } = useI18n();
+  const [round, setRound] = useState(0);
+  const [saved, setSaved] = useState<CallCase>();
+  if (writableStations(session, call).length === 0) return null;
+  return (
+    <Section title={saved ? `${t('edit_case')} · ${saved.title}` : t('new_case')}>
+      <CaseEditor key={round} session={session} call={call} onSaved={(entry) => { setSaved(entry); onChange(); }} />
+      {saved ? <button type="button" onClick={() => { setSaved(undefined); setRound(round + 1); }}>{t('another_case')}</button> : null}
+    </Section>
+  );
+}
+
+const BLANK_CASE = { title: '', background: '', needsAssessment: '', process: '', outcomes: '', reflection: '' };
+
+/**
+ * A case's form: its station, kind and texts, saved as a draft or submitted; once saved, its
+ * files are uploaded here too. `initial` edits a case already saved (until the deadline).
+ */
+function CaseEditor({ session, call, initial, onSaved }: { session: SessionInfo; call: CallDetail; initial?: CallCase; onSaved(entry: CallCase): void }) {
   const { t, locale } = useI18n();
   const save = useAction();
-  const [communityId, setCommunityId] = useState(session.scope && call.stationIds.includes(session.scope.id) ? session.scope.id : call.stationIds[0] ?? '');
-  const [kind, setKind] = useState<CaseKind>(call.kinds[0]!);
-  const [fields, setFields] = useState({ title: '', background: '', needsAssessment: '', process: '', outcomes: '', reflection: '' });
-  const [caseId, setCaseId] = useState<string>();
+  const stations = initial ? [initial.communityId] : writableStations(session, call);
+  const [communityId, setCommunityId] = useState(initial?.communityId ?? stations[0] ?? '');
+  const [kind, setKind] = useState<CaseKind>(initial?.kind ?? call.kinds[0]!);
+  const [fields, setFields] = useState(initial ? {
+    title: initial.title, background: initial.background, needsAssessment: initial.needsAssessment, process: initial.process, outcomes: initial.outcomes, reflection: initial.reflection,
+  } : BLANK_CASE);
+  const [saved, setSaved] = useState<CallCase | undefined>(initial);
+  const caseId = saved?.id;
   const submit = (submitNow: boolean) => save.run(() => unwrap(api.POST('/api/case-calls/{callId}/cases', {
     params: { path: { callId: call.id } }, body: { ...(caseId ? { caseId } : {}), communityId, kind, ...fields, submit: submitNow },
-  }))).then((saved) => {
-    if (saved) {
-      setCaseId(saved.id);
-      onChange();
+  }))).then((entry) => {
+    if (entry) {
+      setSaved(entry);
+      onSaved(entry);
     }
   });
   const text = (name: keyof typeof fields, rows = 3) => (
@@ -264,68 +341,182 @@ function CaseForm({ session, call, onChange }: { session: SessionInfo; call: Cal
     </label>
   );
   return (
-    <Section title={caseId ? `${t('edit_case')} · ${caseId}` : t('new_case')}>
-      <form className="stack" onSubmit={(event) => { event.preventDefault(); void submit(true); }}>
-        <label>{t('station')}
-          <select name="communityId" value={communityId} onChange={(event) => setCommunityId(event.target.value)}>
-            {call.stationIds.map((id) => <option key={id} value={id}>{id}</option>)}
-          </select>
-        </label>
-        <label>{t('case_kind')}
-          <select name="kind" value={kind} onChange={(event) => setKind(event.target.value as CaseKind)}>
-            {call.kinds.map((k) => <option key={k} value={k}>{translateKey(t, 'case_kind', k)}</option>)}
-          </select>
-        </label>
-        {text('title', 0)}{text('background')}{text('needsAssessment')}{text('process', 4)}{text('outcomes')}{text('reflection')}
-        <span className="buttons">
-          <button type="button" disabled={save.running || !fields.title} onClick={() => void submit(false)}>{t('save_draft')}</button>
-          <button type="submit" className="primary" disabled={save.running}>{t('submit_case')}</button>
-        </span>
-        <ErrorNote error={save.error} />
-        {caseId ? (
-          <Attachments ownerKind="case" ownerId={caseId} canAttach
-            upload={{ path: `/api/case-calls/${encodeURIComponent(call.id)}/cases/${encodeURIComponent(caseId)}/attachments`, route: '/api/case-calls/{callId}/cases/{caseId}/attachments' }} />
-        ) : <p className="muted">{t('save_before_files')}</p>}
-        <p className="muted">{localized(locale, call.title)}</p>
-      </form>
+    <form className="stack" aria-label={initial ? t('edit_case') : t('new_case')} onSubmit={(event) => { event.preventDefault(); void submit(true); }}>
+      <label>{t('station')}
+        <select name="communityId" value={communityId} disabled={Boolean(caseId)} onChange={(event) => setCommunityId(event.target.value)}>
+          {stations.map((id) => <option key={id} value={id}>{nameOf(id, locale) ?? id}</option>)}
+        </select>
+      </label>
+      <label>{t('case_kind')}
+        <select name="kind" value={kind} onChange={(event) => setKind(event.target.value as CaseKind)}>
+          {call.kinds.map((k) => <option key={k} value={k}>{translateKey(t, 'case_kind', k)}</option>)}
+        </select>
+      </label>
+      {text('title', 0)}{text('background')}{text('needsAssessment')}{text('process', 4)}{text('outcomes')}{text('reflection')}
+      <span className="buttons">
+        {saved?.status !== 'submitted' ? <button type="button" disabled={save.running || !fields.title} onClick={() => void submit(false)}>{t('save_draft')}</button> : null}
+        <button type="submit" className="primary" disabled={save.running}>{saved?.status === 'submitted' ? t('save_submitted_case') : t('submit_case')}</button>
+      </span>
+      <ErrorNote error={save.error} withFields />
+      {saved && !save.running ? (
+        <p className="note ok" role="status">{saved.status === 'submitted' ? t('case_submitted_note') : t('case_draft_note')}</p>
+      ) : null}
+      {caseId ? (
+        <Attachments ownerKind="case" ownerId={caseId} canAttach
+          upload={{ path: `/api/case-calls/${encodeURIComponent(call.id)}/cases/${encodeURIComponent(caseId)}/attachments`, route: '/api/case-calls/{callId}/cases/{caseId}/attachments' }} />
+      ) : <p className="muted">{t('save_before_files')}</p>}
+    </form>
+  );
+}
+
+/** The organiser's actions for the phase the call is in: extend its deadline, select and publish, cancel. */
+function Organiser({ call, onChange }: { call: CallDetail; onChange(): void }) {
+  const { t } = useI18n();
+  if (call.phase === 'published' || call.phase === 'cancelled') return null;
+  return (
+    <Section title={t('organise_call')}>
+      {call.phase === 'submission' || call.phase === 'review' ? <ExtendDeadline call={call} phase={call.phase} onChange={onChange} /> : null}
+      {call.phase === 'selection' ? <Selection call={call} onChange={onChange} /> : null}
+      <CancelCall call={call} onChange={onChange} />
     </Section>
   );
 }
 
-function Organiser({ call, onChange }: { call: CallDetail; onChange(): void }) {
+function ExtendDeadline({ call, phase, onChange }: { call: CallDetail; phase: 'submission' | 'review'; onChange(): void }) {
   const { t } = useI18n();
-  const act = useAction();
+  const extend = useAction();
+  const [deadline, setDeadline] = useState(isoToLocalInput(phase === 'review' ? call.reviewDeadline : call.submissionDeadline));
   const [reason, setReason] = useState('');
-  const [deadline, setDeadline] = useState(isoToLocalInput(call.phase === 'review' ? call.reviewDeadline : call.submissionDeadline));
-  const [chosen, setChosen] = useState<string[]>(call.selection?.caseIds ?? call.proposed ?? []);
-  const path = { params: { path: { callId: call.id } } };
-  const done = (ok: unknown) => { if (ok) onChange(); };
-  if (call.phase === 'published' || call.phase === 'cancelled') return null;
+  const fields = useFieldErrors(extend.error, ['body.deadline', 'body.reason']);
+  const submit = async () => {
+    const done = await extend.run(() => unwrap(api.POST('/api/case-calls/{callId}/extend', { params: { path: { callId: call.id } }, body: { phase, deadline: localInputToIso(deadline), reason } })));
+    if (done) {
+      setReason('');
+      onChange();
+    }
+  };
   return (
-    <Section title={t('organise_call')}>
-      <label>{t('reason')}<input name="reason" value={reason} onChange={(event) => setReason(event.target.value)} /></label>
-      {call.phase === 'submission' || call.phase === 'review' ? (
-        <span className="buttons">
-          <input type="datetime-local" aria-label={t('new_deadline')} value={deadline} onChange={(event) => setDeadline(event.target.value)} />
-          <button type="button" disabled={act.running} onClick={() => void act.run(() => unwrap(api.POST('/api/case-calls/{callId}/extend', { ...path, body: { phase: call.phase as 'submission' | 'review', deadline: localInputToIso(deadline), reason } }))).then(done)}>{t('extend_deadline')}</button>
-        </span>
-      ) : null}
-      {call.phase === 'selection' ? (
-        <div className="stack">
-          <p className="muted">{t('proposed')}: {(call.proposed ?? []).join(', ') || '—'}</p>
-          {call.cases.filter((entry) => entry.status === 'submitted').map((entry) => (
+    <form className="form columns" aria-label={t('extend_deadline')} noValidate onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+      <Field label={t('new_deadline')} error={fields.message('body.deadline')}><input type="datetime-local" step={1} name="deadline" value={deadline} onChange={(event) => setDeadline(event.target.value)} /></Field>
+      <Field label={t('extend_reason')} error={fields.message('body.reason')}><input name="extendReason" value={reason} onChange={(event) => setReason(event.target.value)} /></Field>
+      {fields.rest ? <p className="note error" role="alert">{fields.rest}</p> : null}
+      <span className="buttons"><button type="submit" disabled={extend.running}>{t('extend_deadline')}</button></span>
+    </form>
+  );
+}
+
+/**
+ * Once the review has closed: the proposal (the top cases of each kind by weighted mean), the
+ * cases to tick in the collection's order (starting from the proposal, moved up as wanted), the
+ * reason kept with the choice, and publication after a confirmation.
+ */
+function Selection({ call, onChange }: { call: CallDetail; onChange(): void }) {
+  const { t, locale } = useI18n();
+  const select = useAction();
+  const publish = useAction();
+  const [chosen, setChosen] = useState<string[]>(call.selection?.caseIds ?? call.proposed ?? []);
+  const [reason, setReason] = useState(call.selection?.reason ?? '');
+  const fields = useFieldErrors(select.error, ['body.caseIds', 'body.reason']);
+  const path = { params: { path: { callId: call.id } } };
+  const submitted = call.cases.filter((entry) => entry.status === 'submitted');
+  const titleOf = (caseId: string) => call.cases.find((entry) => entry.id === caseId)?.title ?? caseId;
+  const describe = (caseId: string) => {
+    const entry = call.cases.find((candidate) => candidate.id === caseId);
+    const mean = call.results?.find((result) => result.caseId === caseId)?.mean;
+    return entry ? `${localized(locale, entry.communityName)} · ${translateKey(t, 'case_kind', entry.kind)} · ${t('mean_score')} ${mean ?? '—'}` : '';
+  };
+  const moveUp = (index: number) => setChosen([...chosen.slice(0, index - 1), chosen[index]!, chosen[index - 1]!, ...chosen.slice(index + 1)]);
+  const recorded = call.selection;
+  const unchanged = recorded !== null && recorded !== undefined && recorded.caseIds.join() === chosen.join();
+  const submit = async () => {
+    const done = await select.run(() => unwrap(api.POST('/api/case-calls/{callId}/selection', { ...path, body: { caseIds: chosen, reason } })));
+    if (done) onChange();
+  };
+  return (
+    <div className="stack" data-testid="selection">
+      <div>
+        <h3>{t('proposed')}</h3>
+        <p className="hint">{t('proposed_hint', { count: call.selectPerKind })}</p>
+        {(call.proposed ?? []).length === 0 ? <p className="muted">{t('no_cases')}</p> : (
+          <ol data-testid="proposal">{(call.proposed ?? []).map((caseId) => <li key={caseId} data-case={caseId}>{titleOf(caseId)} <span className="muted">{describe(caseId)}</span></li>)}</ol>
+        )}
+      </div>
+      <form className="stack" aria-label={t('select_cases')} noValidate onSubmit={(event) => { event.preventDefault(); void submit(); }}>
+        <fieldset>
+          <legend>{t('selection_cases')}</legend>
+          {submitted.map((entry) => (
             <label key={entry.id} className="inline"><input type="checkbox" checked={chosen.includes(entry.id)}
-              onChange={(event) => setChosen(event.target.checked ? [...chosen, entry.id] : chosen.filter((id) => id !== entry.id))} />{chosen.includes(entry.id) ? `${chosen.indexOf(entry.id) + 1}. ` : ''}{entry.title}</label>
+              onChange={(event) => setChosen(event.target.checked ? [...chosen, entry.id] : chosen.filter((id) => id !== entry.id))} />{entry.title} <span className="muted">{describe(entry.id)}</span></label>
           ))}
-          <span className="buttons">
-            <button type="button" disabled={act.running} onClick={() => void act.run(() => unwrap(api.POST('/api/case-calls/{callId}/selection', { ...path, body: { caseIds: chosen, reason } }))).then(done)}>{t('select_cases')}</button>
-            <button type="button" className="primary" disabled={act.running || !call.selection} onClick={() => void act.run(() => unwrap(api.POST('/api/case-calls/{callId}/publish', { ...path, body: {} }))).then(done)}>{t('publish_collection')}</button>
-          </span>
-        </div>
+          {fields.message('body.caseIds') ? <span className="field-error" role="alert">{fields.message('body.caseIds')}</span> : null}
+        </fieldset>
+        {chosen.length > 0 ? (
+          <div>
+            <h4>{t('selection_order')}</h4>
+            <ol data-testid="selection-order">
+              {chosen.map((caseId, index) => (
+                <li key={caseId} data-case={caseId}>
+                  {titleOf(caseId)}{' '}
+                  {index > 0 ? <button type="button" className="link" onClick={() => moveUp(index)} aria-label={t('move_up_named', { name: titleOf(caseId) })}>{t('move_up')}</button> : null}
+                </li>
+              ))}
+            </ol>
+          </div>
+        ) : null}
+        <Field label={t('selection_reason')} error={fields.message('body.reason')}><textarea name="selectionReason" rows={2} value={reason} onChange={(event) => setReason(event.target.value)} /></Field>
+        {fields.rest ? <p className="note error" role="alert">{fields.rest}</p> : null}
+        <span className="buttons"><button type="submit" disabled={select.running}>{t('select_cases')}</button></span>
+      </form>
+      {recorded ? (
+        <p className="note ok" role="status" data-testid="selection-recorded">
+          {t('selection_recorded', { by: recorded.by, at: formatDateTime(recorded.at, locale) })}: {recorded.caseIds.map(titleOf).join('、')} — {recorded.reason}
+        </p>
       ) : null}
-      <button type="button" disabled={act.running} onClick={() => void act.run(() => unwrap(api.POST('/api/case-calls/{callId}/cancel', { ...path, body: { reason } }))).then(done)}>{t('cancel_call')}</button>
-      <ErrorNote error={act.error} />
-    </Section>
+      <div className="buttons">
+        <ConfirmAction
+          label={t('publish_collection')}
+          title={t('publish_collection_title')}
+          consequence={<p>{t('publish_collection_consequence')}</p>}
+          confirmLabel={t('publish_collection')}
+          tone="primary"
+          disabled={!recorded || !unchanged || publish.running}
+          running={publish.running}
+          error={publish.error}
+          onConfirm={async () => {
+            const done = await publish.run(() => unwrap(api.POST('/api/case-calls/{callId}/publish', { ...path, body: {} })));
+            if (!done) return false;
+            onChange();
+            return true;
+          }}
+        />
+        {recorded && !unchanged ? <span className="hint">{t('selection_unsaved')}</span> : null}
+      </div>
+    </div>
+  );
+}
+
+function CancelCall({ call, onChange }: { call: CallDetail; onChange(): void }) {
+  const { t } = useI18n();
+  const cancel = useAction();
+  return (
+    <div className="buttons">
+      <ConfirmAction
+        label={t('cancel_call')}
+        title={t('cancel_call_title')}
+        consequence={<p>{t('cancel_call_consequence')}</p>}
+        reason={{ label: t('cancel_reason'), required: true }}
+        confirmLabel={t('cancel_call')}
+        tone="danger"
+        running={cancel.running}
+        error={cancel.error}
+        onConfirm={async ({ reason }) => {
+          const done = await cancel.run(() => unwrap(api.POST('/api/case-calls/{callId}/cancel', { params: { path: { callId: call.id } }, body: { reason } })));
+          if (!done) return false;
+          onChange();
+          return true;
+        }}
+      />
+    </div>
   );
 }
 
