@@ -58,7 +58,7 @@ function CallList({ session }: { session: SessionInfo }) {
 }
 
 const DAY_SECONDS = 86_400;
-const OPEN_FIELDS = ['title.zh', 'kinds', 'stationIds', 'submissionDeadline', 'reviewDeadline', 'panel', 'selectPerKind', 'reminderOffsetsSeconds'] as const;
+const OPEN_FIELDS = ['title.zh', 'kinds', 'stationIds', 'submissionDeadline', 'reviewDeadline', 'panel', 'selectPerKind', 'reminderOffsetsSeconds', 'spreadThreshold'] as const;
 
 /**
  * Opening a call (center supervisors and admins): title, kinds, the stations that may submit
@@ -77,6 +77,7 @@ function OpenCallForm() {
   const [panel, setPanel] = useState<Array<{ id: string; name: string }>>([]);
   const [perKind, setPerKind] = useState('3');
   const [reminderDays, setReminderDays] = useState('3, 1');
+  const [spreadThreshold, setSpreadThreshold] = useState('20');
   const fields = useFieldErrors(open.error, OPEN_FIELDS.map((field) => `body.${field}`));
   // A problem anywhere under a path (one station, one reviewer, one reminder) shows at that field.
   const under = (path: string) => {
@@ -90,6 +91,7 @@ function OpenCallForm() {
       submissionDeadline: localInputToIso(submission), reviewDeadline: localInputToIso(review),
       panel: panel.map((worker) => worker.id), selectPerKind: Number(perKind),
       reminderOffsetsSeconds: reminderDays.split(/[\s,，]+/).filter(Boolean).map((days) => Math.round(Number(days) * DAY_SECONDS)),
+      spreadThreshold: Number(spreadThreshold),
     };
     const call = await open.run(() => unwrap(api.POST('/api/case-calls', { body })));
     if (call) navigate(`/cases/${encodeURIComponent(call.id)}`);
@@ -115,6 +117,7 @@ function OpenCallForm() {
           <Field label={t('review_deadline')} error={under('reviewDeadline')}><input name="reviewDeadline" type="datetime-local" step={1} value={review} onChange={(event) => setReview(event.target.value)} /></Field>
           <Field label={t('select_per_kind')} error={under('selectPerKind')}><input name="selectPerKind" type="number" min={1} max={100} value={perKind} onChange={(event) => setPerKind(event.target.value)} /></Field>
           <Field label={t('call_reminder_days')} error={under('reminderOffsetsSeconds')}><input name="reminderDays" inputMode="decimal" value={reminderDays} onChange={(event) => setReminderDays(event.target.value)} /></Field>
+          <Field label={t('spread_threshold')} error={under('spreadThreshold')}><input name="spreadThreshold" type="number" min={0} max={100} step="any" value={spreadThreshold} onChange={(event) => setSpreadThreshold(event.target.value)} /></Field>
         </div>
         {rubric.data ? (
           <p className="muted">{t('rubric_default')}: {rubric.data.criteria.map((c) => `${localized(locale, c.name)} ${c.weight}`).join(' · ')}</p>
@@ -436,7 +439,7 @@ function Selection({ call, onChange }: { call: CallDetail; onChange(): void }) {
     <div className="stack" data-testid="selection">
       <div>
         <h3>{t('proposed')}</h3>
-        <p className="hint">{t('proposed_hint', { count: call.selectPerKind })}</p>
+        <p className="hint">{t('proposed_hint', { count: call.selectPerKind })} {t('spread_threshold_hint', { threshold: call.spreadThreshold })}</p>
         {(call.proposed ?? []).length === 0 ? <p className="muted">{t('no_cases')}</p> : (
           <ol data-testid="proposal">{(call.proposed ?? []).map((caseId) => <li key={caseId} data-case={caseId}>{titleOf(caseId)} <span className="muted">{describe(caseId)}</span></li>)}</ol>
         )}
