@@ -89,6 +89,15 @@ describe('an excellent-case call from opening to the published collection, in th
     }
     await open.getByLabel('每类入选数').fill('1');
     expect(await open.textContent()).toContain('评分标准（本项目默认');
+    // This call's own rubric: innovation weighs 30 instead of 15, replicability is left out, and a
+    // criterion is added; "back to the default" would undo it all.
+    const rubric = open.getByRole('group', { name: '评分标准（本项目默认，非来源报告内容）' });
+    await rubric.locator('[data-criterion="innovation"]').getByLabel('权重').fill('30');
+    await open.getByRole('group', { name: '评分标准（本次征集修订）' }).getByRole('button', { name: '删除评分项 可复制推广' }).click();
+    await open.getByRole('button', { name: '增加评分项' }).click();
+    const added = open.locator('fieldset[data-criterion]').last();
+    await added.getByLabel('评分项', { exact: true }).fill('居民参与');
+    await added.getByLabel('权重').fill('10');
     const submissionCloses = Date.now() + SUBMISSION_SECONDS * 1000;
     const reviewCloses = submissionCloses + REVIEW_SECONDS * 1000;
     await open.getByLabel('提交截止').fill(beijingInput(submissionCloses));
@@ -103,7 +112,11 @@ describe('an excellent-case call from opening to the published collection, in th
     expect(opened.kinds).toEqual(['casework', 'community']);
     expect([...opened.station_ids as string[]].sort()).toEqual([WANMINGYUAN, YUSHUGUAN].sort());
     expect(opened.panel).toEqual([{ reviewerId: 'w-zhanlanlu-supervisor-01', stationId: null }, { reviewerId: 'w-yushuguan-lead', stationId: YUSHUGUAN }]);
-    expect(opened.rubric).toMatchObject({ source: 'project_default' });
+    const criteria = (opened.rubric as { source: string; criteria: Array<{ key: string; name: { zh: string }; weight: number; min: number; max: number }> });
+    expect(criteria.source).toBe('call');
+    expect(criteria.criteria.map((c) => [c.name.zh, c.weight, c.min, c.max])).toEqual([
+      ['需求评估', 20, 0, 10], ['专业方法', 25, 0, 10], ['成效与证据', 25, 0, 10], ['创新性', 30, 0, 10], ['居民参与', 10, 0, 10],
+    ]);
 
     // ── Each station writes its cases, saves a draft, uploads the evidence and submits.
     const submitCases = async (browser: Browser, names: CaseName[]) => {

@@ -58,7 +58,7 @@ function CallList({ session }: { session: SessionInfo }) {
 }
 
 const DAY_SECONDS = 86_400;
-const OPEN_FIELDS = ['title.zh', 'kinds', 'stationIds', 'submissionDeadline', 'reviewDeadline', 'panel', 'selectPerKind', 'reminderOffsetsSeconds', 'spreadThreshold'] as const;
+const OPEN_FIELDS = ['title.zh', 'kinds', 'stationIds', 'submissionDeadline', 'reviewDeadline', 'panel', 'selectPerKind', 'reminderOffsetsSeconds', 'spreadThreshold', 'rubric'] as const;
 
 /**
  * Opening a call (center supervisors and admins): title, kinds, the stations that may submit
@@ -66,7 +66,7 @@ const OPEN_FIELDS = ['title.zh', 'kinds', 'stationIds', 'submissionDeadline', 'r
  * reviewers picked by name, cases per kind and the reminders; the project's default rubric.
  */
 function OpenCallForm() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const rubric = usePolled(() => unwrap(api.GET('/api/rubrics/default')), 'rubric', 600_000);
   const open = useAction();
   const [title, setTitle] = useState('');
@@ -78,6 +78,10 @@ function OpenCallForm() {
   const [perKind, setPerKind] = useState('3');
   const [reminderDays, setReminderDays] = useState('3, 1');
   const [spreadThreshold, setSpreadThreshold] = useState('20');
+  // The rubric starts as the project's default; edited here, it is this call's own.
+  const [criteria, setCriteria] = useState<CriterionDraft[] | null>(null);
+  const defaults = rubric.data ? rubric.data.criteria.map(draftOf) : null;
+  const shown = criteria ?? defaults;
   const fields = useFieldErrors(open.error, OPEN_FIELDS.map((field) => `body.${field}`));
   // A problem anywhere under a path (one station, one reviewer, one reminder) shows at that field.
   const under = (path: string) => {
@@ -92,6 +96,7 @@ function OpenCallForm() {
       panel: panel.map((worker) => worker.id), selectPerKind: Number(perKind),
       reminderOffsetsSeconds: reminderDays.split(/[\s,，]+/).filter(Boolean).map((days) => Math.round(Number(days) * DAY_SECONDS)),
       spreadThreshold: Number(spreadThreshold),
+      ...(shown && defaults && !sameCriteria(shown, defaults) ? { rubric: shown.map(criterionOf) } : {}),
     };
     const call = await open.run(() => unwrap(api.POST('/api/case-calls', { body })));
     if (call) navigate(`/cases/${encodeURIComponent(call.id)}`);
@@ -119,13 +124,71 @@ function OpenCallForm() {
           <Field label={t('call_reminder_days')} error={under('reminderOffsetsSeconds')}><input name="reminderDays" inputMode="decimal" value={reminderDays} onChange={(event) => setReminderDays(event.target.value)} /></Field>
           <Field label={t('spread_threshold')} error={under('spreadThreshold')}><input name="spreadThreshold" type="number" min={0} max={100} step="any" value={spreadThreshold} onChange={(event) => setSpreadThreshold(event.target.value)} /></Field>
         </div>
-        {rubric.data ? (
-          <p className="muted">{t('rubric_default')}: {rubric.data.criteria.map((c) => `${localized(locale, c.name)} ${c.weight}`).join(' · ')}</p>
+        {shown && defaults ? (
+          <RubricEditor criteria={shown} edited={!sameCriteria(shown, defaults)} onChange={setCriteria} onReset={() => setCriteria(null)} error={under('rubric')}
+            errorAt={(index, field) => fields.message(`body.rubric.${index}.${field}`)} />
         ) : null}
         {open.error && (open.error.details.length === 0 || unplaced.length > 0) ? <ErrorNote error={open.error} withFields={unplaced.length > 0} /> : null}
         <button type="submit" className="primary" disabled={open.running}>{t('open_call')}</button>
       </form>
     </Section>
+  );
+}
+
+/** One criterion as the form holds it: numbers as typed, the English name kept only while the Chinese one is unchanged. */
+interface CriterionDraft { key: string; zh: string; en: string | null; weight: string; min: string; max: string }
+type Criterion = CallDetail['rubric']['criteria'][number];
+
+const draftOf = (criterion: Criterion): CriterionDraft => ({
+  key: criterion.key, zh: criterion.name.zh, en: criterion.name.en, weight: String(criterion.weight), min: String(criterion.min), max: String(criterion.max),
+});
+const criterionOf = (draft: CriterionDraft) => ({
+  key: draft.key, name: { zh: draft.zh.trim(), ...(draft.en ? { en: draft.en } : {}) },
+  weight: Number(draft.weight), min: Number(draft.min), max: Number(draft.max),
+});
+const sameCriteria = (a: CriterionDraft[], b: CriterionDraft[]) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The call's rubric: the project's default to start from; each criterion's name, relative weight and
+ * score range can be changed, criteria removed (one at least stays) or added; "back to the default"
+ * undoes every change.
+ */
+function RubricEditor({ criteria, edited, onChange, onReset, error, errorAt }: {
+  criteria: CriterionDraft[]; edited: boolean; onChange(next: CriterionDraft[]): void; onReset(): void; error?: string;
+  errorAt(index: number, field: 'name.zh' | 'weight' | 'min' | 'max' | 'key'): string | undefined;
+}) {
+  const { t } = useI18n();
+  const set = (index: number, change: Partial<CriterionDraft>) => onChange(criteria.map((c, i) => (i === index ? { ...c, ...change } : c)));
+  const add = () => {
+    let n = criteria.length + 1;
+    while (criteria.some((c) => c.key === `criterion_${n}`)) n += 1;
+    onChange([...criteria, { key: `criterion_${n}`, zh: '', en: null, weight: '10', min: '0', max: '10' }]);
+  };
+  return (
+    <fieldset className="rubric-editor">
+      <legend>{edited ? t('rubric_call') : t('rubric_default')}</legend>
+      {criteria.map((criterion, index) => (
+        <fieldset key={criterion.key} data-criterion={criterion.key} className="form columns">
+          <legend>{t('criterion_numbered', { n: index + 1 })}</legend>
+          <Field label={t('criterion_name')} error={errorAt(index, 'name.zh') ?? errorAt(index, 'key')}><input name={`criterion-${criterion.key}-name`} value={criterion.zh}
+            onChange={(event) => set(index, { zh: event.target.value, en: null })} /></Field>
+          <Field label={t('criterion_weight')} error={errorAt(index, 'weight')}><input name={`criterion-${criterion.key}-weight`} type="number" min={0} max={100} step="any" value={criterion.weight}
+            onChange={(event) => set(index, { weight: event.target.value })} /></Field>
+          <Field label={t('criterion_min')} error={errorAt(index, 'min')}><input name={`criterion-${criterion.key}-min`} type="number" min={0} max={100} value={criterion.min}
+            onChange={(event) => set(index, { min: event.target.value })} /></Field>
+          <Field label={t('criterion_max')} error={errorAt(index, 'max')}><input name={`criterion-${criterion.key}-max`} type="number" min={1} max={100} value={criterion.max}
+            onChange={(event) => set(index, { max: event.target.value })} /></Field>
+          <p className="actions"><button type="button" disabled={criteria.length <= 1} aria-label={t('criterion_remove', { name: criterion.zh || criterion.key })}
+            onClick={() => onChange(criteria.filter((_, i) => i !== index))}>{t('remove')}</button></p>
+        </fieldset>
+      ))}
+      {error ? <span className="field-error" role="alert">{error}</span> : null}
+      <p className="actions">
+        <button type="button" onClick={add} disabled={criteria.length >= 12}>{t('criterion_add')}</button>
+        {edited ? <button type="button" onClick={onReset}>{t('rubric_reset')}</button> : null}
+      </p>
+      <p className="hint">{t('rubric_hint')}</p>
+    </fieldset>
   );
 }
 
