@@ -106,7 +106,7 @@ export async function startBenchCluster(name: string, options: { historyShards?:
   const shards = options.historyShards ?? 'the config\'s (512)';
   return {
     address: running.address,
-    description: `Temporal server ${serverDir.split('/').pop()} on PostgreSQL ${databases.postgres.host}:${databases.postgres.port} `
+    description: `server ${serverDir.split('/').pop()} on PostgreSQL ${databases.postgres.host}:${databases.postgres.port} `
       + `(databases ${databases.database}, ${databases.visibilityDatabase}; history shards ${shards}; `
       + `dynamic config config/temporal/dynamicconfig.yaml${options.eager ? ' with eager activity dispatch on' : ''})`,
     stop,
