@@ -19,7 +19,7 @@ import { createUser } from '../src/services/user.js';
 import { loadConfig } from '../src/config.js';
 import { DAY_MS, shanghaiDate } from '../src/domain/time.js';
 import { loadDefaultData } from '../src/store/seed/default-data.js';
-import { openStore } from '../src/store/connect.js';
+import { dropSchema, openStore } from '../src/store/connect.js';
 import type { NewRow } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
@@ -61,7 +61,10 @@ if (!address) {
   address = devServer.address;
 }
 const temporal = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
-const store = await openStore(backend === 'postgres' ? { databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', schema: `bench_${Date.now().toString(36)}` } : {});
+// A PostgreSQL run gets a schema of its own, dropped at the end.
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = backend === 'postgres' ? `bench_${Date.now().toString(36)}` : undefined;
+const store = await openStore(schema ? { databaseUrl, schema } : {});
 await migrateToLatest(store.db);
 const today = shanghaiDate(new Date());
 await loadDefaultData(store.db, today);
@@ -210,6 +213,7 @@ console.log(`all overview reads p99 ${p99.toFixed(1)} ms; load average at the en
 
 server.close();
 await store.close();
+if (schema) await dropSchema(databaseUrl, schema);
 await temporal.connection.close();
 await devServer?.stop();
 process.exit(failures > 0 ? 1 : 0);
