@@ -1,12 +1,30 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  CLUSTER_CONFIG_DIR, dropTemporalDatabases, parseTemporalPostgresUrl, startClusterServer, type TemporalDatabases,
+} from '../src/temporal/cluster-server.js';
+import { freePort } from '../src/temporal/dev-server.js';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
 
 /** The Temporal CLI: $TEMPORAL_CLI, or whatever scripts/install-temporal finds or builds. */
 export function temporalCli(): string {
   if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  const script = fileURLToPath(new URL('../scripts/install-temporal', import.meta.url));
+  return lastLine('install-temporal', 'the Temporal CLI');
+}
+
+/** The Temporal server's directory: $TEMPORAL_SERVER_DIR, or whatever scripts/install-temporal-server finds or builds. */
+export function temporalServerDir(): string {
+  if (process.env.TEMPORAL_SERVER_DIR) return process.env.TEMPORAL_SERVER_DIR;
+  return lastLine('install-temporal-server', 'the Temporal server');
+}
+
+function lastLine(scriptName: string, what: string): string {
+  const script = fileURLToPath(new URL(`../scripts/${scriptName}`, import.meta.url));
   const result = spawnSync(script, [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error('could not find or build the Temporal CLI');
+  if (result.status !== 0) throw new Error(`could not find or build ${what}`);
   return result.stdout.trim().split('\n').pop()!;
 }
 
@@ -14,4 +32,83 @@ export function temporalCli(): string {
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface BenchCluster {
+  address: string;
+  /** One line for the report: what server, which databases, shards, dynamic settings. */
+  description: string;
+  /** Stops the server and drops its databases. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `--cluster`: the Temporal server on PostgreSQL as the cluster tests start it
+ * (src/temporal/cluster-server.ts with config/temporal/shegong.yaml and its dynamic config), in two
+ * databases of the bench's own named after the run (TEMPORAL_POSTGRES_URL, default the local
+ * PostgreSQL), dropped when the bench stops (also on Ctrl-C), the custom search attributes
+ * registered. History shards: the config's deployment count (512) unless `historyShards` is given
+ * — the figure then is the deployed server's, not the tests' 8-shard one.
+ * `eager`: a copy of the dynamic config with system.enableActivityEagerExecution on (the config
+ * keeps it off); every other setting, one task-queue partition included, is the config's.
+ */
+export async function startBenchCluster(name: string, options: { historyShards?: number; eager?: boolean } = {}): Promise<BenchCluster> {
+  const serverDir = temporalServerDir();
+  const suffix = `${name}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const databases: TemporalDatabases = {
+    postgres: parseTemporalPostgresUrl(process.env.TEMPORAL_POSTGRES_URL || undefined),
+    database: `temporal_bench_${suffix}`,
+    visibilityDatabase: `temporal_visibility_bench_${suffix}`,
+  };
+  let dynamicDir: string | undefined;
+  let dynamicConfigFile: string | undefined;
+  if (options.eager) {
+    const original = readFileSync(join(CLUSTER_CONFIG_DIR, 'dynamicconfig.yaml'), 'utf8');
+    const eager = original.replace(/(system\.enableActivityEagerExecution:\s*\n\s*- value: )false/, '$1true');
+    if (eager === original) throw new Error('config/temporal/dynamicconfig.yaml: system.enableActivityEagerExecution: false not found');
+    dynamicDir = mkdtempSync(join(tmpdir(), 'shegong-bench-dynamic-'));
+    dynamicConfigFile = join(dynamicDir, 'dynamicconfig.yaml');
+    writeFileSync(dynamicConfigFile, eager);
+  }
+  let stopped: Promise<void> | undefined;
+  const cleanUp = async (server?: { stop(): Promise<void> }) => {
+    await server?.stop();
+    await dropTemporalDatabases(serverDir, databases).catch((error: Error) => {
+      process.stderr.write(`bench: could not drop ${databases.database}, ${databases.visibilityDatabase}: ${error.message}\n`);
+    });
+    if (dynamicDir) rmSync(dynamicDir, { recursive: true, force: true });
+  };
+  let server;
+  try {
+    server = await startClusterServer({
+      serverDir,
+      databases,
+      port: await freePort(),
+      metricsAddress: `127.0.0.1:${await freePort()}`,
+      freePorts: true,
+      ...(options.historyShards ? { historyShards: options.historyShards } : {}),
+      ...(dynamicConfigFile ? { dynamicConfigFile } : {}),
+      searchAttributes: CUSTOM_SEARCH_ATTRIBUTES,
+      onLog: process.env.CLUSTER_DEBUG ? (line) => process.stderr.write(`[temporal] ${line}\n`) : undefined,
+    });
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  const running = server;
+  const stop = () => (stopped ??= cleanUp(running));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench: ${signal}: stopping the Temporal server and dropping its databases\n`);
+      void stop().finally(() => process.exit(130));
+    });
+  }
+  const shards = options.historyShards ?? 'the config\'s (512)';
+  return {
+    address: running.address,
+    description: `server ${serverDir.split('/').pop()} on PostgreSQL ${databases.postgres.host}:${databases.postgres.port} `
+      + `(databases ${databases.database}, ${databases.visibilityDatabase}; history shards ${shards}; `
+      + `dynamic config config/temporal/dynamicconfig.yaml${options.eager ? ' with eager activity dispatch on' : ''})`,
+    stop,
+  };
 }

@@ -1,4 +1,4 @@
-// `npm run bench:reminders -- [--count 10000] [--window 60] [--lead 0]`
+// `npm run bench:reminders -- [--count 10000] [--window 60] [--lead 0] [--eager] [--one-partition] [--cluster [--history-shards N]]`
 //
 // Schedules `count` reminders due within `window` seconds through real workflows (benchReminder:
 // a timer, then the real notify activity writing the outbox) and, in the same run, as many bare
@@ -10,6 +10,10 @@
 // `--eager` starts that server with eager activity dispatch (system.enableActivityEagerExecution),
 // which hands notify to the worker in the reply to the workflow task instead of through matching;
 // `--one-partition` gives task queues a single partition.
+// `--cluster`: the Temporal server on PostgreSQL instead (bench/lib.ts startBenchCluster: the
+// repo's cluster config, databases of the run's own, dropped afterwards; 512 history shards unless
+// `--history-shards N`); its dynamic config already has one partition, and `--eager` turns eager
+// activity dispatch on in a copy of it.
 // Store: DATABASE_URL, or PGlite in memory.
 import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -25,7 +29,7 @@ import { dropSchema, openStore } from '../src/store/connect.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { freePort, waitForPort } from '../src/temporal/dev-server.js';
 import { benchWorkflowBundle } from './bundle.js';
-import { temporalCli, percentile } from './lib.js';
+import { startBenchCluster, temporalCli, percentile } from './lib.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -43,6 +47,8 @@ const eager = process.argv.includes('--eager');
 // One task-queue partition (the dev server has four): a poll waiting on one partition then always
 // meets the task, instead of the task waiting in another partition's backlog.
 const onePartition = process.argv.includes('--one-partition');
+const cluster = process.argv.includes('--cluster');
+const historyShards = option('history-shards', 0) || undefined;
 const taskQueue = `bench-reminders-${Date.now().toString(36)}`;
 
 
@@ -86,8 +92,9 @@ async function startServer(): Promise<{ address: string; stop(): Promise<void> }
   };
 }
 
-const server = process.env.TEMPORAL_ADDRESS ? undefined : await startServer();
-const address = process.env.TEMPORAL_ADDRESS ?? server!.address;
+const clusterServer = cluster ? await startBenchCluster('reminders', { eager, historyShards }) : undefined;
+const server = process.env.TEMPORAL_ADDRESS || clusterServer ? undefined : await startServer();
+const address = clusterServer?.address ?? process.env.TEMPORAL_ADDRESS ?? server!.address;
 const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: address, LOG_LEVEL: 'silent' });
 // A PostgreSQL run gets a schema of its own, dropped at the end.
 const schema = config.DATABASE_URL ? `bench_${Date.now().toString(36)}` : undefined;
@@ -196,7 +203,7 @@ const report = [
   `- reminders: ${count}, due within ${windowMs / 1000} s, ${startedLate} started after their due time`,
   `- duplicates: ${duplicates}; missing: ${missing}; failed reminder workflows: ${reminderFailures}; notify retried for ${retried}`,
   `- target p99 ≤ 1.25 × baseline p99 + 200 ms = ${ms(target)}: ${ours.p99 <= target ? 'met' : 'NOT met'}`,
-  `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; store ${store.location}; Temporal ${server ? `dev server (in memory)${eager ? ', eager activity dispatch' : ''}${onePartition ? ', one task-queue partition' : ''}` : address}`,
+  `- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; store ${store.location}; Temporal ${clusterServer ? clusterServer.description : server ? `dev server (in memory)${eager ? ', eager activity dispatch' : ''}${onePartition ? ', one task-queue partition' : ''}` : address}`,
 ].join('\n');
 process.stdout.write(`${report}\n`);
 
@@ -204,4 +211,5 @@ await client.connection.close();
 await store.close();
 if (schema) await dropSchema(config.DATABASE_URL!, schema);
 await server?.stop();
+await clusterServer?.stop();
 process.exit(duplicates === 0 && missing === 0 && reminderFailures === 0 ? 0 : 1);

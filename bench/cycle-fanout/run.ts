@@ -1,4 +1,4 @@
-// `npm run bench:cycle-fanout -- [--baseline 1000] [--sizes 500,1000,3000] [--window 50] [--sticky-seconds 30]`
+// `npm run bench:cycle-fanout -- [--baseline 1000] [--sizes 500,1000,3000] [--window 50] [--sticky-seconds 30] [--cluster [--history-shards N]]`
 //
 // One Temporal dev server (SQLite file, WAL) and one worker, every tuning option explicit. First a
 // baseline: `baseline` bare workflows with one activity each, workflows per second. Then one
@@ -7,8 +7,10 @@
 // RSS at the peak and per cached workflow, timeouts; then the cycle is cancelled and the
 // cancellation's fan-out is timed too. One summary line per figure.
 //
-// Temporal: a dev server it starts (TEMPORAL_CLI, or scripts/install-temporal). Store:
-// DATABASE_URL, or PGlite in memory (the single-machine default).
+// Temporal: a dev server it starts (TEMPORAL_CLI, or scripts/install-temporal); with `--cluster`,
+// the Temporal server on PostgreSQL (bench/lib.ts startBenchCluster: the repo's cluster config,
+// databases of the run's own, dropped afterwards; 512 history shards unless `--history-shards N`).
+// Store: DATABASE_URL, or PGlite in memory (the single-machine default).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +31,7 @@ import { freePort, startDevServer } from '../../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.js';
 import { trainingQueries, type TrainingCycleProgress } from '../../workflows/training-cycle.messages.js';
 import { workflowIds } from '../../src/domain/workflow-ids.js';
-import { temporalCli } from '../lib.js';
+import { startBenchCluster, temporalCli } from '../lib.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -38,6 +40,8 @@ function option(name: string, fallback: string): string {
 
 const BASELINE = Number(option('baseline', '1000'));
 const SIZES = option('sizes', '500,1000,3000').split(',').map(Number);
+const CLUSTER = process.argv.includes('--cluster');
+const HISTORY_SHARDS = Number(option('history-shards', '0')) || undefined;
 const DIMENSIONS = ['party_policy', 'professional_methods', 'project_management', 'resident_mobilization', 'resource_linkage', 'community_culture'];
 const COMMUNITY = 'cn-bj-xicheng-zhanlanlu-wanmingyuan';
 
@@ -66,7 +70,8 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const dir = mkdtempSync(join(tmpdir(), 'shegong-bench-'));
-const server = await startDevServer({ cli: temporalCli(), port: await freePort(), dbFile: join(dir, 'temporal.sqlite'), searchAttributes: CUSTOM_SEARCH_ATTRIBUTES });
+const cluster = CLUSTER ? await startBenchCluster('fanout', { historyShards: HISTORY_SHARDS }) : undefined;
+const server = cluster ?? await startDevServer({ cli: temporalCli(), port: await freePort(), dbFile: join(dir, 'temporal.sqlite'), searchAttributes: CUSTOM_SEARCH_ATTRIBUTES });
 const taskQueue = `bench-fanout-${Date.now().toString(36)}`;
 const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000' });
 const schema = config.DATABASE_URL ? `bench_${Date.now().toString(36)}` : undefined;
@@ -220,7 +225,7 @@ for (const size of SIZES) {
 }
 
 clearInterval(sampler);
-line(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; store ${store.location}; Temporal dev server on SQLite (WAL); fan-out ${JSON.stringify(FAN_OUT)}; tuning ${JSON.stringify(TUNING)}`);
+line(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; store ${store.location}; Temporal ${cluster ? cluster.description : 'dev server on SQLite (WAL)'}; fan-out ${JSON.stringify(FAN_OUT)}; tuning ${JSON.stringify(TUNING)}`);
 
 worker.shutdown();
 await running;

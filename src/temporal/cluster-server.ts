@@ -97,6 +97,8 @@ export interface ClusterServerOptions {
   metricsAddress?: string;
   /** Overrides the config's history shard count; only takes effect when the database is new. */
   historyShards?: number;
+  /** A dynamic config file instead of config/temporal/dynamicconfig.yaml (the benchmarks' variants). */
+  dynamicConfigFile?: string;
   /** Free ports for the other services, instead of the config's defaults (tests). */
   freePorts?: boolean;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
@@ -160,7 +162,7 @@ export async function startClusterServer(options: ClusterServerOptions): Promise
     TEMPORAL_DB_NAME: options.databases.database,
     TEMPORAL_VISIBILITY_DB_NAME: options.databases.visibilityDatabase,
     TEMPORAL_METRICS_ADDRESS: metricsAddress,
-    TEMPORAL_DYNAMIC_CONFIG_FILE: join(CLUSTER_CONFIG_DIR, 'dynamicconfig.yaml'),
+    TEMPORAL_DYNAMIC_CONFIG_FILE: options.dynamicConfigFile ?? join(CLUSTER_CONFIG_DIR, 'dynamicconfig.yaml'),
     TEMPORAL_LOG_LEVEL: options.logLevel ?? 'warn',
     ...(options.historyShards ? { NUM_HISTORY_SHARDS: String(options.historyShards) } : {}),
   };
