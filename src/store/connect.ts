@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { CurrentSchemaPostgresDialect } from './introspector.js';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -74,7 +75,7 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
   // An idle connection the server closes (a restart, a failover) is reported here and dropped from
   // the pool; the next query opens a new one. Without a listener the event would end the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {
     db,
