@@ -1,20 +1,26 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
+import { WORKFLOWS_PATH } from '../src/temporal/worker.js';
 import { allTestNamespaces } from './helpers/namespace.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     runId: string;
+    /** The workflow bundle built once for the run (test/helpers/temporal.ts workflowBundle). */
+    workflowBundlePath: string;
     /** The cluster's server and SQL tool (scripts/install-temporal-server), for test/cluster/. */
     temporalServerDir: string;
   }
 }
+
+const QUIET_BUNDLER = { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} };
 
 let server: DevServer | undefined;
 let dir: string | undefined;
@@ -31,6 +37,12 @@ export async function setup(project: TestProject) {
     namespaces: allTestNamespaces(),
   });
   project.provide('temporalAddress', server.address);
+  // One webpack bundle of workflows/ for every file's workers and replays (it took seconds of CPU
+  // in each of some sixty files).
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: QUIET_BUNDLER });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  project.provide('workflowBundlePath', bundlePath);
   project.provide('temporalServerDir', ensureTemporalServer());
   project.provide('runId', `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`);
 }

@@ -25,7 +25,7 @@ describe('saved workflow histories', () => {
 
   it.each(files)('replays %s', async (file) => {
     const history = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'));
-    const result = await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: testDataConverter() }, history, file);
+    const result = await Worker.runReplayHistory({ workflowBundle: workflowBundle(), dataConverter: testDataConverter() }, history, file);
     expect(result).toBeUndefined();
   });
 });

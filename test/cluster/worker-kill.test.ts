@@ -1,7 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertWorkers } from '../../src/store/repositories/worker.js';
@@ -28,7 +25,6 @@ interface WorkerProcess {
 describe('a worker process killed during a 500-worker fan-out on the cluster', () => {
   let cluster: TestCluster;
   let harness: Harness;
-  let dir: string;
   const processes: WorkerProcess[] = [];
 
   async function spawnWorker(codePath: string): Promise<WorkerProcess> {
@@ -58,9 +54,7 @@ describe('a worker process killed during a 500-worker fan-out on the cluster', (
     cluster = await startTestCluster('worker_kill');
     harness = await startTrainingHarness('cluster-worker-kill', { backend: 'postgres', worker: false, temporalAddress: cluster.address });
     await upsertWorkers(harness.store.db, ids.map((id, i) => ({ id, orgUnitId: WANMINGYUAN, communityId: WANMINGYUAN, name: `社工${i}`, position: 'social_worker' as const })));
-    dir = mkdtempSync(join(tmpdir(), 'shegong-cluster-kill-'));
-    const codePath = join(dir, 'workflows.js');
-    writeFileSync(codePath, (await workflowBundle()).code);
+    const { codePath } = workflowBundle();
     await spawnWorker(codePath);
     await spawnWorker(codePath);
   }, 600_000);
@@ -69,7 +63,6 @@ describe('a worker process killed during a 500-worker fan-out on the cluster', (
     await harness?.close();
     // The cluster's databases (and every open ladder with them) are dropped.
     await cluster?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
   it('lets the other worker finish: every ladder once, every reminder once', async () => {

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundlePath } from '@temporalio/worker';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Store } from '../../src/store/connect.js';
-import { WORKFLOWS_PATH } from '../../src/temporal/worker.js';
 import { testNamespace } from './namespace.js';
 import { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ENV, testDataConverter, testPayloadCodec } from './payload-keys.js';
 
@@ -27,11 +26,12 @@ function installTestRuntime() {
   }
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The workflow bundle, built once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } });
-  return bundle;
+/**
+ * The workflow bundle, built once for the whole run by the global set-up (test/global-setup.ts) from
+ * workflows/ as it is now: every file's workers and replays load the same code from its path.
+ */
+export function workflowBundle(): WorkflowBundlePath {
+  return { codePath: inject('workflowBundlePath') };
 }
 
 export function uniqueTaskQueue(name: string): string {
@@ -84,7 +84,7 @@ export async function startTestWorker(options: {
     connection,
     namespace: testNamespace(),
     taskQueue: options.taskQueue,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: workflowBundle(),
     activities: (options.activities ?? createActivities)(deps),
     dataConverter: options.dataConverter ?? testDataConverter(),
     // Short-lived test workflows: keep shutdown quick.

@@ -109,10 +109,10 @@ describe('encrypted workflow histories', () => {
 
   it('replays a history written with the old key once the key set is rotated, and the rotated service writes with the new key', async () => {
     const written = await fetchRaw();
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(rotated)) }, written, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(rotated)) }, written, workflowId);
     // Dropping the old key instead of keeping it after the new one breaks the running plan.
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(newKeys)) }, written, workflowId),
+      Worker.runReplayHistory({ workflowBundle: workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(newKeys)) }, written, workflowId),
     ).rejects.toThrow(/test-k1/);
 
     // Rotate the running service: client, API and worker restart with [test-k2, test-k1].
@@ -136,6 +136,6 @@ describe('encrypted workflow histories', () => {
     const later = payloadsOf({ events: history.events!.slice(before) }).filter((entry) => !entry.inSearchAttributes).map((entry) => entry.payload);
     expect(later.length).toBeGreaterThan(0);
     expect(new Set(later.map(encryptionKeyId))).toEqual(new Set(['test-k2']));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(rotated)) }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(rotated)) }, history, workflowId);
   });
 });

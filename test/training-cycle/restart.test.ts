@@ -1,7 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -47,7 +44,6 @@ describe('a training cycle across killed workers', () => {
   let client: Client;
   let api: TestApi;
   let tokens: Harness['tokens'];
-  let dir: string;
   const processes: WorkerProcess[] = [];
   const started: string[] = [];
   let taskQueue: string;
@@ -92,15 +88,12 @@ describe('a training cycle across killed workers', () => {
     harness = await startTrainingHarness('training-restart', { backend: 'postgres', worker: false });
     ({ store, client, tokens, taskQueue } = harness);
     api = harness.api!;
-    dir = mkdtempSync(join(tmpdir(), 'shegong-training-'));
-    codePath = join(dir, 'workflows.js');
-    writeFileSync(codePath, (await workflowBundle()).code);
+    ({ codePath } = workflowBundle());
   });
   afterAll(async () => {
     if (client) await terminateAll(client, started);
     for (const worker of processes) if (worker.child.exitCode === null) await worker.kill();
     await harness?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('loses and duplicates no reminder and keeps every record when the worker is killed mid-cycle', async () => {
