@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childOrgUnits, communityIdsUnder, subtreeIds } from '../../src/store/repositories/org-unit.js';
+import { plansByStage, residentsServed, stationCounts, trainingCompletion } from '../../src/store/repositories/report.js';
 import { STREET } from '../helpers/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { addSecondDistrict, DISTRICT, OTHER_DISTRICT, rollupTokens, SECOND_STREET } from '../helpers/second-district.js';
@@ -34,6 +36,43 @@ describe('district and city roll-up', () => {
     // Its one worker passed level 1 in one of six dimensions.
     expect(byId[SECOND_STREET].trainingCompletion).toBeCloseTo(3 / 3 / 6, 3);
     expect(body.totals).toMatchObject({ communities: 27, stationsOperating: 14, residentsServed: 1190 });
+  });
+
+  it('agrees with the same figures counted one unit at a time, for a street, a district and the city', async () => {
+    const db = harness.store.db;
+    // Plans in every state, some communities with two (the latest counts), so each figure is exercised.
+    const communities = await communityIdsUnder(db, STREET);
+    const plan = (id: string, communityId: string, status: string, stage: string | null, createdAt: string) => db.insertInto('plans').values({
+      id, community_id: communityId, template_id: 'default', template_version: 1, status, current_stage: stage, started_on: '2026-01-05', created_at: new Date(createdAt),
+    } as never).execute();
+    await plan('rollup-p1', communities[0]!, 'completed', null, '2026-02-01T00:00:00Z');
+    await plan('rollup-p2', communities[0]!, 'running', 'support', '2026-06-01T00:00:00Z');
+    await plan('rollup-p3', communities[1]!, 'paused', 'guide', '2026-03-01T00:00:00Z');
+    await plan('rollup-p4', communities[2]!, 'cancelled', 'supervise', '2026-03-01T00:00:00Z');
+    await plan('rollup-p5', communities[3]!, 'running', 'supervise', '2026-03-01T00:00:00Z');
+    try {
+      for (const [scopeId, token] of [[STREET, tokens.viewer], [DISTRICT, others.districtViewer], ['cn-bj', others.cityViewer]] as const) {
+        const { body } = await api.call('GET', `/api/reports/rollup?scopeId=${scopeId}&limit=200`, { token });
+        const expected = [];
+        for (const unit of await childOrgUnits(db, scopeId)) {
+          const ids = await communityIdsUnder(db, unit.id);
+          const counts = await stationCounts(db, ids);
+          const training = await trainingCompletion(db, await subtreeIds(db, unit.id));
+          expected.push({
+            id: unit.id, communities: counts.communities, stationsOperating: counts.operating, stationsInRollout: counts.inRollout,
+            plansByStage: await plansByStage(db, ids),
+            trainingCompletion: training.length === 0 ? 0 : Math.round((training.reduce((sum, d) => sum + d.completionRate, 0) / training.length) * 1000) / 1000,
+            residentsServed: (await residentsServed(db, ids)).total,
+          });
+        }
+        expect(body.items.length, scopeId).toBe(expected.length);
+        expect(body.items, scopeId).toEqual(expect.arrayContaining(expected.map((row) => expect.objectContaining(row))));
+      }
+      const street = (await api.call('GET', `/api/reports/rollup?scopeId=${DISTRICT}`, { token: others.districtViewer })).body.items.find((row: { id: string }) => row.id === STREET);
+      expect(street.plansByStage).toMatchObject({ completed: 0, support: 1, guide: 1, paused: 1, cancelled: 1, supervise: 1 });
+    } finally {
+      await db.deleteFrom('plans').where('id', 'like', 'rollup-p%').execute();
+    }
   });
 
   it('sorts by any figure with ties broken by id, and pages', async () => {
