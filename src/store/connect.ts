@@ -27,6 +27,8 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite data folder; omitted means in memory. */
   dataDir?: string;
+  /** PGlite only: start from this data folder, as `dumpDataDir` wrote it (a gzipped tarball). */
+  fromDump?: Blob;
   /** PostgreSQL schema to use (created if missing); tests use one per run. */
   schema?: string;
   poolSize?: number;
@@ -49,7 +51,7 @@ function pgTypes(): pg.CustomTypesConfig {
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.fromDump);
 }
 
 async function openPostgres(databaseUrl: string, options: StoreOptions): Promise<Store> {
@@ -86,10 +88,11 @@ async function openPostgres(databaseUrl: string, options: StoreOptions): Promise
   };
 }
 
-async function openPglite(dataDir?: string): Promise<Store> {
+async function openPglite(dataDir?: string, fromDump?: Blob): Promise<Store> {
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(fromDump ? { loadDataDir: fromDump } : {}),
     parsers: {
       [pgliteTypes.DATE]: (value: string) => value,
       [pgliteTypes.NUMERIC]: (value: string) => Number(value),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
 import { dropSchema, openStore, type Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { loadDefaultData } from '../../src/store/seed/default-data.js';
@@ -13,17 +14,23 @@ export interface TestStore extends Store {
   dispose(): Promise<void>;
 }
 
+import { DEFAULT_TODAY, pgliteTemplate } from './store-template.js';
+
 /** A migrated, empty store: PGlite in memory, or a fresh schema in the test PostgreSQL. */
 export async function createTestStore(backend: BackendName = 'pglite', options: { seed?: boolean; today?: string } = {}): Promise<TestStore> {
-  const schema = backend === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
-  const store = await openStore(backend === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema, poolSize: 4 } : {});
+  if (backend === 'pglite') {
+    const store = await openStore({ fromDump: await pgliteTemplate(inject('storeTemplateDir'), options) });
+    return { ...store, dispose: () => store.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const store = await openStore({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 4 });
   await migrateToLatest(store.db);
-  if (options.seed) await loadDefaultData(store.db, options.today ?? '2026-11-28');
+  if (options.seed) await loadDefaultData(store.db, options.today ?? DEFAULT_TODAY);
   return {
     ...store,
     dispose: async () => {
       await store.close();
-      if (schema) await dropSchema(TEST_DATABASE_URL, schema);
+      await dropSchema(TEST_DATABASE_URL, schema);
     },
   };
 }

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/connect.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { loadDefaultData } from '../../src/store/seed/default-data.js';
+
+export const DEFAULT_TODAY = '2026-11-28';
+
+/**
+ * The data folder of a migrated (and, when asked, seeded) PGlite store as a tarball, made once for
+ * the run in `dir`: migrating PGlite from nothing costs seconds of CPU, and some ninety stores a
+ * run start from the same few states. The global set-up makes the two common ones; another (a
+ * seed for a different day) is made by the first file that needs it, written under a temporary
+ * name and then renamed, so no file reads half of one. Every store loaded from it is its own copy.
+ */
+export async function pgliteTemplate(dir: string, options: { seed?: boolean; today?: string } = {}): Promise<Blob> {
+  const key = options.seed ? `seeded-${options.today ?? DEFAULT_TODAY}` : 'migrated';
+  const file = join(dir, `pglite-${key}.tar.gz`);
+  if (!existsSync(file)) {
+    const store = await openStore({});
+    try {
+      await migrateToLatest(store.db);
+      if (options.seed) await loadDefaultData(store.db, options.today ?? DEFAULT_TODAY);
+      const dump = await store.dumpDataDir!();
+      const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, file);
+    } finally {
+      await store.close();
+    }
+  }
+  return new Blob([readFileSync(file)]);
+}
