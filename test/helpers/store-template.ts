@@ -14,7 +14,7 @@ export const DEFAULT_TODAY = '2026-11-28';
  * seed for a different day) is made by the first file that needs it, written under a temporary
  * name and then renamed, so no file reads half of one. Every store loaded from it is its own copy.
  */
-export async function pgliteTemplate(dir: string, options: { seed?: boolean; today?: string } = {}): Promise<Blob> {
+export async function pgliteTemplateFile(dir: string, options: { seed?: boolean; today?: string } = {}): Promise<string> {
   const key = options.seed ? `seeded-${options.today ?? DEFAULT_TODAY}` : 'migrated';
   const file = join(dir, `pglite-${key}.tar.gz`);
   if (!existsSync(file)) {
@@ -30,5 +30,10 @@ export async function pgliteTemplate(dir: string, options: { seed?: boolean; tod
       await store.close();
     }
   }
-  return new Blob([readFileSync(file)]);
+  return file;
+}
+
+/** The template's tarball, to open a store from (`openStore({ fromDump })`). */
+export async function pgliteTemplate(dir: string, options: { seed?: boolean; today?: string } = {}): Promise<Blob> {
+  return new Blob([readFileSync(await pgliteTemplateFile(dir, options))]);
 }

@@ -3,17 +3,16 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { shanghaiDate } from '../../src/domain/time.js';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
 import { getLatestPlan } from '../../src/store/repositories/station-plan.js';
-import { loadDefaultData } from '../../src/store/seed/default-data.js';
 import { exportStore, importStore, migrationSeededRows, summarizeStore, TargetNotEmptyError } from '../../src/store/transfer.js';
 import { eventually } from '../helpers/eventually.js';
 import type { Harness } from '../helpers/harness.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
+import { pgliteTemplateFile } from '../helpers/store-template.js';
 import { compressed, startPlan } from '../station-plan/support.js';
 import { startTrainingHarness, terminateAll, timeline, WANMINGYUAN } from '../training-cycle/support.js';
 
@@ -121,9 +120,10 @@ describe('moving the default data between stores', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shegong-transfer-'));
     try {
       const sourceDir = join(dir, 'source');
+      // The run's seeded template, unpacked as npm start's data folder would hold it.
+      mkdirSync(join(sourceDir, 'records'), { recursive: true });
+      execFileSync('tar', ['-xzf', await pgliteTemplateFile(inject('storeTemplateDir'), { seed: true, today: '2026-11-28' }), '-C', join(sourceDir, 'records')]);
       const seeded = await openStore({ dataDir: join(sourceDir, 'records') });
-      await migrateToLatest(seeded.db);
-      await loadDefaultData(seeded.db, '2026-11-28');
       const expected = await summarizeStore(seeded.db);
       await seeded.close();
 
