@@ -34,8 +34,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...SERIAL, ...CLUSTER],
           // One Temporal server for the run; each file has its own namespace, worker, task queue
-          // and store. Most workflow tests wait on timers rather than the CPU: four files at a
-          // time keep the suite inside its 15 minutes on a 2-core machine.
+          // and store. Four files at a time keep the two cores busy while some files wait on
+          // timers; the group is CPU-bound (about 19 minutes on the 2-core machine, load ~10).
           fileParallelism: true,
           maxWorkers: 4,
           sequence: { groupOrder: 0 },
