@@ -31,7 +31,7 @@ interface Shared {
   provided: { temporalAddress: string; workflowBundlePath: string; storeTemplateDir: string; temporalServerDir: string; runId: string };
 }
 
-// Vitest runs a global set-up once per project (the root, parallel, serial and cluster), each from
+// Vitest runs a global set-up once per project (the root, parallel and serial), each from
 // a fresh copy of this module: what they share lives on globalThis, made by the first and torn
 // down by the last, so the run has one server, one bundle and one set of templates.
 const state = globalThis as typeof globalThis & { shegongTestSetup?: Promise<Shared>; shegongTestSetupUsers?: number };

@@ -2,7 +2,7 @@ import { forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { shanghaiDate } from '../domain/time.js';
 import { childOrgUnits, getOrgUnit, inScope } from '../store/repositories/org-unit.js';
-import type { PlansByStage } from '../store/repositories/report.js';
+import { emptyPlansByStage, type PlansByStage } from '../store/repositories/report.js';
 import { dimensionKeys, rollupFigures, type RollupFigures } from '../store/repositories/rollup.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -52,14 +52,14 @@ function rowOf(unit: { id: string; kind: string; name: { zh: string; en: string 
     communitiesRemaining: communities - operating,
     stationsInRollout: figures?.inRollout ?? 0,
     coverageRatio: communities === 0 ? 0 : round3(operating / communities),
-    plansByStage: figures?.plansByStage ?? { guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 },
+    plansByStage: figures?.plansByStage ?? emptyPlansByStage(),
     trainingCompletion: rates.length === 0 ? 0 : round3(rates.reduce((sum, rate) => sum + rate, 0) / rates.length),
     residentsServed: figures?.residentsServed ?? 0,
   };
 }
 
 function sumRows(rows: RollupRow[]): Rollup['totals'] {
-  const plans: PlansByStage = { guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 };
+  const plans = emptyPlansByStage();
   for (const row of rows) for (const key of Object.keys(plans) as Array<keyof PlansByStage>) plans[key] += row.plansByStage[key];
   const communities = rows.reduce((sum, row) => sum + row.communities, 0);
   const operating = rows.reduce((sum, row) => sum + row.stationsOperating, 0);

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../../src/store/connect.js';
+import { openStore, type Store } from '../../src/store/connect.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { loadDefaultData } from '../../src/store/seed/default-data.js';
 
-export const DEFAULT_TODAY = '2026-11-28';
+const DEFAULT_TODAY = '2026-11-28';
+
+/** Every migration, then the default data when asked (as of `today`, by default 2026-11-28). */
+export async function migrateAndSeed(db: Store['db'], options: { seed?: boolean; today?: string }): Promise<void> {
+  await migrateToLatest(db);
+  if (options.seed) await loadDefaultData(db, options.today ?? DEFAULT_TODAY);
+}
 
 /**
  * The data folder of a migrated (and, when asked, seeded) PGlite store as a tarball, made once for
@@ -20,8 +26,7 @@ export async function pgliteTemplateFile(dir: string, options: { seed?: boolean;
   if (!existsSync(file)) {
     const store = await openStore({});
     try {
-      await migrateToLatest(store.db);
-      if (options.seed) await loadDefaultData(store.db, options.today ?? DEFAULT_TODAY);
+      await migrateAndSeed(store.db, options);
       const dump = await store.dumpDataDir!();
       const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
       writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { dropSchema, openStore, type Store } from '../../src/store/connect.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
-import { loadDefaultData } from '../../src/store/seed/default-data.js';
+import { migrateAndSeed, pgliteTemplate } from './store-template.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -14,8 +13,6 @@ export interface TestStore extends Store {
   dispose(): Promise<void>;
 }
 
-import { DEFAULT_TODAY, pgliteTemplate } from './store-template.js';
-
 /** A migrated, empty store: PGlite in memory, or a fresh schema in the test PostgreSQL. */
 export async function createTestStore(backend: BackendName = 'pglite', options: { seed?: boolean; today?: string } = {}): Promise<TestStore> {
   if (backend === 'pglite') {
@@ -24,8 +21,7 @@ export async function createTestStore(backend: BackendName = 'pglite', options: 
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const store = await openStore({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 4 });
-  await migrateToLatest(store.db);
-  if (options.seed) await loadDefaultData(store.db, options.today ?? DEFAULT_TODAY);
+  await migrateAndSeed(store.db, options);
   return {
     ...store,
     dispose: async () => {

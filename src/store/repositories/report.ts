@@ -128,9 +128,12 @@ export interface PlansByStage {
   notStarted: number;
 }
 
+/** Every stage at zero: the counts before any plan is counted. */
+export const emptyPlansByStage = (): PlansByStage => ({ guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 });
+
 /** Station plans by stage (the latest plan per community): one row per community, through plans(community_id, created_at). */
 export async function plansByStage(db: Kysely<Database>, communityIds: string[]): Promise<PlansByStage> {
-  const result: PlansByStage = { guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 };
+  const result = emptyPlansByStage();
   if (communityIds.length === 0) return result;
   const latest = await db.selectFrom('plans').distinctOn('community_id').select(['community_id', 'status', 'current_stage'])
     .where('community_id', 'in', communityIds).orderBy('community_id').orderBy('created_at', 'desc').execute();

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../database.js';
-import type { PlansByStage } from './report.js';
+import { emptyPlansByStage, type PlansByStage } from './report.js';
 
 // The roll-up's figures for every unit directly under a scope (a district's streets, a city's
 // districts) at once: each figure is one grouped query over the whole subtree, keyed by the child
@@ -20,8 +20,6 @@ export interface RollupFigures {
   residentsServed: number;
 }
 
-const emptyPlans = (): PlansByStage => ({ guide: 0, support: 0, supervise: 0, completed: 0, cancelled: 0, paused: 0, notStarted: 0 });
-
 /** Every org unit under a scope, with the child of the scope it sits under (a child counts as its own). */
 const branch = (scopeId: string) => sql`WITH RECURSIVE branch AS (
     SELECT id, id AS child FROM org_units WHERE parent_id = ${scopeId}
@@ -35,7 +33,7 @@ export async function rollupFigures(db: Kysely<Database>, scopeId: string): Prom
   const of = (child: string): RollupFigures => {
     let entry = figures.get(child);
     if (!entry) {
-      entry = { communities: 0, operating: 0, inRollout: 0, plansByStage: emptyPlans(), workers: 0, passedFirstLevel: new Map(), residentsServed: 0 };
+      entry = { communities: 0, operating: 0, inRollout: 0, plansByStage: emptyPlansByStage(), workers: 0, passedFirstLevel: new Map(), residentsServed: 0 };
       figures.set(child, entry);
     }
     return entry;
