@@ -153,7 +153,9 @@ describe('platform limits and failures', () => {
         expect(await store.db.selectFrom('audit_log').select('id').where('entity', '=', 'station_plan').execute()).toEqual(auditBefore);
       } finally {
         await api.close();
-        await dead.connection.close().catch(() => undefined);
+        // The dead connection is left to the process, not closed: the SDK's gRPC retry timers
+        // outlive the failed call, and a retry that fires after close() throws from its timer
+        // ("Channel has been shut down") in whichever test file this process runs next.
       }
     }, 120_000);
   });
