@@ -285,7 +285,9 @@ describe('stationPlan workflow', () => {
   });
 
   it('loses no reminder and sends none twice when the worker is killed mid-stage and restarted', async () => {
-    const dayMs = 3_000;
+    // Six-second days: the restarted worker must take over within a day of g-needs's reminder, or
+    // the task is overdue before its reminder fires (and the scheduler rightly skips a stale one).
+    const dayMs = 6_000;
     const killQueue = uniqueTaskQueue('plans-kill');
     const community = C('placeholder-09');
     const lead = LEAD('placeholder-09');
@@ -297,7 +299,7 @@ describe('stationPlan workflow', () => {
       await handle.executeUpdate(planUpdates.completeTask, { args: [{ by: 'lead', taskId: 'g-extra', evidence: evidence('done early') }] });
       const started = await handle.query(planQueries.getStatus);
       const needsDue = Date.parse(started.tasks.find((t) => t.id === 'g-needs')!.dueAt!);
-      await eventually('the first reminder', async () => tally(await planNotifications(store, planId))[`task_due@${lead}`] === 1, { timeoutMs: 10_000 });
+      await eventually('the first reminder', async () => tally(await planNotifications(store, planId))[`task_due@${lead}`] === 1, { timeoutMs: 4 * dayMs });
       await first.stop();
       first = undefined;
       // Down across g-posts's due time and g-needs's reminder; back before g-needs is due.
@@ -308,7 +310,7 @@ describe('stationPlan workflow', () => {
         await eventually('both reminders and overdue notices', async () => {
           expect(tally(await planNotifications(store, planId))).toEqual({ [`task_due@${lead}`]: 2, [`task_overdue@${lead}`]: 2 });
           return true;
-        }, { timeoutMs: 15_000 });
+        }, { timeoutMs: 4 * dayMs });
         await sleep(dayMs);
         const rows = await planNotifications(store, planId);
         expect(tally(rows)).toEqual({ [`task_due@${lead}`]: 2, [`task_overdue@${lead}`]: 2 });
