@@ -24,7 +24,8 @@ export async function pgliteTemplateFile(dir: string, options: { seed?: boolean;
   const key = options.seed ? `seeded-${options.today ?? DEFAULT_TODAY}` : 'migrated';
   const file = join(dir, `pglite-${key}.tar.gz`);
   if (!existsSync(file)) {
-    const store = await openStore({});
+    // A seeded template starts from the migrated one (migrating in WASM is the dearer half).
+    const store = await openStore(options.seed ? { fromDump: await pgliteTemplate(dir) } : {});
     try {
       await migrateAndSeed(store.db, options);
       const dump = await store.dumpDataDir!();
