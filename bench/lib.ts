@@ -1,32 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { temporalCliPath, temporalServerDir } from '../scripts/lib/ensure.mjs';
 import {
   CLUSTER_CONFIG_DIR, dropTemporalDatabases, parseTemporalPostgresUrl, startClusterServer, type TemporalDatabases,
 } from '../src/temporal/cluster-server.js';
 import { freePort } from '../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
 
-/** The Temporal CLI: $TEMPORAL_CLI, or whatever scripts/install-temporal finds or builds. */
-export function temporalCli(): string {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
-  return lastLine('install-temporal', 'the Temporal CLI');
-}
-
-/** The Temporal server's directory: $TEMPORAL_SERVER_DIR, or whatever scripts/install-temporal-server finds or builds. */
-export function temporalServerDir(): string {
-  if (process.env.TEMPORAL_SERVER_DIR) return process.env.TEMPORAL_SERVER_DIR;
-  return lastLine('install-temporal-server', 'the Temporal server');
-}
-
-function lastLine(scriptName: string, what: string): string {
-  const script = fileURLToPath(new URL(`../scripts/${scriptName}`, import.meta.url));
-  const result = spawnSync(script, [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`could not find or build ${what}`);
-  return result.stdout.trim().split('\n').pop()!;
-}
+/** The Temporal CLI ($TEMPORAL_CLI or scripts/install-temporal) and the Temporal server's directory. */
+export { temporalCliPath as temporalCli, temporalServerDir };
 
 /** The p-th percentile (nearest rank) of ascending values. */
 export function percentile(sorted: number[], p: number): number {

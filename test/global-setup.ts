@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
+import { temporalCliPath, temporalServerDir } from '../scripts/lib/ensure.mjs';
 import { freePort, startDevServer, type DevServer } from '../src/temporal/dev-server.js';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes.js';
 import { WORKFLOWS_PATH } from '../src/temporal/worker.js';
@@ -45,8 +45,8 @@ export async function setup(project: TestProject) {
 }
 
 async function startShared(): Promise<Shared> {
-  const cli = process.env.TEMPORAL_CLI;
-  if (!cli) throw new Error('TEMPORAL_CLI is not set: run the suite with `npm test`, which finds or builds the Temporal CLI');
+  // TEMPORAL_CLI (set by `npm test`), or found or built here, so `npx vitest` works on its own too.
+  const cli = temporalCliPath();
   const dir = mkdtempSync(join(tmpdir(), 'shegong-test-'));
   // The server starts in its own process while this one bundles workflows/ once for every file's
   // workers and replays, and makes the PGlite templates (test/helpers/store-template.ts): each took
@@ -66,7 +66,9 @@ async function startShared(): Promise<Shared> {
       temporalAddress: server.address,
       workflowBundlePath: bundlePath,
       storeTemplateDir: templates,
-      temporalServerDir: ensureTemporalServer(),
+      // The cluster's server (test/cluster/): TEMPORAL_SERVER_DIR (set by `npm test`), or built here
+      // when missing, so the cluster tests never skip.
+      temporalServerDir: temporalServerDir(),
       runId: `r${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
     },
   };
@@ -79,15 +81,4 @@ export async function teardown() {
   state.shegongTestSetup = undefined;
   await shared.server.stop();
   rmSync(shared.dir, { recursive: true, force: true });
-}
-
-/**
- * The directory with temporal-server and temporal-sql-tool: TEMPORAL_SERVER_DIR (set by `npm test`)
- * or the cached build, built here when missing, so the cluster tests never skip.
- */
-function ensureTemporalServer(): string {
-  if (process.env.TEMPORAL_SERVER_DIR) return process.env.TEMPORAL_SERVER_DIR;
-  const result = spawnSync(join(process.cwd(), 'scripts', 'install-temporal-server'), [], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (result.status !== 0) throw new Error('scripts/install-temporal-server failed: the cluster tests need the Temporal server (see its output above)');
-  return result.stdout.trim().split('\n').at(-1)!;
 }

@@ -27,39 +27,50 @@ export function ensureNodeModules() {
   }
 }
 
-/** Finds or builds the Temporal CLI and returns its path. */
-export function ensureTemporalCli() {
-  const result = spawnSync(join(root, 'scripts', 'install-temporal'), [], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
+/**
+ * Runs one of the scripts/install-* scripts, which finds or builds a tool and prints its path on
+ * its last line, and returns that path. Throws when the script fails (its own output says why).
+ */
+export function installedPath(script, what) {
+  const result = spawnSync(join(root, 'scripts', script), [], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (result.error) throw result.error;
-  if (result.status !== 0) {
-    console.error('shegong: could not find or build the Temporal CLI (see above)');
-    process.exit(result.status ?? 1);
-  }
+  if (result.status !== 0) throw new Error(`could not find or build ${what} (scripts/${script}: see its output above)`);
   const lines = result.stdout.trim().split('\n');
   return lines[lines.length - 1];
 }
 
+/** The Temporal CLI: $TEMPORAL_CLI, or what scripts/install-temporal finds or builds. */
+export function temporalCliPath() {
+  return process.env.TEMPORAL_CLI || installedPath('install-temporal', 'the Temporal CLI');
+}
+
 /**
- * Finds or builds the Temporal server and its SQL tool (go.temporal.io/server, for the cluster
- * topology: `npm run cluster` and the fault tests) and returns the directory holding them.
+ * The directory holding the Temporal server and its SQL tool (go.temporal.io/server, for the
+ * cluster topology: `npm run cluster`, the fault tests, the benchmarks): $TEMPORAL_SERVER_DIR, or
+ * what scripts/install-temporal-server finds or builds.
  */
-export function ensureTemporalServer() {
-  const result = spawnSync(join(root, 'scripts', 'install-temporal-server'), [], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    console.error('shegong: could not find or build the Temporal server (see above)');
-    process.exit(result.status ?? 1);
+export function temporalServerDir() {
+  return process.env.TEMPORAL_SERVER_DIR || installedPath('install-temporal-server', 'the Temporal server');
+}
+
+/** For `npm start`, `npm test` and `npm run cluster`: the path, or the process ends with the reason. */
+function orExit(find) {
+  try {
+    return find();
+  } catch (error) {
+    console.error(`shegong: ${error.message}`);
+    process.exit(1);
   }
-  const lines = result.stdout.trim().split('\n');
-  return lines[lines.length - 1];
+}
+
+/** Finds or builds the Temporal CLI and returns its path. */
+export function ensureTemporalCli() {
+  return orExit(() => installedPath('install-temporal', 'the Temporal CLI'));
+}
+
+/** Finds or builds the Temporal server and returns the directory holding it (see temporalServerDir). */
+export function ensureTemporalServer() {
+  return orExit(() => installedPath('install-temporal-server', 'the Temporal server'));
 }
 
 export { run };
