@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import LongestFirst from './test/sequencer.js';
 
 // Files that kill and restart workers or whole processes and count what happened in between:
-// their timings are seconds long, so they run after everything else, on a quiet machine, two at a time.
+// their timings are seconds long, so they run after everything else, on a quieter machine, three at a time.
 const SERIAL = [
   'test/start/restart.test.ts',
   // npm start as three processes (platform, worker, API), one frozen and one killed while the other
@@ -37,7 +37,11 @@ export default defineConfig({
           exclude: [...SERIAL, ...CLUSTER],
           // One Temporal server for the run; each file has its own namespace, worker, task queue
           // and store. Four files at a time keep the two cores busy while some files wait on
-          // timers; the group is CPU-bound (about 19 minutes on the 2-core machine, load ~10).
+          // timers. The four processes run file after file without a fresh module graph
+          // (isolate: false): the SDK, PGlite's WebAssembly and the app are imported once per
+          // process instead of once per file, which took the group from about 19 minutes to
+          // about 9 on the 2-core machine. So a file must not rely on a fresh process: counters
+          // are the process's (test/api/metrics.test.ts measures against an earlier scrape).
           fileParallelism: true,
           maxWorkers: 4,
           isolate: false,
@@ -47,10 +51,11 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // After the parallel group, two files at a time: the serial files wait on timers and
-          // the machine sits near idle under one of them (load ≈ 1), so a second one beside it —
-          // often a cluster file — halves the phase without squeezing their timings. (As two
-          // projects of the same group order, vitest ran them one file at a time.)
+          // After the parallel group, three files at a time, each file in a process of its own:
+          // they kill and restart workers, processes and servers, and wait on timers, so the
+          // machine sat at about half its CPU with two of them and a third shortens the phase
+          // (about 4 minutes) without squeezing their timings. (As two projects of the same group
+          // order, vitest ran them one file at a time.)
           name: 'serial',
           include: [...SERIAL, ...CLUSTER],
           fileParallelism: true,
