@@ -1,16 +1,15 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, hashPassword } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
 
 // The users page's actions (disable, enable, reset a password, end sessions) and the account page
 // (change one's own password), in headless Chromium against the real API.
 describe('users and account pages in a browser', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let api: TestApi;
   let browser: Browser;
 
@@ -23,18 +22,16 @@ describe('users and account pages in a browser', () => {
   const alive = async (cookie: string) => (await api.call('GET', '/api/auth/session', { headers: { cookie } })).status === 200;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
+    harness = await startHarness({ name: 'web-account', seed: true, worker: false, tokens: false, api: { app: { staticDir: builtDashboard() } } });
+    ({ store } = harness);
+    api = harness.api!;
     await createUser(store.db, { username: 'web.admin', displayName: '网页管理员', password: 'admin password 12', role: 'admin', scopeId: STREET });
     await createUser(store.db, { username: 'web.lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('disables and enables a user, resets their password (shown once) and ends their sessions from the users page', async () => {

@@ -5,11 +5,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyActivities } from '../../activities/notification.js';
 import { createToken } from '../../src/services/api-token.js';
-import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, silentLogger, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
+import { silentLogger, testConfig } from '../helpers/temporal.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // The admin screens in a browser against the real API, store and Temporal: failed deliveries,
 // the audit log, API tokens, and a community's own page reached from the overview and the
@@ -32,28 +33,21 @@ const setLocale = async (page: Page, locale: 'zh-CN' | 'en') => {
 };
 
 describe('admin screens in a browser', () => {
+  let harness: Harness;
   let store: TestStore;
   let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let browser: Browser;
-  let tokens: Awaited<ReturnType<typeof tokensForRoles>>;
+  let tokens: Harness['tokens'];
   let streetAdmin: string;
   let sw2Name: string;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    const taskQueue = uniqueTaskQueue('web-admin');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
-    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
-    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'web-admin', seed: true, api: { app: { staticDir: builtDashboard() } } });
+    ({ store, client: temporal, tokens } = harness);
+    api = harness.api!;
     streetAdmin = (await createToken(store.db, { name: '街道管理员令牌', role: 'admin', scopeId: STREET })).token;
-    await createUser(store.db, { username: 'admin', displayName: '系统管理员', password: 'admin password 1', role: 'admin', scopeId: STREET, workerId: null });
-    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
-    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
-    await createUser(store.db, { username: 'leader', displayName: '街道领导', password: 'leader password 1', role: 'viewer', scopeId: STREET, workerId: 'w-zhanlanlu-leader-01' });
+    await createDashboardUsers(store.db, ['admin', 'supervisor', 'lead', 'leader']);
     // Real deliveries through the real notify activity that fail for good: SW2's e-mail (no SMTP
     // configured) and SW1's WeCom (no robot anywhere).
     await store.db.updateTable('workers').set({ channels: ['inbox', 'email'], email: 'sw2@example.org' }).where('id', '=', SW2).execute();
@@ -67,10 +61,7 @@ describe('admin screens in a browser', () => {
   afterAll(async () => {
     await api?.call('POST', `/api/rollout/${ROLLOUT}/cancel`, { token: tokens.admin, body: { reason: 'test over' } });
     await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('shows failed deliveries to admins and supervisors with the reason in their language, filtered by channel; no entry for other roles', async () => {

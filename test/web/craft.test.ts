@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Client } from '@temporalio/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/user.js';
 import { createToken } from '../../src/services/api-token.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // Every page, as an admin (who sees them all), at a small phone, a phone and a desk, in both
 // languages: nothing scrolls sideways, the navigation is reachable and not cut off, no raw enum
@@ -67,25 +66,25 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe('every page fits, speaks the reader\'s language and is accessible', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    const taskQueue = uniqueTaskQueue('web-craft');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
-    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
-    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
+    harness = await startHarness({
+      name: 'web-craft', seed: true, env: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233' },
+      // No harness tokens (named `test <role>`): the API tokens page lists only the two made below.
+      tokens: false, api: { app: { staticDir: builtDashboard() } },
+    });
+    ({ store } = harness);
+    api = harness.api!;
     // Tokens named as people name them: the API tokens page lists them, and a name is text to read.
     const tokens = {
       admin: (await createToken(store.db, { name: '测试管理员', role: 'admin', scopeId: 'cn-bj' })).token,
       supervisor: (await createToken(store.db, { name: '测试督导', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' })).token,
     };
-    await createUser(store.db, { username: 'admin', displayName: '系统管理员', password: 'admin password 1', role: 'admin', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
+    await createDashboardUsers(store.db, ['admin'], { admin: { workerId: 'w-zhanlanlu-supervisor-01' } });
     // A live plan, and a cycle with sessions, so the pages show real records.
     expect((await api.call('POST', `/api/stations/${WANMINGYUAN}/plan`, { token: tokens.admin, body: {} })).status).toBe(201);
     const at = (days: number, hour: number) => `${new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+08:00`;
@@ -103,10 +102,7 @@ describe('every page fits, speaks the reader\'s language and is accessible', () 
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   for (const locale of LOCALES) {

@@ -1,32 +1,24 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import { WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // The built dashboard in headless Chromium against the real API and a real store.
 describe('dashboard in a browser', () => {
-  let store: TestStore;
-  let temporal: Client;
+  let harness: Harness;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
-    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
-    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
-    await createUser(store.db, { username: 'leader', displayName: '街道领导', password: 'leader password 1', role: 'viewer', scopeId: STREET, workerId: 'w-zhanlanlu-leader-01' });
+    harness = await startHarness({ name: 'web-dashboard', seed: true, worker: false, tokens: false, api: { app: { staticDir: builtDashboard() } } });
+    api = harness.api!;
+    await createDashboardUsers(harness.store.db, ['supervisor', 'lead', 'leader']);
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('signs in through the form, showing a wrong password next to the field, and signs out', async () => {

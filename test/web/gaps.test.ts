@@ -2,11 +2,11 @@ import type { Client } from '@temporalio/client';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestScheduleId } from '../../src/services/digest.js';
-import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // The screens that closed the dashboard's route gaps (issue 13), at 390 px against the real API,
 // store and Temporal: one's own worker record on the account page (GET /api/me); the weekly
@@ -25,27 +25,21 @@ const setLocale = async (page: Page, locale: 'zh-CN' | 'en') => {
 };
 
 describe('gap screens in a browser', () => {
+  let harness: Harness;
   let store: TestStore;
   let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let browser: Browser;
-  let tokens: Awaited<ReturnType<typeof tokensForRoles>>;
+  let tokens: Harness['tokens'];
   const callId = `call-web-gaps-${Date.now().toString(36)}`;
   const startedPlans: string[] = [];
   const startedRollouts: string[] = [];
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    const taskQueue = uniqueTaskQueue('web-gaps');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
-    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
-    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
-    tokens = await tokensForRoles(store);
-    await createUser(store.db, { username: 'admin', displayName: '系统管理员', password: 'admin password 1', role: 'admin', scopeId: STREET, workerId: null });
-    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
-    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
+    harness = await startHarness({ name: 'web-gaps', seed: true, api: { app: { staticDir: builtDashboard() } } });
+    ({ store, client: temporal, tokens } = harness);
+    api = harness.api!;
+    await createDashboardUsers(store.db, ['admin', 'supervisor', 'lead']);
     browser = await openBrowser({ width: 390, height: 844 });
   }, 300_000);
   afterAll(async () => {
@@ -54,10 +48,7 @@ describe('gap screens in a browser', () => {
     await api?.call('POST', `/api/case-calls/${callId}/cancel`, { token: tokens.supervisor, body: { reason: 'test over' } });
     await temporal?.schedule.getHandle(digestScheduleId(STREET)).delete().catch(() => undefined);
     await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   const openAccount = async (page: Page) => {

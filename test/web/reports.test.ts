@@ -1,36 +1,34 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/services/user.js';
 import { recordCallStep } from '../../src/store/repositories/case-call.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { writeCaseCall } from '../helpers/case-call.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { addSecondDistrict, DISTRICT } from '../helpers/second-district.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient } from '../helpers/temporal.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // The reports pages in headless Chromium: the printable monthly report, the roll-up and the
 // download buttons, against the real API and store.
 describe('reports in the dashboard', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true, today: '2026-11-28' });
+    harness = await startHarness({ name: 'web-reports', seed: true, today: '2026-11-28', worker: false, tokens: false, api: { app: { staticDir: builtDashboard() } } });
+    ({ store } = harness);
+    api = harness.api!;
     await addSecondDistrict(store, '2026-11-20');
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, app: { staticDir: builtDashboard() } });
-    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
+    await createDashboardUsers(store.db, ['supervisor']);
     await createUser(store.db, { username: 'district', displayName: '区领导', password: 'district password', role: 'viewer', scopeId: DISTRICT, workerId: null });
     browser = await openBrowser();
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('shows the monthly report as a page with print and download buttons', async () => {

@@ -1,10 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import type { TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // The resource requests page in headless Chromium, driving a real resourceRequest workflow: a
 // station lead asks, a supervisor matches two parties — one declines (the reason is required in
@@ -12,30 +11,21 @@ import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './
 // viewer sees the counts only.
 
 describe('resource requests in the dashboard', () => {
-  let store: TestStore;
+  let harness: Harness;
   let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let browser: Browser;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    const taskQueue = uniqueTaskQueue('web-requests');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue });
-    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
-    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
-    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
-    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
-    await createUser(store.db, { username: 'leader', displayName: '街道领导', password: 'viewer password 123', role: 'viewer', scopeId: STREET, workerId: null });
+    harness = await startHarness({ name: 'web-requests', seed: true, tokens: false, api: { app: { staticDir: builtDashboard() } } });
+    temporal = harness.client;
+    api = harness.api!;
+    await createDashboardUsers(harness.store.db, ['lead', 'supervisor', 'leader'], { leader: { password: 'viewer password 123', workerId: null } });
     browser = await openBrowser();
   }, 300_000);
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   const dialog = () => browser.page.locator('dialog[open]');

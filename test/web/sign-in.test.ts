@@ -1,14 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/services/user.js';
 import { ensureAdminUser } from '../../src/bootstrap.js';
 import type { Role } from '../../src/domain/types.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, testConfig } from '../helpers/temporal.js';
+import { STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
+import { createDashboardUsers } from './support.js';
 
 /** Cookie name → value from a response's Set-Cookie headers, and the raw lines. */
 function cookiesOf(headers: Headers) {
@@ -22,8 +22,8 @@ function cookiesOf(headers: Headers) {
 }
 
 describe('dashboard sign-in', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
   let api: TestApi;
   let tokens: Record<Role, string>;
   let now = new Date('2026-11-30T02:00:00Z');
@@ -38,17 +38,14 @@ describe('dashboard sign-in', () => {
   };
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    api = await startTestApi({ store, temporal, clock: () => now, config: testConfig({ SIGN_IN_MAX_ATTEMPTS: '5', SIGN_IN_LOCK_MINUTES: '15' }) });
-    tokens = await tokensForRoles(store);
+    harness = await startHarness({ name: 'web-sign-in', seed: true, worker: false, clock: () => now, env: { SIGN_IN_MAX_ATTEMPTS: '5', SIGN_IN_LOCK_MINUTES: '15' } });
+    ({ store, tokens } = harness);
+    api = harness.api!;
     await createUser(store.db, { username: 'zhang', displayName: '张督导', password: 'a long enough password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
-    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
+    await createDashboardUsers(store.db, ['lead']);
   });
   afterAll(async () => {
-    await api?.close();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('sets an httpOnly SameSite=Strict session cookie that every API route accepts', async () => {

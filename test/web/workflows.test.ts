@@ -1,40 +1,31 @@
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/services/user.js';
-import { startTestApi, STREET, tokensForRoles, WANMINGYUAN, type TestApi } from '../helpers/app.js';
-import { createTestStore, type TestStore } from '../helpers/store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from '../helpers/temporal.js';
+import { WANMINGYUAN, type TestApi } from '../helpers/app.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import type { TestStore } from '../helpers/store.js';
 import { builtDashboard, openBrowser, signInThroughForm, type Browser } from './browser.js';
+import { createDashboardUsers } from './support.js';
 
 // The dashboard driving real workflows: a real worker on its own task queue, real activities.
 const COMMUNITY = 'cn-bj-xicheng-zhanlanlu-placeholder-12';
 
 describe('dashboard actions that run workflows', () => {
+  let harness: Harness;
   let store: TestStore;
-  let temporal: Client;
-  let worker: RunningWorker;
   let api: TestApi;
   let browser: Browser;
   let adminToken: string;
 
   beforeAll(async () => {
-    store = await createTestStore('pglite', { seed: true });
-    temporal = await connectClient();
-    const taskQueue = uniqueTaskQueue('web');
-    const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' });
-    worker = await startTestWorker({ store, client: temporal, taskQueue, config });
-    api = await startTestApi({ store, temporal, config, app: { staticDir: builtDashboard() } });
-    adminToken = (await tokensForRoles(store)).admin;
-    await createUser(store.db, { username: 'lead', displayName: '万明园站长', password: 'lead password 123', role: 'station_lead', scopeId: WANMINGYUAN, workerId: 'w-wanmingyuan-lead' });
-    await createUser(store.db, { username: 'supervisor', displayName: '张督导', password: 'supervisor password', role: 'supervisor', scopeId: STREET, workerId: 'w-zhanlanlu-supervisor-01' });
+    harness = await startHarness({ name: 'web', seed: true, env: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233' }, api: { app: { staticDir: builtDashboard() } } });
+    ({ store } = harness);
+    api = harness.api!;
+    adminToken = harness.tokens.admin;
+    await createDashboardUsers(store.db, ['lead', 'supervisor']);
     browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await worker?.stop();
-    await temporal?.connection.close();
-    await store?.dispose();
+    await harness?.close();
   });
 
   it('launches a training cycle: workers found by a server-side search, a validation error next to its field in Chinese, then success', async () => {
