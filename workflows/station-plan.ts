@@ -26,6 +26,12 @@ const { mirrorPlan } = proxyActivities<Activities>(RECORDS_ACTIVITY);
 
 /** Escalation rounds are mirrored to the records store as they are sent (the overdue list shows them). */
 const MIRROR_ESCALATIONS_PATCH = 'station-plan-mirror-escalations';
+/**
+ * Rounds missed by a back-dated plan or a long outage catch up with the latest one, not a burst of
+ * every missed round (a plan started years back sent thousands). Runs started before keep sending
+ * each round, so their histories replay.
+ */
+const CATCH_UP_LATEST_PATCH = 'station-plan-catch-up-latest';
 
 /**
  * The three-stage station plan: guide → support → supervise. The rules — what each update
@@ -36,6 +42,7 @@ const MIRROR_ESCALATIONS_PATCH = 'station-plan-mirror-escalations';
  */
 export async function stationPlan(input: StationPlanInput): Promise<StationPlanResult> {
   const workflowId = workflowInfo().workflowId;
+  const catchUp = patched(CATCH_UP_LATEST_PATCH) ? 'latest' : 'each';
   const carried = input.carried !== undefined;
   const state = input.carried ?? initialPlanState(input, nowMs());
   // The service's first snapshot is revision 0; the workflow's writes all come after it.
@@ -132,7 +139,7 @@ export async function stationPlan(input: StationPlanInput): Promise<StationPlanR
     // state check the notify activity reads.
     await condition(() => pendingMirrors === 0);
     const now = nowMs();
-    const { due, nextAt, escalated } = collectDueNotices(state, plan, now);
+    const { due, nextAt, escalated } = collectDueNotices(state, plan, now, { catchUp });
     if (escalated.length > 0 && patched(MIRROR_ESCALATIONS_PATCH)) {
       changes.record({ ...emptyChange(), tasks: escalated });
       state.revision += 1;

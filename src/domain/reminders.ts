@@ -146,6 +146,20 @@ export function escalationAt(dueAt: number, round: number, policy: ReminderPolic
   return { at: nextAllowedTime(ideal, policy, calendar), round, step };
 }
 
+/**
+ * The latest round, from `from` on, whose time has come by `now`; undefined when round `from`'s
+ * has not. Rounds fall at `start + round * everyMs` moved forward to an allowed time (`at`), so
+ * their times never decrease and none falls before its ideal time: an item back-dated or
+ * followed again after an outage catches up with its latest round, not a burst of every missed one.
+ */
+export function latestRoundDue(from: number, now: number, start: number, everyMs: number, at: (round: number) => number): number | undefined {
+  if (at(from) > now) return undefined;
+  if (everyMs <= 0) return from;
+  let round = Math.max(from, Math.floor((now - start) / everyMs));
+  while (round > from && at(round) > now) round -= 1;
+  return round;
+}
+
 /** The `round`-th overdue repeat to the assignee (round 0 at the due time itself). */
 export function overdueReminderAt(dueAt: number, round: number, policy: ReminderPolicy, calendar: WorkCalendar): number | undefined {
   if (round > 0 && policy.overdueRepeatMs === null) return undefined;

@@ -1,5 +1,5 @@
 import type { NotifyRequest } from './notifications.js';
-import { escalationAt, nextAllowedTime, overdueReminderAt, reminderSchedule } from './reminders.js';
+import { escalationAt, latestRoundDue, nextAllowedTime, overdueReminderAt, reminderSchedule } from './reminders.js';
 import { escalationRecipient, planNoticeData, taskKey, taskNoticeData, type PlanContext } from './station-plan-notices.js';
 import { findStage, scheduleCalendar, type StationPlanState } from './station-plan.js';
 
@@ -18,8 +18,18 @@ export interface CollectedNotices {
   escalated: string[];
 }
 
+export interface CollectOptions {
+  /**
+   * Rounds that repeat (overdue notices, escalations, sign-off reminders) and fell due more than
+   * once by `now` — a plan started back-dated, or a worker down for days: `latest` sends the
+   * latest round only; `each` sends every missed round, one per wake (plans started before the
+   * workflow's `station-plan-catch-up-latest` patch keep it, so their histories replay).
+   */
+  catchUp?: 'latest' | 'each';
+}
+
 /** Marks what is due at `now` as handled and returns it, with the next instant something falls due. */
-export function collectDueNotices(state: StationPlanState, plan: PlanContext, now: number): CollectedNotices {
+export function collectDueNotices(state: StationPlanState, plan: PlanContext, now: number, options: CollectOptions = {}): CollectedNotices {
   const { input, workflowId } = plan;
   const policy = input.reminderPolicy;
   const calendar = scheduleCalendar(input.schedule);
@@ -32,6 +42,10 @@ export function collectDueNotices(state: StationPlanState, plan: PlanContext, no
   const stage = state.currentStage ? findStage(state, state.currentStage) : undefined;
   if (!stage) return { due, nextAt, escalated };
   const lead = input.recipients.stationLeadId;
+  const latest = options.catchUp === 'latest';
+  /** The round to send now, from `from` on: `from` itself, or the latest due when catching up. */
+  const roundNow = (from: number, start: number, everyMs: number | null, at: (round: number) => number) =>
+    (latest && everyMs !== null ? latestRoundDue(from, now, start, everyMs, at) : undefined) ?? from;
   const dayMs = input.schedule.mode === 'compressed' ? input.schedule.dayMs : 86_400_000;
 
   for (const task of state.tasks) {
@@ -54,23 +68,26 @@ export function collectDueNotices(state: StationPlanState, plan: PlanContext, no
     const overdueAt = overdueReminderAt(dueAt, task.overdueRounds, policy, calendar);
     if (overdueAt !== undefined) {
       if (overdueAt <= now) {
-        const round = task.overdueRounds;
-        task.overdueRounds += 1;
+        const round = roundNow(task.overdueRounds, dueAt, policy.overdueRepeatMs, (r) => overdueReminderAt(dueAt, r, policy, calendar)!);
+        task.overdueRounds = round + 1;
         if (lead) {
           const daysOverdue = Math.floor((now - dueAt) / dayMs);
           due.push({
             key: `${key}:overdue:${round}`, workflowId, recipientId: lead, kind: 'task_overdue',
-            data: { ...taskNoticeData(input, task), daysOverdue, round: round + 1 }, dueAt: overdueAt, check,
+            data: { ...taskNoticeData(input, task), daysOverdue, round: round + 1 }, dueAt: overdueReminderAt(dueAt, round, policy, calendar)!, check,
           });
         }
       } else {
         later(overdueAt);
       }
     }
-    const escalation = escalationAt(dueAt, task.escalationRounds, policy, calendar);
+    const escalationAtRound = (r: number) => escalationAt(dueAt, r, policy, calendar);
+    const escalation = policy.escalation && policy.escalation.chain.length > 0 && escalationAtRound(
+      roundNow(task.escalationRounds, dueAt + policy.escalation.graceMs, policy.escalation.cadenceMs, (r) => escalationAtRound(r)!.at),
+    );
     if (escalation) {
       if (escalation.at <= now) {
-        task.escalationRounds += 1;
+        task.escalationRounds = escalation.round + 1;
         escalated.push(task.id);
         const recipientId = escalationRecipient(input, escalation.step);
         if (recipientId) {
@@ -86,10 +103,12 @@ export function collectDueNotices(state: StationPlanState, plan: PlanContext, no
   }
 
   if (stage.status === 'awaiting_sign_off' && stage.signOffRequestedAt !== null) {
-    const round = stage.signOffRounds;
-    const at = nextAllowedTime(stage.signOffRequestedAt + round * input.signOffReminderMs, policy, calendar);
+    const since = stage.signOffRequestedAt;
+    const signOffAt = (r: number) => nextAllowedTime(since + r * input.signOffReminderMs, policy, calendar);
+    const round = roundNow(stage.signOffRounds, since, input.signOffReminderMs, signOffAt);
+    const at = signOffAt(round);
     if (at <= now) {
-      stage.signOffRounds += 1;
+      stage.signOffRounds = round + 1;
       due.push({
         key: `${input.planId}:stage:${stage.stage}:v${stage.signOffVersion}:sign-off:${round}`, workflowId, recipientId: input.recipients.supervisorId,
         kind: 'sign_off_requested', data: { ...planNoticeData(input, stage.stage), round, waitingSinceAt: stage.signOffRequestedAt }, dueAt: at,

@@ -1,6 +1,6 @@
 import type { WorkCalendar } from './calendar.js';
 import type { NotificationData, StateCheck } from './notifications.js';
-import { escalationAt, reminderSchedule, type EscalationStep, type ReminderPolicy } from './reminders.js';
+import { escalationAt, latestRoundDue, reminderSchedule, type EscalationStep, type ReminderPolicy } from './reminders.js';
 import type { CommunityName, MilestoneProgress } from './station-rollout.js';
 import { DAY_MS } from './time.js';
 
@@ -46,13 +46,11 @@ export function nextRolloutEvent(
 ): RolloutEvent | undefined {
   const reminder = reminderSchedule(milestone.dueAt, policy, calendar, now).find((r) => !follow.sent.has(reminderKey(milestone, r.offsetMs)));
   if (reminder) return { type: 'reminder', at: reminder.at, offsetMs: reminder.offsetMs };
-  let escalation = escalationAt(milestone.dueAt, follow.round, policy, calendar);
-  if (!escalation) return undefined;
-  for (let guard = 0; guard < 10_000; guard += 1) {
-    const following = escalationAt(milestone.dueAt, escalation.round + 1, policy, calendar);
-    if (!following || following.at > now) break;
-    escalation = following;
-  }
+  const escalationOf = (round: number) => escalationAt(milestone.dueAt, round, policy, calendar);
+  if (!policy.escalation || !escalationOf(follow.round)) return undefined;
+  const { graceMs, cadenceMs } = policy.escalation;
+  const round = latestRoundDue(follow.round, now, milestone.dueAt + graceMs, cadenceMs, (r) => escalationOf(r)!.at) ?? follow.round;
+  const escalation = escalationOf(round)!;
   return { type: 'escalation', at: escalation.at, round: escalation.round, step: escalation.step };
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { completeTask, signOff } from '../../src/domain/station-plan-machine.js';
 import type { PlanContext } from '../../src/domain/station-plan-notices.js';
-import { collectDueNotices } from '../../src/domain/station-plan-scheduler.js';
+import { latestRoundDue } from '../../src/domain/reminders.js';
+import { collectDueNotices, type CollectOptions } from '../../src/domain/station-plan-scheduler.js';
 import { initialPlanState, type StationPlanInput, type StationPlanState } from '../../src/domain/station-plan.js';
-import { compressedInput } from '../station-plan/template.js';
+import { compressedInput, testPolicy } from '../station-plan/template.js';
 
 // The reminder scheduler without Temporal. A "working day" lasts 1 s from instant 0: g-posts is
 // due at 2 s, g-needs and g-extra at 3 s. The test policy reminds half a day before, sends one
@@ -96,5 +97,55 @@ describe('station plan scheduler', () => {
     expect(visits(1_519)).toEqual([]);
     expect(visits(1_520)).toEqual(['visit:1:v0:due:500@w-supervisor']);
     expect(visits(3_520)).toEqual(['visit:2:v0:due:500@w-supervisor']);
+  });
+
+  /** Collects at `now` again and again, as the workflow's loop does while something is due, and returns all it sent. */
+  function drain(state: StationPlanState, plan: PlanContext, now: number, options: CollectOptions) {
+    const sent: string[] = [];
+    for (let wake = 0; wake < 10_000; wake += 1) {
+      const { due } = collectDueNotices(state, plan, now, options);
+      if (due.length === 0) break;
+      sent.push(...due.map((n) => `${n.key.replace(`${plan.input.planId}:`, '')}@${n.recipientId}`));
+    }
+    return sent;
+  }
+
+  it('catches up a plan back-dated a hundred days with the latest overdue notice and escalation of each task, not every missed round', () => {
+    const overrides = { reminderPolicy: { ...testPolicy(1_000), overdueRepeatMs: 1_000 } };
+    const latest = started(overrides);
+    const sent = drain(latest.state, latest.plan, 100_000, { catchUp: 'latest' });
+    // g-posts is due at 2 s: overdue rounds at 2, 3 … 100 s (the 99th is round 98); escalations at 2.5, 3.5 … 99.5 s (round 97).
+    expect(sent.filter((name) => name.includes('g-posts'))).toEqual(['task:g-posts:v0:overdue:98@w-lead', 'task:g-posts:v0:escalation:97@w-supervisor']);
+    expect(sent.filter((name) => name.includes(':overdue:'))).toHaveLength(3);
+    expect(sent.filter((name) => name.includes(':escalation:'))).toHaveLength(3);
+    expect(latest.state.tasks.find((t) => t.id === 'g-posts')).toMatchObject({ overdueRounds: 99, escalationRounds: 98 });
+    // The rounds go on from there, one at a time.
+    expect(collectDueNotices(latest.state, latest.plan, 100_000, { catchUp: 'latest' }).nextAt).toBe(100_500);
+    expect(drain(latest.state, latest.plan, 101_000, { catchUp: 'latest' }).filter((name) => name.includes('g-posts')))
+      .toEqual(['task:g-posts:v0:overdue:99@w-lead', 'task:g-posts:v0:escalation:98@w-supervisor']);
+
+    // Plans started before the catch-up patch send every missed round, as their histories did.
+    const each = started(overrides);
+    const burst = drain(each.state, each.plan, 100_000, { catchUp: 'each' });
+    expect(burst.filter((name) => name.startsWith('task:g-posts:v0:overdue:'))).toHaveLength(99);
+    expect(burst.filter((name) => name.startsWith('task:g-posts:v0:escalation:'))).toHaveLength(98);
+  });
+
+  it('catches up a sign-off waiting for days with its latest reminder', () => {
+    const { state, plan } = started();
+    for (const taskId of ['g-posts', 'g-needs']) completeTask(state, plan, { by: 'lead', taskId, evidence }, 100);
+    const sent = drain(state, plan, 100 + 20 * plan.input.signOffReminderMs, { catchUp: 'latest' }).filter((name) => name.startsWith('stage:'));
+    expect(sent).toEqual(['stage:guide:v1:sign-off:20@w-supervisor']);
+  });
+
+  it('finds the latest round due when rounds are moved forward to allowed times', () => {
+    // Rounds every 10 from 0, each moved 15 later (a quiet spell): round r falls at 10r + 15.
+    const at = (round: number) => round * 10 + 15;
+    expect(latestRoundDue(0, 14, 0, 10, at)).toBeUndefined();
+    expect(latestRoundDue(0, 15, 0, 10, at)).toBe(0);
+    expect(latestRoundDue(0, 104, 0, 10, at)).toBe(8);
+    expect(latestRoundDue(0, 105, 0, 10, at)).toBe(9);
+    expect(latestRoundDue(9, 105, 0, 10, at)).toBe(9);
+    expect(latestRoundDue(10, 105, 0, 10, at)).toBeUndefined();
   });
 });

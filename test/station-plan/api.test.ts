@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '../../src/domain/time.js';
 import type { Role } from '../../src/domain/types.js';
 import { WANMINGYUAN, YUSHUGUAN, type TestApi } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
+import { saveHistoryIfRequested } from '../helpers/histories.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import type { TestStore } from '../helpers/store.js';
+import { planNotifications, tally, type NotificationRow } from './support.js';
 
 // The station plan over HTTP, with the default template and the official calendar: nothing here
 // waits for a due date, so the wall-clock hour never matters.
 
+const HONGMAOGOU = 'cn-bj-xicheng-zhanlanlu-hongmaogou';
 const plan = (communityId: string, rest = '') => `/api/stations/${communityId}/plan${rest}`;
 const evidence = { evidence: { note: 'Post table and duty hours posted at the entrance', links: ['https://example.org/posts.jpg'] } };
 
@@ -201,5 +205,36 @@ describe('station plan API', () => {
       const rows = await store.db.selectFrom('plans').select('revision').where('status', '=', 'running').execute();
       return rows.every((row) => row.revision >= 1);
     });
+  });
+
+  it('catches a plan started sixty days back up with one overdue notice and one escalation per overdue task, not one per missed day', async () => {
+    // The bulk start above left a plan running here: it makes room.
+    expect((await api.call('POST', plan(HONGMAOGOU, '/cancel'), { token: tokens.supervisor, body: { reason: 'restarted back-dated' } })).status).toBe(200);
+    const startedOn = shanghaiDate(Date.now() - 60 * 86_400_000);
+    const started = await api.call('POST', plan(HONGMAOGOU), { token: tokens.supervisor, body: { startedOn } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const { planId, workflowId } = started.body as { planId: string; workflowId: string };
+    const tasks = await store.db.selectFrom('plan_tasks').select(['task_id', 'due_at']).where('plan_id', '=', planId).where('stage', '=', 'guide').execute();
+    const overdue = tasks.filter((task) => task.due_at !== null && new Date(task.due_at).getTime() < Date.now());
+    expect(overdue.length).toBeGreaterThan(0);
+    // One of each per task, whoever the latest round's step names.
+    const byKind = (rows: NotificationRow[]) => Object.entries(tally(rows)).reduce<Record<string, number>>((counts, [name, n]) => {
+      const kind = name.split('@')[0]!;
+      return { ...counts, [kind]: (counts[kind] ?? 0) + n };
+    }, {});
+    const expected = { task_overdue: overdue.length, escalation: overdue.length };
+    await eventually('one overdue notice and one escalation per overdue task', async () => {
+      expect(byKind(await planNotifications(store, planId))).toEqual(expected);
+      return true;
+    }, { timeoutMs: 30_000 });
+    // Not the first of a burst: nothing more follows (before the patch, each missed day sent one).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const rows = await planNotifications(store, planId);
+    expect(byKind(rows)).toEqual(expected);
+    expect(tally(rows)['task_overdue@w-hongmaogou-lead']).toBe(overdue.length);
+    expect(new Set(rows.map((row) => row.idempotency_key)).size).toBe(rows.length);
+    expect((await api.call('POST', plan(HONGMAOGOU, '/cancel'), { token: tokens.supervisor, body: { reason: 'test over' } })).status).toBe(200);
+    await eventually('the back-dated plan closed', async () => (await harness.client.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED');
+    await saveHistoryIfRequested(harness.client, workflowId, 'stationPlan--back-dated-catch-up');
   });
 });
