@@ -4,7 +4,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // The files that take longest, with their seconds in a full run on the 2-core machine (2026-12-02).
 // Vitest orders files by its cache of earlier runs, which a fresh clone does not have (there it
 // keeps the glob's order), so a long file could start last and run alone at the end of its group.
-// Longest first instead, in every checkout; files not named here follow, in vitest's own order.
+// Longest first instead, in every checkout; files not named here follow by path.
 const LONGEST: Record<string, number> = {
   // The parallel group.
   'test/api/fuzz.test.ts': 233,
@@ -35,9 +35,10 @@ const LONGEST: Record<string, number> = {
 
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const ordered = await super.sort(files);
-    const seconds = (spec: TestSpecification) => LONGEST[relative(this.ctx.config.root, spec.moduleId)] ?? 0;
-    // Array.prototype.sort is stable: the group order and vitest's order stand between equals.
-    return ordered.sort((a, b) => (a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder) || seconds(b) - seconds(a));
+    const path = (spec: TestSpecification) => relative(this.ctx.config.root, spec.moduleId);
+    const seconds = (spec: TestSpecification) => LONGEST[path(spec)] ?? 0;
+    // Not vitest's cache of earlier runs: the same order in every checkout, so a run here is the run CI makes.
+    return [...files].sort((a, b) => (a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder)
+      || seconds(b) - seconds(a) || path(a).localeCompare(path(b)));
   }
 }
