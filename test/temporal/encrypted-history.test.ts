@@ -36,15 +36,21 @@ const secrets = [
   'test station_lead',
 ];
 
-/** Each payload in a history, and whether it sits in search attributes (which no codec touches). */
-function payloadsOf(value: unknown, inSearchAttributes = false, found: Array<{ payload: Payload; inSearchAttributes: boolean }> = []) {
+type Found = { payload: Payload; inSearchAttributes: boolean; inPatchMarker: boolean };
+
+/**
+ * Each payload in a history, and whether it sits in search attributes or in a patch marker (which
+ * no codec touches: the SDK's core writes a `patched()` marker's details, the patch id, itself).
+ */
+function payloadsOf(value: unknown, where: Omit<Found, 'payload'> = { inSearchAttributes: false, inPatchMarker: false }, found: Found[] = []) {
   if (!value || typeof value !== 'object' || value instanceof Uint8Array) return found;
   const record = value as Record<string, unknown>;
   if (record.data instanceof Uint8Array && record.metadata && typeof record.metadata === 'object') {
-    found.push({ payload: record as Payload, inSearchAttributes });
+    found.push({ payload: record as Payload, ...where });
     return found;
   }
-  for (const [key, child] of Object.entries(record)) payloadsOf(child, inSearchAttributes || key === 'searchAttributes', found);
+  const inPatchMarker = where.inPatchMarker || record.markerName === 'core_patch';
+  for (const [key, child] of Object.entries(record)) payloadsOf(child, { inSearchAttributes: where.inSearchAttributes || key === 'searchAttributes', inPatchMarker }, found);
   return found;
 }
 
@@ -76,7 +82,7 @@ describe('encrypted workflow histories', () => {
     await h?.close();
   });
 
-  it('holds no seeded community or worker name, evidence note or actor in clear text, and every payload but search attributes is encrypted', async () => {
+  it('holds no seeded community or worker name, evidence note or actor in clear text, and every payload but search attributes and patch markers is encrypted', async () => {
     expect((await h.api!.call('POST', plan(), { token: h.tokens.supervisor, body: {} })).status).toBe(201);
     const done = await h.api!.call('POST', plan('/tasks/guide-post-setup/complete'), {
       token: h.tokens.station_lead, body: { evidence: { note: notes[0], links: ['https://example.org/minutes.pdf'] } },
@@ -94,7 +100,11 @@ describe('encrypted workflow histories', () => {
       expect(json, secret).not.toContain(secret);
     }
     const payloads = payloadsOf(history);
-    const coded = payloads.filter((entry) => !entry.inSearchAttributes).map((entry) => entry.payload);
+    const coded = payloads.filter((entry) => !entry.inSearchAttributes && !entry.inPatchMarker).map((entry) => entry.payload);
+    // A patch marker holds the patch's id only (the names checked above are in no payload).
+    for (const { payload } of payloads.filter((entry) => entry.inPatchMarker)) {
+      expect(Object.keys(JSON.parse(Buffer.from(payload.data!).toString())).sort()).toEqual(['deprecated', 'id']);
+    }
     expect(coded.length).toBeGreaterThan(5);
     expect(coded.filter((payload) => !isEncrypted(payload))).toEqual([]);
     expect(new Set(coded.map(encryptionKeyId))).toEqual(new Set(['test-k1']));
@@ -133,7 +143,7 @@ describe('encrypted workflow histories', () => {
     const history = await fetchRaw();
     const { bytes } = clearText(history);
     for (const secret of secrets) expect(bytes.includes(Buffer.from(secret)), secret).toBe(false);
-    const later = payloadsOf({ events: history.events!.slice(before) }).filter((entry) => !entry.inSearchAttributes).map((entry) => entry.payload);
+    const later = payloadsOf({ events: history.events!.slice(before) }).filter((entry) => !entry.inSearchAttributes && !entry.inPatchMarker).map((entry) => entry.payload);
     expect(later.length).toBeGreaterThan(0);
     expect(new Set(later.map(encryptionKeyId))).toEqual(new Set(['test-k2']));
     await Worker.runReplayHistory({ workflowBundle: workflowBundle(), dataConverter: encryptedDataConverter(createPayloadCodec(rotated)) }, history, workflowId);
