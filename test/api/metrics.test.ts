@@ -4,7 +4,7 @@ import { insertOutboxRows, markOutboxDelivered } from '../../src/store/repositor
 import { connectTemporal } from '../../src/temporal/client.js';
 import { startTestApi } from '../helpers/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { testConfig, testNamespace, testPayloadCodec } from '../helpers/temporal.js';
+import { closeWhenQuiet, testConfig, testNamespace, testPayloadCodec } from '../helpers/temporal.js';
 
 const RECIPIENT = 'w-wanmingyuan-lead';
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -68,7 +68,7 @@ describe('/metrics', () => {
       const handle = await client.workflow.start('metricsProbe', { taskQueue: `metrics-probe-${Date.now()}`, workflowId: `metrics-probe-${Date.now()}` });
       await handle.terminate('only counted');
     } finally {
-      await client.connection.close();
+      closeWhenQuiet(client.connection);
     }
     const text = await (await fetch(`${harness.api!.url}/metrics`)).text();
     expect(sample(text, 'shegong_workflow_starts_total{workflow_type="metricsProbe"}')).toBe(1);

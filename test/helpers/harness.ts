@@ -9,7 +9,7 @@ import type { Config } from '../../src/config.js';
 import type { Role } from '../../src/domain/types.js';
 import { startTestApi, tokensForRoles, type TestApi } from './app.js';
 import { createTestStore, type BackendName, type TestStore } from './store.js';
-import { connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from './temporal.js';
+import { closeWhenQuiet, connectClient, startTestWorker, testConfig, uniqueTaskQueue, type RunningWorker } from './temporal.js';
 
 export interface HarnessOptions {
   /** Names the task queue (`test-<name>-<random>`). */
@@ -81,7 +81,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     async close() {
       await api?.close();
       await worker?.stop();
-      await client.connection.close();
+      closeWhenQuiet(client.connection);
       await store.dispose();
     },
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundlePath } from '@temporalio/worker';
 import pino from 'pino';
@@ -42,6 +42,16 @@ export function uniqueTaskQueue(name: string): string {
 export async function connectClient(options: { dataConverter?: DataConverter; address?: string } = {}): Promise<Client> {
   const connection = await Connection.connect({ address: options.address ?? inject('temporalAddress') });
   return new Client({ connection, namespace: testNamespace(), dataConverter: options.dataConverter ?? testDataConverter() });
+}
+
+/**
+ * Closes a client's connection once none of its calls can still be retrying. The SDK's gRPC retry
+ * interceptor keeps its timers after `Connection.close()`, and a retry that fires then throws
+ * "Channel has been shut down" from the timer — into whichever test file this process runs next,
+ * as files share processes (vitest.config.ts). Ten attempts, at most 6 s apart, end within a minute.
+ */
+export function closeWhenQuiet(connection: ConnectionLike): void {
+  setTimeout(() => void connection.close().catch(() => undefined), 60_000).unref();
 }
 
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {

@@ -12,7 +12,7 @@ import { startTestApi, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { eventually } from '../helpers/eventually.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import {
-  connectClient, startTestWorker, TEST_PAYLOAD_KEYS, testNamespace, testPayloadCodec, workflowBundle, type RunningWorker,
+  closeWhenQuiet, connectClient, startTestWorker, TEST_PAYLOAD_KEYS, testNamespace, testPayloadCodec, workflowBundle, type RunningWorker,
 } from '../helpers/temporal.js';
 
 // What the Temporal server holds of a real station plan: ciphertext wherever the service put
@@ -78,7 +78,7 @@ describe('encrypted workflow histories', () => {
     await h?.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
     await rotatedApi?.close();
     await rotatedWorker?.stop();
-    await rotatedClient?.connection.close();
+    if (rotatedClient) closeWhenQuiet(rotatedClient.connection);
     await h?.close();
   });
 
