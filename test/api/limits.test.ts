@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/connect.js';
 import { startTestApi, STREET, WANMINGYUAN, type TestApi } from '../helpers/app.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { createTestStore, type TestStore } from '../helpers/store.js';
-import { testConfig } from '../helpers/temporal.js';
+import { closeWhenQuiet, testConfig } from '../helpers/temporal.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -153,9 +153,7 @@ describe('platform limits and failures', () => {
         expect(await store.db.selectFrom('audit_log').select('id').where('entity', '=', 'station_plan').execute()).toEqual(auditBefore);
       } finally {
         await api.close();
-        // The dead connection is left to the process, not closed: the SDK's gRPC retry timers
-        // outlive the failed call, and a retry that fires after close() throws from its timer
-        // ("Channel has been shut down") in whichever test file this process runs next.
+        closeWhenQuiet(dead.connection);
       }
     }, 120_000);
   });
