@@ -39,9 +39,12 @@ export function installedPath(script, what) {
   return lines[lines.length - 1];
 }
 
+const findCli = () => installedPath('install-temporal', 'the Temporal CLI');
+const findServer = () => installedPath('install-temporal-server', 'the Temporal server');
+
 /** The Temporal CLI: $TEMPORAL_CLI, or what scripts/install-temporal finds or builds. */
 export function temporalCliPath() {
-  return process.env.TEMPORAL_CLI || installedPath('install-temporal', 'the Temporal CLI');
+  return process.env.TEMPORAL_CLI || findCli();
 }
 
 /**
@@ -50,7 +53,7 @@ export function temporalCliPath() {
  * what scripts/install-temporal-server finds or builds.
  */
 export function temporalServerDir() {
-  return process.env.TEMPORAL_SERVER_DIR || installedPath('install-temporal-server', 'the Temporal server');
+  return process.env.TEMPORAL_SERVER_DIR || findServer();
 }
 
 /** For `npm start`, `npm test` and `npm run cluster`: the path, or the process ends with the reason. */
@@ -65,12 +68,12 @@ function orExit(find) {
 
 /** Finds or builds the Temporal CLI and returns its path. */
 export function ensureTemporalCli() {
-  return orExit(() => installedPath('install-temporal', 'the Temporal CLI'));
+  return orExit(findCli);
 }
 
 /** Finds or builds the Temporal server and returns the directory holding it (see temporalServerDir). */
 export function ensureTemporalServer() {
-  return orExit(() => installedPath('install-temporal-server', 'the Temporal server'));
+  return orExit(findServer);
 }
 
 export { run };
